@@ -1,0 +1,45 @@
+# Seatside developer commands. `make run` and `make test` set everything up.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+TS     := resources/i18n/seatside_zh_CN.ts
+QM     := $(TS:.ts=.qm)
+
+.PHONY: run test bench screenshots system-deps translations lint clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[test]"
+	touch $@
+
+system-deps:
+	@bash scripts/system-deps.sh
+
+$(QM): $(TS) $(STAMP)
+	$(VENV)/bin/pyside6-lrelease -silent $(TS) -qm $(QM)
+
+## run: start Seatside with the built-in scenarios
+run: system-deps $(STAMP) $(QM)
+	$(VENV)/bin/seatside
+
+## test: run the whole test suite: the core without Qt, then the GUI on Xvfb
+test: system-deps $(STAMP) $(QM)
+	$(PY) -m pytest tests/core -p no:pytest-qt -p no:xvfb -W ignore::pytest.PytestConfigWarning
+	$(PY) -m pytest tests/gui
+
+## bench: run the benchmarks and write docs/benchmarks.md
+bench: system-deps $(STAMP) $(QM)
+	$(PY) -m benchmarks.run --output docs/benchmarks.md
+
+## screenshots: render the README screenshots under Xvfb
+screenshots: system-deps $(STAMP) $(QM)
+	$(PY) scripts/screenshots.py docs/screenshots
+
+## translations: collect new UI strings into the .ts file (then translate them in it)
+translations: $(STAMP)
+	$(VENV)/bin/pyside6-lupdate $$(find desktop -name '*.py' | sort) -ts $(TS) -no-obsolete
+
+clean:
+	rm -rf $(VENV) .pytest_cache build dist

@@ -1,0 +1,8 @@
+"""``python -m desktop`` and the ``seatside`` console script."""
+
+import sys
+
+from desktop.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

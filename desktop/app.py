@@ -1,0 +1,158 @@
+"""The one place that wires settings, packs, database, OS hooks and views together."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import QLocale, QTimer, QTranslator
+from PySide6.QtWidgets import QApplication
+
+from desktop import __version__
+from desktop.core.packs import LoadResult, Problem, load_packs
+from desktop.core.paths import builtin_packs_dir, data_dir, resources_dir
+from desktop.core.settings import Settings
+from desktop.core.storage import DB_FILENAME
+from desktop.models.call_model import CallModel
+from desktop.models.db_worker import DbWorker
+from desktop.platform.clipboard import Clipboard, QtClipboard
+from desktop.ui.panel import PanelWindow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Seatside:
+    """Everything one running app is made of."""
+
+    qapp: QApplication
+    data_dir: Path
+    settings: Settings
+    packs: LoadResult
+    worker: DbWorker
+    model: CallModel
+    panel: PanelWindow
+    translators: list[QTranslator] = field(default_factory=list)
+    closed: bool = False
+
+    def shutdown(self) -> None:
+        """Save what is pending and close the database (idempotent)."""
+        if self.closed:
+            return
+        self.closed = True
+        try:
+            self.model.flush()
+        finally:
+            self.worker.shutdown()
+
+
+def ensure_qapp(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName("Seatside")
+    app.setApplicationDisplayName("坐席助手")
+    app.setApplicationVersion(__version__)
+    app.setQuitOnLastWindowClosed(True)
+    return app  # type: ignore[return-value]
+
+
+def install_translator(app: QApplication, language: str) -> list[QTranslator]:
+    """Load the UI translation; source strings are English, zh_CN is the default."""
+    if language.startswith("en"):
+        return []
+    translator = QTranslator(app)
+    qm = resources_dir() / "i18n" / f"seatside_{language}.qm"
+    if translator.load(str(qm)):
+        app.installTranslator(translator)
+        QLocale.setDefault(QLocale(language))
+        return [translator]
+    log.error("translation %s is missing; the UI stays in English", qm)
+    return []
+
+
+def build(
+    data: Path | str | None = None,
+    pack_dirs: list[Path] | None = None,
+    *,
+    clipboard: Clipboard | None = None,
+    builtin: bool = True,
+    language: str | None = None,
+) -> Seatside:
+    """Compose the whole app. The caller shows ``panel`` and runs the event loop."""
+    qapp = ensure_qapp()
+    folder = data_dir(data)
+    folder.mkdir(parents=True, exist_ok=True)
+    settings = Settings(folder / "settings.json")
+    language = language or settings.get("language")
+    translators = install_translator(qapp, language)
+    dirs = ([builtin_packs_dir()] if builtin else []) + [Path(p) for p in pack_dirs or []]
+    packs = load_packs(dirs)
+    for problem in packs.problems:
+        log.warning("scenario pack problem: %s", problem)
+    worker = DbWorker(folder / DB_FILENAME)
+    worker.wait_ready()
+    model = CallModel(packs.library, worker, clipboard or QtClipboard(), settings)
+    panel = PanelWindow(model, packs.problems, lang="en" if language.startswith("en") else "zh")
+    app = Seatside(qapp, folder, settings, packs, worker, model, panel, translators)
+    qapp.aboutToQuit.connect(app.shutdown)
+    return app
+
+
+def _quit_on_sigterm(qapp: QApplication) -> None:
+    """Quit cleanly on SIGTERM/SIGINT: let Python's handler run every 200 ms."""
+
+    def handler(signum, frame):  # noqa: ARG001
+        qapp.quit()
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, handler)
+    timer = QTimer(qapp)
+    timer.timeout.connect(lambda: None)
+    timer.start(200)
+
+
+def run(data: str | None, pack_dirs: list[Path], builtin: bool = True) -> int:
+    """Run the panel until it is closed or the process is told to stop."""
+    app = build(data, pack_dirs, builtin=builtin)
+    _quit_on_sigterm(app.qapp)
+    app.panel.show()
+    code = app.qapp.exec()
+    app.shutdown()
+    return code
+
+
+def self_test(pack_dirs: list[Path]) -> int:
+    """Build the whole app offscreen on a temporary data dir; print one line."""
+    import tempfile
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    with tempfile.TemporaryDirectory(prefix="seatside-self-test-") as tmp:
+        app = build(tmp, pack_dirs)
+        try:
+            if len(app.packs.library) == 0:
+                print("self-test failed: no scenario loaded", file=sys.stderr)
+                return 1
+            app.panel.show()
+            app.qapp.processEvents()
+            image = app.panel.grab()
+            if image.isNull() or image.width() == 0:
+                print("self-test failed: the panel did not render", file=sys.stderr)
+                return 1
+            version = app.worker.call(lambda store: store.user_version)
+            errors = len(app.packs.errors)
+            print(
+                f"seatside {__version__} self-test ok: {len(app.packs.library)} scenarios, "
+                f"{errors} pack errors, database schema v{version}, panel {image.width()}x{image.height()}"
+            )
+            return 0
+        finally:
+            app.panel.close()
+            app.shutdown()
+
+
+__all__ = ["Seatside", "build", "run", "self_test", "Problem"]

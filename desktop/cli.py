@@ -1,0 +1,100 @@
+"""Command line: run the panel, self-test, export a shift, check packs."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from desktop import __version__
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="seatside", description="坐席助手 Seatside: a companion panel for call-centre seats.")
+    p.add_argument("--version", action="version", version=f"seatside {__version__}")
+    p.add_argument("--data-dir", help="folder for the database and settings (default: the per-user data folder; "
+                   "$SEATSIDE_DATA_DIR works too)")
+    p.add_argument("--packs", action="append", default=[], type=Path, metavar="DIR",
+                   help="extra scenario pack folder or file, loaded after the built-in ones (repeatable)")
+    p.add_argument("--no-builtin", action="store_true", help="do not load the built-in scenarios")
+    p.add_argument("--self-test", action="store_true",
+                   help="build the whole app offscreen with a temporary data folder, print a summary and exit")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    export = sub.add_parser("export", help="export a shift's calls")
+    export.add_argument("--shift", default="today", help="today, yesterday or YYYY-MM-DD (default: today)")
+    export.add_argument("--format", default="csv", choices=["csv"], help="file format (default: csv)")
+    export.add_argument("--lang", default="zh", choices=["zh", "en"], help="language of the column names")
+    export.add_argument("-o", "--output", required=True, type=Path, help="file to write")
+
+    packs = sub.add_parser("packs", help="work with scenario packs")
+    packs_sub = packs.add_subparsers(dest="packs_command", metavar="ACTION", required=True)
+    check = packs_sub.add_parser("check", help="check pack files and print file:line: message for each problem")
+    check.add_argument("paths", nargs="*", type=Path, metavar="DIR", help="folders or files (default: built-in packs)")
+    check.add_argument("--strict", action="store_true", help="also fail on warnings")
+    return p
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from desktop.core import clock
+    from desktop.core.export import export_csv
+    from desktop.core.paths import data_dir
+    from desktop.core.storage import DB_FILENAME, CallStore, StorageError
+
+    try:
+        start, end = clock.shift_range(args.shift)
+    except ValueError as exc:
+        print(f"seatside export: {exc}", file=sys.stderr)
+        return 2
+    folder = data_dir(args.data_dir)
+    try:
+        store = CallStore(folder / DB_FILENAME)
+    except StorageError as exc:
+        print(f"seatside export: {exc}", file=sys.stderr)
+        return 1
+    try:
+        count = export_csv(store.calls_between(start, end), args.output, args.lang)
+    except OSError as exc:
+        print(f"seatside export: cannot write {args.output}: {exc.strerror or exc}; nothing was written",
+              file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    print(f"exported {count} calls of {start:%Y-%m-%d} to {args.output}")
+    return 0
+
+
+def cmd_packs_check(args: argparse.Namespace) -> int:
+    from desktop.core.packs import load_packs
+    from desktop.core.paths import builtin_packs_dir
+
+    paths = args.paths or [builtin_packs_dir()]
+    missing = [p for p in paths if not p.exists()]
+    for path in missing:
+        print(f"{path}:1: no such file or folder")
+    result = load_packs([p for p in paths if p.exists()])
+    for problem in result.problems:
+        print(problem)
+    errors = len(result.errors) + len(missing)
+    warnings = len(result.problems) - len(result.errors)
+    print(f"{len(result.library)} scenarios loaded, {errors} errors, {warnings} warnings", file=sys.stderr)
+    return 1 if errors or (args.strict and warnings) else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if args.command == "export":
+        return cmd_export(args)
+    if args.command == "packs":
+        return cmd_packs_check(args)
+
+    from desktop import app
+    from desktop.core.storage import StorageError
+
+    try:
+        if args.self_test:
+            return app.self_test(args.packs)
+        return app.run(args.data_dir, args.packs, builtin=not args.no_builtin)
+    except StorageError as exc:
+        print(f"seatside: {exc}", file=sys.stderr)
+        return 1

@@ -1,0 +1,64 @@
+"""Placeholders such as ``{称呼}`` in phrase text, filled by plain replacement.
+
+Substitution is plain string replacement of known names: no ``str.format`` and
+nothing that could reach Python objects.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+#: Placeholder names a pack may use, with what they stand for.
+KNOWN_PLACEHOLDERS: dict[str, str] = {
+    "称呼": "customer's form of address, e.g. 王先生",
+    "工作日": "a number of working days",
+    "坐席工号": "the seat's staff number",
+    "日期": "today's date (filled automatically)",
+    "时间": "the current time (filled automatically)",
+}
+
+PLACEHOLDER_RE = re.compile(r"\{([^{}\s]{1,20})\}")
+
+
+def placeholders_in(text: str) -> list[str]:
+    """Names of the placeholders in ``text``, in order of first appearance."""
+    seen: list[str] = []
+    for name in PLACEHOLDER_RE.findall(text):
+        if name not in seen:
+            seen.append(name)
+    return seen
+
+
+def automatic_values(now: datetime | None = None) -> dict[str, str]:
+    """Values the app can fill without asking anyone."""
+    now = now or datetime.now()
+    return {"日期": f"{now.month}月{now.day}日", "时间": now.strftime("%H:%M")}
+
+
+@dataclass(frozen=True)
+class Rendered:
+    text: str
+    missing: tuple[str, ...]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+
+def render(text: str, values: Mapping[str, str]) -> Rendered:
+    """Fill every placeholder that has a non-empty value; report the others."""
+    missing: list[str] = []
+
+    def fill(match: re.Match[str]) -> str:
+        name = match.group(1)
+        value = (values.get(name) or "").strip()
+        if not value:
+            if name not in missing:
+                missing.append(name)
+            return match.group(0)
+        return value
+
+    return Rendered(PLACEHOLDER_RE.sub(fill, text), tuple(missing))

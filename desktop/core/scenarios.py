@@ -1,0 +1,86 @@
+"""The scenario model: scenarios, their ordered steps and the phrases of each step."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A sentence a seat can say; ``id`` is unique within its scenario."""
+
+    id: str
+    text: str
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a scenario's checklist."""
+
+    id: str
+    title: str
+    guidance: str = ""
+    mandatory: bool = False
+    facts: tuple[str, ...] = ()
+    phrases: tuple[Phrase, ...] = ()
+
+
+@dataclass(frozen=True)
+class PackInfo:
+    """Metadata of the pack file a scenario came from."""
+
+    id: str = ""
+    name: str = ""
+    version: str = ""
+    author: str = ""
+    updated: str = ""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A kind of call with its step checklist."""
+
+    id: str
+    name: str
+    description: str = ""
+    keywords: tuple[str, ...] = ()
+    steps: tuple[Step, ...] = ()
+    continuity: tuple[str, ...] = ()
+    defaults: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    source: str = ""
+    line: int = field(default=0, compare=False)
+    pack: PackInfo = field(default_factory=PackInfo, compare=False)
+
+    def step(self, step_id: str) -> Step:
+        for step in self.steps:
+            if step.id == step_id:
+                return step
+        raise KeyError(step_id)
+
+    def matches(self, query: str) -> bool:
+        """True when ``query`` is empty or found in the id, name or keywords."""
+        query = query.strip().casefold()
+        if not query:
+            return True
+        haystack = [self.id, self.name, self.description, *self.keywords]
+        return any(query in text.casefold() for text in haystack)
+
+
+@dataclass
+class Library:
+    """All scenarios that loaded, in display order."""
+
+    scenarios: list[Scenario] = field(default_factory=list)
+
+    def get(self, scenario_id: str) -> Scenario | None:
+        for scenario in self.scenarios:
+            if scenario.id == scenario_id:
+                return scenario
+        return None
+
+    def filter(self, query: str) -> list[Scenario]:
+        return [s for s in self.scenarios if s.matches(query)]
+
+    def __len__(self) -> int:
+        return len(self.scenarios)

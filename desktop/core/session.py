@@ -1,0 +1,74 @@
+"""State of the call in progress: scenario, ticked steps, phrases used, notes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from desktop.core.placeholders import Rendered, automatic_values, render
+from desktop.core.scenarios import Phrase, Scenario, Step
+
+
+@dataclass
+class CallSession:
+    """One call from start to wrap-up. Pure state: persistence is the caller's job."""
+
+    started: datetime
+    call_id: int | None = None
+    scenario: Scenario | None = None
+    ticks: dict[tuple[str, str], datetime] = field(default_factory=dict)
+    notes: str = ""
+    customer: str = ""
+    phrases_used: int = 0
+
+    def choose_scenario(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+
+    def is_ticked(self, step_id: str) -> bool:
+        return self.scenario is not None and (self.scenario.id, step_id) in self.ticks
+
+    def tick(self, step_id: str, checked: bool, at: datetime) -> Step:
+        """Tick or untick a step of the current scenario; returns the step."""
+        if self.scenario is None:
+            raise ValueError("no scenario chosen")
+        step = self.scenario.step(step_id)
+        key = (self.scenario.id, step_id)
+        if checked:
+            self.ticks.setdefault(key, at)
+        else:
+            self.ticks.pop(key, None)
+        return step
+
+    def current_index(self) -> int | None:
+        """Index of the highlighted step: the first one not ticked yet."""
+        if self.scenario is None:
+            return None
+        for index, step in enumerate(self.scenario.steps):
+            if not self.is_ticked(step.id):
+                return index
+        return None
+
+    def current_step(self) -> Step | None:
+        index = self.current_index()
+        return None if index is None or self.scenario is None else self.scenario.steps[index]
+
+    def current_phrases(self) -> tuple[Phrase, ...]:
+        step = self.current_step()
+        return step.phrases if step else ()
+
+    def unticked_mandatory(self) -> list[Step]:
+        if self.scenario is None:
+            return []
+        return [s for s in self.scenario.steps if s.mandatory and not self.is_ticked(s.id)]
+
+    def placeholder_values(self, seat_id: str = "", now: datetime | None = None) -> dict[str, str]:
+        values = dict(self.scenario.defaults) if self.scenario else {}
+        values.update(automatic_values(now))
+        if seat_id:
+            values["坐席工号"] = seat_id
+        if self.customer.strip():
+            values["称呼"] = self.customer.strip()
+        return values
+
+    def render(self, phrase: Phrase, seat_id: str = "") -> Rendered:
+        return render(phrase.text, self.placeholder_values(seat_id))

@@ -1,0 +1,87 @@
+"""The one settings schema: names, types, defaults, and change notification.
+
+Settings are stored as JSON in the data folder. Unknown keys are kept but
+ignored; values of the wrong type fall back to the default.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    doc: str
+
+
+SCHEMA: dict[str, Setting] = {
+    s.name: s
+    for s in (
+        Setting("language", "zh_CN", "UI language: zh_CN or en"),
+        Setting("seat_id", "", "The seat's staff number, filled into {坐席工号}"),
+        Setting("notes_autosave_ms", 300, "Delay after the last keystroke before notes are saved"),
+        Setting("always_on_top", True, "Keep the panel above other windows"),
+        Setting("last_scenario", "", "The scenario chosen last"),
+    )
+}
+
+Listener = Callable[[str, Any], None]
+
+
+class Settings:
+    """Typed access to the settings file with listeners for changes."""
+
+    def __init__(self, path: Path | None):
+        self.path = path
+        self._values: dict[str, Any] = {}
+        self._listeners: list[Listener] = []
+        if path is not None and path.exists():
+            try:
+                loaded = json.loads(path.read_text(encoding="utf-8"))
+                if isinstance(loaded, dict):
+                    self._values = loaded
+                else:
+                    log.error("settings file %s is not a JSON object; using defaults", path)
+            except (OSError, ValueError) as exc:
+                log.error("cannot read settings %s (%s); using defaults", path, exc)
+
+    def get(self, name: str) -> Any:
+        setting = SCHEMA[name]
+        value = self._values.get(name, setting.default)
+        if type(value) is not type(setting.default):
+            return setting.default
+        return value
+
+    def set(self, name: str, value: Any) -> None:
+        setting = SCHEMA[name]
+        if type(value) is not type(setting.default):
+            raise TypeError(f"setting {name} must be {type(setting.default).__name__}")
+        if self.get(name) == value:
+            return
+        self._values[name] = value
+        self.save()
+        for listener in list(self._listeners):
+            listener(name, value)
+
+    def on_change(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def save(self) -> None:
+        if self.path is None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".settings.", dir=self.path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(self._values, handle, ensure_ascii=False, indent=2)
+        os.replace(tmp, self.path)

@@ -1,0 +1,92 @@
+"""The scenario's steps as a checklist, with the highlighted step's guidance."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+
+from desktop.models.call_model import CallModel
+
+HIGHLIGHT = QColor("#fff1c2")
+
+
+class ChecklistView(QWidget):
+    def __init__(self, model: CallModel, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.model = model
+        self.title = QLabel()
+        self.title.setObjectName("scenarioTitle")
+        self.title.setWordWrap(True)
+        self.list = QListWidget()
+        self.list.setAccessibleName(self.tr("Steps"))
+        self.guidance = QLabel()
+        self.guidance.setWordWrap(True)
+        self.guidance.setObjectName("stepGuidance")
+        self.guidance.setTextFormat(Qt.TextFormat.PlainText)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.list)
+        layout.addWidget(self.guidance)
+        self.list.itemChanged.connect(self._item_changed)
+        model.scenarioChanged.connect(self.refresh)
+        model.stepsChanged.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        scenario = self.model.scenario
+        current = self.model.current_index()
+        self.list.blockSignals(True)
+        try:
+            if scenario is None:
+                self.list.clear()
+                self.title.setText(self.tr("Choose a scenario above"))
+                self.guidance.clear()
+                return
+            self.title.setText(scenario.name)
+            ids = [self.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.list.count())]
+            if ids != [step.id for step in scenario.steps]:
+                # A new scenario: rebuild. Otherwise update in place, since this may
+                # run inside the itemChanged signal of one of these items.
+                self.list.clear()
+                for index, step in enumerate(scenario.steps):
+                    self.list.addItem(self._new_item(index, step))
+            for index, step in enumerate(scenario.steps):
+                self._update_item(self.list.item(index), step, index == current)
+        finally:
+            self.list.blockSignals(False)
+        step = scenario.steps[current] if current is not None else None
+        if step is None:
+            self.guidance.setText(self.tr("All steps done. End the call when ready."))
+        else:
+            lines = [step.guidance] if step.guidance else []
+            lines += [f"• {fact}" for fact in step.facts]
+            self.guidance.setText("\n".join(lines))
+
+    def _new_item(self, index: int, step) -> QListWidgetItem:
+        label = f"{index + 1}. {step.title}"
+        if step.mandatory:
+            label += "  " + self.tr("[required]")
+        item = QListWidgetItem(label)
+        item.setData(Qt.ItemDataRole.UserRole, step.id)
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
+        if step.mandatory:
+            item.setForeground(QBrush(QColor("#b3261e")))
+        item.setToolTip(step.guidance)
+        return item
+
+    def _update_item(self, item: QListWidgetItem, step, highlighted: bool) -> None:
+        ticked = self.model.is_ticked(step.id)
+        item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
+        item.setBackground(QBrush(HIGHLIGHT) if highlighted else QBrush())
+        font = QFont(item.font())
+        font.setBold(highlighted)
+        item.setFont(font)
+
+    def highlighted_row(self) -> int | None:
+        return self.model.current_index()
+
+    def _item_changed(self, item: QListWidgetItem) -> None:
+        checked = item.checkState() == Qt.CheckState.Checked
+        self.model.set_step_ticked(item.data(Qt.ItemDataRole.UserRole), checked)

@@ -1,0 +1,175 @@
+"""The always-on-top panel beside the CRM."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core import clock
+from desktop.core.packs import Problem
+from desktop.models.call_model import CallModel
+from desktop.ui.checklist import ChecklistView
+from desktop.ui.end_call_dialog import EndCallDialog
+from desktop.ui.notes import NotesView
+from desktop.ui.phrase_list import PhraseList
+from desktop.ui.scenario_picker import ScenarioPicker
+
+
+class PanelWindow(QMainWindow):
+    """Composes the views around one ``CallModel``."""
+
+    def __init__(self, model: CallModel, problems: list[Problem] | None = None, lang: str = "zh"):
+        super().__init__()
+        self.model = model
+        self.lang = lang
+        self.problems = list(problems or [])
+        self.setObjectName("seatsidePanel")
+        self.setWindowTitle(self.tr("Seatside"))
+        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, True)
+        if model.settings.get("always_on_top"):
+            self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
+        self.resize(380, 720)
+
+        self.call_button = QPushButton()
+        self.call_button.setObjectName("callButton")
+        self.call_button.clicked.connect(self.toggle_call)
+        self.timer_label = QLabel()
+        self.timer_label.setObjectName("callTimer")
+        top = QHBoxLayout()
+        top.addWidget(self.call_button)
+        top.addStretch(1)
+        top.addWidget(self.timer_label)
+
+        self.problem_label = QLabel()
+        self.problem_label.setObjectName("packProblems")
+        self.problem_label.setWordWrap(True)
+        self.problem_label.setStyleSheet("color: #8a5300")
+        self.problem_label.setTextFormat(Qt.TextFormat.PlainText)
+
+        self.picker = ScenarioPicker(model)
+        self.checklist = ChecklistView(model)
+        self.phrases = PhraseList(model)
+        self.notes = NotesView(model)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.checklist)
+        splitter.addWidget(self.phrases)
+        splitter.addWidget(self.notes)
+        splitter.setChildrenCollapsible(False)
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addLayout(top)
+        layout.addWidget(self.problem_label)
+        layout.addWidget(self.picker)
+        layout.addWidget(splitter, 1)
+        self.setCentralWidget(central)
+        self._build_menu()
+
+        for number in range(1, 10):
+            shortcut = QShortcut(QKeySequence(str(number)), self)
+            shortcut.activated.connect(lambda n=number: self.model.copy_phrase(n - 1, via="key"))
+
+        self._elapsed = QElapsedTimer()
+        self._tick = QTimer(self)
+        self._tick.setInterval(1000)
+        self._tick.timeout.connect(self._update_timer)
+        model.callStateChanged.connect(self.refresh)
+        model.message.connect(self.show_message)
+        model.phraseCopied.connect(lambda text: self.show_message(self.tr("Copied: %s") % text))
+        model.exportFinished.connect(
+            lambda path, count: self.show_message(self.tr("Exported %d calls to %s") % (count, path))
+        )
+        self.refresh()
+        self._show_problems()
+
+    def _build_menu(self) -> None:
+        menu = self.menuBar().addMenu(self.tr("&File"))
+        self.export_action = QAction(self.tr("Export shift as CSV…"), self)
+        self.export_action.triggered.connect(self.ask_export)
+        menu.addAction(self.export_action)
+        self.problems_action = QAction(self.tr("Scenario pack problems…"), self)
+        self.problems_action.triggered.connect(self.show_problems_dialog)
+        menu.addAction(self.problems_action)
+        menu.addSeparator()
+        quit_action = QAction(self.tr("Quit"), self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        menu.addAction(quit_action)
+
+    # -- state ---------------------------------------------------------------
+    def refresh(self) -> None:
+        if self.model.in_call:
+            self.call_button.setText(self.tr("End call"))
+            self._elapsed.start()
+            self._tick.start()
+        else:
+            self.call_button.setText(self.tr("Start call"))
+            self._tick.stop()
+        self._update_timer()
+
+    def _update_timer(self) -> None:
+        if not self.model.in_call:
+            self.timer_label.setText(self.tr("No call"))
+            return
+        seconds = self._elapsed.elapsed() // 1000
+        self.timer_label.setText(f"{seconds // 60:02d}:{seconds % 60:02d}")
+
+    def _show_problems(self) -> None:
+        errors = [p for p in self.problems if p.severity == "error"]
+        files = sorted({p.file for p in errors})
+        if not files:
+            self.problem_label.hide()
+            return
+        first = errors[0]
+        self.problem_label.setText(
+            self.tr("%d scenario file(s) skipped: %s") % (len(files), f"{first.file}:{first.line}: {first.message}")
+        )
+        self.problem_label.setToolTip("\n".join(str(p) for p in self.problems))
+        self.problem_label.show()
+
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 6000)
+
+    # -- actions -------------------------------------------------------------
+    def toggle_call(self) -> None:
+        if self.model.in_call:
+            self.end_call_dialog().open()
+        else:
+            self.model.start_call()
+
+    def end_call_dialog(self) -> EndCallDialog:
+        dialog = EndCallDialog(self.model, self.lang, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        return dialog
+
+    def export_shift(self, path: Path, shift: str = "today") -> None:
+        start, end = clock.shift_range(shift)
+        self.model.export_shift(path, start, end, "zh" if self.lang == "zh" else "en")
+
+    def ask_export(self) -> None:
+        default = Path.home() / f"seatside-{clock.now():%Y-%m-%d}.csv"
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export shift"), str(default), self.tr("CSV (*.csv)"))
+        if path:
+            self.export_shift(Path(path))
+
+    def show_problems_dialog(self) -> None:
+        text = "\n".join(str(p) for p in self.problems) or self.tr("All scenario packs loaded without problems.")
+        QMessageBox.information(self, self.tr("Scenario pack problems"), text)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self.model.flush()
+        super().closeEvent(event)

@@ -1,0 +1,77 @@
+"""The command line, run as a real process where it matters."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from datetime import datetime, timedelta
+
+from desktop import __version__
+from desktop.cli import main
+from desktop.core.storage import CallStore
+from tests.helpers import MINIMAL_PACK, PACKS, make_call, write_pack
+
+
+def seatside(*args: str, env_data=None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "desktop", *args], capture_output=True, text=True, timeout=60
+    )
+
+
+def test_version():
+    result = seatside("--version")
+    assert result.returncode == 0 and result.stdout.strip() == f"seatside {__version__}"
+
+
+def test_packs_check_builtin_is_clean():
+    result = seatside("packs", "check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == ""
+
+
+def test_packs_check_reports_file_line(tmp_path, capsys):
+    write_pack(tmp_path, "good.yaml", MINIMAL_PACK)
+    bad = write_pack(tmp_path, "bad.yaml", "scenarios:\n  - id: x\n    name: n\n    steps: []\n")
+    assert main(["packs", "check", str(tmp_path)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out == [f"{bad}:4: scenario 'x': 'steps' must be a non-empty list"]
+
+
+def test_packs_check_missing_folder(tmp_path, capsys):
+    assert main(["packs", "check", str(tmp_path / "nope")]) == 1
+    assert "no such file" in capsys.readouterr().out
+
+
+def test_export_today_writes_excel_csv(tmp_path, isolated_dirs):
+    store = CallStore(isolated_dirs / "seatside.db")
+    now = datetime.now().astimezone().replace(hour=10, minute=0, second=0, microsecond=0)
+    make_call(store, now, notes="吞卡，已挂失")
+    make_call(store, now - timedelta(days=1), notes="昨天的")
+    store.close()
+    out = tmp_path / "today.csv"
+    result = seatside("export", "--shift", "today", "--format", "csv", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines()))
+    assert [r["备注"] for r in rows] == ["吞卡，已挂失"]
+    assert out.read_bytes()[:3] == b"\xef\xbb\xbf"
+
+
+def test_export_with_data_dir_option(tmp_path, capsys):
+    store = CallStore(tmp_path / "elsewhere" / "seatside.db")
+    make_call(store, datetime(2026, 3, 2, 9).astimezone())
+    store.close()
+    out = tmp_path / "march.csv"
+    assert main(["--data-dir", str(tmp_path / "elsewhere"), "export", "--shift", "2026-03-02", "-o", str(out)]) == 0
+    assert len(out.read_text(encoding="utf-8-sig").splitlines()) == 2
+
+
+def test_export_bad_shift_and_unwritable_target(tmp_path, capsys):
+    assert main(["export", "--shift", "someday", "-o", str(tmp_path / "x.csv")]) == 2
+    assert "unknown shift" in capsys.readouterr().err
+    assert main(["export", "-o", str(tmp_path / "no" / "such" / "dir.csv")]) == 1
+    assert "nothing was written" in capsys.readouterr().err
+
+
+def test_builtin_packs_path_exists():
+    assert (PACKS / "card-retained-atm.yaml").is_file()

@@ -1,0 +1,80 @@
+"""CSV export: Excel-friendly, injection-safe, atomic."""
+
+from __future__ import annotations
+
+import csv
+from datetime import datetime, timedelta
+
+import pytest
+
+from desktop.core import export
+from desktop.core.export import export_csv, neutralise
+from desktop.core.storage import CallStore
+from tests.helpers import make_call
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = CallStore(tmp_path / "seatside.db")
+    yield s
+    s.close()
+
+
+def test_csv_has_bom_crlf_and_chinese(store, tmp_path):
+    start = datetime(2026, 11, 25, 9, 0).astimezone()
+    make_call(store, start, notes="客户王先生，卡号已核实")
+    out = tmp_path / "shift.csv"
+    assert export_csv(store.calls_between(start, start + timedelta(days=1)), out) == 1
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert b"\r\n" in raw and raw.count(b"\n") == raw.count(b"\r\n")
+    rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
+    assert rows[0][:3] == ["通话编号", "开始时间", "结束时间"]
+    row = dict(zip(rows[0], rows[1]))
+    assert row["场景"] == "ATM吞卡与挂失"
+    assert row["处置结果"] == "已解决"
+    assert row["时长(秒)"] == "240"
+    assert row["备注"] == "客户王先生，卡号已核实"
+    assert row["已完成步骤"] == "安抚情绪 09:00:20"
+    assert row["使用话术"] == "您先别着急"
+
+
+def test_english_headers(store, tmp_path):
+    start = datetime(2026, 11, 25, 9, 0).astimezone()
+    make_call(store, start)
+    out = tmp_path / "en.csv"
+    export_csv(store.calls_between(start, start + timedelta(days=1)), out, lang="en")
+    header = out.read_text(encoding="utf-8-sig").splitlines()[0]
+    assert header.startswith("Call ID,Started,Ended")
+    assert "Resolved" in out.read_text(encoding="utf-8-sig")
+
+
+@pytest.mark.parametrize("value", ["=1+1", "+86", "-2", "@SUM(A1)", "\tx", "\rx"])
+def test_formula_cells_are_neutralised(value):
+    assert neutralise(value) == "'" + value
+
+
+def test_failed_export_leaves_no_file(store, tmp_path, monkeypatch):
+    start = datetime(2026, 11, 25, 9, 0).astimezone()
+    make_call(store, start)
+    out = tmp_path / "shift.csv"
+
+    def broken_row(call, lang="zh"):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(export, "call_row", broken_row)
+    with pytest.raises(RuntimeError):
+        export_csv(store.calls_between(start, start + timedelta(days=1)), out)
+    assert list(tmp_path.glob("*.csv*")) == [] and not out.exists()
+
+
+def test_failed_export_keeps_the_previous_file(store, tmp_path, monkeypatch):
+    out = tmp_path / "shift.csv"
+    out.write_text("old", encoding="utf-8")
+    monkeypatch.setattr(export, "call_row", lambda call, lang="zh": 1 / 0)
+    start = datetime(2026, 11, 25, 9, 0).astimezone()
+    make_call(store, start)
+    with pytest.raises(ZeroDivisionError):
+        export_csv(store.calls_between(start, start + timedelta(days=1)), out)
+    assert out.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".shift")] == []

@@ -1,0 +1,92 @@
+"""Call state, placeholders, settings and shift ranges."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from desktop.core import clock
+from desktop.core.packs import load_pack_file
+from desktop.core.placeholders import placeholders_in, render
+from desktop.core.session import CallSession
+from desktop.core.settings import Settings
+from tests.helpers import MINIMAL_PACK, write_pack
+
+
+@pytest.fixture
+def scenario(tmp_path):
+    _, (scenario,), _ = load_pack_file(write_pack(tmp_path, "p.yaml", MINIMAL_PACK))
+    return scenario
+
+
+def test_ticking_moves_the_highlight(scenario):
+    session = CallSession(started=clock.now(), scenario=scenario)
+    assert session.current_index() == 0
+    assert [p.id for p in session.current_phrases()] == ["hello", "first-2"]
+    session.tick("first", True, clock.now())
+    assert session.current_index() == 1
+    assert session.unticked_mandatory() == []
+    session.tick("second", True, clock.now())
+    assert session.current_index() is None and session.current_phrases() == ()
+    session.tick("first", False, clock.now())
+    assert session.current_index() == 0
+    assert [s.id for s in session.unticked_mandatory()] == ["first"]
+
+
+def test_tick_keeps_the_first_time(scenario):
+    session = CallSession(started=clock.now(), scenario=scenario)
+    first = datetime(2026, 1, 1, 9, 0)
+    session.tick("first", True, first)
+    session.tick("first", True, datetime(2026, 1, 1, 9, 5))
+    assert session.ticks[("test-scenario", "first")] == first
+
+
+def test_render_fills_known_values_and_reports_missing(scenario):
+    session = CallSession(started=clock.now(), scenario=scenario)
+    phrase = scenario.steps[0].phrases[0]
+    assert session.render(phrase).missing == ("称呼",)
+    session.customer = "王先生"
+    assert session.render(phrase).text == "王先生，您好"
+
+
+def test_render_is_plain_replacement():
+    assert render("{称呼}{称呼} {0} {__class__} {x.y}", {"称呼": "李女士"}).text.startswith("李女士李女士")
+    rendered = render("{0} {__class__}", {})
+    assert rendered.text == "{0} {__class__}"
+    assert set(rendered.missing) == {"0", "__class__"}
+    assert placeholders_in("{a}{b}{a}") == ["a", "b"]
+
+
+def test_settings_defaults_types_and_change_notification(tmp_path):
+    path = tmp_path / "settings.json"
+    settings = Settings(path)
+    assert settings.get("language") == "zh_CN"
+    seen = []
+    settings.on_change(lambda name, value: seen.append((name, value)))
+    settings.set("seat_id", "A1024")
+    settings.set("seat_id", "A1024")
+    assert seen == [("seat_id", "A1024")]
+    assert Settings(path).get("seat_id") == "A1024"
+    with pytest.raises(TypeError):
+        settings.set("notes_autosave_ms", "fast")
+
+
+@pytest.mark.expect_log
+def test_broken_settings_file_falls_back_to_defaults(tmp_path):
+    path = tmp_path / "settings.json"
+    path.write_text("{not json", encoding="utf-8")
+    assert Settings(path).get("notes_autosave_ms") == 300
+    path.write_text('{"notes_autosave_ms": "slow"}', encoding="utf-8")
+    assert Settings(path).get("notes_autosave_ms") == 300
+
+
+def test_shift_ranges():
+    today = date(2026, 11, 25)
+    start, end = clock.shift_range("today", today)
+    assert (start.date(), end.date()) == (today, date(2026, 11, 26))
+    assert clock.shift_range("yesterday", today)[0].date() == date(2026, 11, 24)
+    assert clock.shift_range("2026-02-28", today)[1].date() == date(2026, 3, 1)
+    for bad in ("tomorrow", "2026-02-30", "25/11/2026"):
+        with pytest.raises(ValueError):
+            clock.shift_range(bad, today)

@@ -1,0 +1,165 @@
+"""The panel and its views, driven through widget methods and signals."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWidget
+
+from desktop.ui.end_call_dialog import EndCallDialog
+from tests.gui.conftest import type_text
+from tests.helpers import MINIMAL_PACK, write_pack
+
+
+def steps(app):
+    lst = app.panel.checklist.list
+    return [lst.item(i) for i in range(lst.count())]
+
+
+def test_panel_is_on_top_and_does_not_take_focus(seatside, qtbot):
+    other = QWidget()
+    qtbot.addWidget(other)
+    other.show()
+    other.activateWindow()
+    qtbot.waitUntil(other.isActiveWindow)
+    panel = seatside.panel
+    panel.show()
+    qtbot.waitExposed(panel)
+    assert panel.windowFlags() & Qt.WindowType.WindowStaysOnTopHint
+    assert panel.testAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+    qtbot.wait(100)
+    assert QApplication.activeWindow() is other
+
+
+def test_lists_builtin_scenarios_in_chinese(seatside):
+    picker = seatside.panel.picker
+    assert {"points-redemption", "card-retained-atm", "atm-cash-retained"} <= set(picker.visible_ids())
+    assert seatside.panel.call_button.text() == "开始通话"
+    assert seatside.panel.windowTitle() == "坐席助手"
+
+
+def test_filter_by_typing_chinese_with_an_ime(seatside, qtbot):
+    picker = seatside.panel.picker
+    seatside.panel.show()
+    qtbot.waitExposed(seatside.panel)
+    type_text(picker.filter_edit, "吞卡", preedit="tunka")
+    assert picker.filter_edit.text() == "吞卡"
+    assert picker.visible_ids() == ["card-retained-atm"]
+    picker.filter_edit.returnPressed.emit()
+    assert seatside.model.scenario.id == "card-retained-atm"
+
+
+def test_checklist_marks_mandatory_and_moves_highlight(seatside, qtbot):
+    model = seatside.model
+    model.start_call()
+    model.choose_scenario("card-retained-atm")
+    scenario = model.scenario
+    items = steps(seatside)
+    assert len(items) == len(scenario.steps)
+    for item, step in zip(items, scenario.steps):
+        assert ("【必做】" in item.text()) == step.mandatory
+    assert seatside.panel.checklist.highlighted_row() == 0
+    assert seatside.panel.phrases.count() == len(scenario.steps[0].phrases)
+    items[0].setCheckState(Qt.CheckState.Checked)
+    assert model.current_index() == 1
+    assert items[0].font().bold() is False
+    assert steps(seatside)[1].font().bold() is True
+    texts = seatside.panel.phrases.texts()
+    assert texts[0].startswith("1. ")
+    assert len(texts) == len(scenario.steps[1].phrases)
+
+
+def test_ticking_without_a_call_is_refused(seatside, qtbot):
+    seatside.model.choose_scenario("atm-cash-retained")
+    with qtbot.waitSignal(seatside.model.message) as blocker:
+        steps(seatside)[0].setCheckState(Qt.CheckState.Checked)
+    assert "开始通话" in blocker.args[0]
+    assert steps(seatside)[0].checkState() == Qt.CheckState.Unchecked
+
+
+def test_number_keys_copy_phrases_when_the_panel_has_focus(seatside, qtbot):
+    clipboard = seatside.model.clipboard
+    panel = seatside.panel
+    seatside.model.choose_scenario("atm-cash-retained")
+    panel.show()
+    panel.activateWindow()
+    qtbot.waitUntil(panel.isActiveWindow)
+    panel.phrases.setFocus()
+    phrases = seatside.model.current_phrases()
+    plain = [i for i, p in enumerate(phrases) if "{" not in p.text]
+    assert plain, "the first step needs a phrase without placeholders"
+    qtbot.keyClick(panel.phrases, Qt.Key(Qt.Key.Key_1 + plain[0]))
+    assert clipboard.text() == phrases[plain[0]].text
+    # digits typed into the notes box stay text
+    seatside.model.start_call()
+    type_text(panel.notes.editor, "")
+    qtbot.keyClick(panel.notes.editor, Qt.Key.Key_2)
+    assert panel.notes.editor.toPlainText() == "2"
+    assert len(clipboard.history) == 1
+
+
+def test_missing_placeholder_copies_nothing(make_app, tmp_path, qtbot):
+    app = make_app(builtin=False, pack_dirs=[write_pack(tmp_path / "packs", "t.yaml", MINIMAL_PACK).parent])
+    model = app.model
+    model.choose_scenario("test-scenario")
+    model.start_call()
+    with qtbot.waitSignal(model.message) as blocker:
+        assert model.copy_phrase(0) is False
+    assert "{称呼}" in blocker.args[0]
+    assert model.clipboard.history == []
+    type_text(app.panel.notes.customer, "王先生")
+    app.panel.notes.customer.textEdited.emit("王先生")
+    assert model.copy_phrase(0) is True
+    assert model.clipboard.text() == "王先生，您好"
+
+
+def test_notes_are_saved_soon_after_typing(seatside, qtbot):
+    model = seatside.model
+    assert model._notes_timer.interval() <= 500
+    model.start_call()
+    editor = seatside.panel.notes.editor
+    with qtbot.waitSignal(model.notesSaved, timeout=3000) as blocker:
+        type_text(editor, "客户说卡在ATM里被吞了")
+        type_text(editor, "，已做临时挂失")
+    call = seatside.worker.call(lambda store: store.get_call(blocker.args[0]))
+    assert call.notes == "客户说卡在ATM里被吞了，已做临时挂失"
+    assert call.status == "active"
+
+
+def test_end_call_needs_a_disposition_and_warns_about_required_steps(seatside, qtbot):
+    model = seatside.model
+    model.start_call()
+    model.choose_scenario("card-retained-atm")
+    dialog = EndCallDialog(model)
+    qtbot.addWidget(dialog)
+    assert dialog.findChild(QWidget, "missingSteps") is not None
+    assert not dialog.ok_button.isEnabled()
+    dialog.accept()
+    assert model.in_call
+    dialog.choose("escalated")
+    assert dialog.ok_button.isEnabled()
+    with qtbot.waitSignal(model.callEnded) as blocker:
+        dialog.accept()
+    record = seatside.worker.call(lambda store: store.get_call(blocker.args[0]))
+    assert record.disposition == "escalated" and record.status == "ended"
+    assert not model.in_call
+    assert seatside.panel.call_button.text() == "开始通话"
+
+
+@pytest.mark.expect_log
+def test_broken_pack_is_shown_and_the_rest_load(make_app, tmp_path):
+    folder = tmp_path / "packs"
+    write_pack(folder, "good.yaml", MINIMAL_PACK)
+    bad = write_pack(folder, "broken.yaml", "scenarios:\n  - id: x\n    name: [\n")
+    app = make_app(pack_dirs=[folder])
+    assert "test-scenario" in app.panel.picker.visible_ids()
+    assert "card-retained-atm" in app.panel.picker.visible_ids()
+    label = app.panel.problem_label
+    assert not label.isHidden()
+    assert f"{bad}:4:" in label.text()
+
+
+def test_english_ui_through_the_translation_system(make_app):
+    app = make_app(language="en")
+    assert app.panel.call_button.text() == "Start call"
+    assert app.panel.windowTitle() == "Seatside"

@@ -1,0 +1,64 @@
+"""The real ``seatside`` process: window mapped on X11, clean exit on SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from desktop.core.storage import SCHEMA_VERSION, CallStore
+
+
+def wait_for(predicate, timeout: float):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    return None
+
+
+def test_process_shows_panel_and_exits_cleanly_on_sigterm(tmp_path, qapp):
+    data = tmp_path / "seat-data"
+    env = {**os.environ, "SEATSIDE_DATA_DIR": str(data)}
+    env.pop("QT_QPA_PLATFORM", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "desktop"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        def window():
+            found = subprocess.run(
+                ["xdotool", "search", "--onlyvisible", "--pid", str(proc.pid), "--name", "坐席助手"],
+                capture_output=True,
+                text=True,
+            )
+            return found.stdout.split()
+
+        windows = wait_for(window, timeout=30)
+        assert windows, f"no window mapped; stderr: {proc.stderr.read() if proc.poll() is not None else ''}"
+        state = subprocess.run(["xprop", "-id", windows[0], "_NET_WM_STATE"], capture_output=True, text=True).stdout
+        assert "_NET_WM_STATE_ABOVE" in state
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=15)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err
+    store = CallStore(data / "seatside.db")
+    try:
+        assert store.user_version == SCHEMA_VERSION
+        assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        store.close()
+
+
+def test_self_test_passes():
+    result = subprocess.run(
+        [sys.executable, "-m", "desktop", "--self-test"], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert "self-test ok" in result.stdout and "3 scenarios" in result.stdout
