@@ -39,7 +39,7 @@ screenshots: system-deps $(STAMP) $(QM)
 
 ## translations: collect new UI strings into the .ts file (then translate them in it)
 translations: $(STAMP)
-	$(VENV)/bin/pyside6-lupdate $$(find desktop -name '*.py' | sort) -ts $(TS) -no-obsolete
+	$(VENV)/bin/pyside6-lupdate $$(find desktop -name '*.py' | sort) -ts $(TS) -no-obsolete -locations none
 
 clean:
 	rm -rf $(VENV) .pytest_cache build dist

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.models.call_model import CallModel
 
@@ -18,17 +28,29 @@ class ChecklistView(QWidget):
         self.title = QLabel()
         self.title.setObjectName("scenarioTitle")
         self.title.setWordWrap(True)
+        font = QFont(self.title.font())
+        font.setBold(True)
+        self.title.setFont(font)
         self.list = QListWidget()
         self.list.setAccessibleName(self.tr("Steps"))
+        self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.list.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.guidance = QLabel()
         self.guidance.setWordWrap(True)
         self.guidance.setObjectName("stepGuidance")
         self.guidance.setTextFormat(Qt.TextFormat.PlainText)
+        self.guidance.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.guidance.setContentsMargins(4, 4, 4, 4)
+        scroll = QScrollArea()
+        scroll.setWidget(self.guidance)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setMinimumHeight(60)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
         layout.addWidget(self.list)
-        layout.addWidget(self.guidance)
+        layout.addWidget(scroll, 1)
         self.list.itemChanged.connect(self._item_changed)
         model.scenarioChanged.connect(self.refresh)
         model.stepsChanged.connect(self.refresh)
@@ -52,6 +74,8 @@ class ChecklistView(QWidget):
                 self.list.clear()
                 for index, step in enumerate(scenario.steps):
                     self.list.addItem(self._new_item(index, step))
+                rows = sum(self.list.sizeHintForRow(i) for i in range(self.list.count()))
+                self.list.setFixedHeight(rows + 2 * self.list.frameWidth() + 2)
             for index, step in enumerate(scenario.steps):
                 self._update_item(self.list.item(index), step, index == current)
         finally:

@@ -9,6 +9,7 @@ from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -41,7 +42,7 @@ class PanelWindow(QMainWindow):
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, True)
         if model.settings.get("always_on_top"):
             self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
-        self.resize(380, 720)
+        self.resize(400, 780)
 
         self.call_button = QPushButton()
         self.call_button.setObjectName("callButton")
@@ -68,6 +69,9 @@ class PanelWindow(QMainWindow):
         splitter.addWidget(self.phrases)
         splitter.addWidget(self.notes)
         splitter.setChildrenCollapsible(False)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(2, 2)
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -104,6 +108,9 @@ class PanelWindow(QMainWindow):
         self.problems_action = QAction(self.tr("Scenario pack problems…"), self)
         self.problems_action.triggered.connect(self.show_problems_dialog)
         menu.addAction(self.problems_action)
+        self.seat_id_action = QAction(self.tr("Staff number…"), self)
+        self.seat_id_action.triggered.connect(self.ask_seat_id)
+        menu.addAction(self.seat_id_action)
         menu.addSeparator()
         quit_action = QAction(self.tr("Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -165,6 +172,14 @@ class PanelWindow(QMainWindow):
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Export shift"), str(default), self.tr("CSV (*.csv)"))
         if path:
             self.export_shift(Path(path))
+
+    def ask_seat_id(self) -> None:
+        current = self.model.settings.get("seat_id")
+        text, ok = QInputDialog.getText(
+            self, self.tr("Staff number"), self.tr("Your staff number, filled into {坐席工号}:"), text=current
+        )
+        if ok:
+            self.model.settings.set("seat_id", text.strip())
 
     def show_problems_dialog(self) -> None:
         text = "\n".join(str(p) for p in self.problems) or self.tr("All scenario packs loaded without problems.")

@@ -18,7 +18,7 @@ class ScenarioPicker(QWidget):
         self.filter_edit.setAccessibleName(self.tr("Filter scenarios"))
         self.list = QListWidget()
         self.list.setAccessibleName(self.tr("Scenarios"))
-        self.list.setMaximumHeight(140)
+        self.list.setMaximumHeight(96)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.filter_edit)

@@ -3,22 +3,18 @@
 <context>
     <name>CallModel</name>
     <message>
-        <location filename="../../desktop/models/call_model.py" line="60" />
         <source>Could not save: %s</source>
         <translation>保存失败：%s</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/call_model.py" line="137" />
         <source>Unknown scenario: %s</source>
         <translation>未知场景：%s</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/call_model.py" line="149" />
         <source>Start a call to tick steps</source>
         <translation>请先开始通话再勾选步骤</translation>
     </message>
     <message>
-        <location filename="../../desktop/models/call_model.py" line="179" />
         <source>Fill in %s first; nothing was copied</source>
         <translation>请先填写%s，本次未复制</translation>
     </message>
@@ -26,22 +22,18 @@
 <context>
     <name>ChecklistView</name>
     <message>
-        <location filename="../../desktop/ui/checklist.py" line="22" />
         <source>Steps</source>
         <translation>步骤</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/checklist.py" line="43" />
         <source>Choose a scenario above</source>
         <translation>请在上方选择场景</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/checklist.py" line="51" />
         <source>[required]</source>
         <translation>【必做】</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/checklist.py" line="70" />
         <source>All steps done. End the call when ready.</source>
         <translation>步骤已全部完成，可以结束通话。</translation>
     </message>
@@ -49,23 +41,18 @@
 <context>
     <name>EndCallDialog</name>
     <message>
-        <location filename="../../desktop/ui/end_call_dialog.py" line="23" />
-        <location filename="../../desktop/ui/end_call_dialog.py" line="48" />
         <source>End call</source>
         <translation>结束通话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/end_call_dialog.py" line="29" />
         <source>Required steps not ticked:</source>
         <translation>以下必做步骤尚未勾选：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/end_call_dialog.py" line="36" />
         <source>Hand on to the next contact:</source>
         <translation>需交接给下一环节：</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/end_call_dialog.py" line="37" />
         <source>How did the call end?</source>
         <translation>本次通话的处置结果：</translation>
     </message>
@@ -73,27 +60,22 @@
 <context>
     <name>NotesView</name>
     <message>
-        <location filename="../../desktop/ui/notes.py" line="15" />
         <source>e.g. 王先生</source>
         <translation>如：王先生</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/notes.py" line="16" />
         <source>Customer's form of address</source>
         <translation>客户称呼</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/notes.py" line="18" />
         <source>Notes for this call (saved automatically)</source>
         <translation>通话备注（自动保存）</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/notes.py" line="19" />
         <source>Call notes</source>
         <translation>通话备注</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/notes.py" line="22" />
         <source>Address as</source>
         <translation>客户称呼</translation>
     </message>
@@ -101,77 +83,74 @@
 <context>
     <name>PanelWindow</name>
     <message>
-        <location filename="../../desktop/ui/panel.py" line="40" />
         <source>Seatside</source>
         <translation>坐席助手</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/panel.py" line="92" />
         <source>Copied: %s</source>
         <translation>已复制：%s</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/panel.py" line="94" />
         <source>Exported %d calls to %s</source>
         <translation>已导出 %d 通电话到 %s</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/panel.py" line="100" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/panel.py" line="101" />
         <source>Export shift as CSV…</source>
         <translation>导出本班次（CSV）…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/panel.py" line="104" />
         <source>Scenario pack problems…</source>
         <translation>场景包问题…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/panel.py" line="108" />
+        <source>Staff number…</source>
+        <translation>设置工号…</translation>
+    </message>
+    <message>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/panel.py" line="116" />
         <source>End call</source>
         <translation>结束通话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/panel.py" line="120" />
         <source>Start call</source>
         <translation>开始通话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/panel.py" line="126" />
         <source>No call</source>
         <translation>未在通话</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/panel.py" line="139" />
         <source>%d scenario file(s) skipped: %s</source>
         <translation>已跳过 %d 个有问题的场景文件：%s</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/panel.py" line="165" />
         <source>Export shift</source>
         <translation>导出本班次</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/panel.py" line="165" />
         <source>CSV (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/panel.py" line="170" />
+        <source>Staff number</source>
+        <translation>坐席工号</translation>
+    </message>
+    <message>
+        <source>Your staff number, filled into {坐席工号}:</source>
+        <translation>您的工号（用于话术中的 {坐席工号}）：</translation>
+    </message>
+    <message>
         <source>All scenario packs loaded without problems.</source>
         <translation>所有场景包均已正常加载。</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/panel.py" line="171" />
         <source>Scenario pack problems</source>
         <translation>场景包问题</translation>
     </message>
@@ -179,12 +158,10 @@
 <context>
     <name>PhraseList</name>
     <message>
-        <location filename="../../desktop/ui/phrase_list.py" line="15" />
         <source>Phrases</source>
         <translation>话术</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/phrase_list.py" line="16" />
         <source>Click a phrase or press its number to copy it</source>
         <translation>点击话术或按对应数字键即可复制</translation>
     </message>
@@ -192,17 +169,14 @@
 <context>
     <name>ScenarioPicker</name>
     <message>
-        <location filename="../../desktop/ui/scenario_picker.py" line="16" />
         <source>Filter scenarios…</source>
         <translation>输入名称筛选场景…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/scenario_picker.py" line="18" />
         <source>Filter scenarios</source>
         <translation>筛选场景</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/scenario_picker.py" line="20" />
         <source>Scenarios</source>
         <translation>场景</translation>
     </message>
