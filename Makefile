@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 TS     := resources/i18n/seatside_zh_CN.ts
 QM     := $(TS:.ts=.qm)
 
-.PHONY: run test bench screenshots system-deps translations lint clean
+.PHONY: run test bench screenshots dist system-deps translations clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,12 @@ screenshots: system-deps $(STAMP) $(QM)
 ## translations: collect new UI strings into the .ts file (then translate them in it)
 translations: $(STAMP)
 	$(VENV)/bin/pyside6-lupdate $$(find desktop -name '*.py' | sort) -ts $(TS) -no-obsolete -locations none
+
+## dist: PyInstaller one-folder build in dist/seatside/, then its self-test
+dist: system-deps $(STAMP) $(QM)
+	$(PY) -m pip install -q -e ".[dist]"
+	$(VENV)/bin/pyinstaller --noconfirm --clean build.spec
+	QT_QPA_PLATFORM=offscreen dist/seatside/seatside --self-test
 
 clean:
 	rm -rf $(VENV) .pytest_cache build dist

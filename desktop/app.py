@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QLocale, QTimer, QTranslator
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import __version__
 from desktop.core.packs import LoadResult, Problem, load_packs
 from desktop.core.paths import builtin_packs_dir, data_dir, resources_dir
 from desktop.core.settings import Settings
-from desktop.core.storage import DB_FILENAME
+from desktop.core.storage import DB_FILENAME, StorageError
 from desktop.models.call_model import CallModel
 from desktop.models.db_worker import DbWorker
 from desktop.platform.clipboard import Clipboard, QtClipboard
@@ -87,14 +87,15 @@ def build(
     qapp = ensure_qapp()
     folder = data_dir(data)
     folder.mkdir(parents=True, exist_ok=True)
-    settings = Settings(folder / "settings.json")
+    worker = DbWorker(folder / DB_FILENAME)
+    # Settings files are written on the worker thread too, never on the GUI thread.
+    settings = Settings(folder / "settings.json", schedule=lambda write: worker.submit(lambda store: write()))
     language = language or settings.get("language")
     translators = install_translator(qapp, language)
     dirs = ([builtin_packs_dir()] if builtin else []) + [Path(p) for p in pack_dirs or []]
     packs = load_packs(dirs)
     for problem in packs.problems:
         log.warning("scenario pack problem: %s", problem)
-    worker = DbWorker(folder / DB_FILENAME)
     worker.wait_ready()
     model = CallModel(packs.library, worker, clipboard or QtClipboard(), settings)
     panel = PanelWindow(model, packs.problems, lang="en" if language.startswith("en") else "zh")
@@ -118,7 +119,13 @@ def _quit_on_sigterm(qapp: QApplication) -> None:
 
 def run(data: str | None, pack_dirs: list[Path], builtin: bool = True) -> int:
     """Run the panel until it is closed or the process is told to stop."""
-    app = build(data, pack_dirs, builtin=builtin)
+    try:
+        app = build(data, pack_dirs, builtin=builtin)
+    except StorageError as exc:
+        # Started from a desktop icon nobody sees stderr: say it in a window too.
+        print(f"seatside: {exc}", file=sys.stderr)
+        QMessageBox.critical(None, "Seatside", str(exc))
+        return 1
     _quit_on_sigterm(app.qapp)
     app.panel.show()
     code = app.qapp.exec()

@@ -42,8 +42,11 @@ Listener = Callable[[str, Any], None]
 class Settings:
     """Typed access to the settings file with listeners for changes."""
 
-    def __init__(self, path: Path | None):
+    def __init__(self, path: Path | None, schedule: Callable[[Callable[[], None]], object] | None = None):
+        """``schedule`` runs the file write somewhere else (the app passes its
+        worker thread); by default the write happens at once."""
         self.path = path
+        self._schedule = schedule or (lambda write: write())
         self._values: dict[str, Any] = {}
         self._listeners: list[Listener] = []
         if path is not None and path.exists():
@@ -80,8 +83,13 @@ class Settings:
     def save(self) -> None:
         if self.path is None:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".settings.", dir=self.path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(self._values, handle, ensure_ascii=False, indent=2)
-        os.replace(tmp, self.path)
+        path, text = self.path, json.dumps(self._values, ensure_ascii=False, indent=2)
+
+        def write() -> None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".settings.", dir=path.parent)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            os.replace(tmp, path)
+
+        self._schedule(write)
