@@ -124,7 +124,7 @@ def _time_build_parts(phases: list, resource) -> None:
         if hasattr(app_module, attr):  # skip what build() no longer uses
             setattr(app_module, attr, timed(name, getattr(app_module, attr)))
     if hasattr(DbWorker, "wait_ready"):
-        label = "waiting for the database to open (schema on a fresh file)"
+        label = "waiting for the database to open"
         DbWorker.wait_ready = timed(label, DbWorker.wait_ready)
 
 

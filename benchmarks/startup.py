@@ -104,9 +104,14 @@ def _wait_for_line(proc: subprocess.Popen, wanted: bytes, deadline: float) -> by
     return line
 
 
-def run_child(mode: str, extra_args: tuple[str, ...] = (), size: str = "380x720") -> tuple[ChildRun, str]:
-    """One child; returns its measurements and its stderr. ``size`` is the bare window's."""
-    data = tempfile.mkdtemp(prefix="seatside-bench-start-")
+def run_child(
+    mode: str, extra_args: tuple[str, ...] = (), size: str = "380x720", data_dir: str | None = None
+) -> tuple[ChildRun, str]:
+    """One child; returns its measurements and its stderr. ``size`` is the bare window's.
+
+    ``data_dir`` is Seatside's data folder; without it a fresh one is made and removed.
+    """
+    data = data_dir or tempfile.mkdtemp(prefix="seatside-bench-start-")
     with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as errors:
         try:
             t0 = time.perf_counter()
@@ -133,7 +138,8 @@ def run_child(mode: str, extra_args: tuple[str, ...] = (), size: str = "380x720"
                 )
             payload = json.loads(out.decode().strip().splitlines()[-1])
         finally:
-            shutil.rmtree(data, ignore_errors=True)
+            if data_dir is None:
+                shutil.rmtree(data, ignore_errors=True)
     run = ChildRun(
         mode,
         wall,
@@ -147,9 +153,9 @@ def run_child(mode: str, extra_args: tuple[str, ...] = (), size: str = "380x720"
     return run, stderr
 
 
-def profile_imports(top: int = 10) -> ImportProfile:
+def profile_imports(top: int = 10, data_dir: str | None = None) -> ImportProfile:
     """One extra Seatside child under ``-X importtime`` (not part of the medians)."""
-    _, stderr = run_child("seatside", ("-X", "importtime"))
+    _, stderr = run_child("seatside", ("-X", "importtime"), data_dir=data_dir)
     rows: list[tuple[int, str, float, float]] = []
     for line in stderr.splitlines():
         if not line.startswith("import time:") or "self [us]" in line:
@@ -182,23 +188,29 @@ def profile_imports(top: int = 10) -> ImportProfile:
 def run(repeats: int = 5, log=print) -> StartupResult:
     stats = {mode: ModeStats() for mode in MODES}
     sequence: list[ChildRun] = []
-    # One discarded run of each first (bytecode caches, font caches, page
-    # cache); the Seatside one also tells the panel's size for the bare window.
-    warm, _ = run_child("seatside")
-    size = f"{warm.size[0]}x{warm.size[1]}"
-    run_child("bare", size=size)
-    for i in range(repeats):
-        order = MODES if i % 2 == 0 else MODES[::-1]
-        for mode in order:
-            child, _ = run_child(mode, size=size)
-            stats[mode].runs.append(child)
-            sequence.append(child)
-            log(f"  start-up {mode:8s} run {i + 1}/{repeats}: {child.marks['exposed'] * 1000:.0f} ms in-process, "
-                f"{child.wall * 1000:.0f} ms wall, {child.maxrss_kib / 1024:.1f} MiB peak RSS")
-    log("  start-up profile runs (phases, RSS per phase, -X importtime)")
-    profile_bare, _ = run_child("bare+profile", size=size)
-    profile_seatside, _ = run_child("seatside+profile")
-    imports = profile_imports()
+    # Every Seatside run uses one data folder that the warm-up run initialises:
+    # what a seat sees every morning (the database exists, no schema to create).
+    data = tempfile.mkdtemp(prefix="seatside-bench-start-")
+    try:
+        # One discarded run of each first (bytecode caches, font caches, page
+        # cache); the Seatside one also tells the panel's size for the bare window.
+        warm, _ = run_child("seatside", data_dir=data)
+        size = f"{warm.size[0]}x{warm.size[1]}"
+        run_child("bare", size=size)
+        for i in range(repeats):
+            order = MODES if i % 2 == 0 else MODES[::-1]
+            for mode in order:
+                child, _ = run_child(mode, size=size, data_dir=data)
+                stats[mode].runs.append(child)
+                sequence.append(child)
+                log(f"  start-up {mode:8s} run {i + 1}/{repeats}: {child.marks['exposed'] * 1000:.0f} ms in-process, "
+                    f"{child.wall * 1000:.0f} ms wall, {child.maxrss_kib / 1024:.1f} MiB peak RSS")
+        log("  start-up profile runs (phases, RSS per phase, -X importtime)")
+        profile_bare, _ = run_child("bare+profile", size=size)
+        profile_seatside, _ = run_child("seatside+profile", data_dir=data)
+        imports = profile_imports(data_dir=data)
+    finally:
+        shutil.rmtree(data, ignore_errors=True)
     return StartupResult(
         repeats, stats["bare"], stats["seatside"], imports, profile_bare, profile_seatside, sequence
     )

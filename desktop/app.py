@@ -89,16 +89,20 @@ def build(
     folder.mkdir(parents=True, exist_ok=True)
     worker = DbWorker(folder / DB_FILENAME)
     # Settings files are written on the worker thread too, never on the GUI thread.
-    settings = Settings(folder / "settings.json", schedule=lambda write: worker.submit(lambda store: write()))
+    settings = Settings(folder / "settings.json", schedule=worker.submit_io)
     language = language or settings.get("language")
     translators = install_translator(qapp, language)
     dirs = ([builtin_packs_dir()] if builtin else []) + [Path(p) for p in pack_dirs or []]
     packs = load_packs(dirs)
     for problem in packs.problems:
         log.warning("scenario pack problem: %s", problem)
-    worker.wait_ready()
     model = CallModel(packs.library, worker, clipboard or QtClipboard(), settings)
     panel = PanelWindow(model, packs.problems, lang="en" if language.startswith("en") else "zh")
+    try:
+        worker.wait_ready()  # the database opened on its thread meanwhile
+    except Exception:
+        worker.shutdown()
+        raise
     app = Seatside(qapp, folder, settings, packs, worker, model, panel, translators)
     qapp.aboutToQuit.connect(app.shutdown)
     return app

@@ -70,6 +70,12 @@ def write_csv(calls: Iterable[CallRecord], out: IO[str], lang: str = "zh") -> in
     return count
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write(path: Path, write: Callable[[IO[str]], int], encoding: str) -> int:
     """Call ``write`` on a temporary file beside ``path`` and rename it into place.
 
@@ -83,6 +89,7 @@ def atomic_write(path: Path, write: Callable[[IO[str]], int], encoding: str) -> 
             result = write(handle)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp_name, 0o666 & ~_umask())  # mkstemp makes it 0600; give it normal permissions
         os.replace(tmp_name, path)
     except BaseException:
         try:

@@ -47,6 +47,7 @@ class Scenario:
     keywords: tuple[str, ...] = ()
     steps: tuple[Step, ...] = ()
     continuity: tuple[str, ...] = ()
+    order: int = 100
     defaults: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
     source: str = ""
     line: int = field(default=0, compare=False)

@@ -12,10 +12,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from desktop.core.clock import iso
+
+if TYPE_CHECKING:  # sqlite_utils is imported only when a migration runs (start-up cost)
+    import sqlite_utils
 
 DB_FILENAME = "seatside.db"
 
@@ -129,8 +131,11 @@ class CallStore:
         except (sqlite3.Error, OSError) as exc:
             raise StorageError(f"cannot open the database {self.path}: {exc}") from exc
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
-        self._migrate()
+        try:
+            self._migrate()
+        except BaseException:
+            conn.close()
+            raise
 
     # -- plumbing ------------------------------------------------------------
     @contextmanager
@@ -159,9 +164,14 @@ class CallStore:
                 f"the database {self.path} has schema version {version}, newer than this "
                 f"program understands ({SCHEMA_VERSION}); please update Seatside"
             )
+        if version == SCHEMA_VERSION:
+            return
+        import sqlite_utils
+
+        db = sqlite_utils.Database(self.conn)
         for number in range(version, SCHEMA_VERSION):
             with self.transaction():
-                MIGRATIONS[number](self.db)
+                MIGRATIONS[number](db)
                 self.conn.execute(f"PRAGMA user_version = {number + 1}")
 
     def close(self) -> None:
@@ -170,13 +180,17 @@ class CallStore:
     # -- writes --------------------------------------------------------------
     def start_call(self, started: datetime) -> int:
         with self.transaction():
-            return self.db["calls"].insert(
-                {"started_at": iso(started), "started_ts": started.timestamp(), "status": "active"}
-            ).last_pk
+            cursor = self.conn.execute(
+                "INSERT INTO calls (started_at, started_ts, status) VALUES (?, ?, 'active')",
+                (iso(started), started.timestamp()),
+            )
+            return int(cursor.lastrowid)
 
     def set_scenario(self, call_id: int, scenario_id: str, scenario_name: str) -> None:
         with self.transaction():
-            self.db["calls"].update(call_id, {"scenario_id": scenario_id, "scenario_name": scenario_name})
+            self.conn.execute(
+                "UPDATE calls SET scenario_id = ?, scenario_name = ? WHERE id = ?", (scenario_id, scenario_name, call_id)
+            )
 
     def tick_step(self, call_id: int, scenario_id: str, step_id: str, title: str, mandatory: bool, at: datetime) -> None:
         with self.transaction():
@@ -195,7 +209,11 @@ class CallStore:
 
     def record_phrase(self, call_id: int, phrase: UsedPhrase) -> None:
         with self.transaction():
-            self.db["call_phrases"].insert({"call_id": call_id, **phrase.__dict__})
+            self.conn.execute(
+                "INSERT INTO call_phrases (call_id, scenario_id, step_id, phrase_id, text, used_at, via)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (call_id, phrase.scenario_id, phrase.step_id, phrase.phrase_id, phrase.text, phrase.used_at, phrase.via),
+            )
 
     def save_notes(self, call_id: int, notes: str, at: datetime) -> None:
         with self.transaction():
@@ -208,17 +226,18 @@ class CallStore:
             row = self.conn.execute("SELECT started_ts FROM calls WHERE id = ?", (call_id,)).fetchone()
             if row is None:
                 raise KeyError(call_id)
-            self.db["calls"].update(
-                call_id,
-                {
-                    "ended_at": iso(ended),
-                    "ended_ts": ended.timestamp(),
-                    "duration_s": round(max(0.0, ended.timestamp() - row[0]), 1),
-                    "disposition": disposition,
-                    "notes": notes,
-                    "notes_saved_at": iso(ended),
-                    "status": "ended",
-                },
+            self.conn.execute(
+                "UPDATE calls SET ended_at = ?, ended_ts = ?, duration_s = ?, disposition = ?, notes = ?,"
+                " notes_saved_at = ?, status = 'ended' WHERE id = ?",
+                (
+                    iso(ended),
+                    ended.timestamp(),
+                    round(max(0.0, ended.timestamp() - row[0]), 1),
+                    disposition,
+                    notes,
+                    iso(ended),
+                    call_id,
+                ),
             )
 
     # -- reads ---------------------------------------------------------------
@@ -239,7 +258,7 @@ class CallStore:
         return self._calls("WHERE status = 'active' ORDER BY id", ())
 
     def count_calls(self) -> int:
-        return self.db["calls"].count
+        return self.conn.execute("SELECT count(*) FROM calls").fetchone()[0]
 
     def _calls(self, where: str, params: tuple) -> list[CallRecord]:
         rows = self.conn.execute(

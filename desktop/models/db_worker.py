@@ -43,23 +43,33 @@ class DbWorker(QObject):
         self._opened.result()
 
     def submit(self, job: Callable[[CallStore], T], done: Callable[[T], Any] | None = None) -> Future:
+        """Queue ``job(store)``; ``done(result)`` is then called on the GUI thread."""
         if self._closed:
             raise RuntimeError("the database worker is shut down")
 
         def run() -> T:
             self._opened.result()
             assert self._store is not None
-            try:
-                result = job(self._store)
-            except Exception as exc:
-                log.exception("database job failed")
-                self._finished.emit((None, None, exc))
-                raise
-            if done is not None:
-                self._finished.emit((done, result, None))
-            return result
+            return self._run(lambda: job(self._store), done)  # type: ignore[arg-type]
 
         return self._executor.submit(run)
+
+    def submit_io(self, job: Callable[[], T]) -> Future:
+        """Queue other file I/O (settings) that must not wait for the database."""
+        if self._closed:
+            raise RuntimeError("the database worker is shut down")
+        return self._executor.submit(self._run, job, None)
+
+    def _run(self, job: Callable[[], T], done: Callable[[T], Any] | None) -> T:
+        try:
+            result = job()
+        except Exception as exc:
+            log.exception("background job failed")
+            self._finished.emit((None, None, exc))
+            raise
+        if done is not None:
+            self._finished.emit((done, result, None))
+        return result
 
     def call(self, job: Callable[[CallStore], T]) -> T:
         """Run a job and wait for its result (CLI, shutdown and tests only)."""

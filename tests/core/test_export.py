@@ -78,3 +78,13 @@ def test_failed_export_keeps_the_previous_file(store, tmp_path, monkeypatch):
         export_csv(store.calls_between(start, start + timedelta(days=1)), out)
     assert out.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".shift")] == []
+
+
+def test_export_has_normal_file_permissions(store, tmp_path):
+    import os
+
+    out = tmp_path / "perm.csv"
+    export_csv([], out)
+    mask = os.umask(0)
+    os.umask(mask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~mask
