@@ -46,6 +46,39 @@ class UsedPhrase:
 
 
 @dataclass
+class FollowUp:
+    """Something promised on a call: a callback, a complaint deadline, a hand-over."""
+
+    id: int
+    call_id: int
+    kind: str  # "callback", "complaint" or "continuity"
+    text: str
+    due_at: str | None
+    done_at: str | None
+    created_at: str
+
+    @property
+    def done(self) -> bool:
+        return self.done_at is not None
+
+
+@dataclass
+class PersonalPhrase:
+    """A seat's own phrase, layered over the team packs; scenario_id "" = general."""
+
+    id: int
+    scenario_id: str
+    step_id: str
+    text: str
+    favourite: bool
+    updated_at: str
+
+    @property
+    def key(self) -> str:
+        return f"personal/{self.id}"
+
+
+@dataclass
 class CallRecord:
     id: int
     started_at: str
@@ -56,8 +89,12 @@ class CallRecord:
     notes: str
     disposition: str
     status: str
+    customer_ref: str = ""
+    wrapup_s: float | None = None
+    end_reason: str = ""
     steps: list[TickedStep] = field(default_factory=list)
     phrases: list[UsedPhrase] = field(default_factory=list)
+    followups: list[FollowUp] = field(default_factory=list)
 
 
 def _v1(db: sqlite_utils.Database) -> None:
@@ -112,8 +149,69 @@ def _v1(db: sqlite_utils.Database) -> None:
     db["call_phrases"].create_index(["call_id"])
 
 
+def _v2(db: sqlite_utils.Database) -> None:
+    """Wrap-up, caller reference, follow-ups, personal phrases, phrase use, notes search."""
+    db["calls"].add_column("customer_ref", str, not_null_default="")
+    db["calls"].add_column("wrapup_s", float)
+    db["calls"].add_column("end_reason", str, not_null_default="")
+    db["calls"].create_index(["customer_ref"])
+    db["calls"].create_index(["status"])
+    db["followups"].create(
+        {
+            "id": int,
+            "call_id": int,
+            "kind": str,
+            "text": str,
+            "due_at": str,
+            "due_ts": float,
+            "done_at": str,
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("call_id", "calls", "id")],
+        not_null={"call_id", "kind", "text", "created_at"},
+    )
+    db["followups"].create_index(["call_id"])
+    db["followups"].create_index(["done_at", "due_ts"])
+    db["personal_phrases"].create(
+        {
+            "id": int,
+            "scenario_id": str,
+            "step_id": str,
+            "text": str,
+            "favourite": int,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"text"},
+        defaults={"scenario_id": "", "step_id": "", "favourite": 0},
+    )
+    db["favourites"].create({"phrase_key": str, "created_at": str}, pk="phrase_key")
+    db["phrase_uses"].create({"id": int, "phrase_key": str, "used_ts": float}, pk="id")
+    db["phrase_uses"].create_index(["phrase_key"])
+    # Notes search: FTS5 trigram index kept in step with calls.notes by triggers.
+    db.execute(
+        "CREATE VIRTUAL TABLE calls_fts USING fts5(notes, content='calls', content_rowid='id', tokenize='trigram')"
+    )
+    db.execute("INSERT INTO calls_fts(rowid, notes) SELECT id, notes FROM calls")
+    db.execute(
+        "CREATE TRIGGER calls_fts_insert AFTER INSERT ON calls BEGIN"
+        " INSERT INTO calls_fts(rowid, notes) VALUES (new.id, new.notes); END"
+    )
+    db.execute(
+        "CREATE TRIGGER calls_fts_delete AFTER DELETE ON calls BEGIN"
+        " INSERT INTO calls_fts(calls_fts, rowid, notes) VALUES ('delete', old.id, old.notes); END"
+    )
+    db.execute(
+        "CREATE TRIGGER calls_fts_update AFTER UPDATE OF notes ON calls BEGIN"
+        " INSERT INTO calls_fts(calls_fts, rowid, notes) VALUES ('delete', old.id, old.notes);"
+        " INSERT INTO calls_fts(rowid, notes) VALUES (new.id, new.notes); END"
+    )
+
+
 #: Migration N takes the schema from user_version N to N+1. Only ever append.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -221,14 +319,25 @@ class CallStore:
                 "UPDATE calls SET notes = ?, notes_saved_at = ? WHERE id = ?", (notes, iso(at), call_id)
             )
 
-    def end_call(self, call_id: int, ended: datetime, disposition: str, notes: str) -> None:
+    def end_call(
+        self,
+        call_id: int,
+        ended: datetime,
+        disposition: str,
+        notes: str,
+        *,
+        wrapup_s: float | None = None,
+        end_reason: str = "",
+    ) -> None:
+        """Close the call; ``ended`` is when the conversation ended, ``wrapup_s`` the
+        after-call work that followed it."""
         with self.transaction():
             row = self.conn.execute("SELECT started_ts FROM calls WHERE id = ?", (call_id,)).fetchone()
             if row is None:
                 raise KeyError(call_id)
             self.conn.execute(
                 "UPDATE calls SET ended_at = ?, ended_ts = ?, duration_s = ?, disposition = ?, notes = ?,"
-                " notes_saved_at = ?, status = 'ended' WHERE id = ?",
+                " notes_saved_at = ?, status = 'ended', wrapup_s = ?, end_reason = ? WHERE id = ?",
                 (
                     iso(ended),
                     ended.timestamp(),
@@ -236,11 +345,124 @@ class CallStore:
                     disposition,
                     notes,
                     iso(ended),
+                    None if wrapup_s is None else round(wrapup_s, 1),
+                    end_reason,
                     call_id,
                 ),
             )
 
+    def set_customer_ref(self, call_id: int, customer_ref: str) -> None:
+        with self.transaction():
+            self.conn.execute("UPDATE calls SET customer_ref = ? WHERE id = ?", (customer_ref, call_id))
+
+    def add_followup(self, call_id: int, kind: str, text: str, due: datetime | None, created: datetime) -> int:
+        with self.transaction():
+            cursor = self.conn.execute(
+                "INSERT INTO followups (call_id, kind, text, due_at, due_ts, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (call_id, kind, text, iso(due) if due else None, due.timestamp() if due else None, iso(created)),
+            )
+            return int(cursor.lastrowid)
+
+    def set_followup_done(self, followup_id: int, done: datetime | None) -> None:
+        with self.transaction():
+            self.conn.execute(
+                "UPDATE followups SET done_at = ? WHERE id = ?", (iso(done) if done else None, followup_id)
+            )
+
+    def record_use(self, phrase_key: str, at: datetime) -> None:
+        """Count one use of a phrase (team or personal) for frecency ranking."""
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO phrase_uses (phrase_key, used_ts) VALUES (?, ?)", (phrase_key, at.timestamp())
+            )
+
+    def set_favourite(self, phrase_key: str, favourite: bool, at: datetime) -> None:
+        with self.transaction():
+            if favourite:
+                self.conn.execute(
+                    "INSERT OR IGNORE INTO favourites (phrase_key, created_at) VALUES (?, ?)", (phrase_key, iso(at))
+                )
+            else:
+                self.conn.execute("DELETE FROM favourites WHERE phrase_key = ?", (phrase_key,))
+
+    def add_personal_phrase(self, scenario_id: str, step_id: str, text: str, at: datetime) -> int:
+        with self.transaction():
+            cursor = self.conn.execute(
+                "INSERT INTO personal_phrases (scenario_id, step_id, text, favourite, created_at, updated_at)"
+                " VALUES (?, ?, ?, 0, ?, ?)",
+                (scenario_id, step_id, text, iso(at), iso(at)),
+            )
+            return int(cursor.lastrowid)
+
+    def update_personal_phrase(self, phrase_id: int, scenario_id: str, step_id: str, text: str, at: datetime) -> None:
+        with self.transaction():
+            self.conn.execute(
+                "UPDATE personal_phrases SET scenario_id = ?, step_id = ?, text = ?, updated_at = ? WHERE id = ?",
+                (scenario_id, step_id, text, iso(at), phrase_id),
+            )
+
+    def delete_personal_phrase(self, phrase_id: int) -> None:
+        with self.transaction():
+            self.conn.execute("DELETE FROM personal_phrases WHERE id = ?", (phrase_id,))
+            self.conn.execute("DELETE FROM favourites WHERE phrase_key = ?", (f"personal/{phrase_id}",))
+
     # -- reads ---------------------------------------------------------------
+    def personal_phrases(self) -> list[PersonalPhrase]:
+        rows = self.conn.execute(
+            "SELECT p.id, p.scenario_id, p.step_id, p.text, f.phrase_key IS NOT NULL, p.updated_at"
+            " FROM personal_phrases p LEFT JOIN favourites f ON f.phrase_key = 'personal/' || p.id ORDER BY p.id"
+        ).fetchall()
+        return [PersonalPhrase(r[0], r[1], r[2], r[3], bool(r[4]), r[5]) for r in rows]
+
+    def favourites(self) -> set[str]:
+        return {row[0] for row in self.conn.execute("SELECT phrase_key FROM favourites")}
+
+    def phrase_usage(self, since: datetime | None = None) -> dict[str, list[float]]:
+        """Use timestamps per phrase key (for frecency)."""
+        usage: dict[str, list[float]] = {}
+        floor = since.timestamp() if since else 0.0
+        for key, ts in self.conn.execute("SELECT phrase_key, used_ts FROM phrase_uses WHERE used_ts >= ?", (floor,)):
+            usage.setdefault(key, []).append(ts)
+        return usage
+
+    def open_followups(self) -> list[FollowUp]:
+        """Follow-ups not done yet, the soonest due first (no due time last)."""
+        return self._followups(
+            "WHERE done_at IS NULL ORDER BY due_ts IS NULL, due_ts, id", ()
+        )
+
+    def calls_by_customer(self, customer_ref: str, exclude_call: int | None = None, limit: int = 20) -> list[CallRecord]:
+        """Earlier calls with the same (masked) customer reference, newest first."""
+        if not customer_ref.strip():
+            return []
+        return self._calls(
+            "WHERE customer_ref = ? AND id != ? ORDER BY started_ts DESC, id DESC LIMIT ?",
+            (customer_ref.strip(), exclude_call or -1, limit),
+        )
+
+    def search_notes(self, query: str, limit: int = 50) -> list[CallRecord]:
+        """Calls whose notes contain ``query``: FTS5 trigram for 3+ characters, LIKE below."""
+        query = query.strip()
+        if not query:
+            return []
+        if len(query) >= 3:
+            phrase = '"' + query.replace('"', '""') + '"'
+            return self._calls(
+                "WHERE id IN (SELECT rowid FROM calls_fts WHERE calls_fts MATCH ?)"
+                " ORDER BY started_ts DESC, id DESC LIMIT ?",
+                (phrase, limit),
+            )
+        pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        return self._calls(
+            "WHERE notes LIKE ? ESCAPE '\\' ORDER BY started_ts DESC, id DESC LIMIT ?", (pattern, limit)
+        )
+
+    def _followups(self, where: str, params: tuple) -> list[FollowUp]:
+        rows = self.conn.execute(
+            f"SELECT id, call_id, kind, text, due_at, done_at, created_at FROM followups {where}", params
+        ).fetchall()
+        return [FollowUp(*row) for row in rows]
+
     def get_call(self, call_id: int) -> CallRecord:
         records = self._calls("WHERE id = ?", (call_id,))
         if not records:
@@ -263,7 +485,7 @@ class CallStore:
     def _calls(self, where: str, params: tuple) -> list[CallRecord]:
         rows = self.conn.execute(
             "SELECT id, started_at, ended_at, duration_s, scenario_id, scenario_name, notes,"
-            f" disposition, status FROM calls {where}",
+            f" disposition, status, customer_ref, wrapup_s, end_reason FROM calls {where}",
             params,
         ).fetchall()
         records = {row[0]: CallRecord(*row) for row in rows}
@@ -286,4 +508,6 @@ class CallStore:
                 chunk,
             ):
                 records[call_id].phrases.append(UsedPhrase(*rest))
+            for followup in self._followups(f"WHERE call_id IN ({marks}) ORDER BY id", tuple(chunk)):
+                records[followup.call_id].followups.append(followup)
         return list(records.values())

@@ -1,0 +1,106 @@
+"""Schema v2: follow-ups, personal phrases, favourites, use counts, notes search."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timedelta
+
+import pytest
+import sqlite_utils
+
+from desktop.core import storage
+from desktop.core.storage import CallStore
+from tests.helpers import make_call
+
+T0 = datetime(2026, 11, 25, 9, 0).astimezone()
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = CallStore(tmp_path / "seatside.db")
+    yield s
+    s.close()
+
+
+def test_v1_database_is_migrated_with_its_notes_searchable(tmp_path):
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    storage._v1(sqlite_utils.Database(conn))
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute(
+        "INSERT INTO calls (started_at, started_ts, status, notes) VALUES (?, ?, 'ended', ?)",
+        (T0.isoformat(), T0.timestamp(), "客户反映ATM吞钞两百元"),
+    )
+    conn.close()
+    store = CallStore(path)
+    assert store.user_version == 2
+    (call,) = store.search_notes("ATM吞钞")
+    assert call.customer_ref == "" and call.followups == []
+    store.close()
+
+
+def test_notes_search_trigram_and_short_queries(store):
+    a = make_call(store, T0, notes="客户的卡被他行ATM吞了，需联系他行")
+    b = make_call(store, T0 + timedelta(hours=1), notes="积分兑换洗车券有争议")
+    assert [c.id for c in store.search_notes("他行ATM")] == [a]
+    assert [c.id for c in store.search_notes("积分")] == [b]  # two characters: LIKE
+    assert [c.id for c in store.search_notes("卡")] == [a]
+    assert store.search_notes("不存在的内容") == []
+    assert store.search_notes('"; DROP TABLE calls; --') == []
+    assert store.search_notes("100%") == []
+    store.save_notes(b, "改成了别的内容", T0)
+    assert store.search_notes("洗车券") == []
+    assert [c.id for c in store.search_notes("别的内容")] == [b]
+
+
+def test_caller_history_by_reference(store):
+    first = make_call(store, T0)
+    second = make_call(store, T0 + timedelta(days=3))
+    other = make_call(store, T0 + timedelta(days=4))
+    store.set_customer_ref(first, "尾号1234")
+    store.set_customer_ref(second, "尾号1234")
+    store.set_customer_ref(other, "尾号9999")
+    assert [c.id for c in store.calls_by_customer("尾号1234")] == [second, first]
+    assert [c.id for c in store.calls_by_customer("尾号1234", exclude_call=second)] == [first]
+    assert store.calls_by_customer("  ") == []
+
+
+def test_followups_open_done_and_on_the_record(store):
+    call = make_call(store, T0)
+    later = store.add_followup(call, "callback", "回电确认到账", T0 + timedelta(days=2), T0)
+    sooner = store.add_followup(call, "complaint", "投诉处理时限", T0 + timedelta(days=1), T0)
+    undated = store.add_followup(call, "continuity", "取卡时解挂", None, T0)
+    assert [f.id for f in store.open_followups()] == [sooner, later, undated]
+    store.set_followup_done(sooner, T0 + timedelta(hours=5))
+    assert [f.id for f in store.open_followups()] == [later, undated]
+    record = store.get_call(call)
+    assert [(f.kind, f.done) for f in record.followups] == [("callback", False), ("complaint", True), ("continuity", False)]
+
+
+def test_end_call_stores_wrapup_and_reason(store):
+    call = store.start_call(T0)
+    store.end_call(call, T0 + timedelta(minutes=2), "other", "", wrapup_s=31.26, end_reason="客户挂断")
+    record = store.get_call(call)
+    assert record.wrapup_s == 31.3 and record.end_reason == "客户挂断"
+
+
+def test_personal_phrases_favourites_and_usage(store):
+    pid = store.add_personal_phrase("card-retained-atm", "soothe", "您别急，我马上帮您处理", T0)
+    general = store.add_personal_phrase("", "", "稍等，我查一下", T0)
+    store.update_personal_phrase(pid, "card-retained-atm", "soothe", "您别着急，我马上处理", T0)
+    store.set_favourite(f"personal/{general}", True, T0)
+    store.set_favourite("card-retained-atm/soothe-calm", True, T0)
+    store.set_favourite("card-retained-atm/soothe-calm", True, T0)
+    phrases = store.personal_phrases()
+    assert [(p.id, p.text, p.favourite) for p in phrases] == [
+        (pid, "您别着急，我马上处理", False),
+        (general, "稍等，我查一下", True),
+    ]
+    assert store.favourites() == {f"personal/{general}", "card-retained-atm/soothe-calm"}
+    store.delete_personal_phrase(general)
+    assert [p.id for p in store.personal_phrases()] == [pid]
+    assert store.favourites() == {"card-retained-atm/soothe-calm"}
+    store.record_use("a/b", T0)
+    store.record_use("a/b", T0 + timedelta(days=1))
+    assert store.phrase_usage() == {"a/b": [T0.timestamp(), (T0 + timedelta(days=1)).timestamp()]}
+    assert store.phrase_usage(since=T0 + timedelta(hours=1)) == {"a/b": [(T0 + timedelta(days=1)).timestamp()]}
