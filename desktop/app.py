@@ -6,10 +6,11 @@ import logging
 import os
 import signal
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QLocale, QTimer, QTranslator
+from PySide6.QtCore import QLocale, Qt, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import __version__
@@ -19,8 +20,14 @@ from desktop.core.settings import Settings
 from desktop.core.storage import DB_FILENAME, StorageError
 from desktop.models.call_model import CallModel
 from desktop.models.db_worker import DbWorker
+from desktop.models.hotkey_dispatcher import HotkeyDispatcher
+from desktop.models.insertion import InsertionController, PendingInsert
 from desktop.platform.clipboard import Clipboard, QtClipboard
+from desktop.platform.hotkeys import HotkeyBackend, Trigger, choose_backend
+from desktop.platform.insertion import Inserter, WindowInfo, choose_inserter
+from desktop.ui.palette import SearchPalette
 from desktop.ui.panel import PanelWindow
+from desktop.ui.values_prompt import ValuesPrompt
 
 log = logging.getLogger(__name__)
 
@@ -36,15 +43,58 @@ class Seatside:
     worker: DbWorker
     model: CallModel
     panel: PanelWindow
+    hotkeys: HotkeyDispatcher
+    insertion: InsertionController
+    palette: SearchPalette
     translators: list[QTranslator] = field(default_factory=list)
     closed: bool = False
 
+    def own_window(self, window: WindowInfo | None) -> bool:
+        ours = {int(w.winId()) for w in (self.panel, self.palette) if w.isVisible()}
+        return window is not None and window.id in ours
+
+    def target_window(self) -> WindowInfo | None:
+        """The window hotkeys insert into: the focused one, unless it is ours."""
+        window = self.insertion.inserter.active_window()
+        return None if self.own_window(window) else window
+
+    def handle_action(self, action: str) -> None:
+        """What each global hotkey (or its in-app twin) does."""
+        if action.startswith("insert-"):
+            number = int(action.removeprefix("insert-")) - 1
+            choices = self.model.current_choices()
+            if 0 <= number < len(choices):
+                self.insertion.insert(choices[number], self.target_window())
+            else:
+                self.model.message.emit(self.panel.tr("No phrase %d for this step") % (number + 1))
+        elif action == "palette":
+            self.palette.open_for(self.target_window())
+        elif action == "toggle-panel":
+            self.panel.setVisible(not self.panel.isVisible())
+        elif action == "toggle-call":
+            if self.model.in_call:
+                self.panel.show()
+                self.panel.toggle_call()
+            else:
+                self.model.start_call()
+        elif action == "next-step":
+            self.model.tick_current()
+
+    def ask_values(self, pending: PendingInsert) -> ValuesPrompt:
+        prompt = ValuesPrompt(self.insertion, pending, self.panel)  # parented: kept alive until closed
+        prompt.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        prompt.show()
+        prompt.activateWindow()
+        return prompt
+
     def shutdown(self) -> None:
-        """Save what is pending and close the database (idempotent)."""
+        """Save what is pending, release the OS hooks, close the database (idempotent)."""
         if self.closed:
             return
         self.closed = True
         try:
+            self.hotkeys.close()
+            self.insertion.close()
             self.model.flush()
         finally:
             self.worker.shutdown()
@@ -82,28 +132,58 @@ def build(
     clipboard: Clipboard | None = None,
     builtin: bool = True,
     language: str | None = None,
+    hotkey_backend: Callable[[Trigger], HotkeyBackend] | None = None,
+    inserter: Inserter | None = None,
+    scenario: str | None = None,
+    insert_mode: str | None = None,
 ) -> Seatside:
-    """Compose the whole app. The caller shows ``panel`` and runs the event loop."""
+    """Compose the whole app. The caller shows ``panel`` and runs the event loop.
+
+    The OS hooks (clipboard, hotkey backend, inserter) default to the best real
+    ones for this session; tests pass fakes.
+    """
     qapp = ensure_qapp()
     folder = data_dir(data)
     folder.mkdir(parents=True, exist_ok=True)
     worker = DbWorker(folder / DB_FILENAME)
     # Settings files are written on the worker thread too, never on the GUI thread.
     settings = Settings(folder / "settings.json", schedule=worker.submit_io)
-    language = language or settings.get("language")
-    translators = install_translator(qapp, language)
     dirs = ([builtin_packs_dir()] if builtin else []) + [Path(p) for p in pack_dirs or []]
     packs = load_packs(dirs)
     for problem in packs.problems:
         log.warning("scenario pack problem: %s", problem)
-    model = CallModel(packs.library, worker, clipboard or QtClipboard(), settings)
-    panel = PanelWindow(model, packs.problems, lang="en" if language.startswith("en") else "zh")
+    if scenario and packs.library.get(scenario) is None:
+        worker.shutdown()
+        raise ValueError(f"unknown scenario '{scenario}'")
+    language = language or settings.get("language")
+    translators = install_translator(qapp, language)
+    clipboard = clipboard or QtClipboard()
+    model = CallModel(packs.library, worker, clipboard, settings)
+    if scenario:
+        model.choose_scenario(scenario)
+    platform_name = qapp.platformName()
+    insertion = InsertionController(
+        model, inserter or choose_inserter(platform_name), clipboard, settings, mode_override=insert_mode
+    )
+    hotkeys = HotkeyDispatcher(hotkey_backend or (lambda fire: choose_backend(fire, platform_name)), settings)
+    panel = PanelWindow(model, packs.problems, lang="en" if language.startswith("en") else "zh", hotkeys=hotkeys)
+    palette = SearchPalette(model, insertion)
     try:
         worker.wait_ready()  # the database opened on its thread meanwhile
     except Exception:
+        hotkeys.close()
         worker.shutdown()
+        for translator in translators:
+            qapp.removeTranslator(translator)
         raise
-    app = Seatside(qapp, folder, settings, packs, worker, model, panel, translators)
+    model.load_personal()
+    app = Seatside(qapp, folder, settings, packs, worker, model, panel, hotkeys, insertion, palette, translators)
+    hotkeys.triggered.connect(app.handle_action)
+    insertion.valuesNeeded.connect(app.ask_values)
+    insertion.failed.connect(panel.show_message)
+    insertion.inserted.connect(lambda text, mode: panel.show_message(panel.inserted_message(text, mode)))
+    hotkeys.apply()
+    panel.add_in_app_shortcuts(settings.hotkeys(), hotkeys.failures, app.handle_action)
     qapp.aboutToQuit.connect(app.shutdown)
     return app
 
@@ -121,10 +201,16 @@ def _quit_on_sigterm(qapp: QApplication) -> None:
     timer.start(200)
 
 
-def run(data: str | None, pack_dirs: list[Path], builtin: bool = True) -> int:
+def run(
+    data: str | None,
+    pack_dirs: list[Path],
+    builtin: bool = True,
+    scenario: str | None = None,
+    insert_mode: str | None = None,
+) -> int:
     """Run the panel until it is closed or the process is told to stop."""
     try:
-        app = build(data, pack_dirs, builtin=builtin)
+        app = build(data, pack_dirs, builtin=builtin, scenario=scenario, insert_mode=insert_mode)
     except StorageError as exc:
         # Started from a desktop icon nobody sees stderr: say it in a window too.
         print(f"seatside: {exc}", file=sys.stderr)

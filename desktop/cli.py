@@ -17,6 +17,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--packs", action="append", default=[], type=Path, metavar="DIR",
                    help="extra scenario pack folder or file, loaded after the built-in ones (repeatable)")
     p.add_argument("--no-builtin", action="store_true", help="do not load the built-in scenarios")
+    p.add_argument("--scenario", metavar="ID", help="preselect this scenario at start")
+    p.add_argument("--insert-mode", choices=["copy", "paste", "type"],
+                   help="how hotkeys insert phrases during this run (overrides the setting)")
     p.add_argument("--self-test", action="store_true",
                    help="build the whole app offscreen with a temporary data folder, print a summary and exit")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
@@ -94,7 +97,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.self_test:
             return app.self_test(args.packs)
-        return app.run(args.data_dir, args.packs, builtin=not args.no_builtin)
-    except StorageError as exc:
+        return app.run(
+            args.data_dir, args.packs, builtin=not args.no_builtin, scenario=args.scenario,
+            insert_mode=args.insert_mode,
+        )
+    except (StorageError, ValueError) as exc:
         print(f"seatside: {exc}", file=sys.stderr)
         return 1

@@ -1,4 +1,7 @@
-"""End-of-shift exports. Files are written to a temporary file and renamed."""
+"""End-of-shift exports: CSV for Excel, XLSX with a summary sheet, a Markdown
+shift report. Every file is written to a temporary file beside the target and
+renamed into place, so a failed export leaves the previous file (or nothing).
+"""
 
 from __future__ import annotations
 
@@ -6,25 +9,69 @@ import csv
 import io
 import os
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import IO
 
 from desktop.core.dispositions import disposition_label
-from desktop.core.storage import CallRecord
+from desktop.core.reports import (
+    ShiftSummary,
+    SummaryBuilder,
+    disposition_name,
+    followup_kind_label,
+    format_seconds,
+    is_overdue,
+    scenario_label,
+    short_time,
+)
+from desktop.core.storage import CallRecord, FollowUp
 
-CSV_COLUMNS: dict[str, tuple[str, str]] = {
-    "id": ("通话编号", "Call ID"),
-    "started_at": ("开始时间", "Started"),
-    "ended_at": ("结束时间", "Ended"),
-    "duration_s": ("时长(秒)", "Duration (s)"),
-    "scenario_id": ("场景编号", "Scenario ID"),
-    "scenario": ("场景", "Scenario"),
-    "disposition": ("处置结果", "Disposition"),
-    "steps": ("已完成步骤", "Steps ticked"),
-    "phrases": ("使用话术", "Phrases used"),
-    "notes": ("备注", "Notes"),
-}
+FORMATS = ("csv", "xlsx", "md")
+PROGRESS_EVERY = 500
+XLSX_MAX_ROWS = 1_048_576
+
+Progress = Callable[[int, int], None]
+
+
+class ExportError(Exception):
+    """The export could not be written (unknown format, unwritable path); nothing was left behind."""
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    zh: str
+    en: str
+    kind: str  # "int", "datetime", "seconds" or "text"
+    width: float  # XLSX column width in characters
+
+    def title(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("id", "通话编号", "Call ID", "int", 9),
+    Column("started_at", "开始时间", "Started", "datetime", 19),
+    Column("ended_at", "结束时间", "Ended", "datetime", 19),
+    Column("duration_s", "时长(秒)", "Duration (s)", "seconds", 10),
+    Column("wrapup_s", "整理时长(秒)", "Wrap-up (s)", "seconds", 12),
+    Column("scenario_id", "场景编号", "Scenario ID", "text", 18),
+    Column("scenario", "场景", "Scenario", "text", 18),
+    Column("customer_ref", "客户标识", "Customer ref", "text", 20),
+    Column("disposition", "处置结果", "Disposition", "text", 12),
+    Column("end_reason", "结束说明", "End reason", "text", 24),
+    Column("steps", "已完成步骤", "Steps ticked", "text", 40),
+    Column("phrases", "使用话术", "Phrases used", "text", 50),
+    Column("followups", "跟进事项", "Follow-ups", "text", 40),
+    Column("continuity", "衔接提醒", "Continuity", "text", 40),
+    Column("notes", "备注", "Notes", "text", 60),
+)
+
+#: Column key -> (Chinese, English) heading; kept for callers of the v1 API.
+CSV_COLUMNS: dict[str, tuple[str, str]] = {c.key: (c.zh, c.en) for c in COLUMNS}
 
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -40,55 +87,139 @@ def _time_of(timestamp: str) -> str:
     return timestamp[11:19] if len(timestamp) >= 19 else timestamp
 
 
-def call_row(call: CallRecord, lang: str = "zh") -> list[str]:
+def format_followup(followup: FollowUp, lang: str = "zh") -> str:
+    """``kind text due done`` in one line: ``回电：核实到账（到期 2026-11-28 09:00，未完成）``."""
+    kind = followup_kind_label(followup.kind, lang)
+    text = " ".join(followup.text.split())
+    if lang == "zh":
+        state = "已完成" if followup.done else "未完成"
+        due = f"到期 {short_time(followup.due_at)}，" if followup.due_at else ""
+        return f"{kind}：{text}（{due}{state}）"
+    state = "done" if followup.done else "open"
+    due = f"due {short_time(followup.due_at)}, " if followup.due_at else ""
+    return f"{kind}: {text} ({due}{state})"
+
+
+def _continuity_text(followup: FollowUp, lang: str) -> str:
+    text = " ".join(followup.text.split())
+    if followup.done:
+        return text + ("（已完成）" if lang == "zh" else " (done)")
+    return text
+
+
+def _text_cells(call: CallRecord, lang: str) -> tuple[str, str, str, str]:
+    """Steps, phrases, follow-ups and continuity reminders as one string each."""
     steps = "; ".join(f"{s.title} {_time_of(s.ticked_at)}" for s in call.steps)
     phrases = "; ".join(p.text for p in call.phrases)
+    followups = "; ".join(format_followup(f, lang) for f in call.followups if f.kind != "continuity")
+    continuity = "; ".join(_continuity_text(f, lang) for f in call.followups if f.kind == "continuity")
+    return steps, phrases, followups, continuity
+
+
+def _seconds(value: float | None) -> str:
+    return "" if value is None else f"{value:.0f}"
+
+
+def call_row(call: CallRecord, lang: str = "zh") -> list[str]:
+    """The CSV cells of one call, in ``COLUMNS`` order, formulas neutralised."""
+    steps, phrases, followups, continuity = _text_cells(call, lang)
     values = [
         str(call.id),
         call.started_at.replace("T", " ")[:19],
         (call.ended_at or "").replace("T", " ")[:19],
-        "" if call.duration_s is None else f"{call.duration_s:.0f}",
+        _seconds(call.duration_s),
+        _seconds(call.wrapup_s),
         call.scenario_id,
         call.scenario_name,
+        call.customer_ref,
         disposition_label(call.disposition, lang) if call.disposition else "",
+        call.end_reason,
         steps,
         phrases,
+        followups,
+        continuity,
         call.notes,
     ]
     return [neutralise(v) for v in values]
 
 
-def write_csv(calls: Iterable[CallRecord], out: IO[str], lang: str = "zh") -> int:
-    """Write calls as CSV rows (CRLF line ends); returns the number of calls."""
-    writer = csv.writer(out, lineterminator="\r\n")
-    index = 0 if lang == "zh" else 1
-    writer.writerow([names[index] for names in CSV_COLUMNS.values()])
-    count = 0
+def _wall_time(timestamp: str | None) -> datetime | None:
+    """The local wall-clock time of an ISO timestamp (Excel has no time zones)."""
+    if not timestamp:
+        return None
+    try:
+        return datetime.fromisoformat(timestamp).replace(tzinfo=None)
+    except ValueError:
+        return None
+
+
+def call_values(call: CallRecord, lang: str = "zh") -> list[object]:
+    """The typed cells of one call for XLSX: int, datetime, float or str (never neutralised)."""
+    steps, phrases, followups, continuity = _text_cells(call, lang)
+    return [
+        call.id,
+        _wall_time(call.started_at),
+        _wall_time(call.ended_at),
+        None if call.duration_s is None else round(call.duration_s),
+        None if call.wrapup_s is None else round(call.wrapup_s),
+        call.scenario_id,
+        call.scenario_name,
+        call.customer_ref,
+        disposition_label(call.disposition, lang) if call.disposition else "",
+        call.end_reason,
+        steps,
+        phrases,
+        followups,
+        continuity,
+        call.notes,
+    ]
+
+
+def _with_progress(calls: Iterable[CallRecord], progress: Progress | None, total: int) -> Iterator[CallRecord]:
+    if progress is None:
+        yield from calls
+        return
+    done = 0
+    progress(0, total)
     for call in calls:
-        writer.writerow(call_row(call, lang))
-        count += 1
-    return count
+        yield call
+        done += 1
+        if done % PROGRESS_EVERY == 0:
+            progress(done, total)
+    if done % PROGRESS_EVERY:
+        progress(done, total)
 
 
+def _total(calls: Iterable[CallRecord]) -> int:
+    return len(calls) if isinstance(calls, Sequence) else 0
+
+
+# -- atomic writes ----------------------------------------------------------------
 def _umask() -> int:
+    """The process umask, read without changing it where the OS allows (no race with other threads)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
     mask = os.umask(0)
     os.umask(mask)
     return mask
 
 
-def atomic_write(path: Path, write: Callable[[IO[str]], int], encoding: str) -> int:
-    """Call ``write`` on a temporary file beside ``path`` and rename it into place.
-
-    On any failure the temporary file is removed and ``path`` is left untouched.
-    """
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``path`` to write; afterwards give it normal
+    permissions and rename it onto ``path``. On any failure it is removed and
+    ``path`` is left untouched. The caller flushes its data to disk."""
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    os.close(fd)
     try:
-        with io.open(fd, "w", encoding=encoding, newline="") as handle:
-            result = write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
+        yield Path(tmp_name)
         os.chmod(tmp_name, 0o666 & ~_umask())  # mkstemp makes it 0600; give it normal permissions
         os.replace(tmp_name, path)
     except BaseException:
@@ -97,9 +228,450 @@ def atomic_write(path: Path, write: Callable[[IO[str]], int], encoding: str) -> 
         except FileNotFoundError:
             pass
         raise
+
+
+def atomic_write(path: Path, write: Callable[[IO[str]], int], encoding: str) -> int:
+    """Call ``write`` on a temporary text file beside ``path`` and rename it into place.
+
+    On any failure the temporary file is removed and ``path`` is left untouched.
+    """
+    with atomic_path(path) as tmp:
+        with io.open(tmp, "w", encoding=encoding, newline="") as handle:
+            result = write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
     return result
 
 
-def export_csv(calls: Iterable[CallRecord], path: Path, lang: str = "zh") -> int:
+def _fsync_file(path: Path) -> None:
+    with open(path, "rb+") as handle:
+        os.fsync(handle.fileno())
+
+
+# -- CSV ---------------------------------------------------------------------------
+def write_csv(calls: Iterable[CallRecord], out: IO[str], lang: str = "zh") -> int:
+    """Write calls as CSV rows (CRLF line ends); returns the number of calls."""
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([column.title(lang) for column in COLUMNS])
+    count = 0
+    for call in calls:
+        writer.writerow(call_row(call, lang))
+        count += 1
+    return count
+
+
+def export_csv(calls: Iterable[CallRecord], path: Path, lang: str = "zh", *, progress: Progress | None = None) -> int:
     """Write a CSV Excel opens with Chinese intact: UTF-8 with BOM, CRLF."""
-    return atomic_write(Path(path), lambda handle: write_csv(calls, handle, lang), "utf-8-sig")
+    rows = _with_progress(calls, progress, _total(calls))
+    return atomic_write(Path(path), lambda handle: write_csv(rows, handle, lang), "utf-8-sig")
+
+
+# -- XLSX --------------------------------------------------------------------------
+_SHEETS = {"calls": ("通话记录", "Calls"), "summary": ("汇总", "Summary")}
+
+
+def _default_title(lang: str) -> str:
+    return "坐席助手通话记录" if lang == "zh" else "Seatside call records"
+
+
+def export_xlsx(
+    calls: Iterable[CallRecord],
+    path: Path,
+    *,
+    lang: str = "zh",
+    title: str | None = None,
+    open_followups: Iterable[FollowUp] | None = None,
+    progress: Progress | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Write an Excel workbook: a "Calls" sheet (typed cells, autofilter, frozen
+    header) and a "Summary" sheet; returns the number of calls.
+
+    Every text goes through ``write_string``, so no cell is ever a formula.
+    Rows are streamed (xlsxwriter ``constant_memory``), the summary is built
+    on the way.
+    """
+    import xlsxwriter  # imported here: only exports need it
+
+    index = 0 if lang == "zh" else 1
+    title = title or _default_title(lang)
+    total = _total(calls)
+    with atomic_path(Path(path)) as tmp:
+        workbook = xlsxwriter.Workbook(
+            str(tmp),
+            {
+                "constant_memory": True,
+                "strings_to_numbers": False,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+            },
+        )
+        try:
+            workbook.set_properties({"title": title, "comments": "Seatside"})
+            sheet = workbook.add_worksheet(_SHEETS["calls"][index])
+            summary_sheet = workbook.add_worksheet(_SHEETS["summary"][index])
+            header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
+                                          "valign": "top"})
+            stamp = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+            for col, column in enumerate(COLUMNS):
+                sheet.set_column(col, col, column.width, stamp if column.kind == "datetime" else None)
+                sheet.write_string(0, col, column.title(lang), header)
+            sheet.freeze_panes(1, 0)
+            builder = SummaryBuilder()
+            write_string, write_number, write_datetime = sheet.write_string, sheet.write_number, sheet.write_datetime
+            row = 0
+            for call in _with_progress(calls, progress, total):
+                row += 1
+                if row >= XLSX_MAX_ROWS:
+                    raise ExportError(f"too many calls for one Excel sheet ({XLSX_MAX_ROWS - 1:,} at most)")
+                builder.add(call)
+                values = call_values(call, lang)
+                write_number(row, 0, values[0])
+                if values[1] is not None:
+                    write_datetime(row, 1, values[1], stamp)
+                if values[2] is not None:
+                    write_datetime(row, 2, values[2], stamp)
+                if values[3] is not None:
+                    write_number(row, 3, values[3])
+                if values[4] is not None:
+                    write_number(row, 4, values[4])
+                for col in range(5, len(values)):
+                    if values[col]:
+                        write_string(row, col, values[col])
+            sheet.autofilter(0, 0, max(row, 1), len(COLUMNS) - 1)
+            summary = builder.result(open_followups=open_followups, now=now)
+            _write_summary(workbook, summary_sheet, summary, lang, title)
+        except BaseException:
+            _discard(workbook)
+            raise
+        workbook.close()
+        _fsync_file(tmp)
+    return row
+
+
+def _discard(workbook) -> None:
+    """Remove a workbook's streaming temporary files without writing it."""
+    for sheet in workbook.worksheets():
+        handle = getattr(sheet, "row_data_fh", None)
+        name = getattr(sheet, "row_data_filename", None)
+        if handle is not None:
+            try:
+                handle.close()
+            except OSError:
+                pass
+        if name:
+            try:
+                os.unlink(name)
+            except OSError:
+                pass
+    workbook.fileclosed = True  # nothing to write on garbage collection
+
+
+def _write_summary(workbook, sheet, summary: ShiftSummary, lang: str, title: str) -> None:
+    zh = lang == "zh"
+    bold = workbook.add_format({"bold": True})
+    heading = workbook.add_format({"bold": True, "font_size": 14})
+    header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    seconds = workbook.add_format({"num_format": "0"})
+    percent = workbook.add_format({"num_format": "0.0%"})
+    sheet.set_column(0, 0, 34)
+    sheet.set_column(1, 1, 14)
+    sheet.set_column(2, 2, 14)
+    sheet.set_column(3, 3, 50)
+    sheet.set_column(4, 5, 20)
+    row = 0
+
+    def line(label: str, value: object) -> None:
+        nonlocal row
+        sheet.write_string(row, 0, label)
+        if isinstance(value, (int, float)):
+            sheet.write_number(row, 1, value)
+        elif value:
+            sheet.write_string(row, 1, str(value))
+        row += 1
+
+    def table_header(*names: str) -> None:
+        nonlocal row
+        for col, name in enumerate(names):
+            sheet.write_string(row, col, name, header)
+        row += 1
+
+    sheet.write_string(row, 0, title, heading)
+    row += 1
+    span = f"{short_time(summary.first_started)} – {short_time(summary.last_started)}" if summary.calls else ""
+    if span:
+        line("时段" if zh else "Period", span)
+    line("生成于" if zh else "Generated", short_time(summary.generated_at))
+    row += 1
+    line("通话数" if zh else "Calls", summary.calls)
+    line("已结束" if zh else "Ended", summary.ended)
+    line("进行中" if zh else "Active", summary.active)
+    for label, value in (
+        ("平均通话时长(秒)" if zh else "Average talk time (s)", summary.avg_talk_s),
+        ("平均整理时长(秒)" if zh else "Average wrap-up time (s)", summary.avg_wrapup_s),
+        ("平均处理时长(秒，通话+整理)" if zh else "Average handle time (s, talk + wrap-up)", summary.avg_handle_s),
+    ):
+        sheet.write_string(row, 0, label)
+        if value is not None:
+            sheet.write_number(row, 1, round(value, 1), seconds)
+        row += 1
+    line("未完成跟进" if zh else "Open follow-ups", len(summary.open_followups))
+    line("其中已逾期" if zh else "of which overdue", summary.overdue_followups)
+    row += 1
+
+    sheet.write_string(row, 0, "按场景" if zh else "By scenario", bold)
+    row += 1
+    table_header(*(("场景", "通话数", "占比", "平均通话时长(秒)") if zh else ("Scenario", "Calls", "Share", "Average talk (s)")))
+    for item in summary.by_scenario:
+        sheet.write_string(row, 0, scenario_label(item.scenario_id, item.name, lang))
+        sheet.write_number(row, 1, item.calls)
+        sheet.write_number(row, 2, item.calls / summary.calls, percent)
+        if item.avg_talk_s is not None:
+            sheet.write_number(row, 3, round(item.avg_talk_s, 1), seconds)
+        row += 1
+    row += 1
+
+    sheet.write_string(row, 0, "按处置结果" if zh else "By disposition", bold)
+    row += 1
+    table_header(*(("处置结果", "通话数", "占比") if zh else ("Disposition", "Calls", "Share")))
+    for item in summary.by_disposition:
+        sheet.write_string(row, 0, disposition_name(item.code, lang))
+        sheet.write_number(row, 1, item.calls)
+        sheet.write_number(row, 2, item.calls / summary.calls, percent)
+        row += 1
+    row += 1
+
+    sheet.write_string(row, 0, "常用话术（前 10）" if zh else "Most used phrases (top 10)", bold)
+    row += 1
+    table_header(*(("场景", "次数", "话术编号", "话术") if zh else ("Scenario", "Uses", "Phrase ID", "Phrase")))
+    for item in summary.top_phrases:
+        sheet.write_string(row, 0, scenario_label(item.scenario_id, item.scenario_name, lang))
+        sheet.write_number(row, 1, item.uses)
+        sheet.write_string(row, 2, item.phrase_id)
+        sheet.write_string(row, 3, item.text)
+        row += 1
+    row += 1
+
+    sheet.write_string(row, 0, "未完成跟进" if zh else "Open follow-ups", bold)
+    row += 1
+    table_header(*(("事项", "类型", "到期", "通话", "客户标识", "状态") if zh
+                   else ("Follow-up", "Kind", "Due", "Call", "Customer ref", "State")))
+    now = datetime.fromisoformat(summary.generated_at) if summary.generated_at else datetime.now().astimezone()
+    for followup in summary.open_followups:
+        brief = summary.briefs.get(followup.call_id)
+        sheet.write_string(row, 0, followup.text)
+        sheet.write_string(row, 1, followup_kind_label(followup.kind, lang))
+        if followup.due_at:
+            sheet.write_string(row, 2, short_time(followup.due_at))
+        sheet.write_number(row, 3, followup.call_id)
+        if brief and brief.customer_ref:
+            sheet.write_string(row, 4, brief.customer_ref)
+        if is_overdue(followup, now):
+            sheet.write_string(row, 5, "已逾期" if zh else "overdue")
+        row += 1
+
+
+# -- Markdown ---------------------------------------------------------------------
+def _md(text: str) -> str:
+    """Text safe inside a Markdown table cell or list item."""
+    text = " ".join(str(text).split())
+    for ch in "\\|*_`<>[]":
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def _md_code(text: str) -> str:
+    """A code span: masked references (``*******5678``) read the same raw and rendered."""
+    text = " ".join(str(text).replace("`", "'").replace("|", "/").split())
+    return f"`{text}`" if text else "—"
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{part / whole:.0%}" if whole else "—"
+
+
+def markdown_report(summary: ShiftSummary, *, lang: str = "zh", title: str | None = None) -> str:
+    """The shift summary for the team lead, as Markdown."""
+    zh = lang == "zh"
+    out: list[str] = []
+    heading = title or ("班次小结" if zh else "Shift summary")
+    if summary.calls:
+        heading += f"：{short_time(summary.first_started)} – {short_time(summary.last_started)[11:]}" if zh else (
+            f": {short_time(summary.first_started)} – {short_time(summary.last_started)[11:]}"
+        )
+    out += [f"# {_md(heading)}", ""]
+    out += [("生成于 " if zh else "Generated ") + short_time(summary.generated_at), ""]
+
+    out += ["## 概况" if zh else "## Overview", ""]
+    if zh:
+        out.append(f"- 通话 **{summary.calls}** 通（已结束 {summary.ended}，进行中 {summary.active}）")
+        out.append(
+            f"- 平均通话时长 {format_seconds(summary.avg_talk_s)}；平均整理时长 {format_seconds(summary.avg_wrapup_s)}；"
+            f"平均处理时长（通话+整理）{format_seconds(summary.avg_handle_s)}"
+        )
+        out.append(
+            f"- 已登记投诉 {summary.disposition_count('complaint')} 通，已升级 {summary.disposition_count('escalated')} 通，"
+            f"需跟进 {summary.disposition_count('follow-up')} 通"
+        )
+        busiest = summary.busiest_hour()
+        if busiest:
+            out.append(f"- 来电高峰 {busiest[0]:02d}:00–{busiest[0] + 1:02d}:00（{busiest[1]} 通）")
+        out.append(f"- 未完成跟进 {len(summary.open_followups)} 项，其中已逾期 {summary.overdue_followups} 项")
+        if summary.repeat_customers:
+            out.append(f"- 重复来电客户 {len(summary.repeat_customers)} 位")
+    else:
+        out.append(f"- **{summary.calls}** calls ({summary.ended} ended, {summary.active} active)")
+        out.append(
+            f"- Average talk time {format_seconds(summary.avg_talk_s, lang)}; average wrap-up "
+            f"{format_seconds(summary.avg_wrapup_s, lang)}; average handle time (talk + wrap-up) "
+            f"{format_seconds(summary.avg_handle_s, lang)}"
+        )
+        out.append(
+            f"- Complaints recorded {summary.disposition_count('complaint')}, escalated "
+            f"{summary.disposition_count('escalated')}, follow-up needed {summary.disposition_count('follow-up')}"
+        )
+        busiest = summary.busiest_hour()
+        if busiest:
+            out.append(f"- Busiest hour {busiest[0]:02d}:00–{busiest[0] + 1:02d}:00 ({busiest[1]} calls)")
+        out.append(f"- Open follow-ups {len(summary.open_followups)}, of which overdue {summary.overdue_followups}")
+        if summary.repeat_customers:
+            out.append(f"- Repeat callers {len(summary.repeat_customers)}")
+    out.append("")
+
+    def table(names: Sequence[str], rows: list[list[str]], align: str) -> None:
+        out.append("| " + " | ".join(names) + " |")
+        out.append("| " + " | ".join(":---" if a == "l" else "---:" for a in align) + " |")
+        out.extend("| " + " | ".join(row) + " |" for row in rows)
+        out.append("")
+
+    if summary.by_scenario:
+        out += ["## 按场景" if zh else "## By scenario", ""]
+        table(
+            ("场景", "通话数", "占比", "平均通话时长") if zh else ("Scenario", "Calls", "Share", "Average talk"),
+            [
+                [_md(scenario_label(s.scenario_id, s.name, lang)), str(s.calls), _share(s.calls, summary.calls),
+                 format_seconds(s.avg_talk_s, lang)]
+                for s in summary.by_scenario
+            ],
+            "lrrr",
+        )
+        out += ["## 按处置结果" if zh else "## By disposition", ""]
+        table(
+            ("处置结果", "通话数", "占比") if zh else ("Disposition", "Calls", "Share"),
+            [[_md(disposition_name(d.code, lang)), str(d.calls), _share(d.calls, summary.calls)]
+             for d in summary.by_disposition],
+            "lrr",
+        )
+    if summary.top_phrases:
+        out += ["## 常用话术（前 10）" if zh else "## Most used phrases (top 10)", ""]
+        table(
+            ("#", "话术", "场景", "次数") if zh else ("#", "Phrase", "Scenario", "Uses"),
+            [
+                [str(n), _md(p.text), _md(scenario_label(p.scenario_id, p.scenario_name, lang)), str(p.uses)]
+                for n, p in enumerate(summary.top_phrases, 1)
+            ],
+            "rllr",
+        )
+    out += ["## 未完成跟进" if zh else "## Open follow-ups", ""]
+    if summary.open_followups:
+        now = datetime.fromisoformat(summary.generated_at)
+        rows = []
+        for f in summary.open_followups:
+            brief = summary.briefs.get(f.call_id)
+            due = short_time(f.due_at) if f.due_at else "—"
+            if is_overdue(f, now):
+                due = f"**{due} {'已逾期' if zh else 'overdue'}**"
+            call = f"#{f.call_id}" + (f" {short_time(brief.started_at)[5:]}" if brief else "")
+            rows.append([due, _md(followup_kind_label(f.kind, lang)), _md(f.text), call,
+                         _md_code(brief.customer_ref) if brief else "—"])
+        table(
+            ("到期", "类型", "事项", "通话", "客户标识") if zh else ("Due", "Kind", "Follow-up", "Call", "Customer ref"),
+            rows,
+            "lllll",
+        )
+    else:
+        out += ["无。" if zh else "None.", ""]
+    if summary.repeat_customers:
+        out += ["## 重复来电" if zh else "## Repeat callers", ""]
+        table(
+            ("客户标识", "来电次数") if zh else ("Customer ref", "Calls"),
+            [[_md_code(ref), str(n)] for ref, n in summary.repeat_customers[:20]],
+            "lr",
+        )
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def export_markdown(
+    calls: Iterable[CallRecord],
+    path: Path,
+    *,
+    lang: str = "zh",
+    open_followups: Iterable[FollowUp] | None = None,
+    title: str | None = None,
+    progress: Progress | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Write the shift summary as Markdown (UTF-8, no BOM); returns the number of calls.
+
+    ``open_followups`` (e.g. ``store.open_followups()``) lists every open
+    follow-up, older shifts included; by default only those of ``calls``.
+    """
+    builder = SummaryBuilder()
+    for call in _with_progress(calls, progress, _total(calls)):
+        builder.add(call)
+    summary = builder.result(open_followups=open_followups, now=now)
+    text = markdown_report(summary, lang=lang, title=title)
+
+    def write(handle: IO[str]) -> int:
+        handle.write(text)
+        return summary.calls
+
+    return atomic_write(Path(path), write, "utf-8")
+
+
+# -- one entry point ----------------------------------------------------------------
+def format_for(path: Path | str) -> str | None:
+    """The export format a file name asks for (``.csv``, ``.xlsx``, ``.md``), or None."""
+    suffix = Path(path).suffix.lower().lstrip(".")
+    return {"csv": "csv", "xlsx": "xlsx", "md": "md", "markdown": "md"}.get(suffix)
+
+
+def export_file(
+    calls: Iterable[CallRecord],
+    path: Path | str,
+    fmt: str,
+    *,
+    lang: str = "zh",
+    progress: Progress | None = None,
+    title: str | None = None,
+    open_followups: Iterable[FollowUp] | None = None,
+) -> int:
+    """Export ``calls`` as ``"csv"``, ``"xlsx"`` or ``"md"``; returns the number of calls.
+
+    ``progress(done, total)`` is called at the start, every 500 calls and at the
+    end (``total`` is 0 when ``calls`` has no length). Raises ``ExportError``
+    for an unknown format or a path that cannot be written; then nothing is left
+    behind and an existing file at ``path`` is untouched.
+    """
+    fmt = (fmt or "").lower().lstrip(".")
+    fmt = "md" if fmt == "markdown" else fmt
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown export format '{fmt}': use {', '.join(FORMATS)}")
+    path = Path(path)
+    if path.is_dir():
+        raise ExportError(f"cannot write {path}: it is a folder; nothing was written")
+    try:
+        if fmt == "csv":
+            return export_csv(calls, path, lang, progress=progress)
+        if fmt == "xlsx":
+            return export_xlsx(calls, path, lang=lang, title=title, open_followups=open_followups, progress=progress)
+        return export_markdown(calls, path, lang=lang, open_followups=open_followups, title=title, progress=progress)
+    except ExportError:
+        raise
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise ExportError(f"cannot write {path}: {reason}; nothing was written") from exc
+    except Exception as exc:
+        if type(exc).__module__.startswith("xlsxwriter"):
+            raise ExportError(f"cannot write {path}: {exc}; nothing was written") from exc
+        raise

@@ -15,6 +15,26 @@ class Phrase:
 
 
 @dataclass(frozen=True)
+class PhraseChoice:
+    """A phrase as offered to the seat: from a team pack or the seat's own."""
+
+    key: str  # "scenario-id/phrase-id" for pack phrases, "personal/N" for the seat's own
+    text: str
+    scenario_id: str = ""
+    step_id: str = ""
+    personal: bool = False
+    favourite: bool = False
+
+    @property
+    def phrase_id(self) -> str:
+        return self.key.split("/", 1)[1]
+
+
+def phrase_key(scenario_id: str, phrase_id: str) -> str:
+    return f"{scenario_id}/{phrase_id}"
+
+
+@dataclass(frozen=True)
 class Step:
     """One step of a scenario's checklist."""
 
@@ -81,7 +101,10 @@ class Library:
         return None
 
     def filter(self, query: str) -> list[Scenario]:
-        return [s for s in self.scenarios if s.matches(query)]
+        """Scenarios matching ``query``: those whose id or name match come first."""
+        matching = [s for s in self.scenarios if s.matches(query)]
+        needle = query.strip().casefold()
+        return sorted(matching, key=lambda s: not (needle in s.name.casefold() or needle in s.id))
 
     def __len__(self) -> int:
         return len(self.scenarios)

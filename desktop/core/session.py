@@ -19,6 +19,8 @@ class CallSession:
     ticks: dict[tuple[str, str], datetime] = field(default_factory=dict)
     notes: str = ""
     customer: str = ""
+    customer_ref: str = ""
+    values: dict[str, str] = field(default_factory=dict)  # placeholder values typed during the call
     phrases_used: int = 0
 
     def choose_scenario(self, scenario: Scenario) -> None:
@@ -64,11 +66,13 @@ class CallSession:
     def placeholder_values(self, seat_id: str = "", now: datetime | None = None) -> dict[str, str]:
         values = dict(self.scenario.defaults) if self.scenario else {}
         values.update(automatic_values(now))
+        values.update({k: v for k, v in self.values.items() if v.strip()})
         if seat_id:
             values["坐席工号"] = seat_id
         if self.customer.strip():
             values["称呼"] = self.customer.strip()
         return values
 
-    def render(self, phrase: Phrase, seat_id: str = "") -> Rendered:
-        return render(phrase.text, self.placeholder_values(seat_id))
+    def render(self, phrase: Phrase | str, seat_id: str = "") -> Rendered:
+        text = phrase if isinstance(phrase, str) else phrase.text
+        return render(text, self.placeholder_values(seat_id))

@@ -33,8 +33,27 @@ SCHEMA: dict[str, Setting] = {
         Setting("notes_autosave_ms", 300, "Delay after the last keystroke before notes are saved"),
         Setting("always_on_top", True, "Keep the panel above other windows"),
         Setting("last_scenario", "", "The scenario chosen last"),
+        Setting("hotkeys", {}, "Global hotkeys: action -> combination, over DEFAULT_HOTKEYS ('' disables one)"),
+        Setting("insert_mode", "copy", "How a hotkey inserts a phrase: copy, paste or type"),
+        Setting(
+            "app_profiles",
+            [],
+            "Per-program insertion: a list of {app, mode, paste_keys}; app matches the window class or executable",
+        ),
+        Setting("clipboard_restore_ms", 400, "After a paste, restore the previous clipboard after this delay"),
     )
 }
+
+#: Default global hotkeys (see the README).
+DEFAULT_HOTKEYS: dict[str, str] = {
+    **{f"insert-{n}": f"ctrl+alt+{n}" for n in range(1, 10)},
+    "palette": "ctrl+alt+space",
+    "toggle-panel": "ctrl+alt+s",
+    "toggle-call": "ctrl+alt+c",
+    "next-step": "ctrl+alt+n",
+}
+
+INSERT_MODES = ("copy", "paste", "type")
 
 Listener = Callable[[str, Any], None]
 
@@ -76,6 +95,11 @@ class Settings:
         self.save()
         for listener in list(self._listeners):
             listener(name, value)
+
+    def hotkeys(self) -> dict[str, str]:
+        """The effective bindings: defaults overridden by the seat's own."""
+        own = {k: v for k, v in self.get("hotkeys").items() if isinstance(k, str) and isinstance(v, str)}
+        return {**DEFAULT_HOTKEYS, **own}
 
     def on_change(self, listener: Listener) -> None:
         self._listeners.append(listener)

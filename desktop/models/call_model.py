@@ -13,14 +13,18 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from desktop.core import clock
 from desktop.core.dispositions import DISPOSITIONS
 from desktop.core.export import export_csv
-from desktop.core.scenarios import Library, Phrase, Scenario
+from desktop.core.placeholders import Rendered
+from desktop.core.scenarios import Library, PhraseChoice, Scenario, phrase_key
 from desktop.core.session import CallSession
 from desktop.core.settings import Settings
-from desktop.core.storage import CallStore, UsedPhrase
+from desktop.core.storage import CallStore, PersonalPhrase, UsedPhrase
 from desktop.models.db_worker import DbWorker
 from desktop.platform.clipboard import Clipboard
 
 log = logging.getLogger(__name__)
+
+#: The scenario the insert hotkeys use on a first run, before any was chosen.
+FIRST_RUN_SCENARIO = "opening-identity"
 
 
 class CallModel(QObject):
@@ -31,8 +35,10 @@ class CallModel(QObject):
     callEnded = Signal(int)  # id of the call, once its record is stored
     scenarioChanged = Signal()
     stepsChanged = Signal()
+    phrasesChanged = Signal()  # personal phrases or favourites changed
     notesSaved = Signal(int)  # call id
     phraseCopied = Signal(str)  # the rendered text now on the clipboard
+    phraseUsed = Signal(str, str)  # phrase key, mode ("click", "key", "copy", "paste", "type")
     exportFinished = Signal(str, int)  # path, number of calls
     message = Signal(str)  # a short status line for the seat
 
@@ -51,7 +57,13 @@ class CallModel(QObject):
         self.settings = settings
         self.session: CallSession | None = None
         self._call_id: Future | None = None  # id of the current call, once inserted
-        self._browsing: Scenario | None = library.get(settings.get("last_scenario"))
+        self._browsing: Scenario | None = library.get(settings.get("last_scenario")) or library.get(
+            FIRST_RUN_SCENARIO
+        )
+        self._idle_values: dict[str, str] = {}  # placeholder values typed with no call in progress
+        self.personal: list[PersonalPhrase] = []
+        self.favourites: set[str] = set()
+        self.usage: dict[str, list[float]] = {}
         self._notes_timer = QTimer(self)
         self._notes_timer.setSingleShot(True)
         self._notes_timer.setInterval(int(settings.get("notes_autosave_ms")))
@@ -62,6 +74,28 @@ class CallModel(QObject):
     def _setting_changed(self, name: str, value: object) -> None:
         if name == "notes_autosave_ms":
             self._notes_timer.setInterval(int(value))  # type: ignore[arg-type]
+
+    def load_personal(self) -> None:
+        """Read the seat's own phrases, favourites and phrase use (on the worker)."""
+
+        def read(store: CallStore):
+            return store.personal_phrases(), store.favourites(), store.phrase_usage()
+
+        def loaded(result) -> None:
+            self.personal, self.favourites, self.usage = result
+            self.phrasesChanged.emit()
+
+        self.worker.submit(read, loaded)
+
+    def set_library(self, library: Library) -> None:
+        """Swap in a reloaded library, keeping the call in progress."""
+        self.library = library
+        if self._browsing is not None:
+            self._browsing = library.get(self._browsing.id) or self._browsing
+        if self.session is not None and self.session.scenario is not None:
+            self.session.scenario = library.get(self.session.scenario.id) or self.session.scenario
+        self.scenarioChanged.emit()
+        self.stepsChanged.emit()
 
     # -- state queries ---------------------------------------------------------
     @property
@@ -79,11 +113,57 @@ class CallModel(QObject):
             return self.session.current_index()
         return 0 if self.scenario and self.scenario.steps else None
 
-    def current_phrases(self) -> tuple[Phrase, ...]:
+    def current_step_id(self) -> str:
+        scenario, index = self.scenario, self.current_index()
+        return scenario.steps[index].id if scenario is not None and index is not None else ""
+
+    def current_choices(self) -> list[PhraseChoice]:
+        """The highlighted step's phrases: the team's, then the seat's own for that step."""
         scenario, index = self.scenario, self.current_index()
         if scenario is None or index is None:
-            return ()
-        return scenario.steps[index].phrases
+            return []
+        step = scenario.steps[index]
+        choices = [
+            PhraseChoice(
+                key=phrase_key(scenario.id, phrase.id),
+                text=phrase.text,
+                scenario_id=scenario.id,
+                step_id=step.id,
+                favourite=phrase_key(scenario.id, phrase.id) in self.favourites,
+            )
+            for phrase in step.phrases
+        ]
+        choices += [
+            self._personal_choice(p) for p in self.personal if p.scenario_id == scenario.id and p.step_id == step.id
+        ]
+        return choices
+
+    def all_choices(self) -> list[PhraseChoice]:
+        """Every phrase of every scenario plus every personal phrase (for search)."""
+        choices = [
+            PhraseChoice(
+                key=phrase_key(scenario.id, phrase.id),
+                text=phrase.text,
+                scenario_id=scenario.id,
+                step_id=step.id,
+                favourite=phrase_key(scenario.id, phrase.id) in self.favourites,
+            )
+            for scenario in self.library.scenarios
+            for step in scenario.steps
+            for phrase in step.phrases
+        ]
+        return choices + [self._personal_choice(p) for p in self.personal]
+
+    def search(self, query: str, limit: int = 50) -> list[PhraseChoice]:
+        """Phrases matching every space-separated term of ``query``; current step first."""
+        terms = [t.casefold() for t in query.split()]
+        current = {c.key for c in self.current_choices()}
+        hits = [c for c in self.all_choices() if all(t in c.text.casefold() for t in terms)]
+        hits.sort(key=lambda c: (c.key not in current, not c.favourite))
+        return hits[:limit]
+
+    def _personal_choice(self, phrase: PersonalPhrase) -> PhraseChoice:
+        return PhraseChoice(phrase.key, phrase.text, phrase.scenario_id, phrase.step_id, True, phrase.favourite)
 
     def is_ticked(self, step_id: str) -> bool:
         return self.session is not None and self.session.is_ticked(step_id)
@@ -105,7 +185,7 @@ class CallModel(QObject):
         def opened(call_id: int) -> None:
             session.call_id = call_id
 
-        def insert(store) -> int:
+        def insert(store: CallStore) -> int:
             call_id = store.start_call(started)
             if session.scenario is not None:
                 store.set_scenario(call_id, session.scenario.id, session.scenario.name)
@@ -166,37 +246,114 @@ class CallModel(QObject):
         if self.scenario is not None and index is not None:
             self.set_step_ticked(self.scenario.steps[index].id, True)
 
-    def copy_phrase(self, number: int, via: str = "click") -> bool:
-        """Put phrase ``number`` (0-based) of the highlighted step on the clipboard."""
-        phrases = self.current_phrases()
-        if not 0 <= number < len(phrases):
-            return False
-        phrase = phrases[number]
-        session = self.session or CallSession(started=clock.now(), scenario=self.scenario)
-        rendered = session.render(phrase, self.settings.get("seat_id"))
+    # -- phrases ---------------------------------------------------------------
+    def placeholder_values(self) -> dict[str, str]:
+        session = self.session or CallSession(started=clock.now(), scenario=self.scenario, values=self._idle_values)
+        return session.placeholder_values(self.settings.get("seat_id"))
+
+    def render(self, choice: PhraseChoice) -> Rendered:
+        session = self.session or CallSession(started=clock.now(), scenario=self.scenario, values=self._idle_values)
+        return session.render(choice.text, self.settings.get("seat_id"))
+
+    def set_value(self, name: str, value: str) -> None:
+        """A placeholder value the seat typed (kept for the rest of the call)."""
+        if name == "称呼":
+            self.set_customer(value)
+        elif name == "坐席工号":
+            self.settings.set("seat_id", value.strip())
+        elif self.session is not None:
+            self.session.values[name] = value
+        else:
+            self._idle_values[name] = value
+
+    def record_use(self, choice: PhraseChoice, text: str, mode: str) -> None:
+        """Log that ``choice`` was used (copied, pasted or typed) as ``text``."""
+        now = clock.now()
+        self.usage.setdefault(choice.key, []).append(now.timestamp())
+        self.worker.submit(lambda store: store.record_use(choice.key, now))
+        if self.session is not None:
+            used = UsedPhrase(
+                scenario_id=choice.scenario_id,
+                step_id=choice.step_id,
+                phrase_id=choice.phrase_id if not choice.personal else choice.key,
+                text=text,
+                used_at=clock.iso(now),
+                via=mode,
+            )
+            self.session.phrases_used += 1
+            self._write(lambda store, call_id: store.record_phrase(call_id, used))
+        self.phraseUsed.emit(choice.key, mode)
+
+    def copy_choice(self, choice: PhraseChoice, via: str = "click") -> bool:
+        """Render ``choice`` and put it on the clipboard; False if a value is missing."""
+        rendered = self.render(choice)
         if not rendered.complete:
             names = "、".join("{%s}" % name for name in rendered.missing)
             self.message.emit(self.tr("Fill in %s first; nothing was copied") % names)
             return False
         self.clipboard.set_text(rendered.text)
         self.phraseCopied.emit(rendered.text)
-        if self.session is not None and self.scenario is not None:
-            index = self.current_index()
-            used = UsedPhrase(
-                scenario_id=self.scenario.id,
-                step_id=self.scenario.steps[index].id if index is not None else "",
-                phrase_id=phrase.id,
-                text=rendered.text,
-                used_at=clock.iso(clock.now()),
-                via=via,
-            )
-            self.session.phrases_used += 1
-            self._write(lambda store, call_id: store.record_phrase(call_id, used))
+        self.record_use(choice, rendered.text, via)
         return True
 
+    def copy_phrase(self, number: int, via: str = "click") -> bool:
+        """Put phrase ``number`` (0-based) of the highlighted step on the clipboard."""
+        choices = self.current_choices()
+        if not 0 <= number < len(choices):
+            return False
+        return self.copy_choice(choices[number], via)
+
+    def set_favourite(self, choice: PhraseChoice, favourite: bool) -> None:
+        now = clock.now()
+        if favourite:
+            self.favourites.add(choice.key)
+        else:
+            self.favourites.discard(choice.key)
+        self.personal = [
+            PersonalPhrase(p.id, p.scenario_id, p.step_id, p.text, favourite, p.updated_at) if p.key == choice.key else p
+            for p in self.personal
+        ]
+        self.worker.submit(lambda store: store.set_favourite(choice.key, favourite, now))
+        self.phrasesChanged.emit()
+
+    def add_personal(self, text: str, scenario_id: str = "", step_id: str = "") -> None:
+        text = text.strip()
+        if not text:
+            return
+        now = clock.now()
+        self.worker.submit(
+            lambda store: store.add_personal_phrase(scenario_id, step_id, text, now),
+            lambda new_id: self._personal_saved(PersonalPhrase(new_id, scenario_id, step_id, text, False, clock.iso(now))),
+        )
+
+    def _personal_saved(self, phrase: PersonalPhrase) -> None:
+        self.personal = [p for p in self.personal if p.id != phrase.id] + [phrase]
+        self.personal.sort(key=lambda p: p.id)
+        self.phrasesChanged.emit()
+        self.stepsChanged.emit()
+
+    def edit_personal(self, phrase_id: int, text: str, scenario_id: str, step_id: str) -> None:
+        text = text.strip()
+        old = next((p for p in self.personal if p.id == phrase_id), None)
+        if old is None or not text:
+            return
+        now = clock.now()
+        self.worker.submit(lambda store: store.update_personal_phrase(phrase_id, scenario_id, step_id, text, now))
+        self._personal_saved(PersonalPhrase(phrase_id, scenario_id, step_id, text, old.favourite, clock.iso(now)))
+
+    def delete_personal(self, phrase_id: int) -> None:
+        self.personal = [p for p in self.personal if p.id != phrase_id]
+        self.favourites.discard(f"personal/{phrase_id}")
+        self.worker.submit(lambda store: store.delete_personal_phrase(phrase_id))
+        self.phrasesChanged.emit()
+        self.stepsChanged.emit()
+
+    # -- notes -----------------------------------------------------------------
     def set_customer(self, text: str) -> None:
         if self.session is not None:
             self.session.customer = text
+        else:
+            self._idle_values["称呼"] = text
 
     def set_notes(self, text: str) -> None:
         """Remember the notes and save them shortly after the last keystroke."""
@@ -212,14 +369,19 @@ class CallModel(QObject):
         notes, at = self.session.notes, clock.now()
         self._write(lambda store, call_id: store.save_notes(call_id, notes, at), self.notesSaved.emit)
 
-    def end_call(self, disposition: str) -> None:
+    def end_call(self, disposition: str, *, wrapup_s: float | None = None, end_reason: str = "") -> None:
         if self.session is None:
             return
         if disposition not in {d.code for d in DISPOSITIONS}:
             raise ValueError(f"unknown disposition {disposition!r}")
         self._notes_timer.stop()
         notes, ended = self.session.notes, clock.now()
-        self._write(lambda store, call_id: store.end_call(call_id, ended, disposition, notes), self.callEnded.emit)
+        self._write(
+            lambda store, call_id: store.end_call(
+                call_id, ended, disposition, notes, wrapup_s=wrapup_s, end_reason=end_reason
+            ),
+            self.callEnded.emit,
+        )
         self.session = None
         self._call_id = None
         self.callStateChanged.emit()

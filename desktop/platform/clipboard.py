@@ -14,6 +14,13 @@ class Clipboard(ABC):
     @abstractmethod
     def text(self) -> str: ...
 
+    def snapshot(self) -> object:
+        """Whatever the clipboard holds now, to put back later with ``restore``."""
+        return self.text()
+
+    def restore(self, snapshot: object) -> None:
+        self.set_text(str(snapshot))
+
 
 class FakeClipboard(Clipboard):
     """In-memory clipboard that records every text set on it."""
@@ -42,3 +49,25 @@ class QtClipboard(Clipboard):
 
     def text(self) -> str:
         return self._clipboard.text(self._mode)
+
+    def snapshot(self) -> object:
+        """A copy of every format on the clipboard (text, HTML, images…)."""
+        from PySide6.QtCore import QMimeData
+
+        copy = QMimeData()
+        source = self._clipboard.mimeData(self._mode)
+        if source is not None:
+            for fmt in source.formats():
+                copy.setData(fmt, source.data(fmt))
+        return copy
+
+    def restore(self, snapshot: object) -> None:
+        from PySide6.QtCore import QMimeData
+
+        if isinstance(snapshot, QMimeData):
+            if snapshot.formats():
+                self._clipboard.setMimeData(snapshot, self._mode)
+            else:
+                self._clipboard.clear(self._mode)
+        else:
+            super().restore(snapshot)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from desktop.core import clock
 from desktop.core.packs import Problem
 from desktop.models.call_model import CallModel
+from desktop.models.hotkey_dispatcher import HotkeyDispatcher
 from desktop.ui.checklist import ChecklistView
 from desktop.ui.end_call_dialog import EndCallDialog
 from desktop.ui.notes import NotesView
@@ -32,9 +33,16 @@ from desktop.ui.scenario_picker import ScenarioPicker
 class PanelWindow(QMainWindow):
     """Composes the views around one ``CallModel``."""
 
-    def __init__(self, model: CallModel, problems: list[Problem] | None = None, lang: str = "zh"):
+    def __init__(
+        self,
+        model: CallModel,
+        problems: list[Problem] | None = None,
+        lang: str = "zh",
+        hotkeys: HotkeyDispatcher | None = None,
+    ):
         super().__init__()
         self.model = model
+        self.hotkeys = hotkeys
         self.lang = lang
         self.problems = list(problems or [])
         self.setObjectName("seatsidePanel")
@@ -53,6 +61,14 @@ class PanelWindow(QMainWindow):
         top.addWidget(self.call_button)
         top.addStretch(1)
         top.addWidget(self.timer_label)
+
+        self.backend_label = QLabel()
+        self.backend_label.setObjectName("hotkeyBackend")
+        self.statusBar().addPermanentWidget(self.backend_label)
+        self.hotkey_label = QLabel()
+        self.hotkey_label.setObjectName("hotkeyStatus")
+        self.hotkey_label.setWordWrap(True)
+        self.hotkey_label.setTextFormat(Qt.TextFormat.PlainText)
 
         self.problem_label = QLabel()
         self.problem_label.setObjectName("packProblems")
@@ -78,6 +94,7 @@ class PanelWindow(QMainWindow):
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addLayout(top)
         layout.addWidget(self.problem_label)
+        layout.addWidget(self.hotkey_label)
         layout.addWidget(self.picker)
         layout.addWidget(splitter, 1)
         self.setCentralWidget(central)
@@ -99,6 +116,9 @@ class PanelWindow(QMainWindow):
         )
         self.refresh()
         self._show_problems()
+        if hotkeys is not None:
+            hotkeys.failuresChanged.connect(self.show_hotkey_status)
+        self.show_hotkey_status()
 
     def _build_menu(self) -> None:
         menu = self.menuBar().addMenu(self.tr("&File"))
@@ -147,6 +167,39 @@ class PanelWindow(QMainWindow):
         )
         self.problem_label.setToolTip("\n".join(str(p) for p in self.problems))
         self.problem_label.show()
+
+    def show_hotkey_status(self) -> None:
+        """Which backend serves the global hotkeys, and which bindings it refused."""
+        if self.hotkeys is None:
+            self.hotkey_label.hide()
+            self.backend_label.hide()
+            return
+        backend = self.hotkeys.backend
+        failures = self.hotkeys.failures
+        if backend.name == "none":
+            reason = getattr(backend, "reason", "")
+            text = self.tr("Global hotkeys are off (%s); the panel's own keys still work.") % reason
+        elif failures:
+            refused = "; ".join(f"{action}: {why}" for action, why in sorted(failures.items()))
+            text = self.tr("Hotkeys via %s. Not registered: %s") % (backend.name, refused)
+        else:
+            text = self.tr("Hotkeys via %s") % backend.name
+        self.hotkey_label.setText(text)
+        self.hotkey_label.setToolTip(text)
+        self.hotkey_label.setVisible(backend.name == "none" or bool(failures))
+        self.backend_label.setText(self.tr("Hotkeys: %s") % backend.name)
+        self.backend_label.setToolTip(text)
+
+    def add_in_app_shortcuts(self, bindings: dict[str, str], refused: dict[str, str], handle) -> None:
+        """Hotkeys the system refused still work while the panel has focus."""
+        for action, combo in bindings.items():
+            if action in refused and combo:
+                shortcut = QShortcut(QKeySequence(combo.replace("super", "meta")), self)
+                shortcut.activated.connect(lambda a=action: handle(a))
+
+    def inserted_message(self, text: str, mode: str) -> str:
+        label = {"copy": self.tr("Copied"), "paste": self.tr("Pasted"), "type": self.tr("Typed")}.get(mode, mode)
+        return f"{label}: {text}"
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 6000)

@@ -1,9 +1,14 @@
-"""The phrases of the highlighted step, numbered 1-9 for the keyboard."""
+"""The phrases of the highlighted step, numbered 1-9 for the keyboard.
+
+Right-click: favourite, add, edit or delete the seat's own phrases.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QInputDialog, QListWidget, QListWidgetItem, QMenu, QWidget
 
+from desktop.core.scenarios import PhraseChoice
 from desktop.models.call_model import CallModel
 
 
@@ -13,19 +18,53 @@ class PhraseList(QListWidget):
         self.model = model
         self.setWordWrap(True)
         self.setAccessibleName(self.tr("Phrases"))
-        self.setToolTip(self.tr("Click a phrase or press its number to copy it"))
+        self.setToolTip(self.tr("Click a phrase or press its number to copy it; right-click for more"))
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._menu)
         self.itemClicked.connect(lambda item: self.model.copy_phrase(self.row(item), via="click"))
         model.scenarioChanged.connect(self.refresh)
         model.stepsChanged.connect(self.refresh)
+        model.phrasesChanged.connect(self.refresh)
         self.refresh()
 
     def refresh(self) -> None:
         self.clear()
-        for number, phrase in enumerate(self.model.current_phrases(), start=1):
+        for number, choice in enumerate(self.model.current_choices(), start=1):
             prefix = f"{number}. " if number <= 9 else "   "
-            item = QListWidgetItem(prefix + phrase.text)
-            item.setToolTip(phrase.text)
+            marks = ("★ " if choice.favourite else "") + (self.tr("[mine] ") if choice.personal else "")
+            item = QListWidgetItem(prefix + marks + choice.text)
+            item.setToolTip(choice.text)
+            item.setData(Qt.ItemDataRole.UserRole, choice.key)
             self.addItem(item)
 
     def texts(self) -> list[str]:
         return [self.item(i).text() for i in range(self.count())]
+
+    def choice_at(self, row: int) -> PhraseChoice | None:
+        choices = self.model.current_choices()
+        return choices[row] if 0 <= row < len(choices) else None
+
+    def _menu(self, pos) -> None:
+        choice = self.choice_at(self.row(self.itemAt(pos))) if self.itemAt(pos) else None
+        menu = QMenu(self)
+        if choice is not None:
+            label = self.tr("Remove from favourites") if choice.favourite else self.tr("Add to favourites")
+            menu.addAction(label, lambda: self.model.set_favourite(choice, not choice.favourite))
+            if choice.personal:
+                menu.addAction(self.tr("Edit my phrase…"), lambda: self.edit_personal(choice))
+                menu.addAction(self.tr("Delete my phrase"), lambda: self.model.delete_personal(int(choice.phrase_id)))
+        menu.addAction(self.tr("Add my own phrase for this step…"), self.add_personal)
+        menu.addAction(self.tr("Add a general phrase of my own…"), lambda: self.add_personal(general=True))
+        menu.popup(self.viewport().mapToGlobal(pos))
+
+    def add_personal(self, general: bool = False) -> None:
+        text, ok = QInputDialog.getMultiLineText(self, self.tr("My phrase"), self.tr("Phrase text:"))
+        if ok and text.strip():
+            scenario = "" if general or self.model.scenario is None else self.model.scenario.id
+            step = "" if general else self.model.current_step_id()
+            self.model.add_personal(text, scenario, step)
+
+    def edit_personal(self, choice: PhraseChoice) -> None:
+        text, ok = QInputDialog.getMultiLineText(self, self.tr("My phrase"), self.tr("Phrase text:"), choice.text)
+        if ok and text.strip():
+            self.model.edit_personal(int(choice.phrase_id), text, choice.scenario_id, choice.step_id)

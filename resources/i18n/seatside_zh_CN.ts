@@ -4,6 +4,7 @@
     <name>CallModel</name>
     <message>
         <source>Could not save: %s</source>
+        <extracomment>The scenario the insert hotkeys use on a first run, before any was chosen.</extracomment>
         <translation>保存失败：%s</translation>
     </message>
     <message>
@@ -55,6 +56,21 @@
     <message>
         <source>How did the call end?</source>
         <translation>本次通话的处置结果：</translation>
+    </message>
+</context>
+<context>
+    <name>InsertionController</name>
+    <message>
+        <source>No phrase %d for this step</source>
+        <translation>当前步骤没有第 %d 条话术</translation>
+    </message>
+    <message>
+        <source>Could not paste (%s); the phrase is on the clipboard</source>
+        <translation>无法粘贴（%s），话术已复制到剪贴板</translation>
+    </message>
+    <message>
+        <source>Could not type (%s); the phrase is on the clipboard</source>
+        <translation>无法输入（%s），话术已复制到剪贴板</translation>
     </message>
 </context>
 <context>
@@ -131,6 +147,34 @@
         <translation>已跳过 %d 个有问题的场景文件：%s</translation>
     </message>
     <message>
+        <source>Global hotkeys are off (%s); the panel's own keys still work.</source>
+        <translation>全局快捷键不可用（%s），面板内快捷键仍可使用。</translation>
+    </message>
+    <message>
+        <source>Hotkeys via %s. Not registered: %s</source>
+        <translation>快捷键方式：%s。未能注册：%s</translation>
+    </message>
+    <message>
+        <source>Hotkeys via %s</source>
+        <translation>快捷键方式：%s</translation>
+    </message>
+    <message>
+        <source>Hotkeys: %s</source>
+        <translation>快捷键：%s</translation>
+    </message>
+    <message>
+        <source>Copied</source>
+        <translation>已复制</translation>
+    </message>
+    <message>
+        <source>Pasted</source>
+        <translation>已粘贴</translation>
+    </message>
+    <message>
+        <source>Typed</source>
+        <translation>已输入</translation>
+    </message>
+    <message>
         <source>Export shift</source>
         <translation>导出本班次</translation>
     </message>
@@ -162,8 +206,44 @@
         <translation>话术</translation>
     </message>
     <message>
-        <source>Click a phrase or press its number to copy it</source>
-        <translation>点击话术或按对应数字键即可复制</translation>
+        <source>Click a phrase or press its number to copy it; right-click for more</source>
+        <translation>点击话术或按对应数字键复制；右键查看更多操作</translation>
+    </message>
+    <message>
+        <source>[mine] </source>
+        <translation>[我的] </translation>
+    </message>
+    <message>
+        <source>Remove from favourites</source>
+        <translation>取消收藏</translation>
+    </message>
+    <message>
+        <source>Add to favourites</source>
+        <translation>收藏</translation>
+    </message>
+    <message>
+        <source>Edit my phrase…</source>
+        <translation>编辑我的话术…</translation>
+    </message>
+    <message>
+        <source>Delete my phrase</source>
+        <translation>删除我的话术</translation>
+    </message>
+    <message>
+        <source>Add my own phrase for this step…</source>
+        <translation>为此步骤添加我的话术…</translation>
+    </message>
+    <message>
+        <source>Add a general phrase of my own…</source>
+        <translation>添加通用的我的话术…</translation>
+    </message>
+    <message>
+        <source>My phrase</source>
+        <translation>我的话术</translation>
+    </message>
+    <message>
+        <source>Phrase text:</source>
+        <translation>话术内容：</translation>
     </message>
 </context>
 <context>
@@ -179,6 +259,51 @@
     <message>
         <source>Scenarios</source>
         <translation>场景</translation>
+    </message>
+</context>
+<context>
+    <name>SearchPalette</name>
+    <message>
+        <source>Find a phrase</source>
+        <translation>查找话术</translation>
+    </message>
+    <message>
+        <source>Type Chinese, pinyin or initials…</source>
+        <translation>输入汉字、拼音或首字母…</translation>
+    </message>
+    <message>
+        <source>Search phrases</source>
+        <translation>搜索话术</translation>
+    </message>
+    <message>
+        <source>Matching phrases</source>
+        <translation>匹配的话术</translation>
+    </message>
+    <message>
+        <source>Enter: insert · Esc: back</source>
+        <translation>回车：插入 · Esc：返回</translation>
+    </message>
+    <message>
+        <source>general</source>
+        <translation>通用</translation>
+    </message>
+</context>
+<context>
+    <name>ValuesPrompt</name>
+    <message>
+        <source>Fill in the phrase</source>
+        <translation>补全话术</translation>
+    </message>
+    <message>
+        <source>e.g. %s</source>
+        <translation>如：%s</translation>
+    </message>
+</context>
+<context>
+    <name>self.panel</name>
+    <message>
+        <source>No phrase %d for this step</source>
+        <translation>当前步骤没有第 %d 条话术</translation>
     </message>
 </context>
 </TS>

@@ -40,9 +40,15 @@ def make_app(qapp, isolated_dirs):
 
     built = []
 
-    def factory(real_clipboard: bool = False, **kwargs):
-        """``real_clipboard`` keeps the production clipboard (X11) instead of a fake."""
+    def factory(real_clipboard: bool = False, real_hooks: bool = False, **kwargs):
+        """Fakes for the OS hooks unless ``real_clipboard``/``real_hooks`` ask for the X11 ones."""
+        from desktop.platform.hotkeys import FakeHotkeys
+        from desktop.platform.insertion import FakeInserter
+
         clipboard = None if real_clipboard else FakeClipboard()
+        if not real_hooks:
+            kwargs.setdefault("hotkey_backend", FakeHotkeys)
+            kwargs.setdefault("inserter", FakeInserter())
         app = app_module.build(isolated_dirs, clipboard=clipboard, **kwargs)
         built.append(app)
         return app

@@ -1,0 +1,177 @@
+"""Putting a phrase into the program the seat is typing in: copy, paste or type."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from desktop.core.scenarios import PhraseChoice
+from desktop.core.settings import INSERT_MODES, Settings
+from desktop.models.call_model import CallModel
+from desktop.platform.clipboard import Clipboard
+from desktop.platform.insertion import Inserter, NoInserter, WindowInfo
+
+log = logging.getLogger(__name__)
+
+MODIFIER_POLL_MS = 10
+MODIFIER_WAIT_POLLS = 150  # give up waiting for held modifiers after 1.5 s
+
+
+@dataclass(frozen=True)
+class PendingInsert:
+    """An insertion waiting for placeholder values the seat must type."""
+
+    choice: PhraseChoice
+    target: WindowInfo | None
+    missing: tuple[str, ...]
+
+
+class InsertionController(QObject):
+    """Renders a phrase and delivers it to the target window in the right mode."""
+
+    valuesNeeded = Signal(object)  # PendingInsert
+    inserted = Signal(str, str)  # text, mode
+    failed = Signal(str)
+    _typed = Signal(object)  # (choice, text, error) from the typing thread
+
+    def __init__(
+        self,
+        model: CallModel,
+        inserter: Inserter,
+        clipboard: Clipboard,
+        settings: Settings,
+        mode_override: str | None = None,
+        parent: QObject | None = None,
+    ):
+        super().__init__(parent)
+        self.model = model
+        self.inserter = inserter
+        self.clipboard = clipboard
+        self.settings = settings
+        if mode_override is not None and mode_override not in INSERT_MODES:
+            raise ValueError(f"unknown insert mode {mode_override!r}")
+        self.mode_override = mode_override
+        self._typist = ThreadPoolExecutor(max_workers=1, thread_name_prefix="seatside-type")
+        self._typed.connect(self._typing_done)
+
+    # -- choosing the mode -------------------------------------------------------
+    def mode_for(self, window: WindowInfo | None) -> tuple[str, str]:
+        """(mode, paste keys) for ``window``: the run's override, its profile, the default."""
+        mode, keys = self.settings.get("insert_mode"), "ctrl+v"
+        for profile in self.settings.get("app_profiles"):
+            if not isinstance(profile, dict) or window is None:
+                continue
+            app = str(profile.get("app", "")).lower()
+            if app and (app == window.app or app == window.app.removesuffix(".exe")):
+                mode = profile.get("mode", mode)
+                keys = profile.get("paste_keys", keys)
+                break
+        if self.mode_override:
+            mode = self.mode_override
+        if mode not in INSERT_MODES:
+            mode = "copy"
+        if mode != "copy" and (isinstance(self.inserter, NoInserter) or window is None):
+            mode = "copy"  # nothing to send keys to: the clipboard is the honest fallback
+        return mode, keys
+
+    # -- inserting -----------------------------------------------------------------
+    def insert_nth(self, number: int) -> bool:
+        """Insert suggestion ``number`` (0-based) of the current step into the focused window."""
+        choices = self.model.current_choices()
+        if not 0 <= number < len(choices):
+            self.model.message.emit(self.tr("No phrase %d for this step") % (number + 1))
+            return False
+        return self.insert(choices[number], self.inserter.active_window())
+
+    def insert(self, choice: PhraseChoice, target: WindowInfo | None) -> bool:
+        rendered = self.model.render(choice)
+        if not rendered.complete:
+            self.valuesNeeded.emit(PendingInsert(choice, target, rendered.missing))
+            return False
+        self._deliver(choice, rendered.text, target)
+        return True
+
+    def complete(self, pending: PendingInsert, values: dict[str, str]) -> bool:
+        """The seat typed the missing values: remember them and insert."""
+        for name, value in values.items():
+            if value.strip():
+                self.model.set_value(name, value.strip())
+        if not self.model.render(pending.choice).complete:
+            return False
+        return self.insert(pending.choice, pending.target)
+
+    def _deliver(self, choice: PhraseChoice, text: str, target: WindowInfo | None) -> None:
+        mode, keys = self.mode_for(target)
+        if mode == "copy":
+            self.clipboard.set_text(text)
+            self._done(choice, text, "copy")
+        elif mode == "paste":
+            previous = self.clipboard.snapshot()
+            self.clipboard.set_text(text)
+            self._after_modifiers(lambda: self._paste(choice, text, target, keys, previous))
+        else:
+            self._after_modifiers(lambda: self._type(choice, text, target))
+
+    def _after_modifiers(self, action: Callable[[], None], polls: int = MODIFIER_WAIT_POLLS) -> None:
+        """Run ``action`` once Ctrl/Alt/Shift are released, so they can't corrupt the keys we send."""
+        if polls > 0 and self.inserter.modifiers_down():
+            QTimer.singleShot(MODIFIER_POLL_MS, lambda: self._after_modifiers(action, polls - 1))
+            return
+        action()
+
+    def _focus(self, target: WindowInfo | None) -> None:
+        if target is None:
+            return
+        current = self.inserter.active_window()
+        if current is None or current.id != target.id:
+            self.inserter.activate(target)
+
+    def _paste(self, choice: PhraseChoice, text: str, target: WindowInfo | None, keys: str, previous) -> None:
+        try:
+            self._focus(target)
+            self.inserter.send_keys(keys)
+        except Exception as exc:  # noqa: BLE001 - the text is still on the clipboard
+            self.failed.emit(self.tr("Could not paste (%s); the phrase is on the clipboard") % exc)
+            self._done(choice, text, "copy")
+            return
+        self._done(choice, text, "paste")
+        delay = int(self.settings.get("clipboard_restore_ms"))
+        QTimer.singleShot(delay, lambda: self._restore(text, previous))
+
+    def _restore(self, ours: str, previous) -> None:
+        """Put the seat's clipboard back, unless something else was copied meanwhile."""
+        if self.clipboard.text() == ours:
+            self.clipboard.restore(previous)
+
+    def _type(self, choice: PhraseChoice, text: str, target: WindowInfo | None) -> None:
+        self._focus(target)
+
+        def work():
+            try:
+                self.inserter.type_text(text)
+                self._typed.emit((choice, text, None))
+            except Exception as exc:  # noqa: BLE001 - reported on the GUI thread
+                self._typed.emit((choice, text, exc))
+
+        self._typist.submit(work)
+
+    def _typing_done(self, payload) -> None:
+        choice, text, error = payload
+        if error is not None:
+            self.clipboard.set_text(text)
+            self.failed.emit(self.tr("Could not type (%s); the phrase is on the clipboard") % error)
+            self._done(choice, text, "copy")
+        else:
+            self._done(choice, text, "type")
+
+    def _done(self, choice: PhraseChoice, text: str, mode: str) -> None:
+        self.model.record_use(choice, text, mode)
+        self.inserted.emit(text, mode)
+
+    def close(self) -> None:
+        self._typist.shutdown(wait=True)
+        self.inserter.close()

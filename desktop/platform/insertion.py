@@ -1,0 +1,113 @@
+"""Focus tracking and text insertion into other programs: interface and fake."""
+
+from __future__ import annotations
+
+import os
+import sys
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class WindowInfo:
+    """A top-level window of another program."""
+
+    id: int
+    app: str = ""  # X11 WM_CLASS class / Windows executable name, lower case
+    title: str = ""
+
+
+class Inserter(ABC):
+    """Knows which window has focus and sends keys to it."""
+
+    name: str = "none"
+
+    @abstractmethod
+    def active_window(self) -> WindowInfo | None:
+        """The window that has keyboard focus now, if any."""
+
+    @abstractmethod
+    def activate(self, window: WindowInfo) -> None:
+        """Give focus back to ``window``."""
+
+    @abstractmethod
+    def modifiers_down(self) -> bool:
+        """True while Ctrl, Alt, Shift or Super is physically held."""
+
+    @abstractmethod
+    def send_keys(self, combo: str) -> None:
+        """Press and release a combination such as ``ctrl+v`` in the focused window."""
+
+    @abstractmethod
+    def type_text(self, text: str) -> None:
+        """Type ``text`` (any Unicode) into the focused window."""
+
+    def close(self) -> None:
+        pass
+
+
+@dataclass
+class FakeInserter(Inserter):
+    """For tests: a scripted focused window and a log of what was sent."""
+
+    name = "fake"
+    window: WindowInfo | None = field(default_factory=lambda: WindowInfo(1, "crm", "CRM"))
+    held_modifiers: int = 0  # modifiers_down() is True for this many calls
+    keys: list[str] = field(default_factory=list)
+    typed: list[str] = field(default_factory=list)
+    activated: list[WindowInfo] = field(default_factory=list)
+
+    def active_window(self) -> WindowInfo | None:
+        return self.window
+
+    def activate(self, window: WindowInfo) -> None:
+        self.activated.append(window)
+        self.window = window
+
+    def modifiers_down(self) -> bool:
+        if self.held_modifiers > 0:
+            self.held_modifiers -= 1
+            return True
+        return False
+
+    def send_keys(self, combo: str) -> None:
+        self.keys.append(combo)
+
+    def type_text(self, text: str) -> None:
+        self.typed.append(text)
+
+
+class NoInserter(Inserter):
+    """Where nothing can be sent: copy mode only."""
+
+    name = "none"
+
+    def active_window(self) -> WindowInfo | None:
+        return None
+
+    def activate(self, window: WindowInfo) -> None:
+        pass
+
+    def modifiers_down(self) -> bool:
+        return False
+
+    def send_keys(self, combo: str) -> None:
+        raise RuntimeError("this session cannot send keys to other programs")
+
+    def type_text(self, text: str) -> None:
+        raise RuntimeError("this session cannot type into other programs")
+
+
+def choose_inserter(qt_platform: str) -> Inserter:
+    try:
+        if sys.platform == "win32":
+            from desktop.platform.windows import WindowsInserter
+
+            return WindowsInserter()
+        if qt_platform == "xcb" and os.environ.get("DISPLAY"):
+            from desktop.platform.x11 import X11Inserter
+
+            return X11Inserter()
+    except Exception:  # noqa: BLE001 - fall back to copy-only
+        pass
+    return NoInserter()

@@ -1,0 +1,54 @@
+"""Real X11: another program has focus, xdotool presses the hotkey, the phrase
+arrives in that program, and the clipboard is given back."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.gui.conftest import x11_clipboard
+
+TARGET = Path(__file__).with_name("target_app.py")
+
+
+@pytest.fixture
+def crm(tmp_path, qtbot):
+    """A separate program with a focused text field that logs what it holds."""
+    out = tmp_path / "received.txt"
+    proc = subprocess.Popen([sys.executable, str(TARGET), str(out)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "ready"
+        subprocess.run(
+            ["xdotool", "search", "--sync", "--name", "seatside-test-target", "windowfocus", "--sync"],
+            check=True, timeout=10, capture_output=True,
+        )
+        yield out
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        proc.stdout.close()
+
+
+def received(path: Path) -> str:
+    return path.read_text(encoding="utf-8") if path.exists() else ""
+
+
+@pytest.mark.parametrize("mode", ["paste", "type"])
+def test_hotkey_inserts_into_the_focused_program(make_app, crm, qtbot, mode):
+    app = make_app(real_clipboard=True, real_hooks=True, insert_mode=mode)
+    assert app.hotkeys.backend.name == "X11 (XGrabKey)" and app.hotkeys.failures == {}
+    subprocess.run(["xclip", "-selection", "clipboard", "-i"], input="剪贴板里原来的内容".encode(), check=True)
+    qtbot.waitUntil(lambda: x11_clipboard(qtbot) == "剪贴板里原来的内容", timeout=5000)
+    app.model.choose_scenario("atm-cash-retained")
+    app.model.set_value("称呼", "王先生")
+    number = 1
+    expected = app.model.render(app.model.current_choices()[number - 1]).text
+    with qtbot.waitSignal(app.insertion.inserted, timeout=10000) as blocker:
+        subprocess.run(["xdotool", "key", f"ctrl+alt+{number}"], check=True)
+    assert blocker.args == [expected, mode]
+    qtbot.waitUntil(lambda: received(crm) == expected, timeout=10000)
+    # the seat's clipboard is what it was before
+    qtbot.waitUntil(lambda: x11_clipboard(qtbot) == "剪贴板里原来的内容", timeout=5000)
