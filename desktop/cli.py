@@ -68,6 +68,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_packs_check(args: argparse.Namespace) -> int:
+    from desktop.core.banned import builtin_banned
     from desktop.core.packs import load_packs
     from desktop.core.paths import builtin_packs_dir
 
@@ -75,7 +76,7 @@ def cmd_packs_check(args: argparse.Namespace) -> int:
     missing = [p for p in paths if not p.exists()]
     for path in missing:
         print(f"{path}:1: no such file or folder")
-    result = load_packs([p for p in paths if p.exists()])
+    result = load_packs([p for p in paths if p.exists()], banned=builtin_banned())
     for problem in result.problems:
         print(problem)
     errors = len(result.errors) + len(missing)

