@@ -14,7 +14,9 @@ from PySide6.QtCore import QLocale, Qt, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import __version__
-from desktop.core.packs import LoadResult, Problem, load_packs
+from desktop.core.banned import builtin_banned
+from desktop.core.packs import LoadResult, Problem
+from desktop.core.packset import PackSet
 from desktop.core.paths import builtin_packs_dir, data_dir, resources_dir
 from desktop.core.settings import Settings
 from desktop.core.storage import DB_FILENAME, StorageError
@@ -22,6 +24,7 @@ from desktop.models.call_model import CallModel
 from desktop.models.db_worker import DbWorker
 from desktop.models.hotkey_dispatcher import HotkeyDispatcher
 from desktop.models.insertion import InsertionController, PendingInsert
+from desktop.models.pack_watcher import PackWatcher
 from desktop.platform.clipboard import Clipboard, QtClipboard
 from desktop.platform.hotkeys import HotkeyBackend, Trigger, choose_backend
 from desktop.platform.insertion import Inserter, WindowInfo, choose_inserter
@@ -46,6 +49,7 @@ class Seatside:
     hotkeys: HotkeyDispatcher
     insertion: InsertionController
     palette: SearchPalette
+    packs_watcher: PackWatcher
     translators: list[QTranslator] = field(default_factory=list)
     closed: bool = False
 
@@ -148,8 +152,11 @@ def build(
     worker = DbWorker(folder / DB_FILENAME)
     # Settings files are written on the worker thread too, never on the GUI thread.
     settings = Settings(folder / "settings.json", schedule=worker.submit_io)
-    dirs = ([builtin_packs_dir()] if builtin else []) + [Path(p) for p in pack_dirs or []]
-    packs = load_packs(dirs)
+    own_packs = folder / "packs"  # imported and team packs the seat keeps; hot-reloaded like the rest
+    own_packs.mkdir(exist_ok=True)
+    dirs = ([builtin_packs_dir()] if builtin else []) + [own_packs] + [Path(p) for p in pack_dirs or []]
+    packset = PackSet(dirs, banned=builtin_banned())
+    packs = packset.load()
     for problem in packs.problems:
         log.warning("scenario pack problem: %s", problem)
     if scenario and packs.library.get(scenario) is None:
@@ -177,7 +184,13 @@ def build(
             qapp.removeTranslator(translator)
         raise
     model.load_personal()
-    app = Seatside(qapp, folder, settings, packs, worker, model, panel, hotkeys, insertion, palette, translators)
+    watcher = PackWatcher(packset, model, worker, folder / "pack_snapshot.json")
+    watcher.reloaded.connect(lambda result: panel.set_problems(result.problems))
+    watcher.changesFound.connect(panel.show_pack_changes)
+    watcher.check_versions()
+    app = Seatside(
+        qapp, folder, settings, packs, worker, model, panel, hotkeys, insertion, palette, watcher, translators
+    )
     hotkeys.triggered.connect(app.handle_action)
     insertion.valuesNeeded.connect(app.ask_values)
     insertion.failed.connect(panel.show_message)

@@ -31,6 +31,8 @@ from desktop.core.storage import CallRecord, FollowUp
 
 FORMATS = ("csv", "xlsx", "md")
 PROGRESS_EVERY = 500
+#: The Markdown report lists this many open follow-ups (soonest due first) and counts the rest.
+MD_MAX_FOLLOWUPS = 50
 XLSX_MAX_ROWS = 1_048_576
 
 Progress = Callable[[int, int], None]
@@ -576,7 +578,7 @@ def markdown_report(summary: ShiftSummary, *, lang: str = "zh", title: str | Non
     if summary.open_followups:
         now = datetime.fromisoformat(summary.generated_at)
         rows = []
-        for f in summary.open_followups:
+        for f in summary.open_followups[:MD_MAX_FOLLOWUPS]:
             brief = summary.briefs.get(f.call_id)
             due = short_time(f.due_at) if f.due_at else "—"
             if is_overdue(f, now):
@@ -589,6 +591,9 @@ def markdown_report(summary: ShiftSummary, *, lang: str = "zh", title: str | Non
             rows,
             "lllll",
         )
+        hidden = len(summary.open_followups) - MD_MAX_FOLLOWUPS
+        if hidden > 0:
+            out += [f"另有 {hidden} 项未列出。" if zh else f"{hidden} more not listed.", ""]
     else:
         out += ["无。" if zh else "None.", ""]
     if summary.repeat_customers:

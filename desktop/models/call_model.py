@@ -389,6 +389,8 @@ class CallModel(QObject):
 
     def flush(self) -> None:
         """Write pending notes and wait for every queued write (used at quit)."""
+        if self.worker.closed:
+            return
         if self._notes_timer.isActive():
             self.save_notes_now()
         self.worker.call(lambda store: None)

@@ -38,6 +38,10 @@ class DbWorker(QObject):
     def _open(self) -> None:
         self._store = CallStore(self.db_path)
 
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
     def wait_ready(self) -> None:
         """Block until the database is open; raises StorageError if it cannot be."""
         self._opened.result()

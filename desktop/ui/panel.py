@@ -70,6 +70,19 @@ class PanelWindow(QMainWindow):
         self.hotkey_label.setWordWrap(True)
         self.hotkey_label.setTextFormat(Qt.TextFormat.PlainText)
 
+        self.changes_label = QLabel()
+        self.changes_label.setObjectName("packChanges")
+        self.changes_label.setWordWrap(True)
+        self.changes_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.changes_close = QPushButton(self.tr("Dismiss"))
+        self.changes_close.clicked.connect(self.dismiss_pack_changes)
+        self.changes_box = QWidget()
+        changes_layout = QHBoxLayout(self.changes_box)
+        changes_layout.setContentsMargins(0, 0, 0, 0)
+        changes_layout.addWidget(self.changes_label, 1)
+        changes_layout.addWidget(self.changes_close, 0, Qt.AlignmentFlag.AlignTop)
+        self.changes_box.hide()
+
         self.problem_label = QLabel()
         self.problem_label.setObjectName("packProblems")
         self.problem_label.setWordWrap(True)
@@ -93,6 +106,7 @@ class PanelWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addLayout(top)
+        layout.addWidget(self.changes_box)
         layout.addWidget(self.problem_label)
         layout.addWidget(self.hotkey_label)
         layout.addWidget(self.picker)
@@ -200,6 +214,22 @@ class PanelWindow(QMainWindow):
     def inserted_message(self, text: str, mode: str) -> str:
         label = {"copy": self.tr("Copied"), "paste": self.tr("Pasted"), "type": self.tr("Typed")}.get(mode, mode)
         return f"{label}: {text}"
+
+    def set_problems(self, problems: list[Problem]) -> None:
+        self.problems = list(problems)
+        self._show_problems()
+
+    def show_pack_changes(self, changes: list) -> None:
+        """Once after a pack's version changed: what was added, removed or edited."""
+        shown = [str(c) for c in changes[:8]]
+        if len(changes) > 8:
+            shown.append(self.tr("… and %d more") % (len(changes) - 8))
+        self.changes_label.setText(self.tr("Scenario packs were updated:") + "\n" + "\n".join(shown))
+        self.changes_label.setToolTip("\n".join(str(c) for c in changes))
+        self.changes_box.show()
+
+    def dismiss_pack_changes(self) -> None:
+        self.changes_box.hide()
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 6000)

@@ -1,0 +1,88 @@
+"""Hot reload of scenario packs, and the once-only "what changed" notice."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
+
+from desktop.core.packs import LoadResult
+from desktop.core.packset import PackChange, PackSet, changed_versions, diff, snapshot, watch_paths
+from desktop.models.call_model import CallModel
+from desktop.models.db_worker import DbWorker
+
+log = logging.getLogger(__name__)
+
+RELOAD_DELAY_MS = 300
+
+
+class PackWatcher(QObject):
+    """Reloads the packs about a second after a file changes, on the worker thread."""
+
+    reloaded = Signal(object)  # LoadResult
+    changesFound = Signal(list)  # list[PackChange], when a pack's version changed
+    _loaded = Signal(object)  # from the worker thread
+
+    def __init__(self, packset: PackSet, model: CallModel, worker: DbWorker, snapshot_file: Path,
+                 parent: QObject | None = None):
+        super().__init__(parent)
+        self.packset = packset
+        self.model = model
+        self.worker = worker
+        self.snapshot_file = snapshot_file
+        self._watcher = QFileSystemWatcher(self)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(RELOAD_DELAY_MS)
+        self._timer.timeout.connect(self.reload)
+        self._watcher.fileChanged.connect(lambda _: self._timer.start())
+        self._watcher.directoryChanged.connect(lambda _: self._timer.start())
+        self._loaded.connect(self._deliver)
+        self._watch()
+
+    def _watch(self) -> None:
+        # Editors save by renaming a new file over the old one, which drops the watch:
+        # re-add everything after each reload.
+        wanted = {str(p) for p in watch_paths(self.packset)}
+        current = set(self._watcher.files()) | set(self._watcher.directories())
+        for path in current - wanted:
+            self._watcher.removePath(path)
+        missing = sorted(wanted - current)
+        if missing:
+            self._watcher.addPaths(missing)
+
+    def reload(self) -> None:
+        self.worker.submit_io(self.packset.load).add_done_callback(
+            lambda future: None if future.exception() else self._loaded.emit(future.result())
+        )
+
+    def _deliver(self, result: LoadResult) -> None:
+        self.model.set_library(result.library)
+        self._watch()
+        self.reloaded.emit(result)
+
+    def check_versions(self) -> None:
+        """Compare with the library seen last time (on the worker); emit changes once."""
+        current = snapshot(self.model.library)
+        path = self.snapshot_file
+
+        def compare() -> list[PackChange]:
+            try:
+                previous = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                previous = None
+            changes = diff(previous, current) if previous and changed_versions(previous, current) else []
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".packs.", dir=path.parent)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(current, handle, ensure_ascii=False)
+            os.replace(tmp, path)
+            return changes
+
+        self.worker.submit_io(compare).add_done_callback(
+            lambda future: None if future.exception() or not future.result() else self.changesFound.emit(future.result())
+        )
