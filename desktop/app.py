@@ -158,7 +158,7 @@ def build(
     packset = PackSet(dirs, banned=builtin_banned())
     packs = packset.load()
     for problem in packs.problems:
-        log.warning("scenario pack problem: %s", problem)
+        log.log(logging.WARNING if problem.severity == "error" else logging.INFO, "scenario pack problem: %s", problem)
     if scenario and packs.library.get(scenario) is None:
         worker.shutdown()
         raise ValueError(f"unknown scenario '{scenario}'")

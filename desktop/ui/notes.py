@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QFormLayout, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
 from desktop.models.call_model import CallModel
+from desktop.ui.banned_highlighter import BannedHighlighter
 
 
 class NotesView(QWidget):
@@ -17,6 +18,7 @@ class NotesView(QWidget):
         self.editor = QPlainTextEdit()
         self.editor.setPlaceholderText(self.tr("Notes for this call (saved automatically)"))
         self.editor.setAccessibleName(self.tr("Call notes"))
+        self.highlighter = BannedHighlighter(self.editor)
         form = QFormLayout()
         form.setContentsMargins(0, 0, 0, 0)
         form.addRow(self.tr("Address as"), self.customer)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QListWidget, QListWidg
 from desktop.core.scenarios import PhraseChoice
 from desktop.models.call_model import CallModel
 from desktop.models.insertion import InsertionController
+from desktop.ui.banned_highlighter import banned_warning
 from desktop.platform.insertion import WindowInfo
 
 
@@ -62,8 +63,9 @@ class SearchPalette(QDialog):
         names = {s.id: s.name for s in self.model.library.scenarios}
         for choice in self._results:
             where = names.get(choice.scenario_id, self.tr("general") if not choice.scenario_id else choice.scenario_id)
-            item = QListWidgetItem(f"{choice.text}\n    — {where}")
-            item.setToolTip(choice.text)
+            warning = banned_warning(choice.text)
+            item = QListWidgetItem(f"{'⚠ ' if warning else ''}{choice.text}\n    — {where}")
+            item.setToolTip(choice.text + ("\n" + self.tr("Contains a banned phrase: %s") % warning if warning else ""))
             self.list.addItem(item)
         if self._results:
             self.list.setCurrentRow(0)

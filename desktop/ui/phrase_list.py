@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QInputDialog, QListWidget, QListWidgetItem, QMenu,
 
 from desktop.core.scenarios import PhraseChoice
 from desktop.models.call_model import CallModel
+from desktop.ui.banned_highlighter import banned_warning
 
 
 class PhraseList(QListWidget):
@@ -32,8 +33,11 @@ class PhraseList(QListWidget):
         for number, choice in enumerate(self.model.current_choices(), start=1):
             prefix = f"{number}. " if number <= 9 else "   "
             marks = ("★ " if choice.favourite else "") + (self.tr("[mine] ") if choice.personal else "")
+            warning = banned_warning(choice.text)
+            if warning:
+                marks = "⚠ " + marks
             item = QListWidgetItem(prefix + marks + choice.text)
-            item.setToolTip(choice.text)
+            item.setToolTip(choice.text + (("\n" + self.tr("Contains a banned phrase: %s") % warning) if warning else ""))
             item.setData(Qt.ItemDataRole.UserRole, choice.key)
             self.addItem(item)
 

@@ -1,0 +1,58 @@
+"""Underline banned phrases (服务禁语) as the seat types, with the softer wording as a tooltip."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat
+from PySide6.QtWidgets import QPlainTextEdit, QToolTip
+
+from desktop.core.banned import BannedPhrase, find_banned
+
+
+class BannedHighlighter(QSyntaxHighlighter):
+    def __init__(self, editor: QPlainTextEdit, entries: tuple[BannedPhrase, ...] | None = None):
+        super().__init__(editor.document())
+        self.editor = editor
+        self.entries = entries
+        self.format = QTextCharFormat()
+        self.format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+        self.format.setUnderlineColor(QColor("#d32f2f"))
+        self.format.setToolTip("")
+        editor.viewport().installEventFilter(self)
+
+    def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt API
+        for hit in find_banned(text, self.entries):
+            self.setFormat(hit.start, hit.end - hit.start, self.format)
+
+    def hits_at(self, position: int):
+        """The banned phrases covering the character at document ``position``."""
+        block = self.editor.document().findBlock(position)
+        offset = position - block.position()
+        return [h for h in find_banned(block.text(), self.entries) if h.start <= offset < h.end]
+
+    def tooltip_at(self, position: int) -> str:
+        hits = self.hits_at(position)
+        if not hits:
+            return ""
+        entry = hits[0].entry
+        return self.tr("Banned phrase “%s”. Say instead: %s") % (entry.phrase, entry.suggestion)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.ToolTip:
+            cursor = self.editor.cursorForPosition(event.pos())
+            text = self.tooltip_at(cursor.position())
+            if text:
+                QToolTip.showText(event.globalPos(), text, self.editor.viewport())
+            else:
+                QToolTip.hideText()
+            return True
+        return super().eventFilter(watched, event)
+
+
+def banned_warning(text: str, entries: tuple[BannedPhrase, ...] | None = None) -> str:
+    """A one-line warning for a phrase about to be inserted, or ''."""
+    hits = find_banned(text, entries)
+    return "；".join(f"“{h.entry.phrase}” → {h.entry.suggestion}" for h in hits)
+
+
+
