@@ -406,7 +406,7 @@ def _read_xlsx(path: Path) -> _Table:
                         if next(iterator, None) is not None:
                             problems.append(RowProblem(
                                 number, None,
-                                f"stopped reading after {MAX_BLANK_RUN:,} blank rows; rows below are ignored",
+                                f"stopped reading after {MAX_BLANK_RUN:,} blank rows; anything further down is ignored",
                                 "warning",
                             ))
                         break
@@ -865,8 +865,8 @@ class _Importer:
             if "工作日" in placeholders_in(row.phrase) and not draft.warned_workdays:
                 draft.warned_workdays = True
                 self.warn(row.number, "phrase",
-                          "{工作日} is filled from the scenario's defaults, which a spreadsheet cannot set: "
-                          f"add  defaults: {{工作日: \"3\"}}  to {row.scenario_id}.yaml after importing, "
+                          "{工作日} is filled from the scenario's defaults, which a spreadsheet cannot set; "
+                          f"after importing add 'defaults: {{工作日: \"3\"}}' to {row.scenario_id}.yaml, "
                           "or such phrases cannot be copied")
         return list(scenarios.values())
 
@@ -1017,7 +1017,8 @@ def _today() -> str:
 
 def _round_trip(files: dict[str, str], expected: dict[str, Scenario], rows: dict[str, int],
                 problems: list[RowProblem]) -> list[Scenario]:
-    """Load every generated file back; anything but a clean, identical load is an error."""
+    """Load every generated file back: a loader error, or anything that reads back
+    differently from what was imported, is an error; loader warnings stay warnings."""
     loaded: list[Scenario] = []
     with tempfile.TemporaryDirectory(prefix="seatside-import-") as tmp:
         for name, text in files.items():
@@ -1027,8 +1028,8 @@ def _round_trip(files: dict[str, str], expected: dict[str, Scenario], rows: dict
             row = rows[name]
             for problem in pack_problems:
                 problems.append(RowProblem(row, None, f"the generated {name} does not load cleanly: "
-                                           f"line {problem.line}: {problem.message}"))
-            if pack_problems:
+                                           f"line {problem.line}: {problem.message}", problem.severity))
+            if any(p.severity == "error" for p in pack_problems):
                 continue
             if len(scenarios) != 1 or scenarios[0] != expected[name]:
                 problems.append(RowProblem(row, None, f"the generated {name} does not read back as imported "
