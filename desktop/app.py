@@ -97,6 +97,7 @@ class Seatside:
             return
         self.closed = True
         try:
+            self.packs_watcher.stop()
             self.hotkeys.close()
             self.insertion.close()
             self.model.flush()
@@ -173,7 +174,9 @@ def build(
         model, inserter or choose_inserter(platform_name), clipboard, settings, mode_override=insert_mode
     )
     hotkeys = HotkeyDispatcher(hotkey_backend or (lambda fire: choose_backend(fire, platform_name)), settings)
-    panel = PanelWindow(model, packs.problems, lang="en" if language.startswith("en") else "zh", hotkeys=hotkeys)
+    panel = PanelWindow(
+        model, packs.problems, lang="en" if language.startswith("en") else "zh", hotkeys=hotkeys, own_packs=own_packs
+    )
     palette = SearchPalette(model, insertion)
     try:
         worker.wait_ready()  # the database opened on its thread meanwhile

@@ -35,6 +35,11 @@ def parser() -> argparse.ArgumentParser:
     check = packs_sub.add_parser("check", help="check pack files and print file:line: message for each problem")
     check.add_argument("paths", nargs="*", type=Path, metavar="DIR", help="folders or files (default: built-in packs)")
     check.add_argument("--strict", action="store_true", help="also fail on warnings")
+    imp = packs_sub.add_parser("import", help="turn an Excel (.xlsx) or CSV phrase library into a pack")
+    imp.add_argument("file", type=Path, help="the .xlsx or .csv file (UTF-8, UTF-8 with BOM or GBK)")
+    imp.add_argument("-o", "--output", required=True, type=Path, metavar="DIR", help="folder to write the pack into")
+    imp.add_argument("--skip-invalid", action="store_true", help="import the valid rows and report the skipped ones")
+    imp.add_argument("--overwrite", action="store_true", help="replace pack files that already exist")
     return p
 
 
@@ -85,12 +90,18 @@ def cmd_packs_check(args: argparse.Namespace) -> int:
     return 1 if errors or (args.strict and warnings) else 0
 
 
+def cmd_packs_import(args: argparse.Namespace) -> int:
+    from desktop.core.importer import run_import
+
+    return run_import(args.file, args.output, skip_invalid=args.skip_invalid, overwrite=args.overwrite, out=sys.stdout)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "export":
         return cmd_export(args)
     if args.command == "packs":
-        return cmd_packs_check(args)
+        return cmd_packs_import(args) if args.packs_command == "import" else cmd_packs_check(args)
 
     from desktop import app
     from desktop.core.storage import StorageError

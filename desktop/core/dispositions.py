@@ -21,8 +21,26 @@ DISPOSITIONS: tuple[Disposition, ...] = (
 )
 
 
-def disposition_label(code: str, lang: str = "zh") -> str:
-    for item in DISPOSITIONS:
+def disposition_label(code: str, lang: str = "zh", items: tuple[Disposition, ...] = DISPOSITIONS) -> str:
+    for item in items:
         if item.code == code:
             return item.zh if lang == "zh" else item.en
     return code
+
+
+MAX_DISPOSITIONS = 15
+
+
+def dispositions_from(value: object) -> tuple[Disposition, ...]:
+    """The configured list (setting ``dispositions``), or the defaults when it is unusable."""
+    if not isinstance(value, list) or not value:
+        return DISPOSITIONS
+    items: list[Disposition] = []
+    for entry in value[:MAX_DISPOSITIONS]:
+        if not isinstance(entry, dict):
+            continue
+        code = str(entry.get("code", "")).strip()
+        zh = str(entry.get("zh", "")).strip()
+        if code and zh and code not in {d.code for d in items}:
+            items.append(Disposition(code, zh, str(entry.get("en", "")).strip() or code))
+    return tuple(items) or DISPOSITIONS

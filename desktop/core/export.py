@@ -343,10 +343,10 @@ def export_xlsx(
             sheet.autofilter(0, 0, max(row, 1), len(COLUMNS) - 1)
             summary = builder.result(open_followups=open_followups, now=now)
             _write_summary(workbook, summary_sheet, summary, lang, title)
+            workbook.close()
         except BaseException:
             _discard(workbook)
             raise
-        workbook.close()
         _fsync_file(tmp)
     return row
 
@@ -454,7 +454,7 @@ def _write_summary(workbook, sheet, summary: ShiftSummary, lang: str, title: str
         row += 1
     row += 1
 
-    sheet.write_string(row, 0, "未完成跟进" if zh else "Open follow-ups", bold)
+    sheet.write_string(row, 0, "未完成跟进事项" if zh else "Open follow-up list", bold)
     row += 1
     table_header(*(("事项", "类型", "到期", "通话", "客户标识", "状态") if zh
                    else ("Follow-up", "Kind", "Due", "Call", "Customer ref", "State")))

@@ -129,7 +129,7 @@ def is_resident_id(number: str, today: date | None = None) -> bool:
         return False
     try:
         born = ric.get_birth_date(number)
-    except Exception:  # stdnum.exceptions.InvalidComponent: not a date
+    except ValueError:  # stdnum.exceptions.InvalidComponent: not a date
         return False
     return date(1900, 1, 1) <= born <= (today or date.today())
 
@@ -211,8 +211,6 @@ def _grouping_ok(chunks: list[_Chunk], i: int, j: int) -> bool:
     separators = {c.sep_before for c in group[first + 1 :]}
     if len(separators) > 1:
         return False
-    if any(_kind_of(c.text) for c in group):
-        return False  # one of the groups is a number of its own
     sep = separators.pop() if separators else group[-1].sep_before
     # A short group joined on with the same separator continues the number.
     before = chunks[i - 1] if i > 0 else None
@@ -221,7 +219,8 @@ def _grouping_ok(chunks: list[_Chunk], i: int, j: int) -> bool:
     after = chunks[j + 1] if j + 1 < len(chunks) else None
     if after and after.numeric and after.sep_before == sep and len(after.text) < 7:
         return False
-    return True
+    # None of the groups may be a number of its own.
+    return not any(len(c.text) >= 11 and _kind_of(c.text) for c in group)
 
 
 def _candidate(chunks: list[_Chunk], i: int) -> tuple[Match, int] | None:
@@ -237,8 +236,10 @@ def _candidate(chunks: list[_Chunk], i: int) -> tuple[Match, int] | None:
         if len(digits) >= 11 and "X" not in digits[:-1].upper():
             ends.append((j, digits))
     for j, digits in reversed(ends):
+        if j > i and not _grouping_ok(chunks, i, j):
+            continue
         kind = _kind_of(digits)
-        if kind is not None and (j == i or _grouping_ok(chunks, i, j)):
+        if kind is not None:
             return Match(kind, chunks[i].start, chunks[j].end), j
     return None
 
@@ -248,7 +249,10 @@ def _find_once(text: str, mask_char: str) -> list[Match]:
     for chunks in _runs(text, mask_char):
         i = 0
         while i < len(chunks):
-            found = _candidate(chunks, i) if chunks[i].clean else None
+            chunk = chunks[i]
+            # A number starts with a group of 3+ digits (or a country code).
+            usable = chunk.clean and (len(chunk.text) >= 3 or chunk.text == "86")
+            found = _candidate(chunks, i) if usable else None
             if found is None:
                 i += 1
             else:

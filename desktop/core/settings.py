@@ -41,6 +41,8 @@ SCHEMA: dict[str, Setting] = {
             "Per-program insertion: a list of {app, mode, paste_keys}; app matches the window class or executable",
         ),
         Setting("clipboard_restore_ms", 400, "After a paste, restore the previous clipboard after this delay"),
+        Setting("dispositions", [], "How a call can end: up to 15 {code, zh, en}; empty = the built-in five"),
+        Setting("complaint_days", 15, "Handling deadline of a recorded complaint, in days"),
     )
 }
 

@@ -190,23 +190,28 @@ def _v2(db: sqlite_utils.Database) -> None:
     db["favourites"].create({"phrase_key": str, "created_at": str}, pk="phrase_key")
     db["phrase_uses"].create({"id": int, "phrase_key": str, "used_ts": float}, pk="id")
     db["phrase_uses"].create_index(["phrase_key"])
-    # Notes search: FTS5 trigram index kept in step with calls.notes by triggers.
+    # Notes search: FTS5 trigram index over the notes of ended calls, kept in step by
+    # triggers. Calls in progress are left out, so the autosave while the seat types
+    # stays a plain one-row UPDATE.
     db.execute(
         "CREATE VIRTUAL TABLE calls_fts USING fts5(notes, content='calls', content_rowid='id', tokenize='trigram')"
     )
-    db.execute("INSERT INTO calls_fts(rowid, notes) SELECT id, notes FROM calls")
+    db.execute("INSERT INTO calls_fts(rowid, notes) SELECT id, notes FROM calls WHERE status = 'ended'")
     db.execute(
-        "CREATE TRIGGER calls_fts_insert AFTER INSERT ON calls BEGIN"
+        "CREATE TRIGGER calls_fts_insert AFTER INSERT ON calls WHEN new.status = 'ended' BEGIN"
         " INSERT INTO calls_fts(rowid, notes) VALUES (new.id, new.notes); END"
     )
     db.execute(
-        "CREATE TRIGGER calls_fts_delete AFTER DELETE ON calls BEGIN"
+        "CREATE TRIGGER calls_fts_delete AFTER DELETE ON calls WHEN old.status = 'ended' BEGIN"
         " INSERT INTO calls_fts(calls_fts, rowid, notes) VALUES ('delete', old.id, old.notes); END"
     )
     db.execute(
-        "CREATE TRIGGER calls_fts_update AFTER UPDATE OF notes ON calls BEGIN"
-        " INSERT INTO calls_fts(calls_fts, rowid, notes) VALUES ('delete', old.id, old.notes);"
-        " INSERT INTO calls_fts(rowid, notes) VALUES (new.id, new.notes); END"
+        "CREATE TRIGGER calls_fts_update AFTER UPDATE OF notes, status ON calls"
+        " WHEN (old.status = 'ended' OR new.status = 'ended')"
+        " AND (old.status != new.status OR old.notes != new.notes) BEGIN"
+        " INSERT INTO calls_fts(calls_fts, rowid, notes) SELECT 'delete', old.id, old.notes"
+        " WHERE old.status = 'ended';"
+        " INSERT INTO calls_fts(rowid, notes) SELECT new.id, new.notes WHERE new.status = 'ended'; END"
     )
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.core import clock
-from desktop.core.dispositions import DISPOSITIONS
+from desktop.core.dispositions import Disposition, dispositions_from
 from desktop.core.export import export_csv
 from desktop.core.placeholders import Rendered
 from desktop.core.scenarios import Library, PhraseChoice, Scenario, phrase_key
@@ -369,19 +369,44 @@ class CallModel(QObject):
         notes, at = self.session.notes, clock.now()
         self._write(lambda store, call_id: store.save_notes(call_id, notes, at), self.notesSaved.emit)
 
-    def end_call(self, disposition: str, *, wrapup_s: float | None = None, end_reason: str = "") -> None:
+    def dispositions(self) -> tuple[Disposition, ...]:
+        return dispositions_from(self.settings.get("dispositions"))
+
+    def end_call(
+        self,
+        disposition: str,
+        *,
+        wrapup_s: float | None = None,
+        end_reason: str = "",
+        callback: datetime | None = None,
+        ended: datetime | None = None,
+    ) -> None:
+        """Close the call; the scenario's hand-overs, a complaint's deadline and a promised
+        callback become follow-ups on the record."""
         if self.session is None:
             return
-        if disposition not in {d.code for d in DISPOSITIONS}:
+        if disposition not in {d.code for d in self.dispositions()}:
             raise ValueError(f"unknown disposition {disposition!r}")
         self._notes_timer.stop()
-        notes, ended = self.session.notes, clock.now()
-        self._write(
-            lambda store, call_id: store.end_call(
-                call_id, ended, disposition, notes, wrapup_s=wrapup_s, end_reason=end_reason
-            ),
-            self.callEnded.emit,
-        )
+        notes, ended = self.session.notes, ended or clock.now()
+        now = clock.now()
+        followups: list[tuple[str, str, datetime | None]] = []
+        scenario = self.session.scenario
+        for reminder in scenario.continuity if scenario else ():
+            followups.append(("continuity", reminder, None))
+        if disposition == "complaint":
+            days = int(self.settings.get("complaint_days"))
+            followups.append(("complaint", self.tr("Complaint handling deadline"), now + timedelta(days=days)))
+        if callback is not None:
+            followups.append(("callback", self.tr("Call the customer back"), callback))
+
+        def finish(store: CallStore, call_id: int) -> None:
+            with store.transaction():
+                store.end_call(call_id, ended, disposition, notes, wrapup_s=wrapup_s, end_reason=end_reason)
+                for kind, text, due in followups:
+                    store.add_followup(call_id, kind, text, due, now)
+
+        self._write(finish, self.callEnded.emit)
         self.session = None
         self._call_id = None
         self.callStateChanged.emit()

@@ -58,11 +58,11 @@ class DbWorker(QObject):
 
         return self._executor.submit(run)
 
-    def submit_io(self, job: Callable[[], T]) -> Future:
-        """Queue other file I/O (settings) that must not wait for the database."""
+    def submit_io(self, job: Callable[[], T], done: Callable[[T], Any] | None = None) -> Future:
+        """Queue other file I/O (settings, packs, imports) that must not wait for the database."""
         if self._closed:
             raise RuntimeError("the database worker is shut down")
-        return self._executor.submit(self._run, job, None)
+        return self._executor.submit(self._run, job, done)
 
     def _run(self, job: Callable[[], T], done: Callable[[T], Any] | None) -> T:
         try:

@@ -55,7 +55,16 @@ class PackWatcher(QObject):
         if missing:
             self._watcher.addPaths(missing)
 
+    def stop(self) -> None:
+        """Stop watching (at quit)."""
+        self._timer.stop()
+        paths = self._watcher.files() + self._watcher.directories()
+        if paths:
+            self._watcher.removePaths(paths)
+
     def reload(self) -> None:
+        if self.worker.closed:
+            return
         self.worker.submit_io(self.packset.load).add_done_callback(
             lambda future: None if future.exception() else self._loaded.emit(future.result())
         )

@@ -39,10 +39,12 @@ class PanelWindow(QMainWindow):
         problems: list[Problem] | None = None,
         lang: str = "zh",
         hotkeys: HotkeyDispatcher | None = None,
+        own_packs: Path | None = None,
     ):
         super().__init__()
         self.model = model
         self.hotkeys = hotkeys
+        self.own_packs = own_packs
         self.lang = lang
         self.problems = list(problems or [])
         self.setObjectName("seatsidePanel")
@@ -139,6 +141,10 @@ class PanelWindow(QMainWindow):
         self.export_action = QAction(self.tr("Export shift as CSV…"), self)
         self.export_action.triggered.connect(self.ask_export)
         menu.addAction(self.export_action)
+        self.import_action = QAction(self.tr("Import a phrase library (Excel/CSV)…"), self)
+        self.import_action.triggered.connect(self.ask_import)
+        self.import_action.setEnabled(self.own_packs is not None)
+        menu.addAction(self.import_action)
         self.problems_action = QAction(self.tr("Scenario pack problems…"), self)
         self.problems_action.triggered.connect(self.show_problems_dialog)
         menu.addAction(self.problems_action)
@@ -255,6 +261,59 @@ class PanelWindow(QMainWindow):
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Export shift"), str(default), self.tr("CSV (*.csv)"))
         if path:
             self.export_shift(Path(path))
+
+    def ask_import(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Import a phrase library"), str(Path.home()),
+            self.tr("Spreadsheets (*.xlsx *.xlsm *.csv *.tsv *.txt)"),
+        )
+        if path:
+            self.import_library(Path(path))
+
+    def import_library(self, path: Path, skip_invalid: bool = False) -> None:
+        """Check and import on the worker thread; the packs folder is hot-reloaded."""
+        from desktop.core.importer import ImportRefused, import_table, write_pack
+
+        out = self.own_packs
+        assert out is not None
+
+        def work():
+            result = import_table(path, skip_invalid=skip_invalid)
+            written: list[Path] = []
+            error = ""
+            if result.ok:
+                try:
+                    written = write_pack(result, out)
+                except (ImportRefused, OSError) as exc:
+                    error = str(exc)
+            return result, written, error
+
+        self.model.worker.submit_io(work, self._imported)
+
+    def _imported(self, payload) -> None:
+        result, written, error = payload
+        report = "\n".join(result.report_lines()) or self.tr("No problems found.")
+        box = QMessageBox(self)
+        box.setObjectName("importReport")
+        box.setWindowTitle(self.tr("Import a phrase library"))
+        box.setText(result.summary() + (f"\n{error}" if error else ""))
+        box.setDetailedText(report)
+        self.import_report = box
+        if written:
+            box.setIcon(QMessageBox.Icon.Information)
+            box.setInformativeText(self.tr("The new scenarios appear in the list in a moment."))
+        elif not result.ok and not result.unreadable and result.rows_read and not result.skipped_rows:
+            box.setIcon(QMessageBox.Icon.Warning)
+            box.setInformativeText(self.tr("Nothing was written. Import the valid rows and skip the others?"))
+            box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+            box.buttonClicked.connect(
+                lambda button: self.import_library(result.source, skip_invalid=True)
+                if box.standardButton(button) == QMessageBox.StandardButton.Yes
+                else None
+            )
+        else:
+            box.setIcon(QMessageBox.Icon.Warning)
+        box.open()
 
     def ask_seat_id(self) -> None:
         current = self.model.settings.get("seat_id")

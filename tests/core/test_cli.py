@@ -75,3 +75,27 @@ def test_export_bad_shift_and_unwritable_target(tmp_path, capsys):
 
 def test_builtin_packs_path_exists():
     assert (PACKS / "card-retained-atm.yaml").is_file()
+
+
+def test_packs_import_round_trip_then_check(tmp_path, capsys):
+    source = tmp_path / "话术库.csv"
+    source.write_bytes(
+        "场景,步骤,话术,关键词\n挂失咨询,安抚,您先别着急，我马上帮您处理,挂失\n挂失咨询,办理,挂失已经办好了,挂失\n".encode("gbk")
+    )
+    out = tmp_path / "packs"
+    assert main(["packs", "import", str(source), "-o", str(out)]) == 0
+    written = sorted(p.name for p in out.glob("*.yaml"))
+    assert len(written) == 1
+    assert main(["packs", "check", str(out)]) == 0
+    from desktop.core.packs import load_packs
+
+    (scenario,) = load_packs([out]).library.scenarios
+    assert scenario.name == "挂失咨询" and [s.title for s in scenario.steps] == ["安抚", "办理"]
+
+
+def test_packs_import_refuses_a_broken_sheet(tmp_path, capsys):
+    source = tmp_path / "bad.csv"
+    source.write_text("场景,步骤,话术\n挂失咨询,,缺步骤\n", encoding="utf-8")
+    assert main(["packs", "import", str(source), "-o", str(tmp_path / "out")]) == 1
+    assert "bad.csv:2:" in capsys.readouterr().out
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())

@@ -88,3 +88,36 @@ def test_export_has_normal_file_permissions(store, tmp_path):
     mask = os.umask(0)
     os.umask(mask)
     assert out.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_csv_has_wrapup_customer_followups_and_continuity(store, tmp_path):
+    start = datetime(2026, 11, 25, 9, 0).astimezone()
+    call_id = store.start_call(start)
+    store.set_scenario(call_id, "card-retained-atm", "ATM吞卡与挂失")
+    store.set_customer_ref(call_id, "+86 *** **** 5678")
+    store.add_followup(call_id, "callback", "回电告知\n取卡网点", start + timedelta(days=1), start)
+    done = store.add_followup(call_id, "complaint", "投诉待答复", None, start)
+    store.set_followup_done(done, start + timedelta(hours=2))
+    store.add_followup(call_id, "continuity", "取卡时解挂", None, start)
+    store.end_call(call_id, start + timedelta(minutes=5), "follow-up", "备注", wrapup_s=42.4, end_reason="客户主动挂断")
+    out = tmp_path / "shift.csv"
+    export_csv(store.calls_between(start, start + timedelta(days=1)), out)
+    rows = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines()))
+    row = dict(zip(rows[0], rows[1]))
+    assert row["整理时长(秒)"] == "42"
+    assert row["客户标识"] == "'+86 *** **** 5678"  # neutralised: it starts with +
+    assert row["结束说明"] == "客户主动挂断"
+    assert row["跟进事项"] == "回电：回电告知 取卡网点（到期 2026-11-26 09:00，未完成）; 投诉：投诉待答复（已完成）"
+    assert row["衔接提醒"] == "取卡时解挂"
+    assert len(rows) == 2
+
+
+def test_csv_columns_match_xlsx_columns():
+    assert [names[0] for names in export.CSV_COLUMNS.values()] == [c.zh for c in export.COLUMNS]
+    assert len(export.call_row(_blank_call())) == len(export.call_values(_blank_call())) == len(export.COLUMNS)
+
+
+def _blank_call():
+    from desktop.core.storage import CallRecord
+
+    return CallRecord(1, "2026-11-25T09:00:00+08:00", None, None, "", "", "", "", "active")

@@ -90,3 +90,68 @@ def test_shift_ranges():
     for bad in ("tomorrow", "2026-02-30", "25/11/2026"):
         with pytest.raises(ValueError):
             clock.shift_range(bad, today)
+
+
+def _wall(moment: datetime) -> tuple[int, int, int, int, int]:
+    return (moment.year, moment.month, moment.day, moment.hour, moment.minute)
+
+
+def test_day_shift_range():
+    today = date(2026, 11, 25)
+    start, end = clock.shift_range("today", today, start="08:30", end="17:30")
+    assert (_wall(start), _wall(end)) == ((2026, 11, 25, 8, 30), (2026, 11, 25, 17, 30))
+    assert start.tzinfo is not None and end.tzinfo is not None
+    start, end = clock.shift_range("yesterday", today, start="09:00", end="18:00")
+    assert (_wall(start), _wall(end)) == ((2026, 11, 24, 9, 0), (2026, 11, 24, 18, 0))
+
+
+def test_night_shift_crosses_midnight():
+    start, end = clock.shift_range("2026-11-25", start="22:00", end="06:00")
+    assert (_wall(start), _wall(end)) == ((2026, 11, 25, 22, 0), (2026, 11, 26, 6, 0))
+    start, end = clock.shift_range("2026-12-31", start="20:00", end="08:00")
+    assert _wall(end) == (2027, 1, 1, 8, 0)
+    # start == end: a 24-hour shift from that time; 00:00-00:00 is the calendar day.
+    start, end = clock.shift_range("2026-11-25", start="08:00", end="08:00")
+    assert (_wall(start), _wall(end)) == ((2026, 11, 25, 8, 0), (2026, 11, 26, 8, 0))
+    assert clock.shift_range("2026-11-25", start="00:00", end="00:00") == clock.shift_range("2026-11-25")
+
+
+@pytest.mark.parametrize("bad", ["24:00", "8", "08:60", "ab:cd", ""])
+def test_shift_times_are_checked(bad):
+    with pytest.raises(ValueError):
+        clock.shift_range("today", start=bad)
+
+
+@pytest.mark.parametrize(
+    "moment, expected",
+    [
+        (datetime(2026, 11, 26, 2, 0), date(2026, 11, 25)),  # after midnight: last night's shift
+        (datetime(2026, 11, 25, 23, 0), date(2026, 11, 25)),
+        (datetime(2026, 11, 25, 22, 0), date(2026, 11, 25)),  # the start belongs to the shift
+        (datetime(2026, 11, 26, 5, 59), date(2026, 11, 25)),
+        (datetime(2026, 11, 26, 9, 0), date(2026, 11, 25)),  # between shifts: the one just finished
+        (datetime(2026, 11, 26, 20, 0), date(2026, 11, 26)),  # ... or the one about to start
+        (datetime(2027, 1, 1, 3, 0), date(2026, 12, 31)),
+    ],
+)
+def test_current_night_shift(moment, expected):
+    assert clock.current_shift(moment, "22:00", "06:00") == expected
+    assert clock.current_shift(moment.astimezone(), "22:00", "06:00") == expected
+
+
+@pytest.mark.parametrize(
+    "moment, expected",
+    [
+        (datetime(2026, 11, 25, 10, 0), date(2026, 11, 25)),
+        (datetime(2026, 11, 25, 7, 0), date(2026, 11, 25)),  # before the shift: today's
+        (datetime(2026, 11, 25, 20, 0), date(2026, 11, 25)),  # after it: today's
+        (datetime(2026, 11, 26, 0, 30), date(2026, 11, 25)),  # just after midnight: nearer yesterday's end
+    ],
+)
+def test_current_day_shift(moment, expected):
+    assert clock.current_shift(moment, "09:00", "18:00") == expected
+
+
+def test_current_shift_whole_day_default():
+    assert clock.current_shift(datetime(2026, 11, 25, 23, 59)) == date(2026, 11, 25)
+    assert clock.current_shift(datetime(2026, 11, 26, 0, 0)) == date(2026, 11, 26)

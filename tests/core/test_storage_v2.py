@@ -51,6 +51,17 @@ def test_notes_search_trigram_and_short_queries(store):
     store.save_notes(b, "改成了别的内容", T0)
     assert store.search_notes("洗车券") == []
     assert [c.id for c in store.search_notes("别的内容")] == [b]
+    # a call in progress is searchable once it ends
+    active = store.start_call(T0 + timedelta(hours=2))
+    store.save_notes(active, "正在通话的备注内容", T0)
+    store.save_notes(active, "正在通话的备注内容，补充", T0)
+    assert store.search_notes("备注内容") == []
+    store.end_call(active, T0 + timedelta(hours=3), "resolved", "正在通话的备注内容，补充完毕")
+    assert [c.id for c in store.search_notes("备注内容")] == [active]
+    store.conn.execute("DELETE FROM call_steps WHERE call_id = ?", (a,))
+    store.conn.execute("DELETE FROM call_phrases WHERE call_id = ?", (a,))
+    store.conn.execute("DELETE FROM calls WHERE id = ?", (a,))
+    store.conn.execute("INSERT INTO calls_fts(calls_fts, rank) VALUES ('integrity-check', 1)")
 
 
 def test_caller_history_by_reference(store):

@@ -64,6 +64,9 @@ def test_whole_call_loop_then_csv_export(make_app, qtbot, tmp_path, monkeypatch)
     dialog = panel.findChild(EndCallDialog)
     qtbot.waitUntil(dialog.isVisible)
     dialog.choose("follow-up")
+    assert not dialog.ok_button.isEnabled()  # required steps are still open
+    for box in dialog.missing_boxes.values():
+        box.setChecked(True)  # "tick now"
     with qtbot.waitSignal(model.callEnded, timeout=3000) as ended:
         dialog.ok_button.click()
     record = app.worker.call(lambda store: store.get_call(ended.args[0]))
@@ -73,7 +76,10 @@ def test_whole_call_loop_then_csv_export(make_app, qtbot, tmp_path, monkeypatch)
     assert record.notes == "客户卡被本行ATM吞了，已办理临时挂失"
     started, finished = datetime.fromisoformat(record.started_at), datetime.fromisoformat(record.ended_at)
     assert started <= finished and record.duration_s is not None and record.duration_s >= 0
-    assert [(s.step_id, bool(s.ticked_at)) for s in record.steps] == [(scenario.steps[0].id, True)]
+    required = [s.id for s in scenario.steps[1:] if s.mandatory]
+    assert [s.step_id for s in record.steps] == [scenario.steps[0].id, *required]
+    assert all(s.ticked_at for s in record.steps)
+    assert [f.text for f in record.followups if f.kind == "continuity"] == list(scenario.continuity)
     assert [(p.phrase_id, p.via) for p in record.phrases] == [
         (second_step.phrases[plain_row].id, "click"),
         (second_step.phrases[key_row].id, "key"),

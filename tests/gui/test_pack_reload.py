@@ -51,3 +51,25 @@ def test_pack_version_change_is_shown_once(make_app, tmp_path, qtbot):
     third.worker.call(lambda store: None)
     qtbot.wait(100)
     assert third.panel.changes_box.isHidden()
+
+
+def test_import_from_the_panel_with_report_then_skip_invalid(make_app, tmp_path, qtbot):
+    from PySide6.QtWidgets import QMessageBox
+
+    app = make_app()
+    source = tmp_path / "team.csv"
+    source.write_text(
+        "场景,步骤,话术\n外币兑换,安抚,您别着急，我来帮您看看\n外币兑换,,这行没有步骤\n外币兑换,办理,已经帮您登记好了\n",
+        encoding="utf-8-sig",
+    )
+    app.panel.import_library(source)
+    qtbot.waitUntil(lambda: getattr(app.panel, "import_report", None) is not None and app.panel.import_report.isVisible())
+    box = app.panel.import_report
+    assert "team.csv:3:" in box.detailedText()
+    assert not list(app.panel.own_packs.glob("*.yaml"))
+    with qtbot.waitSignal(app.packs_watcher.reloaded, timeout=10000):
+        box.button(QMessageBox.StandardButton.Yes).click()
+    qtbot.waitUntil(lambda: any(s.name == "外币兑换" for s in app.model.library.scenarios), timeout=5000)
+    scenario = next(s for s in app.model.library.scenarios if s.name == "外币兑换")
+    assert [p.text for st in scenario.steps for p in st.phrases] == ["您别着急，我来帮您看看", "已经帮您登记好了"]
+    app.panel.import_report.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
@@ -126,24 +128,64 @@ def test_notes_are_saved_soon_after_typing(seatside, qtbot):
     assert call.status == "active"
 
 
-def test_end_call_needs_a_disposition_and_warns_about_required_steps(seatside, qtbot):
+def test_end_call_needs_a_disposition_and_a_reason_for_skipped_required_steps(seatside, qtbot):
     model = seatside.model
     model.start_call()
     model.choose_scenario("card-retained-atm")
+    scenario = model.scenario
+    required = [s for s in scenario.steps if s.mandatory]
     dialog = EndCallDialog(model)
     qtbot.addWidget(dialog)
     assert dialog.findChild(QWidget, "missingSteps") is not None
+    assert set(dialog.missing_boxes) == {s.id for s in required}
     assert not dialog.ok_button.isEnabled()
     dialog.accept()
     assert model.in_call
-    dialog.choose("escalated")
+    dialog.choose("complaint")
+    assert not dialog.ok_button.isEnabled()  # required steps left: a reason is needed
+    dialog.missing_boxes[required[0].id].setChecked(True)
+    type_text(dialog.reason, "客户中途挂断")
     assert dialog.ok_button.isEnabled()
+    dialog.callback.setChecked(True)
     with qtbot.waitSignal(model.callEnded) as blocker:
         dialog.accept()
     record = seatside.worker.call(lambda store: store.get_call(blocker.args[0]))
-    assert record.disposition == "escalated" and record.status == "ended"
+    assert record.disposition == "complaint" and record.status == "ended"
+    assert record.end_reason == "客户中途挂断"
+    assert record.wrapup_s is not None and record.wrapup_s >= 0
+    assert [s.step_id for s in record.steps] == [required[0].id]
+    kinds = [f.kind for f in record.followups]
+    assert kinds.count("continuity") == len(scenario.continuity) and "complaint" in kinds and "callback" in kinds
+    complaint = next(f for f in record.followups if f.kind == "complaint")
+    started = datetime.fromisoformat(record.started_at)
+    assert timedelta(days=14) < datetime.fromisoformat(complaint.due_at) - started < timedelta(days=16)
     assert not model.in_call
     assert seatside.panel.call_button.text() == "开始通话"
+
+
+def test_no_reason_needed_when_everything_required_is_done(seatside, qtbot):
+    model = seatside.model
+    model.start_call()
+    model.choose_scenario("atm-cash-retained")
+    for step in model.scenario.steps:
+        model.set_step_ticked(step.id, True)
+    dialog = EndCallDialog(model)
+    qtbot.addWidget(dialog)
+    assert dialog.reason.isHidden()
+    dialog.choose("resolved")
+    assert dialog.ok_button.isEnabled()
+
+
+def test_configured_dispositions(seatside, qtbot):
+    seatside.settings.set("dispositions", [{"code": "sold", "zh": "已营销", "en": "Sold"},
+                                           {"code": "resolved", "zh": "已解决", "en": "Resolved"}])
+    model = seatside.model
+    model.start_call()
+    dialog = EndCallDialog(model)
+    qtbot.addWidget(dialog)
+    assert [b.text() for b in dialog.buttons.values()] == ["已营销", "已解决"]
+    with pytest.raises(ValueError):
+        model.end_call("escalated")
 
 
 @pytest.mark.expect_log
