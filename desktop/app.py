@@ -119,6 +119,7 @@ def ensure_qapp(argv: list[str] | None = None) -> QApplication:
 def install_translator(app: QApplication, language: str) -> list[QTranslator]:
     """Load the UI translation; source strings are English, zh_CN is the default."""
     if language.startswith("en"):
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
         return []
     translator = QTranslator(app)
     qm = resources_dir() / "i18n" / f"seatside_{language}.qm"
@@ -187,6 +188,7 @@ def build(
             qapp.removeTranslator(translator)
         raise
     model.load_personal()
+    model.recover()
     watcher = PackWatcher(packset, model, worker, folder / "pack_snapshot.json")
     watcher.reloaded.connect(lambda result: panel.set_problems(result.problems))
     watcher.changesFound.connect(panel.show_pack_changes)

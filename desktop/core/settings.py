@@ -43,6 +43,12 @@ SCHEMA: dict[str, Setting] = {
         Setting("clipboard_restore_ms", 400, "After a paste, restore the previous clipboard after this delay"),
         Setting("dispositions", [], "How a call can end: up to 15 {code, zh, en}; empty = the built-in five"),
         Setting("complaint_days", 15, "Handling deadline of a recorded complaint, in days"),
+        Setting(
+            "mask_policy",
+            {},
+            "Digits kept readable when numbers are masked: card_keep_first/last, mobile_keep_first/last, "
+            "id_keep_first/last (defaults 6/4, 0/4, 6/4)",
+        ),
     )
 }
 

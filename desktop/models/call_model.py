@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from concurrent.futures import Future
 from datetime import datetime, timedelta
@@ -17,11 +18,23 @@ from desktop.core.placeholders import Rendered
 from desktop.core.scenarios import Library, PhraseChoice, Scenario, phrase_key
 from desktop.core.session import CallSession
 from desktop.core.settings import Settings
-from desktop.core.storage import CallStore, PersonalPhrase, UsedPhrase
+from desktop.core.privacy import MaskPolicy, mask_pii
+from desktop.core.storage import CallRecord, CallStore, PersonalPhrase, UsedPhrase
 from desktop.models.db_worker import DbWorker
 from desktop.platform.clipboard import Clipboard
 
 log = logging.getLogger(__name__)
+
+def normalise_reference(text: str) -> str:
+    """Phone and card numbers compare equal however they were typed (spaces, dashes, +86)."""
+    text = text.strip()
+    if re.fullmatch(r"[\d\s\-+()]+", text):
+        digits = re.sub(r"\D", "", text)
+        if len(digits) == 13 and digits.startswith("86") and digits[2] == "1":
+            digits = digits[2:]
+        return digits
+    return text
+
 
 #: The scenario the insert hotkeys use on a first run, before any was chosen.
 FIRST_RUN_SCENARIO = "opening-identity"
@@ -37,6 +50,9 @@ class CallModel(QObject):
     stepsChanged = Signal()
     phrasesChanged = Signal()  # personal phrases or favourites changed
     notesSaved = Signal(int)  # call id
+    notesMasked = Signal()  # personal numbers in the notes were masked: views redraw them
+    historyLoaded = Signal(list)  # earlier calls of the same customer (CallRecord), newest first
+    recovered = Signal(int)  # a call interrupted by a crash was restored
     phraseCopied = Signal(str)  # the rendered text now on the clipboard
     phraseUsed = Signal(str, str)  # phrase key, mode ("click", "key", "copy", "paste", "type")
     exportFinished = Signal(str, int)  # path, number of calls
@@ -348,6 +364,41 @@ class CallModel(QObject):
         self.phrasesChanged.emit()
         self.stepsChanged.emit()
 
+    # -- personal data ---------------------------------------------------------
+    def mask_policy(self) -> MaskPolicy:
+        raw = self.settings.get("mask_policy")
+        fields = {k: v for k, v in raw.items() if k in MaskPolicy.__dataclass_fields__ and isinstance(v, int)}
+        try:
+            return MaskPolicy(**fields)
+        except (TypeError, ValueError):
+            return MaskPolicy()
+
+    def mask(self, text: str) -> str:
+        return mask_pii(text, self.mask_policy())
+
+    def set_customer_ref(self, text: str) -> str:
+        """The caller's reference (phone or card tail, CRM id), masked; shows their earlier calls."""
+        if self.session is None:
+            return ""
+        ref = self.mask(normalise_reference(text))
+        self.session.customer_ref = ref
+        self._write(lambda store, call_id: store.set_customer_ref(call_id, ref))
+        self.load_history(ref)
+        return ref
+
+    def load_history(self, ref: str) -> None:
+        if not ref:
+            self.historyLoaded.emit([])
+            return
+        if self._call_id is None:
+            self.worker.submit(lambda store: store.calls_by_customer(ref), self.historyLoaded.emit)
+            return
+        found: list = []
+        self._write(
+            lambda store, call_id: found.extend(store.calls_by_customer(ref, exclude_call=call_id)),
+            lambda _call_id: self.historyLoaded.emit(found),
+        )
+
     # -- notes -----------------------------------------------------------------
     def set_customer(self, text: str) -> None:
         if self.session is not None:
@@ -366,8 +417,17 @@ class CallModel(QObject):
         self._notes_timer.stop()
         if self.session is None:
             return
+        self._mask_notes()
         notes, at = self.session.notes, clock.now()
         self._write(lambda store, call_id: store.save_notes(call_id, notes, at), self.notesSaved.emit)
+
+    def _mask_notes(self) -> None:
+        """Card, ID and mobile numbers never reach the disk: mask them before any save."""
+        assert self.session is not None
+        masked = self.mask(self.session.notes)
+        if masked != self.session.notes:
+            self.session.notes = masked
+            self.notesMasked.emit()
 
     def dispositions(self) -> tuple[Disposition, ...]:
         return dispositions_from(self.settings.get("dispositions"))
@@ -388,6 +448,7 @@ class CallModel(QObject):
         if disposition not in {d.code for d in self.dispositions()}:
             raise ValueError(f"unknown disposition {disposition!r}")
         self._notes_timer.stop()
+        self._mask_notes()
         notes, ended = self.session.notes, ended or clock.now()
         now = clock.now()
         followups: list[tuple[str, str, datetime | None]] = []
@@ -411,6 +472,44 @@ class CallModel(QObject):
         self._call_id = None
         self.callStateChanged.emit()
         self.stepsChanged.emit()
+
+    def recover(self) -> None:
+        """Bring back a call a crash interrupted (its ticks and notes are in the database)."""
+
+        def find(store: CallStore):
+            active = store.active_calls()
+            for stale in active[:-1]:  # only the newest can still be going on
+                store.end_call(stale.id, clock.now(), "other", stale.notes, end_reason="interrupted")
+            return active[-1] if active else None
+
+        self.worker.submit(find, lambda record: self.restore(record) if record is not None else None)
+
+    def restore(self, record: CallRecord) -> None:
+        if self.session is not None:
+            return
+        scenario = self.library.get(record.scenario_id)
+        ticks = {(s.scenario_id, s.step_id): datetime.fromisoformat(s.ticked_at) for s in record.steps}
+        self.session = CallSession(
+            started=datetime.fromisoformat(record.started_at),
+            call_id=record.id,
+            scenario=scenario,
+            ticks=ticks,
+            notes=record.notes,
+            customer_ref=record.customer_ref,
+            phrases_used=len(record.phrases),
+        )
+        if scenario is not None:
+            self._browsing = scenario
+        future: Future = Future()
+        future.set_result(record.id)
+        self._call_id = future
+        self.callStarted.emit()
+        self.callStateChanged.emit()
+        self.scenarioChanged.emit()
+        self.stepsChanged.emit()
+        self.load_history(record.customer_ref)
+        self.recovered.emit(record.id)
+        self.message.emit(self.tr("The call that was in progress has been restored"))
 
     def flush(self) -> None:
         """Write pending notes and wait for every queued write (used at quit)."""

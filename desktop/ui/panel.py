@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -120,7 +120,6 @@ class PanelWindow(QMainWindow):
             shortcut = QShortcut(QKeySequence(str(number)), self)
             shortcut.activated.connect(lambda n=number: self.model.copy_phrase(n - 1, via="key"))
 
-        self._elapsed = QElapsedTimer()
         self._tick = QTimer(self)
         self._tick.setInterval(1000)
         self._tick.timeout.connect(self._update_timer)
@@ -161,7 +160,6 @@ class PanelWindow(QMainWindow):
     def refresh(self) -> None:
         if self.model.in_call:
             self.call_button.setText(self.tr("End call"))
-            self._elapsed.start()
             self._tick.start()
         else:
             self.call_button.setText(self.tr("Start call"))
@@ -169,10 +167,11 @@ class PanelWindow(QMainWindow):
         self._update_timer()
 
     def _update_timer(self) -> None:
-        if not self.model.in_call:
+        session = self.model.session
+        if session is None:
             self.timer_label.setText(self.tr("No call"))
             return
-        seconds = self._elapsed.elapsed() // 1000
+        seconds = max(0, int((clock.now() - session.started).total_seconds()))
         self.timer_label.setText(f"{seconds // 60:02d}:{seconds % 60:02d}")
 
     def _show_problems(self) -> None:

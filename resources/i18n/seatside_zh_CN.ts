@@ -1,6 +1,13 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>BannedHighlighter</name>
+    <message>
+        <source>Banned phrase “%s”. Say instead: %s</source>
+        <translation>服务禁语“%s”。建议改说：%s</translation>
+    </message>
+</context>
+<context>
     <name>CallModel</name>
     <message>
         <source>Could not save: %s</source>
@@ -18,6 +25,18 @@
     <message>
         <source>Fill in %s first; nothing was copied</source>
         <translation>请先填写%s，本次未复制</translation>
+    </message>
+    <message>
+        <source>Complaint handling deadline</source>
+        <translation>投诉处理时限</translation>
+    </message>
+    <message>
+        <source>Call the customer back</source>
+        <translation>回电客户</translation>
+    </message>
+    <message>
+        <source>The call that was in progress has been restored</source>
+        <translation>已恢复上次未结束的通话</translation>
     </message>
 </context>
 <context>
@@ -46,12 +65,24 @@
         <translation>结束通话</translation>
     </message>
     <message>
-        <source>Required steps not ticked:</source>
-        <translation>以下必做步骤尚未勾选：</translation>
+        <source>Why were they not done? (required to end anyway)</source>
+        <translation>未完成的原因（直接结束时必填）</translation>
     </message>
     <message>
-        <source>Hand on to the next contact:</source>
-        <translation>需交接给下一环节：</translation>
+        <source>Required steps not ticked — tick them now, or say why:</source>
+        <translation>以下必做步骤尚未勾选——现在勾选，或说明原因：</translation>
+    </message>
+    <message>
+        <source>Hand on to the next contact (saved as follow-ups):</source>
+        <translation>需交接给下一环节（将记为跟进事项）：</translation>
+    </message>
+    <message>
+        <source>Promised a callback at</source>
+        <translation>已约定回电时间</translation>
+    </message>
+    <message>
+        <source>After-call work: %02d:%02d</source>
+        <translation>话后整理：%02d:%02d</translation>
     </message>
     <message>
         <source>How did the call end?</source>
@@ -84,12 +115,40 @@
         <translation>客户称呼</translation>
     </message>
     <message>
-        <source>Notes for this call (saved automatically)</source>
-        <translation>通话备注（自动保存）</translation>
+        <source>phone or card tail, CRM id</source>
+        <translation>手机/卡号尾号或CRM编号</translation>
+    </message>
+    <message>
+        <source>Customer reference</source>
+        <translation>客户标识</translation>
+    </message>
+    <message>
+        <source>Earlier calls of this customer</source>
+        <translation>该客户的历史来电</translation>
+    </message>
+    <message>
+        <source>Notes for this call (saved automatically; numbers are masked)</source>
+        <translation>通话备注（自动保存，卡号/证件号/手机号自动脱敏）</translation>
+    </message>
+    <message>
+        <source>Customer ref.</source>
+        <translation>客户标识</translation>
+    </message>
+    <message>
+        <source>in progress</source>
+        <translation>通话中</translation>
+    </message>
+    <message>
+        <source>open: %s</source>
+        <translation>未完成：%s</translation>
     </message>
     <message>
         <source>Call notes</source>
         <translation>通话备注</translation>
+    </message>
+    <message>
+        <source>&amp;Notes</source>
+        <translation>备注(&amp;N)</translation>
     </message>
     <message>
         <source>Address as</source>
@@ -101,6 +160,10 @@
     <message>
         <source>Seatside</source>
         <translation>坐席助手</translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation>知道了</translation>
     </message>
     <message>
         <source>Copied: %s</source>
@@ -117,6 +180,10 @@
     <message>
         <source>Export shift as CSV…</source>
         <translation>导出本班次（CSV）…</translation>
+    </message>
+    <message>
+        <source>Import a phrase library (Excel/CSV)…</source>
+        <translation>导入话术库（Excel/CSV）…</translation>
     </message>
     <message>
         <source>Scenario pack problems…</source>
@@ -175,12 +242,40 @@
         <translation>已输入</translation>
     </message>
     <message>
+        <source>… and %d more</source>
+        <translation>……另有 %d 项</translation>
+    </message>
+    <message>
+        <source>Scenario packs were updated:</source>
+        <translation>场景包已更新：</translation>
+    </message>
+    <message>
         <source>Export shift</source>
         <translation>导出本班次</translation>
     </message>
     <message>
         <source>CSV (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Import a phrase library</source>
+        <translation>导入话术库</translation>
+    </message>
+    <message>
+        <source>Spreadsheets (*.xlsx *.xlsm *.csv *.tsv *.txt)</source>
+        <translation>表格文件 (*.xlsx *.xlsm *.csv *.tsv *.txt)</translation>
+    </message>
+    <message>
+        <source>No problems found.</source>
+        <translation>未发现问题。</translation>
+    </message>
+    <message>
+        <source>The new scenarios appear in the list in a moment.</source>
+        <translation>新场景稍后会出现在列表中。</translation>
+    </message>
+    <message>
+        <source>Nothing was written. Import the valid rows and skip the others?</source>
+        <translation>未写入任何内容。是否仅导入有效的行、跳过其余行？</translation>
     </message>
     <message>
         <source>Staff number</source>
@@ -212,6 +307,10 @@
     <message>
         <source>[mine] </source>
         <translation>[我的] </translation>
+    </message>
+    <message>
+        <source>Contains a banned phrase: %s</source>
+        <translation>含服务禁语：%s</translation>
     </message>
     <message>
         <source>Remove from favourites</source>
@@ -286,6 +385,10 @@
     <message>
         <source>general</source>
         <translation>通用</translation>
+    </message>
+    <message>
+        <source>Contains a banned phrase: %s</source>
+        <translation>含服务禁语：%s</translation>
     </message>
 </context>
 <context>

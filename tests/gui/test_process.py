@@ -63,3 +63,39 @@ def test_self_test_passes():
     )
     assert result.returncode == 0, result.stderr
     assert re.search(r"self-test ok: [1-9]\d* scenarios, 0 pack errors, database schema v\d+", result.stdout), result.stdout
+
+
+def test_sigkill_while_typing_loses_at_most_the_last_moment(tmp_path, qapp):
+    """Start a call with the global hotkey, type notes, kill -9: the notes are there."""
+    data = tmp_path / "seat-data"
+    env = {**os.environ, "SEATSIDE_DATA_DIR": str(data)}
+    env.pop("QT_QPA_PLATFORM", None)
+    proc = subprocess.Popen([sys.executable, "-m", "desktop"], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        def window():
+            found = subprocess.run(["xdotool", "search", "--onlyvisible", "--pid", str(proc.pid), "--name", "坐席助手"],
+                                   capture_output=True, text=True)
+            return found.stdout.split()
+
+        (panel,) = wait_for(window, timeout=30)[:1]
+        subprocess.run(["xdotool", "key", "ctrl+alt+c"], check=True)  # global hotkey: start a call
+        subprocess.run(["xdotool", "windowfocus", "--sync", panel], check=True)
+        subprocess.run(["xdotool", "key", "alt+n"], check=True)  # mnemonic: focus the notes
+        time.sleep(0.3)
+        subprocess.run(["xdotool", "type", "--delay", "15", "客户来电说卡被吞了"], check=True)
+        time.sleep(1.0)  # a pause: this part must be on disk
+        subprocess.run(["xdotool", "type", "--delay", "15", "，正在办理"], check=True)
+        proc.kill()
+        proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.stderr.close()
+    store = CallStore(data / "seatside.db")
+    try:
+        (call,) = store.active_calls()
+        assert call.notes.startswith("客户来电说卡被吞了"), call.notes
+        assert "客户来电说卡被吞了，正在办理".startswith(call.notes)
+    finally:
+        store.close()
