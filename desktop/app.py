@@ -22,6 +22,7 @@ from desktop.core.settings import Settings
 from desktop.core.storage import DB_FILENAME, StorageError
 from desktop.models.call_model import CallModel
 from desktop.models.db_worker import DbWorker
+from desktop.models.followups import FollowUpsModel
 from desktop.models.hotkey_dispatcher import HotkeyDispatcher
 from desktop.models.insertion import InsertionController, PendingInsert
 from desktop.models.pack_watcher import PackWatcher
@@ -50,6 +51,7 @@ class Seatside:
     insertion: InsertionController
     palette: SearchPalette
     packs_watcher: PackWatcher
+    followups: FollowUpsModel
     translators: list[QTranslator] = field(default_factory=list)
     closed: bool = False
 
@@ -98,6 +100,7 @@ class Seatside:
         self.closed = True
         try:
             self.packs_watcher.stop()
+            self.followups.stop()
             self.hotkeys.close()
             self.insertion.close()
             self.model.flush()
@@ -175,8 +178,14 @@ def build(
         model, inserter or choose_inserter(platform_name), clipboard, settings, mode_override=insert_mode
     )
     hotkeys = HotkeyDispatcher(hotkey_backend or (lambda fire: choose_backend(fire, platform_name)), settings)
+    followups = FollowUpsModel(worker)
     panel = PanelWindow(
-        model, packs.problems, lang="en" if language.startswith("en") else "zh", hotkeys=hotkeys, own_packs=own_packs
+        model,
+        packs.problems,
+        lang="en" if language.startswith("en") else "zh",
+        hotkeys=hotkeys,
+        own_packs=own_packs,
+        followups=followups,
     )
     palette = SearchPalette(model, insertion)
     try:
@@ -189,12 +198,18 @@ def build(
         raise
     model.load_personal()
     model.recover()
+    followups.start()
+    model.callEnded.connect(lambda _call_id: followups.reload())
+    followups.dueNow.connect(
+        lambda due: panel.show_message(panel.tr("Follow-up due: %s") % "；".join(f.text for f in due))
+    )
     watcher = PackWatcher(packset, model, worker, folder / "pack_snapshot.json")
     watcher.reloaded.connect(lambda result: panel.set_problems(result.problems))
     watcher.changesFound.connect(panel.show_pack_changes)
     watcher.check_versions()
     app = Seatside(
-        qapp, folder, settings, packs, worker, model, panel, hotkeys, insertion, palette, watcher, translators
+        qapp, folder, settings, packs, worker, model, panel, hotkeys, insertion, palette, watcher, followups,
+        translators,
     )
     hotkeys.triggered.connect(app.handle_action)
     insertion.valuesNeeded.connect(app.ask_values)

@@ -22,11 +22,13 @@ from PySide6.QtWidgets import (
 from desktop.core import clock
 from desktop.core.packs import Problem
 from desktop.models.call_model import CallModel
+from desktop.models.followups import FollowUpsModel
 from desktop.models.hotkey_dispatcher import HotkeyDispatcher
 from desktop.ui.checklist import ChecklistView
 from desktop.ui.end_call_dialog import EndCallDialog
 from desktop.ui.notes import NotesView
 from desktop.ui.phrase_list import PhraseList
+from desktop.ui.records_dialog import RecordsDialog
 from desktop.ui.scenario_picker import ScenarioPicker
 
 
@@ -40,11 +42,13 @@ class PanelWindow(QMainWindow):
         lang: str = "zh",
         hotkeys: HotkeyDispatcher | None = None,
         own_packs: Path | None = None,
+        followups: FollowUpsModel | None = None,
     ):
         super().__init__()
         self.model = model
         self.hotkeys = hotkeys
         self.own_packs = own_packs
+        self.followups = followups
         self.lang = lang
         self.problems = list(problems or [])
         self.setObjectName("seatsidePanel")
@@ -59,8 +63,14 @@ class PanelWindow(QMainWindow):
         self.call_button.clicked.connect(self.toggle_call)
         self.timer_label = QLabel()
         self.timer_label.setObjectName("callTimer")
+        self.followups_button = QPushButton()
+        self.followups_button.setObjectName("followUpsButton")
+        self.followups_button.setFlat(True)
+        self.followups_button.clicked.connect(self.show_records)
+        self.followups_button.hide()
         top = QHBoxLayout()
         top.addWidget(self.call_button)
+        top.addWidget(self.followups_button)
         top.addStretch(1)
         top.addWidget(self.timer_label)
 
@@ -131,6 +141,8 @@ class PanelWindow(QMainWindow):
         )
         self.refresh()
         self._show_problems()
+        if followups is not None:
+            followups.changed.connect(self.show_followup_count)
         if hotkeys is not None:
             hotkeys.failuresChanged.connect(self.show_hotkey_status)
         self.show_hotkey_status()
@@ -144,6 +156,10 @@ class PanelWindow(QMainWindow):
         self.import_action.triggered.connect(self.ask_import)
         self.import_action.setEnabled(self.own_packs is not None)
         menu.addAction(self.import_action)
+        self.records_action = QAction(self.tr("Follow-ups and call history…"), self)
+        self.records_action.triggered.connect(self.show_records)
+        self.records_action.setEnabled(self.followups is not None)
+        menu.addAction(self.records_action)
         self.problems_action = QAction(self.tr("Scenario pack problems…"), self)
         self.problems_action.triggered.connect(self.show_problems_dialog)
         menu.addAction(self.problems_action)
@@ -219,6 +235,28 @@ class PanelWindow(QMainWindow):
     def inserted_message(self, text: str, mode: str) -> str:
         label = {"copy": self.tr("Copied"), "paste": self.tr("Pasted"), "type": self.tr("Typed")}.get(mode, mode)
         return f"{label}: {text}"
+
+    def show_followup_count(self) -> None:
+        assert self.followups is not None
+        total, overdue = len(self.followups.open), len(self.followups.overdue())
+        if not total:
+            self.followups_button.hide()
+            return
+        text = self.tr("Follow-ups: %d") % total
+        if overdue:
+            text += " " + self.tr("(%d due)") % overdue
+        self.followups_button.setText(text)
+        self.followups_button.setStyleSheet("color: #b3261e" if overdue else "")
+        self.followups_button.show()
+
+    def show_records(self) -> RecordsDialog | None:
+        if self.followups is None:
+            return None
+        dialog = RecordsDialog(self.followups, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.followups.reload()
+        dialog.show()
+        return dialog
 
     def set_problems(self, problems: list[Problem]) -> None:
         self.problems = list(problems)

@@ -186,6 +186,10 @@
         <translation>导入话术库（Excel/CSV）…</translation>
     </message>
     <message>
+        <source>Follow-ups and call history…</source>
+        <translation>跟进事项与历史记录…</translation>
+    </message>
+    <message>
         <source>Scenario pack problems…</source>
         <translation>场景包问题…</translation>
     </message>
@@ -240,6 +244,14 @@
     <message>
         <source>Typed</source>
         <translation>已输入</translation>
+    </message>
+    <message>
+        <source>Follow-ups: %d</source>
+        <translation>跟进 %d</translation>
+    </message>
+    <message>
+        <source>(%d due)</source>
+        <translation>（%d 项到期）</translation>
     </message>
     <message>
         <source>… and %d more</source>
@@ -346,6 +358,41 @@
     </message>
 </context>
 <context>
+    <name>RecordsDialog</name>
+    <message>
+        <source>Follow-ups and call history</source>
+        <translation>跟进事项与历史记录</translation>
+    </message>
+    <message>
+        <source>Open follow-ups</source>
+        <translation>未完成的跟进事项</translation>
+    </message>
+    <message>
+        <source>Mark done</source>
+        <translation>标记完成</translation>
+    </message>
+    <message>
+        <source>Follow-ups</source>
+        <translation>跟进事项</translation>
+    </message>
+    <message>
+        <source>Search the notes of past calls…</source>
+        <translation>搜索历史通话备注…</translation>
+    </message>
+    <message>
+        <source>Search notes</source>
+        <translation>搜索备注</translation>
+    </message>
+    <message>
+        <source>no due time</source>
+        <translation>无截止时间</translation>
+    </message>
+    <message>
+        <source>OVERDUE</source>
+        <translation>逾期</translation>
+    </message>
+</context>
+<context>
     <name>ScenarioPicker</name>
     <message>
         <source>Filter scenarios…</source>
@@ -400,6 +447,13 @@
     <message>
         <source>e.g. %s</source>
         <translation>如：%s</translation>
+    </message>
+</context>
+<context>
+    <name>panel</name>
+    <message>
+        <source>Follow-up due: %s</source>
+        <translation>跟进事项到期：%s</translation>
     </message>
 </context>
 <context>
