@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QLocale, Qt, QTimer, QTranslator
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
 
 from desktop import __version__
 from desktop.core.banned import builtin_banned
@@ -29,8 +30,11 @@ from desktop.models.pack_watcher import PackWatcher
 from desktop.platform.clipboard import Clipboard, QtClipboard
 from desktop.platform.hotkeys import HotkeyBackend, Trigger, choose_backend
 from desktop.platform.insertion import Inserter, WindowInfo, choose_inserter
+from desktop.platform.single_instance import InstanceServer, ask_running_instance
+from desktop.ui.appearance import apply_theme
 from desktop.ui.palette import SearchPalette
 from desktop.ui.panel import PanelWindow
+from desktop.ui.tray import TrayIcon
 from desktop.ui.values_prompt import ValuesPrompt
 
 log = logging.getLogger(__name__)
@@ -54,6 +58,7 @@ class Seatside:
     followups: FollowUpsModel
     translators: list[QTranslator] = field(default_factory=list)
     closed: bool = False
+    tray: TrayIcon | None = None
 
     def own_window(self, window: WindowInfo | None) -> bool:
         ours = {int(w.winId()) for w in (self.panel, self.palette) if w.isVisible()}
@@ -86,6 +91,30 @@ class Seatside:
         elif action == "next-step":
             self.model.tick_current()
 
+    def bring_forward(self) -> None:
+        """A second launch asked for the panel."""
+        self.panel.show()
+        self.panel.raise_()
+        self.panel.activateWindow()
+
+    def add_tray(self) -> TrayIcon | None:
+        """A tray icon where the desktop has a tray; closing the panel then hides it there."""
+        if not QSystemTrayIcon.isSystemTrayAvailable():
+            return None
+        icon = QIcon(str(resources_dir() / "icons" / "seatside.svg"))
+        tray = TrayIcon(self.model, self.panel, self.hotkeys, icon)
+        tray.show()
+        self.panel.hide_to_tray = True
+        self.qapp.setQuitOnLastWindowClosed(False)
+        self.hotkeys.failuresChanged.connect(tray.refresh)
+        self.followups.dueNow.connect(
+            lambda due: tray.showMessage(
+                self.panel.tr("Follow-up due"), "\n".join(f.text for f in due), QSystemTrayIcon.MessageIcon.Warning
+            )
+        )
+        self.tray = tray
+        return tray
+
     def ask_values(self, pending: PendingInsert) -> ValuesPrompt:
         prompt = ValuesPrompt(self.insertion, pending, self.panel)  # parented: kept alive until closed
         prompt.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -99,6 +128,7 @@ class Seatside:
             return
         self.closed = True
         try:
+            self.panel.flush_geometry()
             self.packs_watcher.stop()
             self.followups.stop()
             self.hotkeys.close()
@@ -156,7 +186,9 @@ def build(
     folder.mkdir(parents=True, exist_ok=True)
     worker = DbWorker(folder / DB_FILENAME)
     # Settings files are written on the worker thread too, never on the GUI thread.
-    settings = Settings(folder / "settings.json", schedule=worker.submit_io)
+    settings = Settings(
+        folder / "settings.json", schedule=lambda write: write() if worker.closed else worker.submit_io(write)
+    )
     own_packs = folder / "packs"  # imported and team packs the seat keeps; hot-reloaded like the rest
     own_packs.mkdir(exist_ok=True)
     dirs = ([builtin_packs_dir()] if builtin else []) + [own_packs] + [Path(p) for p in pack_dirs or []]
@@ -169,6 +201,8 @@ def build(
         raise ValueError(f"unknown scenario '{scenario}'")
     language = language or settings.get("language")
     translators = install_translator(qapp, language)
+    apply_theme(qapp, settings.get("theme"))
+    settings.on_change(lambda name, value: apply_theme(qapp, value) if name == "theme" else None)
     clipboard = clipboard or QtClipboard()
     model = CallModel(packs.library, worker, clipboard, settings)
     if scenario:
@@ -186,6 +220,7 @@ def build(
         hotkeys=hotkeys,
         own_packs=own_packs,
         followups=followups,
+        data_dir=folder,
     )
     palette = SearchPalette(model, insertion)
     try:
@@ -242,6 +277,11 @@ def run(
     insert_mode: str | None = None,
 ) -> int:
     """Run the panel until it is closed or the process is told to stop."""
+    qapp = ensure_qapp()
+    folder = data_dir(data)
+    if ask_running_instance(folder):
+        print("seatside: already running; brought its panel forward", file=sys.stderr)
+        return 0
     try:
         app = build(data, pack_dirs, builtin=builtin, scenario=scenario, insert_mode=insert_mode)
     except StorageError as exc:
@@ -249,10 +289,19 @@ def run(
         print(f"seatside: {exc}", file=sys.stderr)
         QMessageBox.critical(None, "Seatside", str(exc))
         return 1
-    _quit_on_sigterm(app.qapp)
+    server = InstanceServer(folder, qapp)
+    server.messageReceived.connect(lambda message: app.bring_forward() if message == "show" else None)
+    if not server.listen():
+        log.info("single-instance server could not listen")
+    tray = app.add_tray()
+    _quit_on_sigterm(qapp)
+    app.panel.restore_geometry()
     app.panel.show()
-    code = app.qapp.exec()
+    code = qapp.exec()
     app.shutdown()
+    server.close()
+    if tray is not None:
+        tray.hide()
     return code
 
 

@@ -26,9 +26,19 @@ def parser() -> argparse.ArgumentParser:
 
     export = sub.add_parser("export", help="export a shift's calls")
     export.add_argument("--shift", default="today", help="today, yesterday or YYYY-MM-DD (default: today)")
-    export.add_argument("--format", default="csv", choices=["csv"], help="file format (default: csv)")
+    export.add_argument("--format", default="csv", choices=["csv", "xlsx", "md"], help="file format (default: csv)")
     export.add_argument("--lang", default="zh", choices=["zh", "en"], help="language of the column names")
     export.add_argument("-o", "--output", required=True, type=Path, help="file to write")
+
+    demo = sub.add_parser("seed-demo", help="fill the data folder with realistic synthetic calls to try things out")
+    demo.add_argument("--calls", type=int, required=True, help="how many calls")
+    demo.add_argument("--days", type=int, default=1, help="spread over the last D days (default 1)")
+    demo.add_argument("--seed", type=int, default=0, help="random seed (same seed, same calls)")
+
+    search = sub.add_parser("search", help="search the phrase library as the palette does")
+    search.add_argument("query", help="Chinese, pinyin, initials; several terms must all match")
+    search.add_argument("--scenario", metavar="ID", help="rank this scenario's phrases first")
+    search.add_argument("--limit", type=int, default=10, help="how many results (default 10)")
 
     packs = sub.add_parser("packs", help="work with scenario packs")
     packs_sub = packs.add_subparsers(dest="packs_command", metavar="ACTION", required=True)
@@ -43,32 +53,92 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def cmd_export(args: argparse.Namespace) -> int:
-    from desktop.core import clock
-    from desktop.core.export import export_csv
+def _open_store(args: argparse.Namespace, command: str):
     from desktop.core.paths import data_dir
     from desktop.core.storage import DB_FILENAME, CallStore, StorageError
 
     try:
-        start, end = clock.shift_range(args.shift)
+        return CallStore(data_dir(args.data_dir) / DB_FILENAME)
+    except StorageError as exc:
+        print(f"seatside {command}: {exc}", file=sys.stderr)
+        return None
+
+
+def _settings(args: argparse.Namespace):
+    from desktop.core.paths import data_dir
+    from desktop.core.settings import Settings
+
+    return Settings(data_dir(args.data_dir) / "settings.json")
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from desktop.core import clock
+    from desktop.core.dispositions import dispositions_from
+    from desktop.core.export import ExportError, export_file
+
+    settings = _settings(args)
+    try:
+        start, end = clock.shift_range(args.shift, start=settings.get("shift_start"), end=settings.get("shift_end"))
     except ValueError as exc:
         print(f"seatside export: {exc}", file=sys.stderr)
         return 2
-    folder = data_dir(args.data_dir)
-    try:
-        store = CallStore(folder / DB_FILENAME)
-    except StorageError as exc:
-        print(f"seatside export: {exc}", file=sys.stderr)
+    store = _open_store(args, "export")
+    if store is None:
         return 1
     try:
-        count = export_csv(store.calls_between(start, end), args.output, args.lang)
-    except OSError as exc:
-        print(f"seatside export: cannot write {args.output}: {exc.strerror or exc}; nothing was written",
-              file=sys.stderr)
+        count = export_file(
+            store.calls_between(start, end), args.output, args.format, lang=args.lang,
+            open_followups=store.open_followups(), dispositions=dispositions_from(settings.get("dispositions")),
+        )
+    except ExportError as exc:
+        print(f"seatside export: {exc}", file=sys.stderr)
         return 1
     finally:
         store.close()
-    print(f"exported {count} calls of {start:%Y-%m-%d} to {args.output}")
+    print(f"exported {count} calls of the shift {start:%Y-%m-%d %H:%M} – {end:%Y-%m-%d %H:%M} to {args.output}")
+    return 0
+
+
+def cmd_seed_demo(args: argparse.Namespace) -> int:
+    from desktop.core.banned import builtin_banned
+    from desktop.core.demo import seed_demo
+    from desktop.core.packs import load_packs
+    from desktop.core.paths import builtin_packs_dir
+
+    if args.calls < 1 or args.days < 1:
+        print("seatside seed-demo: --calls and --days must be at least 1", file=sys.stderr)
+        return 2
+    library = load_packs([builtin_packs_dir()], banned=builtin_banned()).library
+    store = _open_store(args, "seed-demo")
+    if store is None:
+        return 1
+    try:
+        written = seed_demo(store, library, args.calls, args.days, seed=args.seed)
+    finally:
+        store.close()
+    print(f"added {written} demo calls over {args.days} day(s)")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from desktop.core.banned import builtin_banned
+    from desktop.core.packs import load_packs
+    from desktop.core.paths import builtin_packs_dir, data_dir
+    from desktop.core.search import SearchIndex, entries_from_library
+
+    dirs = [builtin_packs_dir(), data_dir(args.data_dir) / "packs", *args.packs]
+    library = load_packs([d for d in dirs if d.exists()], banned=builtin_banned()).library
+    if args.scenario and library.get(args.scenario) is None:
+        print(f"seatside search: unknown scenario '{args.scenario}'", file=sys.stderr)
+        return 2
+    index = SearchIndex(entries_from_library(library))
+    hits = index.search(args.query, scenario_id=args.scenario, limit=args.limit)
+    for rank, hit in enumerate(hits, start=1):
+        entry = hit.entry
+        print(f"{rank}\t{entry.key}\t{entry.scenario_id}\t{hit.match}\t{entry.text}")
+    if not hits:
+        print("no phrase matches", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -100,6 +170,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "export":
         return cmd_export(args)
+    if args.command == "seed-demo":
+        return cmd_seed_demo(args)
+    if args.command == "search":
+        return cmd_search(args)
     if args.command == "packs":
         return cmd_packs_import(args) if args.packs_command == "import" else cmd_packs_check(args)
 

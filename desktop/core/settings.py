@@ -43,6 +43,13 @@ SCHEMA: dict[str, Setting] = {
         Setting("clipboard_restore_ms", 400, "After a paste, restore the previous clipboard after this delay"),
         Setting("dispositions", [], "How a call can end: up to 15 {code, zh, en}; empty = the built-in five"),
         Setting("complaint_days", 15, "Handling deadline of a recorded complaint, in days"),
+        Setting("theme", "system", "Colours: system, light or dark"),
+        Setting("opacity", 100, "Panel opacity in percent (40-100)"),
+        Setting("font_size", 0, "Panel font size in points; 0 follows the system"),
+        Setting("compact", False, "Compact panel: checklist and phrases only"),
+        Setting("panel_geometry", {}, "Panel position and size per screen layout"),
+        Setting("shift_start", "00:00", "When a shift starts (HH:MM)"),
+        Setting("shift_end", "00:00", "When a shift ends (HH:MM); before the start = a night shift"),
         Setting(
             "mask_policy",
             {},

@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.core import clock
 from desktop.core.dispositions import Disposition, dispositions_from
-from desktop.core.export import export_csv
+from desktop.core.export import ExportError, export_file, format_for
 from desktop.core.placeholders import Rendered
 from desktop.core.scenarios import Library, PhraseChoice, Scenario, phrase_key
 from desktop.core.session import CallSession
@@ -56,6 +56,8 @@ class CallModel(QObject):
     phraseCopied = Signal(str)  # the rendered text now on the clipboard
     phraseUsed = Signal(str, str)  # phrase key, mode ("click", "key", "copy", "paste", "type")
     exportFinished = Signal(str, int)  # path, number of calls
+    exportProgress = Signal(int, int)  # done, total (from the worker thread, queued)
+    exportFailed = Signal(str)
     message = Signal(str)  # a short status line for the seat
 
     def __init__(
@@ -520,10 +522,35 @@ class CallModel(QObject):
         self.worker.call(lambda store: None)
 
     # -- export ----------------------------------------------------------------
-    def export_shift(self, path: Path, start: datetime, end: datetime, lang: str = "zh") -> None:
-        """Export the calls of [start, end) as CSV on the worker thread."""
+
+    def shift_bounds(self, spec: str = "today") -> tuple[datetime, datetime]:
+        return clock.shift_range(spec, start=self.settings.get("shift_start"), end=self.settings.get("shift_end"))
+
+    def current_shift_bounds(self) -> tuple[datetime, datetime]:
+        day = clock.current_shift(clock.now(), self.settings.get("shift_start"), self.settings.get("shift_end"))
+        return self.shift_bounds(day.isoformat())
+
+    def export_shift(self, path: Path, start: datetime, end: datetime, lang: str = "zh", fmt: str | None = None) -> None:
+        """Export the calls of [start, end) on the worker thread (CSV, XLSX or Markdown)."""
         path = Path(path)
-        self.worker.submit(
-            lambda store: export_csv(store.calls_between(start, end), path, lang),
-            lambda count: self.exportFinished.emit(str(path), count),
-        )
+        fmt = fmt or format_for(path) or "csv"
+        dispositions = self.dispositions()
+
+        def run(store: CallStore) -> int | str:
+            calls = store.calls_between(start, end)
+            try:
+                return export_file(
+                    calls, path, fmt, lang=lang, dispositions=dispositions, open_followups=store.open_followups(),
+                    progress=lambda done, total: self.exportProgress.emit(done, total or len(calls)),
+                )
+            except ExportError as exc:
+                return str(exc)
+
+        def done(result: int | str) -> None:
+            if isinstance(result, str):
+                self.exportFailed.emit(result)
+                self.message.emit(result)
+            else:
+                self.exportFinished.emit(str(path), result)
+
+        self.worker.submit(run, done)

@@ -145,6 +145,26 @@ class X11Hotkeys(HotkeyBackend):
         self._display.close()
 
 
+def _keysym_for_char(char: str) -> int:
+    if char == "\n":
+        return XK.string_to_keysym("Return")
+    return ord(char) if ord(char) < 0x100 else 0x01000000 | ord(char)
+
+
+def _batches(text: str, width: int) -> list[str]:
+    """Split ``text`` into runs with at most ``width`` distinct characters each."""
+    batches, current, distinct = [], "", set()
+    for char in text:
+        if char not in distinct and len(distinct) == width:
+            batches.append(current)
+            current, distinct = "", set()
+        current += char
+        distinct.add(char)
+    if current:
+        batches.append(current)
+    return batches
+
+
 class X11Inserter(Inserter):
     name = "X11 (XTest)"
 
@@ -217,31 +237,33 @@ class X11Inserter(Inserter):
     def type_text(self, text: str) -> None:
         """Type any character by mapping it onto spare keycodes, as xdotool does.
 
-        Spare keycodes are used in rotation, so the program reading an earlier key
-        still finds that key's character when it looks the mapping up late.
+        Characters go in batches: the distinct characters of a batch are mapped
+        onto spare keycodes in one change, typed, and only after a pause is the
+        next batch mapped, so a program that reads a key late still finds the
+        character the key had when it was pressed.
         """
         with self._lock:
             spares = self._spare_keycodes()
             try:
-                for index, char in enumerate(text):
-                    code = spares[index % len(spares)]
-                    if char == "\n":
-                        keysym = XK.string_to_keysym("Return")
-                    else:
-                        keysym = ord(char) if ord(char) < 0x100 else 0x01000000 | ord(char)
-                    self._display.change_keyboard_mapping(code, [(keysym, keysym)])
+                for batch in _batches(text, len(spares)):
+                    keysyms = {char: _keysym_for_char(char) for char in dict.fromkeys(batch)}
+                    codes = dict(zip(keysyms, spares))
+                    for char, code in codes.items():
+                        self._display.change_keyboard_mapping(code, [(keysyms[char], keysyms[char])])
                     self._display.sync()
-                    xtest.fake_input(self._display, X.KeyPress, code)
-                    xtest.fake_input(self._display, X.KeyRelease, code)
-                    self._display.sync()
-                    time.sleep(0.008)
-                time.sleep(0.05)  # the last keys are read before their mapping is cleared
+                    time.sleep(0.02)  # the program rereads the keyboard mapping
+                    for char in batch:
+                        xtest.fake_input(self._display, X.KeyPress, codes[char])
+                        xtest.fake_input(self._display, X.KeyRelease, codes[char])
+                        self._display.sync()
+                        time.sleep(0.002)
+                    time.sleep(0.06)  # the keys are read before their mapping changes
             finally:
                 for code in spares:
                     self._display.change_keyboard_mapping(code, [(0, 0)])
                 self._display.sync()
 
-    def _spare_keycodes(self, most: int = 10) -> list[int]:
+    def _spare_keycodes(self, most: int = 40) -> list[int]:
         first = self._display.display.info.min_keycode
         count = self._display.display.info.max_keycode - first + 1
         mapping = self._display.get_keyboard_mapping(first, count)

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtCore import QCoreApplication, QRect, Qt, QTimer
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
+    QApplication,
     QHBoxLayout,
     QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
+    QProgressDialog,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core import clock
+from desktop.core.export import format_for
 from desktop.core.packs import Problem
 from desktop.models.call_model import CallModel
 from desktop.models.followups import FollowUpsModel
@@ -29,7 +32,35 @@ from desktop.ui.end_call_dialog import EndCallDialog
 from desktop.ui.notes import NotesView
 from desktop.ui.phrase_list import PhraseList
 from desktop.ui.records_dialog import RecordsDialog
+from desktop.ui.settings_dialog import SettingsDialog
 from desktop.ui.scenario_picker import ScenarioPicker
+
+
+APPEARANCE = {"opacity", "font_size", "compact"}
+
+
+class ExportProgress(QProgressDialog):
+    """Shown when an export takes longer than a moment; closes itself when it ends."""
+
+    def __init__(self, model: CallModel, parent: QWidget):
+        super().__init__(QCoreApplication.translate("ExportProgress", "Exporting…"), "", 0, 0, parent)
+        self.model = model
+        self.setObjectName("exportProgress")
+        self.setCancelButton(None)
+        self.setMinimumDuration(400)
+        model.exportProgress.connect(self.step)
+        model.exportFinished.connect(self.finish)
+        model.exportFailed.connect(self.finish)
+
+    def step(self, done: int, total: int) -> None:
+        self.setMaximum(max(total, 1))
+        self.setValue(done)
+
+    def finish(self, *_args) -> None:
+        self.model.exportProgress.disconnect(self.step)
+        self.model.exportFinished.disconnect(self.finish)
+        self.model.exportFailed.disconnect(self.finish)
+        self.close()
 
 
 class PanelWindow(QMainWindow):
@@ -43,12 +74,15 @@ class PanelWindow(QMainWindow):
         hotkeys: HotkeyDispatcher | None = None,
         own_packs: Path | None = None,
         followups: FollowUpsModel | None = None,
+        data_dir: Path | None = None,
     ):
         super().__init__()
         self.model = model
         self.hotkeys = hotkeys
         self.own_packs = own_packs
         self.followups = followups
+        self.data_dir = data_dir
+        self.hide_to_tray = False  # set when a tray icon is there to bring the panel back
         self.lang = lang
         self.problems = list(problems or [])
         self.setObjectName("seatsidePanel")
@@ -139,6 +173,12 @@ class PanelWindow(QMainWindow):
         model.exportFinished.connect(
             lambda path, count: self.show_message(self.tr("Exported %d calls to %s") % (count, path))
         )
+        self._geometry_timer = QTimer(self)
+        self._geometry_timer.setSingleShot(True)
+        self._geometry_timer.setInterval(600)
+        self._geometry_timer.timeout.connect(self._remember_geometry)
+        model.settings.on_change(lambda name, value: self.apply_appearance() if name in APPEARANCE else None)
+        self.apply_appearance()
         self.refresh()
         self._show_problems()
         if followups is not None:
@@ -149,7 +189,7 @@ class PanelWindow(QMainWindow):
 
     def _build_menu(self) -> None:
         menu = self.menuBar().addMenu(self.tr("&File"))
-        self.export_action = QAction(self.tr("Export shift as CSV…"), self)
+        self.export_action = QAction(self.tr("Export shift (CSV, Excel, Markdown)…"), self)
         self.export_action.triggered.connect(self.ask_export)
         menu.addAction(self.export_action)
         self.import_action = QAction(self.tr("Import a phrase library (Excel/CSV)…"), self)
@@ -166,10 +206,13 @@ class PanelWindow(QMainWindow):
         self.seat_id_action = QAction(self.tr("Staff number…"), self)
         self.seat_id_action.triggered.connect(self.ask_seat_id)
         menu.addAction(self.seat_id_action)
+        self.settings_action = QAction(self.tr("Settings…"), self)
+        self.settings_action.triggered.connect(self.open_settings)
+        menu.addAction(self.settings_action)
         menu.addSeparator()
         quit_action = QAction(self.tr("Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
+        quit_action.triggered.connect(QApplication.quit)
         menu.addAction(quit_action)
 
     # -- state ---------------------------------------------------------------
@@ -289,15 +332,24 @@ class PanelWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         return dialog
 
-    def export_shift(self, path: Path, shift: str = "today") -> None:
-        start, end = clock.shift_range(shift)
-        self.model.export_shift(path, start, end, "zh" if self.lang == "zh" else "en")
+    def export_shift(self, path: Path, shift: str | None = None, fmt: str | None = None) -> ExportProgress:
+        """Export a shift (the current one by default); a progress dialog follows long exports."""
+        start, end = self.model.shift_bounds(shift) if shift else self.model.current_shift_bounds()
+        progress = ExportProgress(self.model, self)
+        self.export_progress = progress
+        self.model.export_shift(path, start, end, "zh" if self.lang == "zh" else "en", fmt)
+        return progress
 
     def ask_export(self) -> None:
-        default = Path.home() / f"seatside-{clock.now():%Y-%m-%d}.csv"
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export shift"), str(default), self.tr("CSV (*.csv)"))
+        default = Path.home() / f"seatside-{clock.now():%Y-%m-%d}.xlsx"
+        filters = ";;".join([self.tr("Excel (*.xlsx)"), self.tr("CSV (*.csv)"), self.tr("Markdown (*.md)")])
+        path, chosen = QFileDialog.getSaveFileName(self, self.tr("Export shift"), str(default), filters)
         if path:
-            self.export_shift(Path(path))
+            fmt = "csv" if "csv" in chosen else "md" if ".md" in chosen else "xlsx"
+            target = Path(path)
+            if not target.suffix:
+                target = target.with_suffix("." + fmt)
+            self.export_shift(target, fmt=format_for(target) or fmt)
 
     def ask_import(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -364,6 +416,86 @@ class PanelWindow(QMainWindow):
         text = "\n".join(str(p) for p in self.problems) or self.tr("All scenario packs loaded without problems.")
         QMessageBox.information(self, self.tr("Scenario pack problems"), text)
 
+    # -- settings and appearance -----------------------------------------------------
+    def open_settings(self) -> SettingsDialog:
+        dialog = SettingsDialog(self.model.settings, str(self.data_dir or ""), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    def apply_appearance(self, *_args) -> None:
+        settings = self.model.settings
+        self.setWindowOpacity(max(40, min(100, int(settings.get("opacity")))) / 100)
+        font = QApplication.font()
+        if int(settings.get("font_size")) > 0:
+            font.setPointSize(int(settings.get("font_size")))
+        self.setFont(font)
+        compact = bool(settings.get("compact"))
+        for widget in (self.picker, self.notes, self.checklist.guidance_area):
+            widget.setVisible(not compact)
+        self.compact = compact
+
+    def layout_key(self) -> str:
+        """Names the current arrangement of screens, so each gets its own position."""
+        screens = QGuiApplication.screens()
+        return ";".join(sorted(f"{g.x()},{g.y()},{g.width()}x{g.height()}" for g in (s.geometry() for s in screens)))
+
+    def restore_geometry(self) -> None:
+        saved = self.model.settings.get("panel_geometry").get(self.layout_key())
+        if isinstance(saved, list) and len(saved) == 4:
+            rect = QRect(*[int(v) for v in saved])
+            if any(s.availableGeometry().intersects(rect) for s in QGuiApplication.screens()):
+                self.setGeometry(rect)
+                return
+        # No saved place for this layout (or its screen is gone): top right of the main screen.
+        area = QGuiApplication.primaryScreen().availableGeometry()
+        self.move(area.right() - self.width() - 16, area.top() + 40)
+
+    def flush_geometry(self) -> None:
+        """Save a position change that is still waiting for its timer (at quit)."""
+        if self._geometry_timer.isActive():
+            self._geometry_timer.stop()
+            self._remember_geometry()
+
+    def _remember_geometry(self) -> None:
+        self.snap_to_edges()
+        geometry = dict(self.model.settings.get("panel_geometry"))
+        g = self.geometry()
+        geometry[self.layout_key()] = [g.x(), g.y(), g.width(), g.height()]
+        self.model.settings.set("panel_geometry", geometry)
+
+    def snap_to_edges(self, distance: int = 24) -> None:
+        """Stick to the screen edge the panel was left near."""
+        screen = self.screen()
+        if screen is None:
+            return
+        area, frame = screen.availableGeometry(), self.frameGeometry()
+        x, y = frame.x(), frame.y()
+        if abs(frame.left() - area.left()) <= distance:
+            x = area.left()
+        elif abs(frame.right() - area.right()) <= distance:
+            x = area.right() - frame.width() + 1
+        if abs(frame.top() - area.top()) <= distance:
+            y = area.top()
+        elif abs(frame.bottom() - area.bottom()) <= distance:
+            y = area.bottom() - frame.height() + 1
+        if (x, y) != (frame.x(), frame.y()):
+            self.move(x, y)
+
+    def moveEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().moveEvent(event)
+        if self.isVisible():
+            self._geometry_timer.start()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        if self.isVisible():
+            self._geometry_timer.start()
+
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if self.hide_to_tray:
+            event.ignore()
+            self.hide()
+            return
         self.model.flush()
         super().closeEvent(event)

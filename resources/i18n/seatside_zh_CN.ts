@@ -90,6 +90,13 @@
     </message>
 </context>
 <context>
+    <name>ExportProgress</name>
+    <message>
+        <source>Exporting…</source>
+        <translation>正在导出…</translation>
+    </message>
+</context>
+<context>
     <name>InsertionController</name>
     <message>
         <source>No phrase %d for this step</source>
@@ -178,10 +185,6 @@
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <source>Export shift as CSV…</source>
-        <translation>导出本班次（CSV）…</translation>
-    </message>
-    <message>
         <source>Import a phrase library (Excel/CSV)…</source>
         <translation>导入话术库（Excel/CSV）…</translation>
     </message>
@@ -196,6 +199,10 @@
     <message>
         <source>Staff number…</source>
         <translation>设置工号…</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>设置…</translation>
     </message>
     <message>
         <source>Quit</source>
@@ -262,12 +269,24 @@
         <translation>场景包已更新：</translation>
     </message>
     <message>
+        <source>Excel (*.xlsx)</source>
+        <translation>Excel 文件 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Markdown (*.md)</source>
+        <translation>Markdown 文件 (*.md)</translation>
+    </message>
+    <message>
         <source>Export shift</source>
         <translation>导出本班次</translation>
     </message>
     <message>
         <source>CSV (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export shift (CSV, Excel, Markdown)…</source>
+        <translation>导出本班次（CSV/Excel/Markdown）…</translation>
     </message>
     <message>
         <source>Import a phrase library</source>
@@ -439,6 +458,244 @@
     </message>
 </context>
 <context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Insert suggestion %d</source>
+        <translation>插入第 %d 条话术</translation>
+    </message>
+    <message>
+        <source>Open the search palette</source>
+        <translation>打开话术搜索框</translation>
+    </message>
+    <message>
+        <source>Show / hide the panel</source>
+        <translation>显示/隐藏面板</translation>
+    </message>
+    <message>
+        <source>Start / end call</source>
+        <translation>开始/结束通话</translation>
+    </message>
+    <message>
+        <source>Tick the current step</source>
+        <translation>勾选当前步骤</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Hotkeys</source>
+        <translation>快捷键</translation>
+    </message>
+    <message>
+        <source>Insertion</source>
+        <translation>插入方式</translation>
+    </message>
+    <message>
+        <source>Appearance</source>
+        <translation>外观</translation>
+    </message>
+    <message>
+        <source>Calls</source>
+        <translation>通话</translation>
+    </message>
+    <message>
+        <source>Data</source>
+        <translation>数据</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>不使用</translation>
+    </message>
+    <message>
+        <source>Restore defaults</source>
+        <translation>恢复默认</translation>
+    </message>
+    <message>
+        <source>Copy only</source>
+        <translation>仅复制</translation>
+    </message>
+    <message>
+        <source>Paste</source>
+        <translation>粘贴</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>模拟输入</translation>
+    </message>
+    <message>
+        <source>Hotkeys insert by</source>
+        <translation>快捷键插入方式</translation>
+    </message>
+    <message>
+        <source>Per program (window class or executable, e.g. wps, chrome.exe):</source>
+        <translation>按程序设置（窗口类名或程序名，如 wps、chrome.exe）：</translation>
+    </message>
+    <message>
+        <source>Program</source>
+        <translation>程序</translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation>方式</translation>
+    </message>
+    <message>
+        <source>Paste keys</source>
+        <translation>粘贴按键</translation>
+    </message>
+    <message>
+        <source>Add program</source>
+        <translation>添加程序</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Follow the system</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>浅色</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>深色</translation>
+    </message>
+    <message>
+        <source>Theme</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>Opacity</source>
+        <translation>不透明度</translation>
+    </message>
+    <message>
+        <source>system</source>
+        <translation>系统默认</translation>
+    </message>
+    <message>
+        <source>Font size</source>
+        <translation>字号</translation>
+    </message>
+    <message>
+        <source>Compact panel (checklist and phrases only)</source>
+        <translation>紧凑模式（只显示步骤和话术）</translation>
+    </message>
+    <message>
+        <source>Language (at next start)</source>
+        <translation>界面语言（下次启动生效）</translation>
+    </message>
+    <message>
+        <source>Staff number</source>
+        <translation>坐席工号</translation>
+    </message>
+    <message>
+        <source>Shift (HH:MM)</source>
+        <translation>班次（时:分）</translation>
+    </message>
+    <message>
+        <source>Complaint deadline (days)</source>
+        <translation>投诉处理时限（天）</translation>
+    </message>
+    <message>
+        <source>Card digits kept (first/last)</source>
+        <translation>卡号保留位数（前/后）</translation>
+    </message>
+    <message>
+        <source>Mobile digits kept (first/last)</source>
+        <translation>手机号保留位数（前/后）</translation>
+    </message>
+    <message>
+        <source>ID digits kept (first/last)</source>
+        <translation>证件号保留位数（前/后）</translation>
+    </message>
+    <message>
+        <source>Dispositions (up to %d):</source>
+        <translation>处置结果（最多 %d 个）：</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>代码</translation>
+    </message>
+    <message>
+        <source>Chinese</source>
+        <translation>中文名</translation>
+    </message>
+    <message>
+        <source>English</source>
+        <translation>英文名</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>Data folder</source>
+        <translation>数据文件夹</translation>
+    </message>
+    <message>
+        <source>Open folder</source>
+        <translation>打开文件夹</translation>
+    </message>
+    <message>
+        <source>Start Seatside with --data-dir DIR (or SEATSIDE_DATA_DIR) to use another folder.</source>
+        <translation>如需使用其他文件夹，请以 --data-dir 目录（或环境变量 SEATSIDE_DATA_DIR）启动坐席助手。</translation>
+    </message>
+    <message>
+        <source>Hotkey for %s: %s</source>
+        <translation>“%s”的快捷键：%s</translation>
+    </message>
+    <message>
+        <source>Every disposition needs a code and a Chinese name</source>
+        <translation>每个处置结果都需要代码和中文名</translation>
+    </message>
+    <message>
+        <source>At most %d dispositions</source>
+        <translation>处置结果最多 %d 个</translation>
+    </message>
+    <message>
+        <source>Disposition codes must be different</source>
+        <translation>处置结果代码不能重复</translation>
+    </message>
+    <message>
+        <source>Digits kept must look like 6/4</source>
+        <translation>保留位数的格式应为 6/4</translation>
+    </message>
+</context>
+<context>
+    <name>TrayIcon</name>
+    <message>
+        <source>Show / hide panel</source>
+        <translation>显示/隐藏面板</translation>
+    </message>
+    <message>
+        <source>Export shift…</source>
+        <translation>导出本班次…</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>设置…</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>End call</source>
+        <translation>结束通话</translation>
+    </message>
+    <message>
+        <source>Start call</source>
+        <translation>开始通话</translation>
+    </message>
+    <message>
+        <source>Seatside — hotkeys: %s</source>
+        <translation>坐席助手 — 快捷键：%s</translation>
+    </message>
+</context>
+<context>
     <name>ValuesPrompt</name>
     <message>
         <source>Fill in the phrase</source>
@@ -461,6 +718,10 @@
     <message>
         <source>No phrase %d for this step</source>
         <translation>当前步骤没有第 %d 条话术</translation>
+    </message>
+    <message>
+        <source>Follow-up due</source>
+        <translation>跟进事项到期</translation>
     </message>
 </context>
 </TS>
