@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QLocale, Qt, QTimer, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTimer, QTranslator
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
 
@@ -94,8 +94,7 @@ class Seatside:
     def bring_forward(self) -> None:
         """A second launch asked for the panel."""
         self.panel.show()
-        self.panel.raise_()
-        self.panel.activateWindow()
+        self.panel.take_focus()
 
     def add_tray(self) -> TrayIcon | None:
         """A tray icon where the desktop has a tray; closing the panel then hides it there."""
@@ -156,12 +155,18 @@ def install_translator(app: QApplication, language: str) -> list[QTranslator]:
         return []
     translator = QTranslator(app)
     qm = resources_dir() / "i18n" / f"seatside_{language}.qm"
-    if translator.load(str(qm)):
-        app.installTranslator(translator)
-        QLocale.setDefault(QLocale(language))
-        return [translator]
-    log.error("translation %s is missing; the UI stays in English", qm)
-    return []
+    if not translator.load(str(qm)):
+        log.error("translation %s is missing; the UI stays in English", qm)
+        return []
+    app.installTranslator(translator)
+    QLocale.setDefault(QLocale(language))
+    installed = [translator]
+    # Qt's own strings: OK/Cancel buttons, file dialogs, text-field menus.
+    qt_strings = QTranslator(app)
+    if qt_strings.load(f"qtbase_{language}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(qt_strings)
+        installed.append(qt_strings)
+    return installed
 
 
 def build(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QRect, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QRect, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -173,6 +173,15 @@ class PanelWindow(QMainWindow):
         model.exportFinished.connect(
             lambda path, count: self.show_message(self.tr("Exported %d calls to %s") % (count, path))
         )
+        # Clicks on these ask for the keyboard (an editor's clicks land on its viewport).
+        self._typing_targets = {
+            self.picker.filter_edit: self.picker.filter_edit,
+            self.notes.editor.viewport(): self.notes.editor,
+            self.notes.customer: self.notes.customer,
+            self.notes.reference: self.notes.reference,
+        }
+        for watched in self._typing_targets:
+            watched.installEventFilter(self)
         self._geometry_timer = QTimer(self)
         self._geometry_timer.setSingleShot(True)
         self._geometry_timer.setInterval(600)
@@ -491,6 +500,36 @@ class PanelWindow(QMainWindow):
         super().resizeEvent(event)
         if self.isVisible():
             self._geometry_timer.start()
+
+    # -- focus: the panel never takes it by itself ---------------------------------------
+    def set_focusable(self, focusable: bool) -> None:
+        """Without focus, clicks on steps and phrases leave the keyboard in the CRM."""
+        handle = self.windowHandle()
+        if handle is not None:
+            handle.setFlag(Qt.WindowType.WindowDoesNotAcceptFocus, not focusable)
+
+    def take_focus(self, widget: QWidget | None = None) -> None:
+        """The seat wants to type here (notes, filter): accept focus for now."""
+        self.set_focusable(True)
+        self.activateWindow()
+        self.raise_()
+        if widget is not None:
+            widget.setFocus(Qt.FocusReason.MouseFocusReason)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.MouseButtonPress and watched in self._typing_targets:
+            self.take_focus(self._typing_targets[watched])
+        return super().eventFilter(watched, event)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.ActivationChange and not self.isActiveWindow():
+            self.set_focusable(False)  # the seat went back to the CRM
+        super().changeEvent(event)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        if not self.isActiveWindow():
+            self.set_focusable(False)
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
         if self.hide_to_tray:

@@ -48,7 +48,7 @@ def test_whole_call_loop_then_csv_export(make_app, qtbot, tmp_path, monkeypatch)
     assert x11_clipboard(qtbot) == expected
 
     #    ...and number keys do the same while the panel has focus
-    panel.activateWindow()
+    panel.take_focus()
     qtbot.waitUntil(panel.isActiveWindow)
     panel.phrases.setFocus()
     key_row = next(i for i, p in enumerate(second_step.phrases) if i != plain_row and "{" not in p.text)

@@ -84,7 +84,7 @@ def test_number_keys_copy_phrases_when_the_panel_has_focus(seatside, qtbot):
     panel = seatside.panel
     seatside.model.choose_scenario("atm-cash-retained")
     panel.show()
-    panel.activateWindow()
+    panel.take_focus()
     qtbot.waitUntil(panel.isActiveWindow)
     panel.phrases.setFocus()
     phrases = seatside.model.current_choices()

@@ -83,9 +83,11 @@ def test_sigkill_while_typing_loses_at_most_the_last_moment(tmp_path, qapp):
         subprocess.run(["xdotool", "windowfocus", "--sync", panel], check=True)
         subprocess.run(["xdotool", "key", "alt+n"], check=True)  # mnemonic: focus the notes
         time.sleep(0.3)
-        subprocess.run(["xdotool", "type", "--delay", "15", "客户来电说卡被吞了"], check=True)
+        # ASCII: xdotool remaps one keycode per CJK character and drops some under load;
+        # Chinese typing itself is covered in-process with QInputMethodEvent.
+        subprocess.run(["xdotool", "type", "--delay", "15", "card kept by the ATM"], check=True)
         time.sleep(1.0)  # a pause: this part must be on disk
-        subprocess.run(["xdotool", "type", "--delay", "15", "，正在办理"], check=True)
+        subprocess.run(["xdotool", "type", "--delay", "15", ", loss reported"], check=True)
         proc.kill()
         proc.wait(timeout=10)
     finally:
@@ -95,7 +97,7 @@ def test_sigkill_while_typing_loses_at_most_the_last_moment(tmp_path, qapp):
     store = CallStore(data / "seatside.db")
     try:
         (call,) = store.active_calls()
-        assert call.notes.startswith("客户来电说卡被吞了"), call.notes
-        assert "客户来电说卡被吞了，正在办理".startswith(call.notes)
+        assert call.notes.startswith("card kept by the ATM"), call.notes
+        assert "card kept by the ATM, loss reported".startswith(call.notes)
     finally:
         store.close()

@@ -52,3 +52,40 @@ def test_hotkey_inserts_into_the_focused_program(make_app, crm, qtbot, mode):
     qtbot.waitUntil(lambda: received(crm) == expected, timeout=10000)
     # the seat's clipboard is what it was before
     qtbot.waitUntil(lambda: x11_clipboard(qtbot) == "剪贴板里原来的内容", timeout=5000)
+
+
+def click_global(widget, point) -> None:
+    where = widget.mapToGlobal(point)
+    subprocess.run(["xdotool", "mousemove", "--sync", str(where.x()), str(where.y()), "click", "1"], check=True)
+
+
+def test_clicking_a_phrase_leaves_the_keyboard_in_the_crm(make_app, crm, qtbot):
+    from desktop.platform.insertion import WindowInfo
+    from desktop.platform.x11 import X11Inserter
+
+    app = make_app(real_clipboard=True)
+    panel = app.panel
+    panel.show()
+    qtbot.waitExposed(panel)
+    subprocess.run(["xdotool", "search", "--sync", "--name", "seatside-test-target", "windowfocus", "--sync"],
+                   check=True, timeout=10, capture_output=True)
+    x11 = X11Inserter()
+    try:
+        crm_window = x11.active_window()
+        assert crm_window is not None and crm_window.title == "seatside-test-target"
+        app.model.choose_scenario("atm-cash-retained")
+        phrases = panel.phrases
+        row = next(i for i, c in enumerate(app.model.current_choices()) if "{" not in c.text)
+        with qtbot.waitSignal(app.model.phraseCopied, timeout=5000):
+            click_global(phrases.viewport(), phrases.visualItemRect(phrases.item(row)).center())
+        assert x11.active_window() == crm_window  # still typing in the CRM
+        assert not panel.isActiveWindow()
+        # clicking into the notes does take the keyboard: the seat wants to type there
+        app.model.start_call()
+        editor = panel.notes.editor
+        click_global(editor.viewport(), editor.viewport().rect().center())
+        qtbot.waitUntil(panel.isActiveWindow, timeout=5000)
+        assert editor.hasFocus()
+        assert isinstance(x11.active_window(), (WindowInfo, type(None)))
+    finally:
+        x11.close()
