@@ -139,7 +139,7 @@ class PanelWindow(QMainWindow):
         self.checklist = ChecklistView(model)
         self.phrases = PhraseList(model)
         self.notes = NotesView(model)
-        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter = self.splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.checklist)
         splitter.addWidget(self.phrases)
         splitter.addWidget(self.notes)
@@ -442,6 +442,9 @@ class PanelWindow(QMainWindow):
         compact = bool(settings.get("compact"))
         for widget in (self.picker, self.notes, self.checklist.guidance_area):
             widget.setVisible(not compact)
+        if compact:
+            steps = self.checklist.sizeHint().height()
+            self.splitter.setSizes([steps, max(200, self.splitter.height() - steps), 0])
         self.compact = compact
 
     def layout_key(self) -> str:
