@@ -37,9 +37,10 @@ bench: system-deps $(STAMP) $(QM)
 screenshots: system-deps $(STAMP) $(QM)
 	$(PY) scripts/screenshots.py docs/screenshots
 
-## translations: collect new UI strings into the .ts file (then translate them in it)
+## translations: collect new UI strings into the .ts files (then translate them in the zh_CN one)
 translations: $(STAMP)
-	$(VENV)/bin/pyside6-lupdate $$(find desktop -name '*.py' | sort) -ts $(TS) -no-obsolete -locations none
+	$(VENV)/bin/pyside6-lupdate $$(find desktop -name '*.py' | sort) -ts $(TS) resources/i18n/seatside_en.ts \
+		-no-obsolete -locations none
 
 ## dist: PyInstaller one-folder build in dist/seatside/, then its self-test
 dist: system-deps $(STAMP) $(QM)
