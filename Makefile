@@ -11,7 +11,7 @@ QM     := $(TS:.ts=.qm)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e ".[test]"
+	$(PY) -m pip install -q -e ".[test]" --config-settings editable_mode=compat
 	touch $@
 
 system-deps:

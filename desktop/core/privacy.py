@@ -29,9 +29,11 @@ Then by length and check digits:
 * bank card: 13-19 digits with a valid Luhn digit.
 
 Amounts (``20000.00``, ``¥1,234``), dates, times and reference numbers whose
-check digits fail are left alone. A reference number of 13-19 digits whose last
-digit happens to satisfy Luhn (one in ten) is masked: a card number may not be
-kept, so the doubt goes to masking.
+check digits fail are left alone, and so are 13-19 digit numbers that open with
+a date (``2025062100012345678``: transaction references; no card starts like
+that). Any other reference number of 13-19 digits whose last digit happens to
+satisfy Luhn (one in ten) is masked: a card number may not be kept, so the
+doubt goes to masking.
 """
 
 from __future__ import annotations
@@ -40,8 +42,17 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from stdnum import luhn
-from stdnum.cn import ric
+from functools import cache
+from types import ModuleType
+
+
+@cache
+def _stdnum() -> tuple[ModuleType, ModuleType]:
+    """python-stdnum's Luhn and resident-ID modules, imported on first use (start-up cost)."""
+    from stdnum import luhn
+    from stdnum.cn import ric
+
+    return luhn, ric
 
 CARD = "card"
 RESIDENT_ID = "id"
@@ -105,7 +116,7 @@ class Match:
 # -- check digits ---------------------------------------------------------------
 def is_card_number(digits: str) -> bool:
     """13-19 digits with a valid Luhn check digit."""
-    return 13 <= len(digits) <= 19 and digits.isdigit() and luhn.is_valid(digits)
+    return 13 <= len(digits) <= 19 and digits.isdigit() and _stdnum()[0].is_valid(digits)
 
 
 def is_mobile(digits: str) -> bool:
@@ -125,6 +136,7 @@ def is_resident_id(number: str, today: date | None = None) -> bool:
     number = number.upper()
     if len(number) != 18 or not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
         return False
+    ric = _stdnum()[1]
     if ric.calc_check_digit(number) != number[17] or number[:2] not in PROVINCES:
         return False
     try:
@@ -142,9 +154,23 @@ def _kind_of(digits: str) -> str | None:
         return None
     if len(digits) in (11, 13, 15) and is_mobile(digits):
         return MOBILE
-    if is_card_number(digits):
+    if is_card_number(digits) and not _starts_with_date(digits):
         return CARD
     return None
+
+
+def _starts_with_date(digits: str) -> bool:
+    """Whether ``digits`` opens with a date YYYYMMDD (1990-2099), as bank transaction and
+    case references do. No card number starts like that: the 2-series Mastercard range
+    begins at 2221, UnionPay cards with 62 or 9."""
+    year, month, day = int(digits[:4]), int(digits[4:6]), int(digits[6:8])
+    if not 1990 <= year <= 2099:
+        return False
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
 
 
 # -- finding --------------------------------------------------------------------

@@ -13,7 +13,6 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.core import clock
 from desktop.core.dispositions import Disposition, dispositions_from
-from desktop.core.export import ExportError, export_file, format_for
 from desktop.core.placeholders import Rendered
 from desktop.core.scenarios import Library, PhraseChoice, Scenario, phrase_key
 from desktop.core.session import CallSession
@@ -532,6 +531,8 @@ class CallModel(QObject):
 
     def export_shift(self, path: Path, start: datetime, end: datetime, lang: str = "zh", fmt: str | None = None) -> None:
         """Export the calls of [start, end) on the worker thread (CSV, XLSX or Markdown)."""
+        from desktop.core.export import ExportError, export_file, format_for  # only when exporting
+
         path = Path(path)
         fmt = fmt or format_for(path) or "csv"
         dispositions = self.dispositions()

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core import clock
-from desktop.core.export import format_for
 from desktop.core.packs import Problem
 from desktop.models.call_model import CallModel
 from desktop.models.followups import FollowUpsModel
@@ -354,6 +353,8 @@ class PanelWindow(QMainWindow):
         filters = ";;".join([self.tr("Excel (*.xlsx)"), self.tr("CSV (*.csv)"), self.tr("Markdown (*.md)")])
         path, chosen = QFileDialog.getSaveFileName(self, self.tr("Export shift"), str(default), filters)
         if path:
+            from desktop.core.export import format_for
+
             fmt = "csv" if "csv" in chosen else "md" if ".md" in chosen else "xlsx"
             target = Path(path)
             if not target.suffix:
