@@ -256,6 +256,11 @@ def build(
     insertion.failed.connect(panel.show_message)
     insertion.inserted.connect(lambda text, mode: panel.show_message(panel.inserted_message(text, mode)))
     hotkeys.apply()
+    # After a lock screen the keyboard hook may think keys are still held: forget them
+    # whenever the seat comes back to the desktop and Seatside becomes active.
+    qapp.applicationStateChanged.connect(
+        lambda state: hotkeys.backend.resync() if state == Qt.ApplicationState.ApplicationActive else None
+    )
     panel.add_in_app_shortcuts(settings.hotkeys(), hotkeys.failures, app.handle_action)
     qapp.aboutToQuit.connect(app.shutdown)
     return app
