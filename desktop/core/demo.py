@@ -48,12 +48,13 @@ COMPLAINT_SCENARIOS = {"generic-complaint", "escalation-threat", "credit-record-
 #: disposition code -> weight, for ordinary calls and for complaint-type calls.
 DISPOSITION_WEIGHTS = {"resolved": 64, "follow-up": 20, "escalated": 5, "complaint": 5, "other": 6}
 COMPLAINT_DISPOSITION_WEIGHTS = {"resolved": 30, "follow-up": 22, "escalated": 18, "complaint": 27, "other": 3}
+#: Why a mandatory step was left unticked (the wrap-up dialog asks for one).
 END_REASONS = [
-    "客户主动挂断",
-    "已转接信用卡专线",
-    "客户在开车，约定稍后回电",
+    "客户中途挂断",
+    "已转接信用卡专线，由专线继续处理",
+    "客户在开车，约定稍后回电再办",
     "通话中断，回拨未接通",
-    "客户要求转人工主管",
+    "客户要求直接找主管",
     "客户表示需要与家人商量后再来电",
 ]
 COMPLAINT_DUE_DAYS = 15
@@ -355,8 +356,10 @@ def _one_call(
     complaint = scenario.id in COMPLAINT_SCENARIOS
     pace = 1.6 if complaint else 1.0
     ref_set = False
+    skipped_mandatory = False
     for index, step in enumerate(scenario.steps):
         if rng.random() >= (0.94 if step.mandatory else 0.6):
+            skipped_mandatory = skipped_mandatory or step.mandatory
             continue
         if step.phrases and rng.random() < 0.75:
             for phrase in rng.sample(step.phrases, k=min(len(step.phrases), rng.choice([1, 1, 1, 2]))):
@@ -380,7 +383,7 @@ def _one_call(
     ended = moment + timedelta(seconds=int(rng.randint(20, 150) * pace))
     disposition = _weighted(rng, COMPLAINT_DISPOSITION_WEIGHTS if complaint else DISPOSITION_WEIGHTS)
     wrapup = None if rng.random() < 0.03 else round(rng.lognormvariate(3.7, 0.5), 1)  # ~40 s typical
-    end_reason = rng.choice(END_REASONS) if rng.random() < 0.1 else ""
+    end_reason = rng.choice(END_REASONS) if skipped_mandatory else ""
     store.end_call(call_id, ended, disposition, notes, wrapup_s=wrapup, end_reason=end_reason)
     created = ended + timedelta(seconds=wrapup or 30)
     topic = TOPICS.get(scenario.id, scenario.name)

@@ -16,11 +16,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO
 
-from desktop.core.dispositions import disposition_label
+from desktop.core.dispositions import DISPOSITIONS, Disposition, disposition_label
 from desktop.core.reports import (
     ShiftSummary,
     SummaryBuilder,
-    disposition_name,
     followup_kind_label,
     format_seconds,
     is_overdue,
@@ -31,6 +30,8 @@ from desktop.core.storage import CallRecord, FollowUp
 
 FORMATS = ("csv", "xlsx", "md")
 PROGRESS_EVERY = 500
+#: Dispositions the Markdown overview counts (when the configured list has them).
+NOTABLE_DISPOSITIONS = ("complaint", "escalated", "follow-up")
 #: The Markdown report lists this many open follow-ups (soonest due first) and counts the rest.
 MD_MAX_FOLLOWUPS = 50
 XLSX_MAX_ROWS = 1_048_576
@@ -76,6 +77,7 @@ COLUMNS: tuple[Column, ...] = (
 CSV_COLUMNS: dict[str, tuple[str, str]] = {c.key: (c.zh, c.en) for c in COLUMNS}
 
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_CHARS = "=+-@\t\r"
 
 
 def neutralise(value: str) -> str:
@@ -83,10 +85,6 @@ def neutralise(value: str) -> str:
     if value.startswith(_FORMULA_PREFIXES):
         return "'" + value
     return value
-
-
-def _time_of(timestamp: str) -> str:
-    return timestamp[11:19] if len(timestamp) >= 19 else timestamp
 
 
 def format_followup(followup: FollowUp, lang: str = "zh") -> str:
@@ -111,10 +109,12 @@ def _continuity_text(followup: FollowUp, lang: str) -> str:
 
 def _text_cells(call: CallRecord, lang: str) -> tuple[str, str, str, str]:
     """Steps, phrases, follow-ups and continuity reminders as one string each."""
-    steps = "; ".join(f"{s.title} {_time_of(s.ticked_at)}" for s in call.steps)
-    phrases = "; ".join(p.text for p in call.phrases)
-    followups = "; ".join(format_followup(f, lang) for f in call.followups if f.kind != "continuity")
-    continuity = "; ".join(_continuity_text(f, lang) for f in call.followups if f.kind == "continuity")
+    steps = "; ".join([f"{s.title} {s.ticked_at[11:19]}" for s in call.steps]) if call.steps else ""
+    phrases = "; ".join([p.text for p in call.phrases]) if call.phrases else ""
+    if not call.followups:
+        return steps, phrases, "", ""
+    followups = "; ".join([format_followup(f, lang) for f in call.followups if f.kind != "continuity"])
+    continuity = "; ".join([_continuity_text(f, lang) for f in call.followups if f.kind == "continuity"])
     return steps, phrases, followups, continuity
 
 
@@ -122,19 +122,18 @@ def _seconds(value: float | None) -> str:
     return "" if value is None else f"{value:.0f}"
 
 
-def call_row(call: CallRecord, lang: str = "zh") -> list[str]:
+def _disposition_text(code: str, lang: str, dispositions: tuple[Disposition, ...]) -> str:
+    return disposition_label(code, lang, dispositions) if code else ""
+
+
+def call_row(call: CallRecord, lang: str = "zh", dispositions: tuple[Disposition, ...] = DISPOSITIONS) -> list[str]:
     """The CSV cells of one call, in ``COLUMNS`` order, formulas neutralised."""
     steps, phrases, followups, continuity = _text_cells(call, lang)
-    values = [
-        str(call.id),
-        call.started_at.replace("T", " ")[:19],
-        (call.ended_at or "").replace("T", " ")[:19],
-        _seconds(call.duration_s),
-        _seconds(call.wrapup_s),
+    texts = [
         call.scenario_id,
         call.scenario_name,
         call.customer_ref,
-        disposition_label(call.disposition, lang) if call.disposition else "",
+        _disposition_text(call.disposition, lang, dispositions),
         call.end_reason,
         steps,
         phrases,
@@ -142,7 +141,15 @@ def call_row(call: CallRecord, lang: str = "zh") -> list[str]:
         continuity,
         call.notes,
     ]
-    return [neutralise(v) for v in values]
+    # neutralise() inlined: this runs for every cell of a 100k-call export.
+    formula = _FORMULA_CHARS
+    return [
+        str(call.id),
+        call.started_at[:19].replace("T", " "),
+        (call.ended_at or "")[:19].replace("T", " "),
+        _seconds(call.duration_s),
+        _seconds(call.wrapup_s),
+    ] + [("'" + v) if v and v[0] in formula else v for v in texts]
 
 
 def _wall_time(timestamp: str | None) -> datetime | None:
@@ -155,7 +162,7 @@ def _wall_time(timestamp: str | None) -> datetime | None:
         return None
 
 
-def call_values(call: CallRecord, lang: str = "zh") -> list[object]:
+def call_values(call: CallRecord, lang: str = "zh", dispositions: tuple[Disposition, ...] = DISPOSITIONS) -> list[object]:
     """The typed cells of one call for XLSX: int, datetime, float or str (never neutralised)."""
     steps, phrases, followups, continuity = _text_cells(call, lang)
     return [
@@ -167,7 +174,7 @@ def call_values(call: CallRecord, lang: str = "zh") -> list[object]:
         call.scenario_id,
         call.scenario_name,
         call.customer_ref,
-        disposition_label(call.disposition, lang) if call.disposition else "",
+        _disposition_text(call.disposition, lang, dispositions),
         call.end_reason,
         steps,
         phrases,
@@ -194,6 +201,10 @@ def _with_progress(calls: Iterable[CallRecord], progress: Progress | None, total
 
 def _total(calls: Iterable[CallRecord]) -> int:
     return len(calls) if isinstance(calls, Sequence) else 0
+
+
+def _items(dispositions: Iterable[Disposition] | None) -> tuple[Disposition, ...]:
+    return DISPOSITIONS if dispositions is None else tuple(dispositions)
 
 
 # -- atomic writes ----------------------------------------------------------------
@@ -251,21 +262,31 @@ def _fsync_file(path: Path) -> None:
 
 
 # -- CSV ---------------------------------------------------------------------------
-def write_csv(calls: Iterable[CallRecord], out: IO[str], lang: str = "zh") -> int:
+def write_csv(
+    calls: Iterable[CallRecord], out: IO[str], lang: str = "zh", dispositions: Iterable[Disposition] | None = None
+) -> int:
     """Write calls as CSV rows (CRLF line ends); returns the number of calls."""
+    items = _items(dispositions)
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([column.title(lang) for column in COLUMNS])
     count = 0
     for call in calls:
-        writer.writerow(call_row(call, lang))
+        writer.writerow(call_row(call, lang, items))
         count += 1
     return count
 
 
-def export_csv(calls: Iterable[CallRecord], path: Path, lang: str = "zh", *, progress: Progress | None = None) -> int:
+def export_csv(
+    calls: Iterable[CallRecord],
+    path: Path,
+    lang: str = "zh",
+    *,
+    progress: Progress | None = None,
+    dispositions: Iterable[Disposition] | None = None,
+) -> int:
     """Write a CSV Excel opens with Chinese intact: UTF-8 with BOM, CRLF."""
     rows = _with_progress(calls, progress, _total(calls))
-    return atomic_write(Path(path), lambda handle: write_csv(rows, handle, lang), "utf-8-sig")
+    return atomic_write(Path(path), lambda handle: write_csv(rows, handle, lang, dispositions), "utf-8-sig")
 
 
 # -- XLSX --------------------------------------------------------------------------
@@ -285,6 +306,7 @@ def export_xlsx(
     open_followups: Iterable[FollowUp] | None = None,
     progress: Progress | None = None,
     now: datetime | None = None,
+    dispositions: Iterable[Disposition] | None = None,
 ) -> int:
     """Write an Excel workbook: a "Calls" sheet (typed cells, autofilter, frozen
     header) and a "Summary" sheet; returns the number of calls.
@@ -297,6 +319,7 @@ def export_xlsx(
 
     index = 0 if lang == "zh" else 1
     title = title or _default_title(lang)
+    items = _items(dispositions)
     total = _total(calls)
     with atomic_path(Path(path)) as tmp:
         workbook = xlsxwriter.Workbook(
@@ -327,7 +350,7 @@ def export_xlsx(
                 if row >= XLSX_MAX_ROWS:
                     raise ExportError(f"too many calls for one Excel sheet ({XLSX_MAX_ROWS - 1:,} at most)")
                 builder.add(call)
-                values = call_values(call, lang)
+                values = call_values(call, lang, items)
                 write_number(row, 0, values[0])
                 if values[1] is not None:
                     write_datetime(row, 1, values[1], stamp)
@@ -341,7 +364,7 @@ def export_xlsx(
                     if values[col]:
                         write_string(row, col, values[col])
             sheet.autofilter(0, 0, max(row, 1), len(COLUMNS) - 1)
-            summary = builder.result(open_followups=open_followups, now=now)
+            summary = builder.result(open_followups=open_followups, now=now, dispositions=items)
             _write_summary(workbook, summary_sheet, summary, lang, title)
             workbook.close()
         except BaseException:
@@ -437,7 +460,7 @@ def _write_summary(workbook, sheet, summary: ShiftSummary, lang: str, title: str
     row += 1
     table_header(*(("处置结果", "通话数", "占比") if zh else ("Disposition", "Calls", "Share")))
     for item in summary.by_disposition:
-        sheet.write_string(row, 0, disposition_name(item.code, lang))
+        sheet.write_string(row, 0, summary.disposition_name(item.code, lang))
         sheet.write_number(row, 1, item.calls)
         sheet.write_number(row, 2, item.calls / summary.calls, percent)
         row += 1
@@ -505,16 +528,16 @@ def markdown_report(summary: ShiftSummary, *, lang: str = "zh", title: str | Non
     out += [("生成于 " if zh else "Generated ") + short_time(summary.generated_at), ""]
 
     out += ["## 概况" if zh else "## Overview", ""]
+    known = {d.code for d in summary.dispositions}
+    notable = [(code, summary.disposition_count(code)) for code in NOTABLE_DISPOSITIONS if code in known]
     if zh:
         out.append(f"- 通话 **{summary.calls}** 通（已结束 {summary.ended}，进行中 {summary.active}）")
         out.append(
             f"- 平均通话时长 {format_seconds(summary.avg_talk_s)}；平均整理时长 {format_seconds(summary.avg_wrapup_s)}；"
             f"平均处理时长（通话+整理）{format_seconds(summary.avg_handle_s)}"
         )
-        out.append(
-            f"- 已登记投诉 {summary.disposition_count('complaint')} 通，已升级 {summary.disposition_count('escalated')} 通，"
-            f"需跟进 {summary.disposition_count('follow-up')} 通"
-        )
+        if notable:
+            out.append("- " + "，".join(f"{summary.disposition_name(code, lang)} {n} 通" for code, n in notable))
         busiest = summary.busiest_hour()
         if busiest:
             out.append(f"- 来电高峰 {busiest[0]:02d}:00–{busiest[0] + 1:02d}:00（{busiest[1]} 通）")
@@ -528,10 +551,8 @@ def markdown_report(summary: ShiftSummary, *, lang: str = "zh", title: str | Non
             f"{format_seconds(summary.avg_wrapup_s, lang)}; average handle time (talk + wrap-up) "
             f"{format_seconds(summary.avg_handle_s, lang)}"
         )
-        out.append(
-            f"- Complaints recorded {summary.disposition_count('complaint')}, escalated "
-            f"{summary.disposition_count('escalated')}, follow-up needed {summary.disposition_count('follow-up')}"
-        )
+        if notable:
+            out.append("- " + ", ".join(f"{summary.disposition_name(code, lang)}: {n}" for code, n in notable))
         busiest = summary.busiest_hour()
         if busiest:
             out.append(f"- Busiest hour {busiest[0]:02d}:00–{busiest[0] + 1:02d}:00 ({busiest[1]} calls)")
@@ -560,7 +581,7 @@ def markdown_report(summary: ShiftSummary, *, lang: str = "zh", title: str | Non
         out += ["## 按处置结果" if zh else "## By disposition", ""]
         table(
             ("处置结果", "通话数", "占比") if zh else ("Disposition", "Calls", "Share"),
-            [[_md(disposition_name(d.code, lang)), str(d.calls), _share(d.calls, summary.calls)]
+            [[_md(summary.disposition_name(d.code, lang)), str(d.calls), _share(d.calls, summary.calls)]
              for d in summary.by_disposition],
             "lrr",
         )
@@ -615,6 +636,7 @@ def export_markdown(
     title: str | None = None,
     progress: Progress | None = None,
     now: datetime | None = None,
+    dispositions: Iterable[Disposition] | None = None,
 ) -> int:
     """Write the shift summary as Markdown (UTF-8, no BOM); returns the number of calls.
 
@@ -624,7 +646,7 @@ def export_markdown(
     builder = SummaryBuilder()
     for call in _with_progress(calls, progress, _total(calls)):
         builder.add(call)
-    summary = builder.result(open_followups=open_followups, now=now)
+    summary = builder.result(open_followups=open_followups, now=now, dispositions=dispositions)
     text = markdown_report(summary, lang=lang, title=title)
 
     def write(handle: IO[str]) -> int:
@@ -650,6 +672,7 @@ def export_file(
     progress: Progress | None = None,
     title: str | None = None,
     open_followups: Iterable[FollowUp] | None = None,
+    dispositions: Iterable[Disposition] | None = None,
 ) -> int:
     """Export ``calls`` as ``"csv"``, ``"xlsx"`` or ``"md"``; returns the number of calls.
 
@@ -667,10 +690,12 @@ def export_file(
         raise ExportError(f"cannot write {path}: it is a folder; nothing was written")
     try:
         if fmt == "csv":
-            return export_csv(calls, path, lang, progress=progress)
+            return export_csv(calls, path, lang, progress=progress, dispositions=dispositions)
         if fmt == "xlsx":
-            return export_xlsx(calls, path, lang=lang, title=title, open_followups=open_followups, progress=progress)
-        return export_markdown(calls, path, lang=lang, open_followups=open_followups, title=title, progress=progress)
+            return export_xlsx(calls, path, lang=lang, title=title, open_followups=open_followups, progress=progress,
+                               dispositions=dispositions)
+        return export_markdown(calls, path, lang=lang, open_followups=open_followups, title=title, progress=progress,
+                               dispositions=dispositions)
     except ExportError:
         raise
     except OSError as exc:

@@ -41,7 +41,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-
 from functools import cache
 from types import ModuleType
 
@@ -53,6 +52,7 @@ def _stdnum() -> tuple[ModuleType, ModuleType]:
     from stdnum.cn import ric
 
     return luhn, ric
+
 
 CARD = "card"
 RESIDENT_ID = "id"

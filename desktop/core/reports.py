@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from desktop.core.dispositions import DISPOSITIONS, disposition_label
+from desktop.core.dispositions import DISPOSITIONS, Disposition, disposition_label
 from desktop.core.storage import CallRecord, FollowUp
 
 TOP_PHRASES = 10
@@ -108,6 +108,10 @@ class ShiftSummary:
     repeat_customers: list[tuple[str, int]] = field(default_factory=list)
     briefs: dict[int, CallBrief] = field(default_factory=dict)  # calls with an open follow-up
     generated_at: str = ""
+    dispositions: tuple[Disposition, ...] = DISPOSITIONS  # the list that names the codes
+
+    def disposition_name(self, code: str, lang: str = "zh") -> str:
+        return disposition_name(code, lang, self.dispositions)
 
     def disposition_count(self, code: str) -> int:
         return sum(item.calls for item in self.by_disposition if item.code == code)
@@ -192,11 +196,19 @@ class SummaryBuilder:
         if call.customer_ref:
             self.customers[call.customer_ref] += 1
 
-    def result(self, *, open_followups: Iterable[FollowUp] | None = None, now: datetime | None = None) -> ShiftSummary:
+    def result(
+        self,
+        *,
+        open_followups: Iterable[FollowUp] | None = None,
+        now: datetime | None = None,
+        dispositions: Iterable[Disposition] | None = None,
+    ) -> ShiftSummary:
         """The summary; ``open_followups`` replaces the open follow-ups of these calls
-        (e.g. every open follow-up in the database, older shifts included)."""
+        (e.g. every open follow-up in the database, older shifts included);
+        ``dispositions`` (the configured list) orders and names the dispositions."""
         now = now or datetime.now().astimezone()
-        order = {d.code: index for index, d in enumerate(DISPOSITIONS)}
+        items = tuple(dispositions) if dispositions is not None else DISPOSITIONS
+        order = {d.code: index for index, d in enumerate(items)}
         by_scenario = sorted(
             (ScenarioCount(sid, name, count, _mean(talk, talks)) for sid, (name, count, talk, talks) in self.scenarios.items()),
             key=lambda s: (-s.calls, s.name or s.scenario_id),
@@ -230,6 +242,7 @@ class SummaryBuilder:
             repeat_customers=repeat,
             briefs=self.briefs,
             generated_at=now.isoformat(timespec="seconds"),
+            dispositions=items,
         )
 
 
@@ -252,20 +265,24 @@ def _due_key(timestamp: str | None) -> float:
 
 
 def summarise(
-    calls: Iterable[CallRecord], *, open_followups: Iterable[FollowUp] | None = None, now: datetime | None = None
+    calls: Iterable[CallRecord],
+    *,
+    open_followups: Iterable[FollowUp] | None = None,
+    now: datetime | None = None,
+    dispositions: Iterable[Disposition] | None = None,
 ) -> ShiftSummary:
     """The shift summary of ``calls`` in one pass."""
     builder = SummaryBuilder()
     for call in calls:
         builder.add(call)
-    return builder.result(open_followups=open_followups, now=now)
+    return builder.result(open_followups=open_followups, now=now, dispositions=dispositions)
 
 
 def is_overdue(followup: FollowUp, now: datetime) -> bool:
     return followup.done_at is None and bool(followup.due_at) and _parse(followup.due_at, now) < now
 
 
-def disposition_name(code: str, lang: str = "zh") -> str:
+def disposition_name(code: str, lang: str = "zh", items: tuple[Disposition, ...] = DISPOSITIONS) -> str:
     if not code:
         return "进行中/未填写" if lang == "zh" else "Active / none"
-    return disposition_label(code, lang)
+    return disposition_label(code, lang, items)

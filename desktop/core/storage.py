@@ -6,6 +6,9 @@ single database worker (``desktop.models.db_worker``), the CLI directly.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -152,9 +155,15 @@ def _v1(db: sqlite_utils.Database) -> None:
 def _v2(db: sqlite_utils.Database) -> None:
     """Wrap-up, caller reference, follow-ups, personal phrases, phrase use, notes search."""
     db["calls"].add_column("customer_ref", str, not_null_default="")
+    # A keyed hash of the full reference: masked references collide (*******1234 is one
+    # in 10,000), the key tells callers apart without storing their number.
+    db["calls"].add_column("customer_key", str, not_null_default="")
     db["calls"].add_column("wrapup_s", float)
     db["calls"].add_column("end_reason", str, not_null_default="")
-    db["calls"].create_index(["customer_ref"])
+    db["calls"].create_index(["customer_ref", "started_ts"])
+    db["calls"].create_index(["customer_key", "started_ts"])
+    db["meta"].create({"name": str, "value": str}, pk="name")
+    db["meta"].insert({"name": "customer_key_secret", "value": secrets.token_hex(32)})
     db["calls"].create_index(["status"])
     db["followups"].create(
         {
@@ -234,6 +243,7 @@ class CallStore:
         except (sqlite3.Error, OSError) as exc:
             raise StorageError(f"cannot open the database {self.path}: {exc}") from exc
         self.conn = conn
+        self._secret: bytes | None = None
         try:
             self._migrate()
         except BaseException:
@@ -356,9 +366,21 @@ class CallStore:
                 ),
             )
 
-    def set_customer_ref(self, call_id: int, customer_ref: str) -> None:
+    def customer_key(self, reference: str) -> str:
+        """A keyed hash of the full (unmasked, normalised) reference; '' for ''."""
+        if not reference.strip():
+            return ""
+        if self._secret is None:
+            row = self.conn.execute("SELECT value FROM meta WHERE name = 'customer_key_secret'").fetchone()
+            self._secret = bytes.fromhex(row[0])
+        return hmac.new(self._secret, reference.strip().encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+
+    def set_customer_ref(self, call_id: int, customer_ref: str, customer_key: str = "") -> None:
+        """Store the masked reference to show, and the key to find the caller's calls by."""
         with self.transaction():
-            self.conn.execute("UPDATE calls SET customer_ref = ? WHERE id = ?", (customer_ref, call_id))
+            self.conn.execute(
+                "UPDATE calls SET customer_ref = ?, customer_key = ? WHERE id = ?", (customer_ref, customer_key, call_id)
+            )
 
     def add_followup(self, call_id: int, kind: str, text: str, due: datetime | None, created: datetime) -> int:
         with self.transaction():
@@ -436,30 +458,43 @@ class CallStore:
             "WHERE done_at IS NULL ORDER BY due_ts IS NULL, due_ts, id", ()
         )
 
-    def calls_by_customer(self, customer_ref: str, exclude_call: int | None = None, limit: int = 20) -> list[CallRecord]:
-        """Earlier calls with the same (masked) customer reference, newest first."""
-        if not customer_ref.strip():
+    def calls_by_customer(
+        self, customer_ref: str, exclude_call: int | None = None, limit: int = 20, *, key: str = ""
+    ) -> list[CallRecord]:
+        """Earlier calls of the same customer, newest first: by ``key`` when given (exact
+        caller), else by the masked reference. Steps and phrases are not loaded."""
+        column, value = ("customer_key", key) if key else ("customer_ref", customer_ref.strip())
+        if not value:
             return []
         return self._calls(
-            "WHERE customer_ref = ? AND id != ? ORDER BY started_ts DESC, id DESC LIMIT ?",
-            (customer_ref.strip(), exclude_call or -1, limit),
+            f"WHERE {column} = ? AND id != ? ORDER BY started_ts DESC, id DESC LIMIT ?",
+            (value, exclude_call or -1, limit),
+            details=False,
         )
 
+    #: Short (LIKE) searches read at most this many of the newest calls.
+    LIKE_SCAN_CALLS = 100_000
+
     def search_notes(self, query: str, limit: int = 50) -> list[CallRecord]:
-        """Calls whose notes contain ``query``: FTS5 trigram for 3+ characters, LIKE below."""
+        """Newest calls whose notes contain ``query``: FTS5 trigram for 3+ characters,
+        LIKE over the newest ``LIKE_SCAN_CALLS`` calls below that."""
         query = query.strip()
         if not query:
             return []
         if len(query) >= 3:
             phrase = '"' + query.replace('"', '""') + '"'
             return self._calls(
-                "WHERE id IN (SELECT rowid FROM calls_fts WHERE calls_fts MATCH ?)"
-                " ORDER BY started_ts DESC, id DESC LIMIT ?",
+                "WHERE id IN (SELECT rowid FROM calls_fts WHERE calls_fts MATCH ? ORDER BY rowid DESC LIMIT ?)"
+                " ORDER BY started_ts DESC, id DESC",
                 (phrase, limit),
+                details=False,
             )
         pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         return self._calls(
-            "WHERE notes LIKE ? ESCAPE '\\' ORDER BY started_ts DESC, id DESC LIMIT ?", (pattern, limit)
+            "WHERE id > (SELECT coalesce(max(id), 0) FROM calls) - ? AND notes LIKE ? ESCAPE '\\'"
+            " ORDER BY id DESC LIMIT ?",
+            (self.LIKE_SCAN_CALLS, pattern, limit),
+            details=False,
         )
 
     def _followups(self, where: str, params: tuple) -> list[FollowUp]:
@@ -487,7 +522,8 @@ class CallStore:
     def count_calls(self) -> int:
         return self.conn.execute("SELECT count(*) FROM calls").fetchone()[0]
 
-    def _calls(self, where: str, params: tuple) -> list[CallRecord]:
+    def _calls(self, where: str, params: tuple, *, details: bool = True) -> list[CallRecord]:
+        """Calls with their follow-ups, and with ``details`` their ticked steps and phrases."""
         rows = self.conn.execute(
             "SELECT id, started_at, ended_at, duration_s, scenario_id, scenario_name, notes,"
             f" disposition, status, customer_ref, wrapup_s, end_reason FROM calls {where}",
@@ -500,6 +536,10 @@ class CallStore:
         for chunk_start in range(0, len(ids), 500):
             chunk = ids[chunk_start : chunk_start + 500]
             marks = ",".join("?" * len(chunk))
+            for followup in self._followups(f"WHERE call_id IN ({marks}) ORDER BY id", tuple(chunk)):
+                records[followup.call_id].followups.append(followup)
+            if not details:
+                continue
             for call_id, *rest in self.conn.execute(
                 "SELECT call_id, scenario_id, step_id, title, mandatory, ticked_at FROM call_steps"
                 f" WHERE call_id IN ({marks}) ORDER BY ticked_at, id",
@@ -513,6 +553,4 @@ class CallStore:
                 chunk,
             ):
                 records[call_id].phrases.append(UsedPhrase(*rest))
-            for followup in self._followups(f"WHERE call_id IN ({marks}) ORDER BY id", tuple(chunk)):
-                records[followup.call_id].followups.append(followup)
         return list(records.values())

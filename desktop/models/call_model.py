@@ -378,27 +378,36 @@ class CallModel(QObject):
         return mask_pii(text, self.mask_policy())
 
     def set_customer_ref(self, text: str) -> str:
-        """The caller's reference (phone or card tail, CRM id), masked; shows their earlier calls."""
+        """The caller's reference (phone or card tail, CRM id): stored masked, with a keyed
+        hash of the full text to find this caller's earlier calls; shows them."""
         if self.session is None:
             return ""
-        ref = self.mask(normalise_reference(text))
+        full = normalise_reference(text)
+        ref = self.mask(full)
         self.session.customer_ref = ref
-        self._write(lambda store, call_id: store.set_customer_ref(call_id, ref))
-        self.load_history(ref)
+        found: list = []
+
+        def store_and_look_up(store: CallStore, call_id: int) -> None:
+            key = store.customer_key(full)
+            store.set_customer_ref(call_id, ref, key)
+            found.extend(store.calls_by_customer(ref, exclude_call=call_id, key=key))
+
+        self._write(store_and_look_up, lambda _call_id: self.historyLoaded.emit(found))
         return ref
 
     def load_history(self, ref: str) -> None:
-        if not ref:
+        """Earlier calls with this masked reference (used after a restart, when the full
+        reference is no longer known)."""
+        if not ref or self._call_id is None:
             self.historyLoaded.emit([])
             return
-        if self._call_id is None:
-            self.worker.submit(lambda store: store.calls_by_customer(ref), self.historyLoaded.emit)
-            return
         found: list = []
-        self._write(
-            lambda store, call_id: found.extend(store.calls_by_customer(ref, exclude_call=call_id)),
-            lambda _call_id: self.historyLoaded.emit(found),
-        )
+
+        def look_up(store: CallStore, call_id: int) -> None:
+            row = store.conn.execute("SELECT customer_key FROM calls WHERE id = ?", (call_id,)).fetchone()
+            found.extend(store.calls_by_customer(ref, exclude_call=call_id, key=row[0] if row else ""))
+
+        self._write(look_up, lambda _call_id: self.historyLoaded.emit(found))
 
     # -- notes -----------------------------------------------------------------
     def set_customer(self, text: str) -> None:

@@ -59,7 +59,7 @@ def test_failed_export_leaves_no_file(store, tmp_path, monkeypatch):
     make_call(store, start)
     out = tmp_path / "shift.csv"
 
-    def broken_row(call, lang="zh"):
+    def broken_row(call, lang="zh", dispositions=()):
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(export, "call_row", broken_row)
@@ -71,7 +71,7 @@ def test_failed_export_leaves_no_file(store, tmp_path, monkeypatch):
 def test_failed_export_keeps_the_previous_file(store, tmp_path, monkeypatch):
     out = tmp_path / "shift.csv"
     out.write_text("old", encoding="utf-8")
-    monkeypatch.setattr(export, "call_row", lambda call, lang="zh": 1 / 0)
+    monkeypatch.setattr(export, "call_row", lambda call, lang="zh", dispositions=(): 1 / 0)
     start = datetime(2026, 11, 25, 9, 0).astimezone()
     make_call(store, start)
     with pytest.raises(ZeroDivisionError):

@@ -128,6 +128,8 @@ NEGATIVES: list[tuple[str, str]] = [
     ("masked-mobile", "手机138****5678"),
     ("decimal-like-mobile", f"{MOBILE1}.50"),
     ("landline-area", "010-12345678 转 8001"),
+    ("dated-reference", f"交易流水号{card('2025062100', 19)}"),  # Luhn-valid, but opens with a date
+    ("timestamp-14", f"时间戳{card('2025062114', 14)}"),
 ]
 
 

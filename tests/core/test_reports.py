@@ -220,7 +220,7 @@ def test_markdown_report(shift, tmp_path):
     assert text.startswith("# 班次小结：2026-11-25 09:00 – 12:20\n")
     assert "- 通话 **5** 通（已结束 4，进行中 1）" in text
     assert "平均通话时长 6分30秒；平均整理时长 1分0秒" in text
-    assert "已登记投诉 1 通，已升级 1 通，需跟进 1 通" in text
+    assert "- 已登记投诉 1 通，已升级 1 通，需跟进 1 通" in text
     assert "| ATM吞卡与挂失 | 3 | 60% | 4分30秒 |" in text
     assert "| 已登记投诉 | 1 | 20% |" in text
     assert "| 1 | 您先别慌 | ATM吞卡与挂失 | 2 |" in text
@@ -243,6 +243,23 @@ def test_markdown_lists_the_open_followups_it_is_given(shift, tmp_path):
     assert "上周的投诉待答复" in text and "#42" in text
     assert "回电告知取卡网点" not in text
     assert "Open follow-ups 1, of which overdue 1" in text
+
+
+def test_configured_dispositions_name_the_codes(tmp_path, shift):
+    from desktop.core.dispositions import Disposition
+
+    items = (Disposition("complaint", "客诉", "Customer complaint"), Disposition("resolved", "办结", "Done"))
+    out = tmp_path / "shift.md"
+    export_markdown(shift, out, now=NOW, dispositions=items)
+    text = out.read_text(encoding="utf-8")
+    assert "- 客诉 1 通\n" in text
+    assert text.index("| 客诉 | 1 | 20% |") < text.index("| 办结 | 1 | 20% |")
+    assert "| follow-up | 1 | 20% |" in text  # a code the list does not know is shown as is
+    export_file(shift, tmp_path / "shift.xlsx", "xlsx", dispositions=items)
+    sheet = openpyxl.load_workbook(tmp_path / "shift.xlsx")["通话记录"]
+    assert [sheet.cell(row, 9).value for row in range(2, 5)] == ["办结", "follow-up", "客诉"]
+    export_file(shift, tmp_path / "shift.csv", "csv", dispositions=items)
+    assert "办结" in (tmp_path / "shift.csv").read_text(encoding="utf-8-sig")
 
 
 # -- export_file --------------------------------------------------------------------
@@ -278,10 +295,10 @@ def test_failure_while_writing_xlsx_leaves_nothing(tmp_path, monkeypatch):
     calls = [record(n, minutes=n) for n in range(1, 50)]
     real = export.call_values
 
-    def breaks_at_30(call, lang="zh"):
+    def breaks_at_30(call, lang="zh", dispositions=export.DISPOSITIONS):
         if call.id == 30:
             raise RuntimeError("disk on fire")
-        return real(call, lang)
+        return real(call, lang, dispositions)
 
     monkeypatch.setattr(export, "call_values", breaks_at_30)
     out = tmp_path / "shift.xlsx"
@@ -340,13 +357,15 @@ def test_demo_data_counts_and_shape(tmp_path, library):
     assert len({c.scenario_id for c in calls}) >= 8
     assert 120 <= sum(c.duration_s for c in calls) / len(calls) <= 900
     assert sum(c.wrapup_s is not None for c in calls) > 500
-    assert 20 <= sum(bool(c.end_reason) for c in calls) <= 120
+    assert 20 <= sum(bool(c.end_reason) for c in calls) <= 150
     # steps are the scenario's own, mandatory ones mostly ticked
     mandatory = ticked = 0
     for call in calls:
         scenario = library.get(call.scenario_id)
         ids = {s.step_id for s in call.steps}
         assert ids <= {s.id for s in scenario.steps}
+        missing = [s for s in scenario.steps if s.mandatory and s.id not in ids]
+        assert bool(call.end_reason) == bool(missing)  # a skipped mandatory step is explained
         for step in scenario.steps:
             if step.mandatory:
                 mandatory += 1

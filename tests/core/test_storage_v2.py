@@ -115,3 +115,26 @@ def test_personal_phrases_favourites_and_usage(store):
     store.record_use("a/b", T0 + timedelta(days=1))
     assert store.phrase_usage() == {"a/b": [T0.timestamp(), (T0 + timedelta(days=1)).timestamp()]}
     assert store.phrase_usage(since=T0 + timedelta(hours=1)) == {"a/b": [(T0 + timedelta(days=1)).timestamp()]}
+
+
+def test_callers_with_the_same_masked_tail_are_told_apart(store):
+    first = make_call(store, T0)
+    second = make_call(store, T0 + timedelta(hours=1))
+    same_person = make_call(store, T0 + timedelta(days=1))
+    key_a, key_b = store.customer_key("13812345678"), store.customer_key("13912345678")
+    assert key_a != key_b and key_a == store.customer_key("13812345678") and store.customer_key(" ") == ""
+    store.set_customer_ref(first, "*******5678", key_a)
+    store.set_customer_ref(second, "*******5678", key_b)
+    store.set_customer_ref(same_person, "*******5678", key_a)
+    assert [c.id for c in store.calls_by_customer("*******5678", key=key_a)] == [same_person, first]
+    assert len(store.calls_by_customer("*******5678")) == 3  # by the masked tail alone: all three
+    assert "13812345678" not in str(store.conn.execute("SELECT * FROM calls").fetchall())
+
+
+def test_short_searches_read_only_the_newest_calls(store, monkeypatch):
+    old = make_call(store, T0, notes="旧的记录里有积分")
+    new = make_call(store, T0 + timedelta(days=1), notes="新的记录里有积分")
+    monkeypatch.setattr(CallStore, "LIKE_SCAN_CALLS", 1)
+    assert [c.id for c in store.search_notes("积分")] == [new]
+    monkeypatch.setattr(CallStore, "LIKE_SCAN_CALLS", 100)
+    assert [c.id for c in store.search_notes("积分")] == [new, old]
