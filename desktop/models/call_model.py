@@ -15,6 +15,7 @@ from desktop.core import clock
 from desktop.core.dispositions import Disposition, dispositions_from
 from desktop.core.placeholders import Rendered
 from desktop.core.scenarios import Library, PhraseChoice, Scenario, phrase_key
+from desktop.core.search import Hit, SearchIndex, entries_from_library, entries_from_personal, frecency, suggest_scenarios
 from desktop.core.session import CallSession
 from desktop.core.settings import Settings
 from desktop.core.privacy import MaskPolicy, mask_pii
@@ -52,6 +53,7 @@ class CallModel(QObject):
     notesMasked = Signal()  # personal numbers in the notes were masked: views redraw them
     historyLoaded = Signal(list)  # earlier calls of the same customer (CallRecord), newest first
     recovered = Signal(int)  # a call interrupted by a crash was restored
+    scenarioSuggested = Signal(str, str)  # scenario id, the keyword in the notes that points to it
     phraseCopied = Signal(str)  # the rendered text now on the clipboard
     phraseUsed = Signal(str, str)  # phrase key, mode ("click", "key", "copy", "paste", "type")
     exportFinished = Signal(str, int)  # path, number of calls
@@ -81,6 +83,11 @@ class CallModel(QObject):
         self.personal: list[PersonalPhrase] = []
         self.favourites: set[str] = set()
         self.usage: dict[str, list[float]] = {}
+        self._order_usage: dict[str, list[float]] = {}  # use counts the step's numbering follows (fixed per call)
+        self._index: SearchIndex | None = None
+        self._index_version = 0
+        self._dismissed: set[str] = set()  # scenario suggestions the seat waved away this call
+        self._suggested: str | None = None
         self._notes_timer = QTimer(self)
         self._notes_timer.setSingleShot(True)
         self._notes_timer.setInterval(int(settings.get("notes_autosave_ms")))
@@ -100,13 +107,17 @@ class CallModel(QObject):
 
         def loaded(result) -> None:
             self.personal, self.favourites, self.usage = result
+            self._order_usage = {k: list(v) for k, v in self.usage.items()}
+            self._rebuild_index()
             self.phrasesChanged.emit()
+            self.stepsChanged.emit()
 
         self.worker.submit(read, loaded)
 
     def set_library(self, library: Library) -> None:
         """Swap in a reloaded library, keeping the call in progress."""
         self.library = library
+        self._rebuild_index()
         if self._browsing is not None:
             self._browsing = library.get(self._browsing.id) or self._browsing
         if self.session is not None and self.session.scenario is not None:
@@ -153,7 +164,10 @@ class CallModel(QObject):
         choices += [
             self._personal_choice(p) for p in self.personal if p.scenario_id == scenario.id and p.step_id == step.id
         ]
-        return choices
+        # The seat's own use reorders the step's list (numbers stay put during a call).
+        now = clock.now().timestamp()
+        use = {c.key: frecency(self._order_usage.get(c.key, ()), now) for c in choices}
+        return sorted(choices, key=lambda c: (not c.favourite, -round(use[c.key], 6)))
 
     def all_choices(self) -> list[PhraseChoice]:
         """Every phrase of every scenario plus every personal phrase (for search)."""
@@ -171,13 +185,80 @@ class CallModel(QObject):
         ]
         return choices + [self._personal_choice(p) for p in self.personal]
 
+    def _rebuild_index(self) -> None:
+        """Re-index team and personal phrases on the worker; searches use the newest one."""
+        self._index_version += 1
+        version, library, personal = self._index_version, self.library, list(self.personal)
+
+        def build() -> SearchIndex:
+            return SearchIndex(entries_from_library(library) + entries_from_personal(personal, library))
+
+        def ready(index: SearchIndex) -> None:
+            if version == self._index_version:
+                self._index = index
+
+        if self.worker.closed:
+            return
+        self.worker.submit_io(build, ready)
+
+    def search_index(self) -> SearchIndex:
+        if self._index is None:  # asked before the worker finished: build it here once
+            self._index = SearchIndex(entries_from_library(self.library) + entries_from_personal(self.personal,
+                                                                                                    self.library))
+        return self._index
+
+    def search_hits(self, query: str, limit: int = 50) -> list[Hit]:
+        scenario = self.scenario
+        return self.search_index().search(
+            query,
+            scenario_id=scenario.id if scenario else None,
+            step_id=self.current_step_id() or None,
+            usage=self.usage,
+            favourites=self.favourites,
+            now=clock.now().timestamp(),
+            limit=limit,
+        )
+
     def search(self, query: str, limit: int = 50) -> list[PhraseChoice]:
-        """Phrases matching every space-separated term of ``query``; current step first."""
-        terms = [t.casefold() for t in query.split()]
-        current = {c.key for c in self.current_choices()}
-        hits = [c for c in self.all_choices() if all(t in c.text.casefold() for t in terms)]
-        hits.sort(key=lambda c: (c.key not in current, not c.favourite))
-        return hits[:limit]
+        """Phrases for ``query`` (Chinese, pinyin, initials…), ranked by the search engine."""
+        by_key = {c.key: c for c in self.all_choices()}
+        return [by_key[h.key] for h in self.search_hits(query, limit) if h.key in by_key]
+
+    def filter_scenarios(self, query: str) -> list[Scenario]:
+        """Scenarios for the panel's filter: by name and keyword, then those whose phrases
+        match (so pinyin and initials work here too)."""
+        direct = self.library.filter(query)
+        if not query.strip():
+            return direct
+        seen = {s.id for s in direct}
+        more: list[Scenario] = []
+        for hit in self.search_index().search(query, limit=200):
+            scenario = self.library.get(hit.entry.scenario_id)
+            if scenario is not None and scenario.id not in seen:
+                seen.add(scenario.id)
+                more.append(scenario)
+        return direct + more
+
+    def dismiss_suggestion(self, scenario_id: str) -> None:
+        self._dismissed.add(scenario_id)
+        self._suggested = None
+        self._suggest()
+
+    def _suggest(self) -> None:
+        """Offer one other scenario whose keywords the notes mention; never switch by itself."""
+        if self.session is None:
+            return
+        current = self.scenario.id if self.scenario else None
+        for scenario_id, keyword in suggest_scenarios(self.session.notes, self.library, current):
+            if scenario_id in self._dismissed:
+                continue
+            if scenario_id != self._suggested:
+                self._suggested = scenario_id
+                self.scenarioSuggested.emit(scenario_id, keyword)
+            return
+        if self._suggested is not None:
+            self._suggested = None
+            self.scenarioSuggested.emit("", "")
 
     def _personal_choice(self, phrase: PersonalPhrase) -> PhraseChoice:
         return PhraseChoice(phrase.key, phrase.text, phrase.scenario_id, phrase.step_id, True, phrase.favourite)
@@ -209,6 +290,9 @@ class CallModel(QObject):
             return call_id
 
         self._call_id = self.worker.submit(insert, opened)
+        self._dismissed.clear()
+        self._suggested = None
+        self._order_usage = {k: list(v) for k, v in self.usage.items()}
         self.callStarted.emit()
         self.callStateChanged.emit()
         self.stepsChanged.emit()
@@ -235,6 +319,9 @@ class CallModel(QObject):
             return
         self._browsing = scenario
         self.settings.set("last_scenario", scenario.id)
+        if self._suggested == scenario.id:
+            self._suggested = None
+            self.scenarioSuggested.emit("", "")
         if self.session is not None:
             self.session.choose_scenario(scenario)
             self._write(lambda store, call_id: store.set_scenario(call_id, scenario.id, scenario.name))
@@ -346,6 +433,7 @@ class CallModel(QObject):
     def _personal_saved(self, phrase: PersonalPhrase) -> None:
         self.personal = [p for p in self.personal if p.id != phrase.id] + [phrase]
         self.personal.sort(key=lambda p: p.id)
+        self._rebuild_index()
         self.phrasesChanged.emit()
         self.stepsChanged.emit()
 
@@ -362,6 +450,7 @@ class CallModel(QObject):
         self.personal = [p for p in self.personal if p.id != phrase_id]
         self.favourites.discard(f"personal/{phrase_id}")
         self.worker.submit(lambda store: store.delete_personal_phrase(phrase_id))
+        self._rebuild_index()
         self.phrasesChanged.emit()
         self.stepsChanged.emit()
 
@@ -422,6 +511,7 @@ class CallModel(QObject):
             return
         self.session.notes = text
         self._notes_timer.start()
+        self._suggest()
 
     def save_notes_now(self) -> None:
         self._notes_timer.stop()

@@ -115,6 +115,24 @@ class PanelWindow(QMainWindow):
         self.hotkey_label.setWordWrap(True)
         self.hotkey_label.setTextFormat(Qt.TextFormat.PlainText)
 
+        self.suggestion_label = QLabel()
+        self.suggestion_label.setObjectName("scenarioSuggestion")
+        self.suggestion_label.setWordWrap(True)
+        self.suggestion_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.suggestion_switch = QPushButton(self.tr("Switch"))
+        self.suggestion_dismiss = QPushButton(self.tr("Ignore"))
+        self.suggestion_box = QWidget()
+        suggestion_layout = QHBoxLayout(self.suggestion_box)
+        suggestion_layout.setContentsMargins(0, 0, 0, 0)
+        suggestion_layout.addWidget(self.suggestion_label, 1)
+        suggestion_layout.addWidget(self.suggestion_switch)
+        suggestion_layout.addWidget(self.suggestion_dismiss)
+        self.suggestion_box.hide()
+        self._suggested = ""
+        self.suggestion_switch.clicked.connect(lambda: self.model.choose_scenario(self._suggested))
+        self.suggestion_dismiss.clicked.connect(lambda: self.model.dismiss_suggestion(self._suggested))
+        model.scenarioSuggested.connect(self.show_suggestion)
+
         self.changes_label = QLabel()
         self.changes_label.setObjectName("packChanges")
         self.changes_label.setWordWrap(True)
@@ -152,6 +170,7 @@ class PanelWindow(QMainWindow):
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addLayout(top)
         layout.addWidget(self.changes_box)
+        layout.addWidget(self.suggestion_box)
         layout.addWidget(self.problem_label)
         layout.addWidget(self.hotkey_label)
         layout.addWidget(self.picker)
@@ -308,6 +327,16 @@ class PanelWindow(QMainWindow):
         self.followups.reload()
         dialog.show()
         return dialog
+
+    def show_suggestion(self, scenario_id: str, keyword: str) -> None:
+        """One scenario switch at a time, offered, never made by itself."""
+        scenario = self.model.library.get(scenario_id) if scenario_id else None
+        self._suggested = scenario_id
+        if scenario is None:
+            self.suggestion_box.hide()
+            return
+        self.suggestion_label.setText(self.tr("The notes mention “%s”: switch to %s?") % (keyword, scenario.name))
+        self.suggestion_box.show()
 
     def set_problems(self, problems: list[Problem]) -> None:
         self.problems = list(problems)

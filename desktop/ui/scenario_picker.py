@@ -37,7 +37,7 @@ class ScenarioPicker(QWidget):
         current = self.model.scenario.id if self.model.scenario else None
         self.list.blockSignals(True)
         self.list.clear()
-        for scenario in self.model.library.filter(self.filter_edit.text()):
+        for scenario in self.model.filter_scenarios(self.filter_edit.text()):
             item = QListWidgetItem(scenario.name)
             item.setData(Qt.ItemDataRole.UserRole, scenario.id)
             item.setToolTip(scenario.description)

@@ -170,6 +170,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Switch</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ignore</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Dismiss</source>
         <translation type="unfinished"></translation>
     </message>
@@ -263,6 +271,10 @@
     </message>
     <message>
         <source>(%d due)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The notes mention “%s”: switch to %s?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -169,6 +169,14 @@
         <translation>坐席助手</translation>
     </message>
     <message>
+        <source>Switch</source>
+        <translation>切换</translation>
+    </message>
+    <message>
+        <source>Ignore</source>
+        <translation>忽略</translation>
+    </message>
+    <message>
         <source>Dismiss</source>
         <translation>知道了</translation>
     </message>
@@ -259,6 +267,10 @@
     <message>
         <source>(%d due)</source>
         <translation>（%d 项到期）</translation>
+    </message>
+    <message>
+        <source>The notes mention “%s”: switch to %s?</source>
+        <translation>备注提到“%s”，是否切换到“%s”？</translation>
     </message>
     <message>
         <source>… and %d more</source>

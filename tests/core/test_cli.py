@@ -99,3 +99,26 @@ def test_packs_import_refuses_a_broken_sheet(tmp_path, capsys):
     assert main(["packs", "import", str(source), "-o", str(tmp_path / "out")]) == 1
     assert "bad.csv:2:" in capsys.readouterr().out
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+def test_search_command_prints_ranked_phrases(capsys):
+    assert main(["search", "tunka", "--limit", "3"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert 1 <= len(lines) <= 3
+    rank, key, scenario, match, text = lines[0].split("\t")
+    assert rank == "1" and key.startswith(scenario + "/") and "吞" in text and match == "pinyin"
+    assert main(["search", "zzzzqqqq"]) == 1
+    assert main(["search", "x", "--scenario", "nope"]) == 2
+
+
+def test_seed_demo_then_export_xlsx_and_markdown(tmp_path, capsys):
+    import openpyxl
+
+    assert main(["seed-demo", "--calls", "40", "--days", "2"]) == 0
+    out = tmp_path / "shift.xlsx"
+    assert main(["export", "--shift", "today", "--format", "xlsx", "-o", str(out)]) == 0
+    book = openpyxl.load_workbook(out)
+    assert len(book.sheetnames) == 2
+    md = tmp_path / "shift.md"
+    assert main(["export", "--shift", "yesterday", "--format", "md", "-o", str(md)]) == 0
+    assert md.read_text(encoding="utf-8").startswith("#")

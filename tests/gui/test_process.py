@@ -80,6 +80,18 @@ def test_sigkill_while_typing_loses_at_most_the_last_moment(tmp_path, qapp):
 
         (panel,) = wait_for(window, timeout=30)[:1]
         subprocess.run(["xdotool", "key", "ctrl+alt+c"], check=True)  # global hotkey: start a call
+
+        def call_started():
+            import sqlite3
+
+            try:
+                with sqlite3.connect(f"file:{data / 'seatside.db'}?mode=ro", uri=True) as db:
+                    return db.execute("SELECT count(*) FROM calls WHERE status = 'active'").fetchone()[0]
+            except sqlite3.Error:
+                return 0
+
+        assert wait_for(call_started, timeout=15)
+        time.sleep(0.3)  # the panel has enabled the notes box
         subprocess.run(["xdotool", "windowfocus", "--sync", panel], check=True)
         subprocess.run(["xdotool", "key", "alt+n"], check=True)  # mnemonic: focus the notes
         time.sleep(0.3)
