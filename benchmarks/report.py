@@ -28,7 +28,9 @@ def render(
     quick: bool,
     command: str,
     elapsed: float,
+    sections: list[str] | None = None,
 ) -> str:
+    """The whole results page; ``sections`` are further Markdown sections (4., 5., …)."""
     out: list[str] = ["# Seatside benchmarks", ""]
     out.append(
         f"Written by `{command}` (`make bench` runs the full suite). Speed and memory are compared with a baseline measured in the "
@@ -102,6 +104,8 @@ def render(
     out += _startup_section(startup)
     out += _notes_section(notes)
     out += _export_section(export)
+    for section in sections or []:
+        out += ["", section.rstrip(), ""]
     return "\n".join(out).rstrip() + "\n"
 
 

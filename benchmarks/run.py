@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from benchmarks import csv_export, machine, notes_autosave, report, startup
+from benchmarks import csv_export, hotkeys, machine, notes_autosave, records, report, search, startup
 
 FULL = {"startup_repeats": 5, "saves": 500, "calls": 10_000, "export_repeats": 3}
 QUICK = {"startup_repeats": 2, "saves": 100, "calls": 1_000, "export_repeats": 1}
@@ -61,14 +61,22 @@ def main(argv: list[str] | None = None) -> int:
     if args.output:
         command += f" --output {args.output}"
 
+    sections: list[str] = []
     with x11_display(args.xvfb) as display:
-        log(f"1/3 start-up ({params['startup_repeats']} runs each, {display})")
+        log(f"1/6 start-up ({params['startup_repeats']} runs each, {display})")
         startup_result = startup.run(params["startup_repeats"], log=log)
         machine_rows = machine.describe(display)
-    log(f"2/3 note autosave ({params['saves']} saves)")
+        log("6/6 hotkeys (in process, and into another program on X11)")
+        hotkey_section = hotkeys.markdown(hotkeys.run(args.quick))
+    log(f"2/6 note autosave ({params['saves']} saves)")
     notes_result = notes_autosave.run(params["saves"])
-    log(f"3/3 CSV export ({params['calls']:,} calls)")
+    log(f"3/6 CSV export ({params['calls']:,} calls)")
     export_result = csv_export.run(params["calls"], params["export_repeats"])
+    log("4/6 phrase search")
+    sections.append(search.markdown(search.run(quick=args.quick)))
+    log("5/6 call records (exports, caller history, notes search)")
+    sections.append(records.markdown(records.run(quick=args.quick)))
+    sections.append(hotkey_section)
 
     text = report.render(
         machine_rows,
@@ -78,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         quick=args.quick,
         command=command,
         elapsed=time.perf_counter() - began,
+        sections=sections,
     )
     if args.output:
         args.output.parent.mkdir(parents=True, exist_ok=True)

@@ -84,10 +84,12 @@ terms); within a score, candidates are checked in key order, and the search
 stops as soon as ``limit`` phrases without boosts have been found that
 nothing still unvisited could outrank. Boosted phrases (current scenario,
 used, favourites) are all checked, among the candidates, up front; where a
-candidate bitset is exact (one pinyin piece, exact and prefix matches) no
-phrase needs checking at all. Building the bitsets is most of the build
-(about 1.3 s for 50,000 phrases on the benchmark machine, see
-``benchmarks/search.py``).
+candidate bitset is exact (exact and prefix matches, one pinyin piece,
+metadata, which has a bitset per group of entries and per tag) no phrase
+needs checking at all. Setting the bitsets, one bit per (phrase, character)
+and per (phrase, pair of initials), is most of the build: about 1.3 s for
+50,000 phrases on the benchmark machine (see ``benchmarks/search.py``), where
+a keystroke then takes 2 ms at the median and 5 ms at the 99th percentile.
 """
 
 from __future__ import annotations
@@ -101,8 +103,8 @@ import time
 from collections import OrderedDict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import groupby
-from operator import attrgetter
+from itertools import groupby, repeat
+from operator import attrgetter, sub
 from typing import Any
 
 from desktop.core.scenarios import Library, phrase_key
@@ -239,7 +241,7 @@ def frecency(timestamps: Iterable[float], now: float) -> float:
     if not stamps:
         return 0.0
     if max(stamps) <= now:
-        return sum([_DECAY ** (now - t) for t in stamps])
+        return sum(map(pow, repeat(_DECAY), map(sub, repeat(now), stamps)))
     return sum([_DECAY ** (now - t) if t < now else 1.0 for t in stamps])
 
 
@@ -779,21 +781,26 @@ _Level = tuple[float, int, str]  # (score, candidate bitset, kind when the bitse
 
 
 class SearchIndex:
-    """An immutable index of entries. Safe to search from several threads (caches are locked)."""
+    """An immutable index of entries, sorted by key; build a new one when phrases change.
+
+    Searching is safe from several threads (the caches are locked). Building takes
+    a while for big libraries (see the module docstring): do it off the GUI thread.
+    """
 
     def __init__(self, entries: Iterable[Entry]) -> None:
         alpha = _get_alphabet()
         self._alpha = alpha
-        items = sorted(entries, key=lambda e: e.key)
-        for a, b in zip(items, items[1:]):
-            if a.key == b.key:
-                raise ValueError(f"duplicate entry key {a.key!r}")
+        items = sorted(entries, key=attrgetter("key"))
         self.entries: tuple[Entry, ...] = tuple(items)
-        self._id = {e.key: i for i, e in enumerate(items)}
+        self._id = dict(zip(map(attrgetter("key"), items), range(len(items))))
+        if len(self._id) != len(items):
+            seen: set[str] = set()
+            duplicate = next(e.key for e in items if e.key in seen or seen.add(e.key))  # type: ignore[func-returns-value]
+            raise ValueError(f"duplicate entry key {duplicate!r}")
         gc_was_enabled = gc.isenabled()
         gc.disable()  # the build allocates many small objects; collecting meanwhile only costs time
         try:
-            self._text = _Corpus(normalize_many([e.text for e in items]), alpha)
+            self._text = _Corpus(normalize_many(list(map(attrgetter("text"), items))), alpha)
             self._build_meta(items)
         finally:
             if gc_was_enabled:
@@ -803,6 +810,7 @@ class SearchIndex:
         self._lock = threading.RLock()
         self._terms: OrderedDict[str, _Term] = OrderedDict()
         self._pieces: dict[Piece, tuple[frozenset[str], str] | None] = {}
+        self._place_cache: dict[tuple[str, str | None], dict[int, float]] = {}
 
     @classmethod
     def from_library(cls, library: Library, personal: Iterable[Any] = ()) -> SearchIndex:
@@ -815,9 +823,28 @@ class SearchIndex:
         i = self._id.get(key)
         return None if i is None else self.entries[i]
 
+    def _places(self, scenario_id: str, step_id: str | None) -> dict[int, float]:
+        """Entry → current step or scenario boost, cached for the last few (scenario, step)."""
+        key = (scenario_id, step_id)
+        with self._lock:
+            places = self._place_cache.get(key)
+            if places is None:
+                sid = self._scenario_index[scenario_id]
+                entries = self.entries
+                places = {
+                    i: STEP_BOOST if step_id is not None and entries[i].step_id == step_id else SCENARIO_BOOST
+                    for i in _iter_bits(self._scenario_bits[sid])
+                    if entries[i].scenario_id == scenario_id
+                }
+                if len(self._place_cache) >= 8:
+                    self._place_cache.pop(next(iter(self._place_cache)))
+                self._place_cache[key] = places
+            return places
+
     def clear_caches(self) -> None:
         """Forget compiled terms and pieces and cached candidate sets (to measure cold keystrokes)."""
         with self._lock:
+            self._place_cache.clear()
             self._terms.clear()
             self._pieces.clear()
             self._text._prefix_bits.clear()
@@ -829,7 +856,7 @@ class SearchIndex:
 
         Entries sharing scenario, step title and keywords form a group, and a match in
         the group's metadata is one for all its entries; tags are matched per entry.
-        Candidate bitsets for metadata use the group's whole scenario (a superset)."""
+        Groups and tags have bitsets, so metadata matches need no check per entry."""
         n = len(items)
         signatures = list(map(attrgetter("scenario_id", "scenario_name", "step_title", "keywords"), items))
         try:
@@ -838,14 +865,19 @@ class SearchIndex:
             signatures = [(a, b, c, tuple(k)) for a, b, c, k in signatures]
             group_of = dict.fromkeys(signatures, 0)
         scenario_index: dict[str, int] = {}
-        self._group_scenario: list[int] = []
         pending: list[tuple[str, Any, str, str]] = []
         for gid, (scenario_id, scenario_name, step_title, keywords) in enumerate(group_of):
             group_of[(scenario_id, scenario_name, step_title, keywords)] = gid
-            self._group_scenario.append(scenario_index.setdefault(scenario_id, len(scenario_index)))
+            scenario_index.setdefault(scenario_id, len(scenario_index))
             fields = [("scenario", scenario_name), ("step", step_title)] + [("keyword", k) for k in keywords]
             pending.extend(("group", gid, name, value) for name, value in fields if value and value.strip())
-        self._group = list(map(group_of.__getitem__, signatures))
+        self._group = group = list(map(group_of.__getitem__, signatures))
+        width = (n >> 3) + 1
+        group_maps = [bytearray(width) for _ in range(len(group_of))]
+        for i, gid in enumerate(group):
+            group_maps[gid][i >> 3] |= _BIT[i & 7]
+        self._group_bits = [int.from_bytes(m, "little") for m in group_maps]
+        del group_maps
         # A scenario's entries are mostly consecutive (keys start with its id): set bits run by run.
         scenario_bits = [0] * len(scenario_index)
         position = 0
@@ -1084,16 +1116,14 @@ class SearchIndex:
             if term.initials is not None:
                 levels.append((BASE_SCORES["initials"], self._plan_bits(term.initials, text), ""))
             groups, tags = self._meta_of(term)
-            by_score: dict[float, int] = {}
-            done: set[tuple[float, int]] = set()
-            for gid, (score, _, _) in groups.items():
-                sid = self._group_scenario[gid]
-                if (score, sid) not in done:
-                    done.add((score, sid))
-                    by_score[score] = by_score.get(score, 0) | self._scenario_bits[sid]
-            for tag, (score, _, _) in tags.items():
-                by_score[score] = by_score.get(score, 0) | self._tag_bits.get(tag, 0)
-            levels += [(score, bits, "") for score, bits in by_score.items()]
+            by_score: dict[float, tuple[int, str]] = {}
+            group_bits = self._group_bits
+            for gid, (score, kind, _) in groups.items():
+                by_score[score] = by_score.get(score, (0, kind))[0] | group_bits[gid], kind
+            for tag, (score, kind, _) in tags.items():
+                by_score[score] = by_score.get(score, (0, kind))[0] | self._tag_bits.get(tag, 0), kind
+            # exact: a text match better than the metadata one would have been seen at its own level
+            levels += [(score, bits, kind) for score, (bits, kind) in by_score.items()]
             levels = [level for level in levels if level[1]]
             levels.sort(key=lambda level: -level[0])
             term.levels = levels
@@ -1299,7 +1329,7 @@ class SearchIndex:
 class _Boosts:
     """The boosts of one search: which entries have one (a bitset), and how much and why."""
 
-    __slots__ = ("index", "scenario_id", "step_id", "favourites", "used", "bits")
+    __slots__ = ("index", "scenario_id", "step_id", "favourites", "used", "bits", "place")
 
     def __init__(
         self,
@@ -1330,22 +1360,19 @@ class _Boosts:
                 if boost >= 0.01:
                     self.used[i] = (boost, len(stamps), f)
         bits = _bits_of(list(self.favourites) + list(self.used))
+        self.place: dict[int, float] = {}
         if scenario_id is not None:
             sid = index._scenario_index.get(scenario_id)
             if sid is not None:
                 bits |= index._scenario_bits[sid]
+                self.place = index._places(scenario_id, step_id)
         self.bits = bits
 
     def _place(self, i: int) -> float:
-        if self.scenario_id is None:
-            return 0.0
-        entry = self.index.entries[i]
-        if entry.scenario_id != self.scenario_id:
-            return 0.0
-        return STEP_BOOST if self.step_id is not None and entry.step_id == self.step_id else SCENARIO_BOOST
+        return self.place.get(i, 0.0)
 
     def value(self, i: int) -> float:
-        value = self._place(i)
+        value = self.place.get(i, 0.0)
         if i in self.favourites:
             value += FAVOURITE_BOOST
         used = self.used.get(i)

@@ -9,6 +9,9 @@
 3. ``str.casefold()``;
 4. every run of white space becomes one space, and the ends are trimmed.
 
+NUL characters are dropped (``normalize_many`` uses NUL to separate texts),
+and lone surrogates become U+FFFD (OpenCC cannot encode them).
+
 ``normalize_many(texts)`` gives exactly ``[normalize(t) for t in texts]`` but
 runs each step once over all the texts joined together, which is several times
 faster for a whole phrase library (NFKC in particular is slow text by text on

@@ -221,8 +221,17 @@ class CallModel(QObject):
 
     def search(self, query: str, limit: int = 50) -> list[PhraseChoice]:
         """Phrases for ``query`` (Chinese, pinyin, initials…), ranked by the search engine."""
-        by_key = {c.key: c for c in self.all_choices()}
-        return [by_key[h.key] for h in self.search_hits(query, limit) if h.key in by_key]
+        return [
+            PhraseChoice(
+                key=hit.key,
+                text=hit.entry.text,
+                scenario_id=hit.entry.scenario_id,
+                step_id=hit.entry.step_id,
+                personal=hit.key.startswith("personal/"),
+                favourite=hit.key in self.favourites,
+            )
+            for hit in self.search_hits(query, limit)
+        ]
 
     def filter_scenarios(self, query: str) -> list[Scenario]:
         """Scenarios for the panel's filter: by name and keyword, then those whose phrases
