@@ -106,8 +106,14 @@ class CallModel(QObject):
             return store.personal_phrases(), store.favourites(), store.phrase_usage()
 
         def loaded(result) -> None:
-            self.personal, self.favourites, self.usage = result
-            self._order_usage = {k: list(v) for k, v in self.usage.items()}
+            personal, favourites, usage = result
+            # Uses made while this was loading are kept (the union of both).
+            for key, times in self.usage.items():
+                usage[key] = sorted(set(usage.get(key, [])) | set(times))
+            self.personal, self.usage = personal, usage
+            self.favourites = favourites | self.favourites
+            if self.session is None:  # the step's numbering changes only between calls
+                self._order_usage = {k: list(v) for k, v in usage.items()}
             self._rebuild_index()
             self.phrasesChanged.emit()
             self.stepsChanged.emit()
