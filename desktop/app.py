@@ -237,7 +237,8 @@ def build(
         raise
     model.load_personal()
     model.recover()
-    worker.submit_io(warm_up)
+    # Imports the first masked save and export need: on the worker, once the panel is up.
+    QTimer.singleShot(1500, lambda: None if worker.closed else worker.submit_io(warm_up))
     followups.start()
     model.callEnded.connect(lambda _call_id: followups.reload())
     followups.dueNow.connect(

@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from desktop.core import clock
 from desktop.core.dispositions import Disposition, dispositions_from
 from desktop.core.placeholders import Rendered
-from desktop.core.scenarios import Library, PhraseChoice, Scenario, phrase_key
+from desktop.core.scenarios import Library, Phrase, PhraseChoice, Scenario, Step, phrase_key
 from desktop.core.search import Hit, SearchIndex, entries_from_library, entries_from_personal, frecency, suggest_scenarios
 from desktop.core.session import CallSession
 from desktop.core.settings import Settings
@@ -35,6 +35,9 @@ def normalise_reference(text: str) -> str:
         return digits
     return text
 
+
+#: Delay before the search index is rebuilt in the background after a change.
+INDEX_DELAY_MS = 1000
 
 #: The scenario the insert hotkeys use on a first run, before any was chosen.
 FIRST_RUN_SCENARIO = "opening-identity"
@@ -86,6 +89,11 @@ class CallModel(QObject):
         self._order_usage: dict[str, list[float]] = {}  # use counts the step's numbering follows (fixed per call)
         self._index: SearchIndex | None = None
         self._index_version = 0
+        # Index builds wait a moment: batched after edits, and off the start-up path.
+        self._index_timer = QTimer(self)
+        self._index_timer.setSingleShot(True)
+        self._index_timer.setInterval(INDEX_DELAY_MS)
+        self._index_timer.timeout.connect(self._build_index)
         self._dismissed: set[str] = set()  # scenario suggestions the seat waved away this call
         self._suggested: str | None = None
         self._notes_timer = QTimer(self)
@@ -157,16 +165,7 @@ class CallModel(QObject):
         if scenario is None or index is None:
             return []
         step = scenario.steps[index]
-        choices = [
-            PhraseChoice(
-                key=phrase_key(scenario.id, phrase.id),
-                text=phrase.text,
-                scenario_id=scenario.id,
-                step_id=step.id,
-                favourite=phrase_key(scenario.id, phrase.id) in self.favourites,
-            )
-            for phrase in step.phrases
-        ]
+        choices = [self._team_choice(scenario, step, phrase) for phrase in step.phrases]
         choices += [
             self._personal_choice(p) for p in self.personal if p.scenario_id == scenario.id and p.step_id == step.id
         ]
@@ -178,13 +177,7 @@ class CallModel(QObject):
     def all_choices(self) -> list[PhraseChoice]:
         """Every phrase of every scenario plus every personal phrase (for search)."""
         choices = [
-            PhraseChoice(
-                key=phrase_key(scenario.id, phrase.id),
-                text=phrase.text,
-                scenario_id=scenario.id,
-                step_id=step.id,
-                favourite=phrase_key(scenario.id, phrase.id) in self.favourites,
-            )
+            self._team_choice(scenario, step, phrase)
             for scenario in self.library.scenarios
             for step in scenario.steps
             for phrase in step.phrases
@@ -192,7 +185,10 @@ class CallModel(QObject):
         return choices + [self._personal_choice(p) for p in self.personal]
 
     def _rebuild_index(self) -> None:
-        """Re-index team and personal phrases on the worker; searches use the newest one."""
+        """Re-index team and personal phrases on the worker soon; searches use the newest one."""
+        self._index_timer.start()
+
+    def _build_index(self) -> None:
         self._index_version += 1
         version, library, personal = self._index_version, self.library, list(self.personal)
 
@@ -274,6 +270,10 @@ class CallModel(QObject):
         if self._suggested is not None:
             self._suggested = None
             self.scenarioSuggested.emit("", "")
+
+    def _team_choice(self, scenario: Scenario, step: Step, phrase: Phrase) -> PhraseChoice:
+        key = phrase_key(scenario.id, phrase.id)
+        return PhraseChoice(key, phrase.text, scenario.id, step.id, favourite=key in self.favourites)
 
     def _personal_choice(self, phrase: PersonalPhrase) -> PhraseChoice:
         return PhraseChoice(phrase.key, phrase.text, phrase.scenario_id, phrase.step_id, True, phrase.favourite)

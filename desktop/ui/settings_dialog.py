@@ -98,17 +98,22 @@ class SettingsDialog(QDialog):
             if isinstance(profile, dict):
                 self._add_profile_row(str(profile.get("app", "")), str(profile.get("mode", "copy")),
                                       str(profile.get("paste_keys", "ctrl+v")))
+        layout.addWidget(self.profiles)
+        layout.addLayout(self._row_buttons(self.profiles, self.tr("Add program"),
+                                           lambda: self._add_profile_row("", "paste", "ctrl+v")))
+        return page
+
+    def _row_buttons(self, table: QTableWidget, add_label: str, add) -> QHBoxLayout:
+        """Add and Remove buttons under an editable table."""
         row = QHBoxLayout()
-        add = QPushButton(self.tr("Add program"))
-        add.clicked.connect(lambda: self._add_profile_row("", "paste", "ctrl+v"))
+        add_button = QPushButton(add_label)
+        add_button.clicked.connect(add)
         remove = QPushButton(self.tr("Remove"))
-        remove.clicked.connect(lambda: self.profiles.removeRow(self.profiles.currentRow()))
-        row.addWidget(add)
+        remove.clicked.connect(lambda: table.removeRow(table.currentRow()))
+        row.addWidget(add_button)
         row.addWidget(remove)
         row.addStretch(1)
-        layout.addWidget(self.profiles)
-        layout.addLayout(row)
-        return page
+        return row
 
     def _add_profile_row(self, app: str, mode: str, keys: str) -> None:
         row = self.profiles.rowCount()
@@ -180,16 +185,9 @@ class SettingsDialog(QDialog):
         self.dispositions.horizontalHeader().setStretchLastSection(True)
         for item in dispositions_from(self.settings.get("dispositions")):
             self._add_disposition_row(item.code, item.zh, item.en)
-        row = QHBoxLayout()
-        add = QPushButton(self.tr("Add"))
-        add.clicked.connect(lambda: self._add_disposition_row("", "", ""))
-        remove = QPushButton(self.tr("Remove"))
-        remove.clicked.connect(lambda: self.dispositions.removeRow(self.dispositions.currentRow()))
-        row.addWidget(add)
-        row.addWidget(remove)
-        row.addStretch(1)
         layout.addWidget(self.dispositions)
-        layout.addLayout(row)
+        layout.addLayout(self._row_buttons(self.dispositions, self.tr("Add"),
+                                           lambda: self._add_disposition_row("", "", "")))
         return page
 
     def _add_disposition_row(self, code: str, zh: str, en: str) -> None:

@@ -113,14 +113,9 @@ def test_second_launch_brings_the_first_forward(tmp_path, qapp):
     first = subprocess.Popen([sys.executable, "-m", "desktop"], env=env, stdout=subprocess.DEVNULL,
                              stderr=subprocess.PIPE, text=True)
     try:
-        def mapped():
-            out = subprocess.run(["xdotool", "search", "--onlyvisible", "--pid", str(first.pid), "--name", "坐席助手"],
-                                 capture_output=True, text=True).stdout.split()
-            return out
+        from tests.gui.test_process import visible_windows, wait_for
 
-        from tests.gui.test_process import wait_for
-
-        assert wait_for(mapped, timeout=30)
+        assert wait_for(lambda: visible_windows(first.pid), timeout=30)
         second = subprocess.run([sys.executable, "-m", "desktop"], env=env, capture_output=True, text=True, timeout=30)
         assert second.returncode == 0 and "already running" in second.stderr
         assert first.poll() is None

@@ -12,6 +12,14 @@ import time
 from desktop.core.storage import SCHEMA_VERSION, CallStore
 
 
+def visible_windows(pid: int, name: str = "坐席助手") -> list[str]:
+    """X11 ids of the mapped windows of process ``pid`` titled ``name``."""
+    found = subprocess.run(
+        ["xdotool", "search", "--onlyvisible", "--pid", str(pid), "--name", name], capture_output=True, text=True
+    )
+    return found.stdout.split()
+
+
 def wait_for(predicate, timeout: float):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -30,15 +38,7 @@ def test_process_shows_panel_and_exits_cleanly_on_sigterm(tmp_path, qapp):
         [sys.executable, "-m", "desktop"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     try:
-        def window():
-            found = subprocess.run(
-                ["xdotool", "search", "--onlyvisible", "--pid", str(proc.pid), "--name", "坐席助手"],
-                capture_output=True,
-                text=True,
-            )
-            return found.stdout.split()
-
-        windows = wait_for(window, timeout=30)
+        windows = wait_for(lambda: visible_windows(proc.pid), timeout=30)
         assert windows, f"no window mapped; stderr: {proc.stderr.read() if proc.poll() is not None else ''}"
         state = subprocess.run(["xprop", "-id", windows[0], "_NET_WM_STATE"], capture_output=True, text=True).stdout
         assert "_NET_WM_STATE_ABOVE" in state
@@ -73,12 +73,7 @@ def test_sigkill_while_typing_loses_at_most_the_last_moment(tmp_path, qapp):
     proc = subprocess.Popen([sys.executable, "-m", "desktop"], env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True)
     try:
-        def window():
-            found = subprocess.run(["xdotool", "search", "--onlyvisible", "--pid", str(proc.pid), "--name", "坐席助手"],
-                                   capture_output=True, text=True)
-            return found.stdout.split()
-
-        (panel,) = wait_for(window, timeout=30)[:1]
+        (panel,) = wait_for(lambda: visible_windows(proc.pid), timeout=30)[:1]
         subprocess.run(["xdotool", "key", "ctrl+alt+c"], check=True)  # global hotkey: start a call
 
         def call_started():
