@@ -88,6 +88,9 @@ def child_env() -> dict[str, str]:
     env["QT_QPA_PLATFORM"] = "xcb"  # a real X11 window, never offscreen
     env.pop("SEATSIDE_DATA_DIR", None)
     env.pop("PYTHONPROFILEIMPORTTIME", None)
+    # Measure what a seat gets: an installed program runs from compiled bytecode (pip and
+    # PyInstaller both write it). The discarded warm-up run writes the cache here.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 

@@ -29,7 +29,7 @@ from desktop.models.insertion import InsertionController, PendingInsert
 from desktop.models.pack_watcher import PackWatcher
 from desktop.platform.clipboard import Clipboard, QtClipboard
 from desktop.platform.hotkeys import HotkeyBackend, Trigger, choose_backend
-from desktop.platform.insertion import Inserter, WindowInfo, choose_inserter
+from desktop.platform.insertion import Inserter, NoInserter, WindowInfo, choose_inserter
 from desktop.ui.appearance import apply_theme
 from desktop.ui.palette import SearchPalette
 from desktop.ui.panel import PanelWindow
@@ -37,6 +37,9 @@ from desktop.ui.tray import TrayIcon
 from desktop.ui.values_prompt import ValuesPrompt
 
 log = logging.getLogger(__name__)
+
+#: Real OS hooks start this long after the panel is built.
+HOOKS_DELAY_MS = 150
 
 
 @dataclass
@@ -58,6 +61,7 @@ class Seatside:
     translators: list[QTranslator] = field(default_factory=list)
     closed: bool = False
     tray: TrayIcon | None = None
+    choose_inserter: Callable[[], Inserter] = NoInserter
 
     def own_window(self, window: WindowInfo | None) -> bool:
         ours = {int(w.winId()) for w in (self.panel, self.palette) if w.isVisible()}
@@ -89,6 +93,14 @@ class Seatside:
                 self.model.start_call()
         elif action == "next-step":
             self.model.tick_current()
+
+    def start_hooks(self) -> None:
+        """Global hotkeys and insertion into other programs (once; idempotent)."""
+        if self.hotkeys.started or self.closed:
+            return
+        self.insertion.inserter = self.choose_inserter()
+        self.hotkeys.start()
+        self.panel.add_in_app_shortcuts(self.settings.hotkeys(), self.hotkeys.failures, self.handle_action)
 
     def bring_forward(self) -> None:
         """A second launch asked for the panel."""
@@ -212,9 +224,7 @@ def build(
     if scenario:
         model.choose_scenario(scenario)
     platform_name = qapp.platformName()
-    insertion = InsertionController(
-        model, inserter or choose_inserter(platform_name), clipboard, settings, mode_override=insert_mode
-    )
+    insertion = InsertionController(model, inserter or NoInserter(), clipboard, settings, mode_override=insert_mode)
     hotkeys = HotkeyDispatcher(hotkey_backend or (lambda fire: choose_backend(fire, platform_name)), settings)
     followups = FollowUpsModel(worker)
     panel = PanelWindow(
@@ -256,13 +266,18 @@ def build(
     insertion.valuesNeeded.connect(app.ask_values)
     insertion.failed.connect(panel.show_message)
     insertion.inserted.connect(lambda text, mode: panel.show_message(panel.inserted_message(text, mode)))
-    hotkeys.apply()
+    app.choose_inserter = (lambda: inserter) if inserter is not None else (lambda: choose_inserter(platform_name))
+    if hotkey_backend is not None and inserter is not None:
+        app.start_hooks()  # fakes: at once
+    else:
+        # The real OS hooks (python-xlib, keyboard) take a moment to load: just after
+        # the panel is on screen, not before.
+        QTimer.singleShot(HOOKS_DELAY_MS, app.start_hooks)
     # After a lock screen the keyboard hook may think keys are still held: forget them
     # whenever the seat comes back to the desktop and Seatside becomes active.
     qapp.applicationStateChanged.connect(
         lambda state: hotkeys.backend.resync() if state == Qt.ApplicationState.ApplicationActive else None
     )
-    panel.add_in_app_shortcuts(settings.hotkeys(), hotkeys.failures, app.handle_action)
     qapp.aboutToQuit.connect(app.shutdown)
     return app
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from desktop.core.settings import Settings
-from desktop.platform.hotkeys import HotkeyBackend, Trigger
+from desktop.platform.hotkeys import HotkeyBackend, NoHotkeys, Trigger
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +26,10 @@ class HotkeyDispatcher(QObject):
         self.settings = settings
         # Queued explicitly: the backend calls _on_trigger from its own thread.
         self._fired.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
-        self.backend = make_backend(self._on_trigger)
+        self._make_backend = make_backend
+        # Until start(): no global hotkeys yet (the real backend costs start-up time).
+        self.backend: HotkeyBackend = NoHotkeys(self._on_trigger, "starting")
+        self.started = False
         self.failures: dict[str, str] = {}
         settings.on_change(lambda name, value: self.apply() if name == "hotkeys" else None)
 
@@ -37,6 +40,13 @@ class HotkeyDispatcher(QObject):
     @Slot(str)
     def _deliver(self, action: str) -> None:
         self.triggered.emit(action)
+
+    def start(self) -> dict[str, str]:
+        """Create the backend and register the bindings (once)."""
+        if not self.started:
+            self.started = True
+            self.backend = self._make_backend(self._on_trigger)
+        return self.apply()
 
     def apply(self) -> dict[str, str]:
         """(Re)register the bindings from the settings; returns action -> reason refused."""

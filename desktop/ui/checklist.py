@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
 from desktop.models.call_model import CallModel
 
 HIGHLIGHT = QColor("#fff1c2")
+# Combined once: building a flag combination is slow in PySide's Python enums.
+STEP_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable
 
 
 class ChecklistView(QWidget):
@@ -97,7 +99,7 @@ class ChecklistView(QWidget):
             label += "  " + self.tr("[required]")
         item = QListWidgetItem(label)
         item.setData(Qt.ItemDataRole.UserRole, step.id)
-        item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setFlags(STEP_FLAGS)
         if step.mandatory:
             item.setForeground(QBrush(QColor("#b3261e")))
         item.setToolTip(step.guidance)

@@ -50,6 +50,7 @@ def make_app(qapp, isolated_dirs):
             kwargs.setdefault("hotkey_backend", FakeHotkeys)
             kwargs.setdefault("inserter", FakeInserter())
         app = app_module.build(isolated_dirs, clipboard=clipboard, **kwargs)
+        app.start_hooks()  # real hooks start just after the panel; tests want them now
         built.append(app)
         return app
 

@@ -74,8 +74,6 @@ def test_sigkill_while_typing_loses_at_most_the_last_moment(tmp_path, qapp):
                             stderr=subprocess.PIPE, text=True)
     try:
         (panel,) = wait_for(lambda: visible_windows(proc.pid), timeout=30)[:1]
-        subprocess.run(["xdotool", "key", "ctrl+alt+c"], check=True)  # global hotkey: start a call
-
         def call_started():
             import sqlite3
 
@@ -85,7 +83,12 @@ def test_sigkill_while_typing_loses_at_most_the_last_moment(tmp_path, qapp):
             except sqlite3.Error:
                 return 0
 
-        assert wait_for(call_started, timeout=15)
+        # The global hotkey starts a call (its backend comes up just after the panel).
+        for _ in range(20):
+            subprocess.run(["xdotool", "key", "ctrl+alt+c"], check=True)
+            if wait_for(call_started, timeout=1.5):
+                break
+        assert call_started()
         time.sleep(0.3)  # the panel has enabled the notes box
         subprocess.run(["xdotool", "windowfocus", "--sync", panel], check=True)
         subprocess.run(["xdotool", "key", "alt+n"], check=True)  # mnemonic: focus the notes
