@@ -51,11 +51,12 @@ def main() -> None:
 
         # 2. Real X11: xdotool presses the hotkey while another program has focus.
         app = build(Path(tmp) / "b", insert_mode="paste")
+        app.start_hooks()  # normally a moment after the panel is shown
         app.model.choose_scenario("atm-cash-retained")
         expected = app.model.current_choices()[number - 1].text
         out = Path(tmp) / "received.txt"
         target = subprocess.Popen([sys.executable, str(ROOT / "tests" / "gui" / "target_app.py"), str(out)],
-                                  stdout=subprocess.PIPE, text=True)
+                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         target.stdout.readline()
         subprocess.run(["xdotool", "search", "--sync", "--name", "seatside-test-target", "windowfocus", "--sync"],
                        check=True, capture_output=True)
