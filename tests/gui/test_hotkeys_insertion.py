@@ -200,3 +200,30 @@ def test_toggle_actions(make_app, qtbot):
     app.model.choose_scenario("atm-cash-retained")
     app.handle_action("next-step")
     assert app.model.current_index() == 1
+
+
+def test_personal_phrases_layer_over_the_packs(make_app, qtbot):
+    app = make_app()
+    model = app.model
+    model.choose_scenario("atm-cash-retained")
+    step = model.current_step_id()
+    model.add_personal("您别担心，钱一分都不会少", "atm-cash-retained", step)
+    qtbot.waitUntil(lambda: any(c.personal for c in model.current_choices()), timeout=3000)
+    mine = [c for c in model.current_choices() if c.personal]
+    assert [c.text for c in mine] == ["您别担心，钱一分都不会少"]
+    assert any("[我的]" in text for text in app.panel.phrases.texts())
+    model.add_personal("稍等，我帮您查一下", "", "")  # general: in search, not in the step list
+    qtbot.waitUntil(lambda: len(model.personal) == 2, timeout=3000)
+    assert len([c for c in model.current_choices() if c.personal]) == 1
+    model.edit_personal(int(mine[0].phrase_id), "您别担心，钱不会少的", "atm-cash-retained", step)
+    model.set_favourite(model.current_choices()[-1], True)
+    first = model.current_choices()[0]
+    assert first.personal and first.favourite and first.text == "您别担心，钱不会少的"  # favourites first
+    assert app.panel.phrases.texts()[0].startswith("1. ★ ")
+    # stored in SQLite: a pack reload or a restart does not touch them
+    model.set_library(model.library)
+    stored = app.worker.call(lambda store: store.personal_phrases())
+    assert [(p.text, p.favourite) for p in stored] == [("您别担心，钱不会少的", True), ("稍等，我帮您查一下", False)]
+    model.delete_personal(int(first.phrase_id))
+    assert not [c for c in model.current_choices() if c.personal]
+    assert [p.text for p in app.worker.call(lambda store: store.personal_phrases())] == ["稍等，我帮您查一下"]
