@@ -41,7 +41,7 @@ def earlier_call(app) -> None:
         started = clock.now() - timedelta(days=26, hours=3)
         call = store.start_call(started)
         store.set_scenario(call, "card-retained-atm", "ATM吞卡与挂失")
-        store.set_customer_ref(call, "*******5678")
+        store.set_customer_ref(call, "*******5678", store.customer_key("13812345678"))
         store.end_call(call, started + timedelta(minutes=6), "follow-up",
                        "本行ATM吞卡，已办5天临时挂失并登记；已提醒取卡时在柜台解挂", wrapup_s=48)
         store.add_followup(call, "continuity", "提醒客户取卡时在柜台当场解除挂失", None, started)
@@ -68,6 +68,7 @@ def main(out_dir: str) -> int:
         with tempfile.TemporaryDirectory(prefix="seatside-shots-") as tmp:
             app = build(tmp, clipboard=FakeClipboard(), inserter=FakeInserter())
             panel, model = app.panel, app.model
+            app.start_hooks()
             earlier_call(app)
             panel.show()
             model.start_call()

@@ -260,8 +260,10 @@ class CallModel(QObject):
         if self.session is None:
             return
         current = self.scenario.id if self.scenario else None
+        # A keyword the current scenario has too (ATM, 挂失…) does not point elsewhere.
+        shared = {k.casefold() for k in self.scenario.keywords} if self.scenario else set()
         for scenario_id, keyword in suggest_scenarios(self.session.notes, self.library, current):
-            if scenario_id in self._dismissed:
+            if scenario_id in self._dismissed or keyword.casefold() in shared:
                 continue
             if scenario_id != self._suggested:
                 self._suggested = scenario_id

@@ -281,6 +281,10 @@ class PanelWindow(QMainWindow):
             return
         backend = self.hotkeys.backend
         failures = self.hotkeys.failures
+        if not self.hotkeys.started:  # the real backend comes up a moment after the panel
+            self.hotkey_label.hide()
+            self.backend_label.setText(self.tr("Hotkeys: starting…"))
+            return
         if backend.name == "none":
             reason = getattr(backend, "reason", "")
             text = self.tr("Global hotkeys are off (%s); the panel's own keys still work.") % reason

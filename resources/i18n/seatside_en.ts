@@ -12,7 +12,7 @@
     <name>CallModel</name>
     <message>
         <source>Could not save: %s</source>
-        <extracomment>The scenario the insert hotkeys use on a first run, before any was chosen.</extracomment>
+        <extracomment>Delay before the search index is rebuilt in the background after a change. The scenario the insert hotkeys use on a first run, before any was chosen.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -235,6 +235,10 @@
     </message>
     <message>
         <source>%d scenario file(s) skipped: %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hotkeys: starting…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -730,6 +734,7 @@
     <name>self.panel</name>
     <message>
         <source>No phrase %d for this step</source>
+        <extracomment>Real OS hooks start this long after the panel is built.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -11,7 +11,7 @@
     <name>CallModel</name>
     <message>
         <source>Could not save: %s</source>
-        <extracomment>The scenario the insert hotkeys use on a first run, before any was chosen.</extracomment>
+        <extracomment>Delay before the search index is rebuilt in the background after a change. The scenario the insert hotkeys use on a first run, before any was chosen.</extracomment>
         <translation>保存失败：%s</translation>
     </message>
     <message>
@@ -231,6 +231,10 @@
     <message>
         <source>%d scenario file(s) skipped: %s</source>
         <translation>已跳过 %d 个有问题的场景文件：%s</translation>
+    </message>
+    <message>
+        <source>Hotkeys: starting…</source>
+        <translation>快捷键：启动中…</translation>
     </message>
     <message>
         <source>Global hotkeys are off (%s); the panel's own keys still work.</source>
@@ -729,6 +733,7 @@
     <name>self.panel</name>
     <message>
         <source>No phrase %d for this step</source>
+        <extracomment>Real OS hooks start this long after the panel is built.</extracomment>
         <translation>当前步骤没有第 %d 条话术</translation>
     </message>
     <message>

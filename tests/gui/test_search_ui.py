@@ -81,3 +81,31 @@ def test_step_list_follows_the_seats_own_use_between_calls(seatside, qtbot):
         model.end_call("resolved", end_reason="test")
     model.start_call()
     assert model.current_choices()[0].key == last.key
+
+
+def test_a_keyword_the_current_scenario_shares_suggests_nothing(seatside, qtbot):
+    model, panel = seatside.model, seatside.panel
+    model.start_call()
+    model.choose_scenario("card-retained-atm")
+    with qtbot.assertNotEmitted(model.scenarioSuggested, wait=200):
+        type_text(panel.notes.editor, "客户在他行ATM上取款")  # ATM: both ATM scenarios have it
+    assert panel.suggestion_box.isHidden()
+    with qtbot.waitSignal(model.scenarioSuggested) as offered:
+        type_text(panel.notes.editor, "，还说钱没吐出来")
+    assert offered.args[0] == "atm-cash-retained"
+
+
+def test_hotkey_status_while_the_backend_starts(make_app):
+    from desktop import app as app_module
+
+    app = app_module.build(None, hotkey_backend=None)  # real hooks: they start a moment later
+    try:
+        assert not app.hotkeys.started and app.panel.hotkey_label.isHidden()
+        assert app.panel.backend_label.text() == "快捷键：启动中…"
+        app.start_hooks()
+        assert app.hotkeys.started and app.panel.backend_label.text() != "快捷键：启动中…"
+    finally:
+        app.panel.close()
+        app.shutdown()
+        for translator in app.translators:
+            app.qapp.removeTranslator(translator)
