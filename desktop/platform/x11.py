@@ -70,6 +70,8 @@ class X11Hotkeys(HotkeyBackend):
         return failures
 
     def _grab(self, combo: Combo, action: str) -> str | None:
+        if {"ctrl", "alt"} <= combo.modifiers and combo.key[1:].isdigit() and combo.key.startswith("f"):
+            return f"{combo} switches the virtual terminal on Linux and never reaches programs"
         keycode = self._display.keysym_to_keycode(keysym_for(combo.key))
         if not keycode:
             return f"{combo}: this keyboard has no '{combo.key}' key"

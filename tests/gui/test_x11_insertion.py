@@ -89,3 +89,30 @@ def test_clicking_a_phrase_leaves_the_keyboard_in_the_crm(make_app, crm, qtbot):
         assert isinstance(x11.active_window(), (WindowInfo, type(None)))
     finally:
         x11.close()
+
+
+def test_a_combination_another_program_holds_is_reported_and_the_rest_work(qtbot):
+    from desktop.platform.x11 import X11Hotkeys
+
+    fired = []
+    other = X11Hotkeys(lambda action: None)  # "another program" holding ctrl+alt+k
+    ours = X11Hotkeys(fired.append)
+    try:
+        assert other.register({"theirs": "ctrl+alt+k"}) == {}
+        failures = ours.register({"palette": "ctrl+alt+k", "next-step": "ctrl+alt+j"})
+        assert failures == {"palette": "ctrl+alt+k is already taken by another program"}
+        subprocess.run(["xdotool", "key", "ctrl+alt+j"], check=True)
+        qtbot.waitUntil(lambda: fired == ["next-step"], timeout=3000)
+    finally:
+        ours.close()
+        other.close()
+
+
+def test_ctrl_alt_function_keys_are_refused_with_the_reason():
+    from desktop.platform.x11 import X11Hotkeys
+
+    backend = X11Hotkeys(lambda action: None)
+    try:
+        assert "virtual terminal" in backend.register({"palette": "ctrl+alt+f2"})["palette"]
+    finally:
+        backend.close()
