@@ -18,7 +18,8 @@ from desktop import __version__
 from desktop.core.banned import builtin_banned
 from desktop.core.packs import LoadResult, Problem
 from desktop.core.packset import PackSet
-from desktop.core.paths import builtin_packs_dir, data_dir, resources_dir
+from desktop.core.paths import data_dir, resources_dir
+from desktop.core.paths import pack_dirs as packs_in
 from desktop.core.settings import Settings
 from desktop.core.storage import DB_FILENAME, StorageError
 from desktop.models.call_model import CallModel
@@ -75,12 +76,7 @@ class Seatside:
     def handle_action(self, action: str) -> None:
         """What each global hotkey (or its in-app twin) does."""
         if action.startswith("insert-"):
-            number = int(action.removeprefix("insert-")) - 1
-            choices = self.model.current_choices()
-            if 0 <= number < len(choices):
-                self.insertion.insert(choices[number], self.target_window())
-            else:
-                self.model.message.emit(self.panel.tr("No phrase %d for this step") % (number + 1))
+            self.insertion.insert_nth(int(action.removeprefix("insert-")) - 1, self.target_window())
         elif action == "palette":
             self.palette.open_for(self.target_window())
         elif action == "toggle-panel":
@@ -207,8 +203,7 @@ def build(
     )
     own_packs = folder / "packs"  # imported and team packs the seat keeps; hot-reloaded like the rest
     own_packs.mkdir(exist_ok=True)
-    dirs = ([builtin_packs_dir()] if builtin else []) + [own_packs] + [Path(p) for p in pack_dirs or []]
-    packset = PackSet(dirs, banned=builtin_banned())
+    packset = PackSet(packs_in(folder, pack_dirs or [], builtin), banned=builtin_banned())
     packs = packset.load()
     for problem in packs.problems:
         log.log(logging.WARNING if problem.severity == "error" else logging.INFO, "scenario pack problem: %s", problem)

@@ -123,15 +123,15 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
 def cmd_search(args: argparse.Namespace) -> int:
     from desktop.core.banned import builtin_banned
     from desktop.core.packs import load_packs
-    from desktop.core.paths import builtin_packs_dir, data_dir
-    from desktop.core.search import SearchIndex, entries_from_library
+    from desktop.core.paths import data_dir, pack_dirs
+    from desktop.core.search import SearchIndex
 
-    dirs = [builtin_packs_dir(), data_dir(args.data_dir) / "packs", *args.packs]
+    dirs = pack_dirs(data_dir(args.data_dir), args.packs, builtin=not args.no_builtin)
     library = load_packs([d for d in dirs if d.exists()], banned=builtin_banned()).library
     if args.scenario and library.get(args.scenario) is None:
         print(f"seatside search: unknown scenario '{args.scenario}'", file=sys.stderr)
         return 2
-    index = SearchIndex(entries_from_library(library))
+    index = SearchIndex.from_library(library)
     hits = index.search(args.query, scenario_id=args.scenario, limit=args.limit)
     for rank, hit in enumerate(hits, start=1):
         entry = hit.entry

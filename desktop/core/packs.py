@@ -338,14 +338,13 @@ def pack_files(dirs: Iterable[Path]) -> list[Path]:
     return files
 
 
-def load_packs(dirs: Iterable[Path], banned: tuple[BannedPhrase, ...] = ()) -> LoadResult:
-    """Load every pack file; broken files are skipped and reported, duplicates too."""
+def assemble(loaded: Iterable[tuple[Path, list[Scenario]]]) -> LoadResult:
+    """One library from per-file scenarios, in order: a scenario id defined again is
+    skipped and reported; sorted by ``order`` (stable, so file order within one value)."""
     library = Library()
     problems: list[Problem] = []
     seen: dict[str, str] = {}
-    for path in pack_files(dirs):
-        _, scenarios, file_problems = load_pack_file(path, banned=banned)
-        problems.extend(file_problems)
+    for path, scenarios in loaded:
         for scenario in scenarios:
             if scenario.id in seen:
                 problems.append(
@@ -354,5 +353,17 @@ def load_packs(dirs: Iterable[Path], banned: tuple[BannedPhrase, ...] = ()) -> L
                 continue
             seen[scenario.id] = str(path)
             library.scenarios.append(scenario)
-    library.scenarios.sort(key=lambda s: s.order)  # stable: file order within one order value
+    library.scenarios.sort(key=lambda s: s.order)
     return LoadResult(library, problems)
+
+
+def load_packs(dirs: Iterable[Path], banned: tuple[BannedPhrase, ...] = ()) -> LoadResult:
+    """Load every pack file; broken files are skipped and reported, duplicates too."""
+    problems: list[Problem] = []
+    loaded: list[tuple[Path, list[Scenario]]] = []
+    for path in pack_files(dirs):
+        _, scenarios, file_problems = load_pack_file(path, banned=banned)
+        problems.extend(file_problems)
+        loaded.append((path, scenarios))
+    result = assemble(loaded)
+    return LoadResult(result.library, problems + result.problems)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from desktop.core.banned import BannedPhrase
-from desktop.core.packs import LoadResult, Problem, load_pack_file, pack_files
+from desktop.core.packs import LoadResult, Problem, assemble, load_pack_file, pack_files
 from desktop.core.scenarios import Library, Scenario
 
 
@@ -24,9 +24,8 @@ class PackSet:
         return pack_files([d for d in self.dirs if Path(d).exists()])
 
     def load(self) -> LoadResult:
-        library = Library()
         problems: list[Problem] = []
-        seen: dict[str, str] = {}
+        loaded: list[tuple[Path, list[Scenario]]] = []
         current = self.files()
         for path in current:
             _, scenarios, file_problems = load_pack_file(path, banned=self.banned)
@@ -38,19 +37,11 @@ class PackSet:
                 scenarios = kept
             else:
                 self._last_good[path] = scenarios
-            for scenario in scenarios:
-                if scenario.id in seen:
-                    problems.append(
-                        Problem(str(path), scenario.line,
-                                f"scenario id '{scenario.id}' is already defined in {seen[scenario.id]}; skipped")
-                    )
-                    continue
-                seen[scenario.id] = str(path)
-                library.scenarios.append(scenario)
+            loaded.append((path, scenarios))
         for gone in set(self._last_good) - set(current):
             del self._last_good[gone]
-        library.scenarios.sort(key=lambda s: s.order)
-        return LoadResult(library, problems)
+        result = assemble(loaded)
+        return LoadResult(result.library, problems + result.problems)
 
 
 def snapshot(library: Library) -> dict:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import platformdirs
@@ -29,3 +30,9 @@ def resources_dir() -> Path:
 
 def builtin_packs_dir() -> Path:
     return resources_dir() / "scenarios"
+
+
+def pack_dirs(data: Path, extra: Iterable[Path] = (), builtin: bool = True) -> list[Path]:
+    """Where scenario packs are loaded from, in order: the built-in ones, the seat's own
+    ``packs/`` in the data folder (imports land there), then any extra folders."""
+    return ([builtin_packs_dir()] if builtin else []) + [Path(data) / "packs"] + [Path(p) for p in extra]

@@ -15,7 +15,7 @@ from desktop.core import clock
 from desktop.core.dispositions import Disposition, dispositions_from
 from desktop.core.placeholders import Rendered
 from desktop.core.scenarios import Library, Phrase, PhraseChoice, Scenario, Step, phrase_key
-from desktop.core.search import Hit, SearchIndex, entries_from_library, entries_from_personal, frecency, suggest_scenarios
+from desktop.core.search import Hit, SearchIndex, frecency, suggest_scenarios
 from desktop.core.session import CallSession
 from desktop.core.settings import Settings
 from desktop.core.privacy import MaskPolicy, mask_pii
@@ -193,7 +193,7 @@ class CallModel(QObject):
         version, library, personal = self._index_version, self.library, list(self.personal)
 
         def build() -> SearchIndex:
-            return SearchIndex(entries_from_library(library) + entries_from_personal(personal, library))
+            return SearchIndex.from_library(library, personal)
 
         def ready(index: SearchIndex) -> None:
             if version == self._index_version:
@@ -205,8 +205,7 @@ class CallModel(QObject):
 
     def search_index(self) -> SearchIndex:
         if self._index is None:  # asked before the worker finished: build it here once
-            self._index = SearchIndex(entries_from_library(self.library) + entries_from_personal(self.personal,
-                                                                                                    self.library))
+            self._index = SearchIndex.from_library(self.library, self.personal)
         return self._index
 
     def search_hits(self, query: str, limit: int = 50) -> list[Hit]:
@@ -368,13 +367,12 @@ class CallModel(QObject):
             self.set_step_ticked(self.scenario.steps[index].id, True)
 
     # -- phrases ---------------------------------------------------------------
-    def placeholder_values(self) -> dict[str, str]:
-        session = self.session or CallSession(started=clock.now(), scenario=self.scenario, values=self._idle_values)
-        return session.placeholder_values(self.settings.get("seat_id"))
+    def _values_session(self) -> CallSession:
+        """The call in progress, or between calls a stand-in holding the values typed meanwhile."""
+        return self.session or CallSession(started=clock.now(), scenario=self.scenario, values=self._idle_values)
 
     def render(self, choice: PhraseChoice) -> Rendered:
-        session = self.session or CallSession(started=clock.now(), scenario=self.scenario, values=self._idle_values)
-        return session.render(choice.text, self.settings.get("seat_id"))
+        return self._values_session().render(choice.text, self.settings.get("seat_id"))
 
     def set_value(self, name: str, value: str) -> None:
         """A placeholder value the seat typed (kept for the rest of the call)."""

@@ -79,13 +79,13 @@ class InsertionController(QObject):
         return mode, keys
 
     # -- inserting -----------------------------------------------------------------
-    def insert_nth(self, number: int) -> bool:
-        """Insert suggestion ``number`` (0-based) of the current step into the focused window."""
+    def insert_nth(self, number: int, target: WindowInfo | None) -> bool:
+        """Insert suggestion ``number`` (0-based) of the current step into ``target``."""
         choices = self.model.current_choices()
         if not 0 <= number < len(choices):
             self.model.message.emit(self.tr("No phrase %d for this step") % (number + 1))
             return False
-        return self.insert(choices[number], self.inserter.active_window())
+        return self.insert(choices[number], target)
 
     def insert(self, choice: PhraseChoice, target: WindowInfo | None) -> bool:
         rendered = self.model.render(choice)

@@ -733,12 +733,8 @@
 <context>
     <name>self.panel</name>
     <message>
-        <source>No phrase %d for this step</source>
-        <extracomment>Real OS hooks start this long after the panel is built.</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Follow-up due</source>
+        <extracomment>Real OS hooks start this long after the panel is built.</extracomment>
         <translation type="unfinished"></translation>
     </message>
 </context>

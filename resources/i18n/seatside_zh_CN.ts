@@ -732,12 +732,8 @@
 <context>
     <name>self.panel</name>
     <message>
-        <source>No phrase %d for this step</source>
-        <extracomment>Real OS hooks start this long after the panel is built.</extracomment>
-        <translation>当前步骤没有第 %d 条话术</translation>
-    </message>
-    <message>
         <source>Follow-up due</source>
+        <extracomment>Real OS hooks start this long after the panel is built.</extracomment>
         <translation>跟进事项到期</translation>
     </message>
 </context>
