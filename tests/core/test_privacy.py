@@ -102,6 +102,8 @@ POSITIVES: list[tuple[str, str, list[str]]] = [
     ("card-space-mobile", f"{CARD19} {MOBILE1}", [CARD, MOBILE]),
     ("mobile-comma-card", f"{MOBILE2},{CARD16}", [MOBILE, CARD]),
     ("mobile-then-amount", f"手机{MOBILE1} 20000.00元", [MOBILE]),
+    ("id-bad-check", f"身份证{ID[:-1]}{'0' if ID[-1] != '0' else '1'}", [RESIDENT_ID]),
+    ("card-glued-to-letters", f"TX{CARD16}", [CARD]),
     ("three-kinds", f"卡{CARD16}身份证{ID}手机{MOBILE2}", [CARD, RESIDENT_ID, MOBILE]),
 ]
 
@@ -119,11 +121,11 @@ NEGATIVES: list[tuple[str, str]] = [
     ("grouped-20-digits", f"{grouped(CARD16)} 1280"),
     ("11-digits-landline", "座机02112345678"),
     ("11-digits-12x", "编号12012345678"),
-    ("id-bad-check", f"身份证{ID[:-1]}{'0' if ID[-1] != '0' else '1'}"),
     ("id-born-1899", id_failing("110105", "18991231")),
     ("id-born-future", id_failing("110105", "20991231")),
     ("id-no-province", id_failing("990105", "19850315")),
-    ("alnum-reference", f"TX{CARD16}"),
+    ("alnum-reference", f"TX{bad_card('622202')}"),
+    ("labelled-card-like-order", f"订单号{CARD16}"),
     ("masked-card", "卡号622202******1234"),
     ("masked-mobile", "手机138****5678"),
     ("decimal-like-mobile", f"{MOBILE1}.50"),
@@ -158,7 +160,7 @@ def test_the_table_is_big_enough():
 def test_what_stays_visible():
     assert mask_pii(CARD16) == CARD16[:6] + "******" + CARD16[-4:]
     assert mask_pii(CARD19) == CARD19[:6] + "*" * 9 + CARD19[-4:]
-    assert mask_pii(ID_X) == ID_X[:6] + "*" * 8 + ID_X[-4:]
+    assert mask_pii(ID_X) == "*" * 14 + ID_X[-4:]
     assert mask_pii(MOBILE1) == "*******5678"
     assert mask_pii("+86 138 1234 5678") == "+86 *** **** 5678"  # country code kept, separators kept
     assert mask_pii(grouped(CARD16)) == f"{CARD16[:4]} {CARD16[4:6]}** **** {CARD16[-4:]}"
@@ -172,10 +174,10 @@ def test_match_spans():
 
 
 def test_policy_is_configurable():
-    policy = MaskPolicy(card_keep_first=0, card_keep_last=4, mobile_keep_first=3, mobile_keep_last=4, mask_char="#")
+    policy = MaskPolicy(card_keep_first=0, card_keep_last=4, mobile_keep_last=4, mask_char="#")
     assert mask_pii(CARD16, policy) == "#" * 12 + CARD16[-4:]
-    assert mask_pii(MOBILE1, policy) == "138####5678"
-    assert mask_pii(mask_pii(MOBILE1, policy), policy) == "138####5678"
+    assert mask_pii(MOBILE1, policy) == "#######5678"
+    assert mask_pii(mask_pii(MOBILE1, policy), policy) == "#######5678"
     assert mask_pii(ID, MaskPolicy(id_keep_first=0, id_keep_last=0)) == "*" * 18
 
 
@@ -206,12 +208,10 @@ PIECES = st.one_of(
 TEXTS = st.lists(PIECES, max_size=12).map("".join)
 POLICIES = st.builds(
     MaskPolicy,
-    card_keep_first=st.integers(0, 8),
-    card_keep_last=st.integers(0, 6),
-    mobile_keep_first=st.integers(0, 4),
-    mobile_keep_last=st.integers(0, 6),
-    id_keep_first=st.integers(0, 8),
-    id_keep_last=st.integers(0, 6),
+    card_keep_first=st.integers(0, 6),
+    card_keep_last=st.integers(0, 4),
+    mobile_keep_last=st.integers(0, 4),
+    id_keep_last=st.integers(0, 4),
     mask_char=st.sampled_from("*#•●"),
 )
 
@@ -243,3 +243,22 @@ def test_a_number_between_chinese_text_is_always_masked(before, number, after):
     middle = masked[len(before) : len(before) + len(number)]
     assert "*" in middle
     assert masked[: len(before)] == before and masked[len(before) + len(number) :] == after
+
+
+# -- the cap on what stays readable ----------------------------------------------------
+@pytest.mark.parametrize("field, value", [("card_keep_first", 7), ("card_keep_last", 5), ("mobile_keep_first", 3),
+                                          ("mobile_keep_last", 5), ("id_keep_first", 6), ("id_keep_last", 19),
+                                          ("card_keep_first", -1)])
+def test_a_policy_cannot_show_more_than_pci_allows(field, value):
+    with pytest.raises(ValueError):
+        MaskPolicy(**{field: value})
+
+
+def test_settings_asking_for_everything_are_cut_back():
+    policy = MaskPolicy.from_settings({"card_keep_first": 19, "card_keep_last": 19, "mobile_keep_first": 11,
+                                       "id_keep_first": 18, "id_keep_last": 18, "mask_char": "5"})
+    assert (policy.card_keep_first, policy.card_keep_last, policy.mobile_keep_first, policy.id_keep_first,
+            policy.id_keep_last, policy.mask_char) == (6, 4, 0, 0, 4, "*")
+    assert mask_pii(CARD19, policy) == CARD19[:6] + "*" * 9 + CARD19[-4:]
+    assert MaskPolicy.from_settings("19/19") == MaskPolicy()
+    assert MaskPolicy.from_settings({"card_keep_first": True}) == MaskPolicy()
