@@ -4,8 +4,12 @@ logged warning or error fails the test unless it is marked ``expect_log``."""
 from __future__ import annotations
 
 import logging
+import os
 
 import pytest
+
+# Tests never touch the developer's own OS secret store; those that need one install a fake.
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 
 
 def pytest_configure(config: pytest.Config) -> None:

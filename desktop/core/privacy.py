@@ -501,3 +501,14 @@ def mask_draft(text: str, policy: MaskPolicy | None = None) -> str:
         return "".join(policy.mask_char if ch in _DIGITS else ch for ch in run)
 
     return _DRAFT_RUN_RE.sub(hide, masked)
+
+
+_OLD_MASKED_ID_RE = re.compile(r"(?<![0-9０-９])[0-9]{6}(?=[*＊]{8}[0-9Xx*＊]{4}(?![0-9０-９]))")
+
+
+def remask_stored(text: str, policy: MaskPolicy | None = None) -> str:
+    """Text stored by an older version, masked by today's rules: numbers the old masker
+    missed, and IDs masked the old way (first 6 shown) cut back to the last 4."""
+    policy = policy or DEFAULT_POLICY
+    text = _OLD_MASKED_ID_RE.sub(lambda m: policy.mask_char * 6, text)
+    return mask_pii(text, policy)

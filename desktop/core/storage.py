@@ -18,11 +18,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop.core.clock import iso
+from desktop.core.guard import MaskingConnection
+from desktop.core.privacy import MaskPolicy, mask_draft
 
 if TYPE_CHECKING:  # sqlite_utils is imported only when a migration runs (start-up cost)
     import sqlite_utils
 
 DB_FILENAME = "seatside.db"
+#: The hash is written with letters only, so no digit run of it looks like a number.
+_LETTERS_FOR_HEX = str.maketrans("0123456789", "ghijklmnop")
 
 
 class StorageError(Exception):
@@ -224,31 +228,102 @@ def _v2(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v_privacy(db: sqlite_utils.Database) -> None:
+    """No reversible customer code, every stored text masked by today's masker."""
+    from desktop.core.privacy import remask_stored
+
+    # The old history key sat in this file beside the hashes it keyed: both go.
+    db.execute("DELETE FROM meta WHERE name = 'customer_key_secret'")
+    db.execute("UPDATE calls SET customer_key = '' WHERE customer_key != ''")
+    for table, columns in _TEXT_COLUMNS.items():
+        for column in columns:
+            rows = db.execute(f"SELECT rowid, {column} FROM {table} WHERE {column} IS NOT NULL").fetchall()
+            for rowid, value in rows:
+                masked = remask_stored(value)
+                if masked != value:
+                    db.execute(f"UPDATE {table} SET {column} = ? WHERE rowid = ?", (masked, rowid))
+    db.execute("INSERT INTO calls_fts(calls_fts) VALUES ('rebuild')")
+    # Earlier deletes left clear text in free pages: rebuild the file once, after the migration.
+    db.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('vacuum_pending', '1')")
+
+
+#: Every text column that can hold what a seat typed or a caller said.
+_TEXT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "calls": ("notes", "customer_ref", "end_reason", "scenario_name"),
+    "call_steps": ("title",),
+    "call_phrases": ("text",),
+    "followups": ("text",),
+    "personal_phrases": ("text",),
+}
+
+
 #: Migration N takes the schema from user_version N to N+1. Only ever append.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v_privacy]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
 class CallStore:
     """All reads and writes of calls, steps, phrases and notes."""
 
-    def __init__(self, path: Path | str):
+    def __init__(self, path: Path | str, policy: MaskPolicy | None = None):
+        from desktop.core.permissions import secure_file
+
         self.path = Path(path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, isolation_level=None, timeout=5.0)
+            secure_file(self.path)  # 0600 before SQLite opens it; its -wal and -shm follow its mode
+            conn = sqlite3.connect(self.path, isolation_level=None, timeout=5.0, factory=MaskingConnection)
+            conn.execute("PRAGMA secure_delete = ON")  # deleted and overwritten text is zeroed in the file
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
         except (sqlite3.Error, OSError) as exc:
             raise StorageError(f"cannot open the database {self.path}: {exc}") from exc
         self.conn = conn
-        self._secret: bytes | None = None
+        if policy is not None:
+            conn.policy = policy
+        self._history_key: bytes | None | bool = False  # False: not asked yet
+        self._checkpoint_due = False
         try:
             self._migrate()
+            self._vacuum_if_pending()
         except BaseException:
             conn.close()
             raise
+        self._secure_side_files()
+
+    @property
+    def policy(self) -> MaskPolicy:
+        """How every text written is masked (capped by ``MaskPolicy``)."""
+        return self.conn.policy
+
+    @policy.setter
+    def policy(self, policy: MaskPolicy) -> None:
+        self.conn.policy = policy
+
+    def checkpoint(self) -> None:
+        """Copy the write-ahead log into the database and truncate it to nothing."""
+        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        self._secure_side_files()
+
+    def _secure_side_files(self) -> None:
+        from desktop.core.permissions import FILE_MODE
+
+        for suffix in ("-wal", "-shm"):
+            side = self.path.with_name(self.path.name + suffix)
+            try:
+                if side.stat().st_mode & 0o777 != FILE_MODE:
+                    side.chmod(FILE_MODE)
+            except FileNotFoundError:
+                pass
+
+    def _vacuum_if_pending(self) -> None:
+        row = self.conn.execute("SELECT value FROM meta WHERE name = 'vacuum_pending'").fetchone()
+        if row is None:
+            return
+        self.conn.execute("VACUUM")
+        self.conn.execute("DELETE FROM meta WHERE name = 'vacuum_pending'")
+        self.checkpoint()
 
     # -- plumbing ------------------------------------------------------------
     @contextmanager
@@ -265,6 +340,9 @@ class CallStore:
             raise
         else:
             self.conn.execute("COMMIT")
+            if self._checkpoint_due:  # a call ended: its drafts leave the write-ahead log
+                self._checkpoint_due = False
+                self.checkpoint()
 
     @property
     def user_version(self) -> int:
@@ -329,9 +407,12 @@ class CallStore:
             )
 
     def save_notes(self, call_id: int, notes: str, at: datetime) -> None:
+        """Save a draft of the notes of a call in progress: every run of 5+ digits is
+        hidden (a half-typed number), the final notes come with ``end_call``."""
         with self.transaction():
             self.conn.execute(
-                "UPDATE calls SET notes = ?, notes_saved_at = ? WHERE id = ?", (notes, iso(at), call_id)
+                "UPDATE calls SET notes = ?, notes_saved_at = ? WHERE id = ?",
+                (mask_draft(notes, self.policy), iso(at), call_id),
             )
 
     def end_call(
@@ -350,6 +431,7 @@ class CallStore:
             row = self.conn.execute("SELECT started_ts FROM calls WHERE id = ?", (call_id,)).fetchone()
             if row is None:
                 raise KeyError(call_id)
+            self._checkpoint_due = True
             self.conn.execute(
                 "UPDATE calls SET ended_at = ?, ended_ts = ?, duration_s = ?, disposition = ?, notes = ?,"
                 " notes_saved_at = ?, status = 'ended', wrapup_s = ?, end_reason = ? WHERE id = ?",
@@ -367,13 +449,31 @@ class CallStore:
             )
 
     def customer_key(self, reference: str) -> str:
-        """A keyed hash of the full (unmasked, normalised) reference; '' for ''."""
-        if not reference.strip():
+        """A keyed hash of the full (unmasked, normalised) reference, written without
+        digits; '' for '' and when there is no history key (see ``history_exact``)."""
+        key = self.history_key
+        if not reference.strip() or key is None:
             return ""
-        if self._secret is None:
-            row = self.conn.execute("SELECT value FROM meta WHERE name = 'customer_key_secret'").fetchone()
-            self._secret = bytes.fromhex(row[0])
-        return hmac.new(self._secret, reference.strip().encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+        digest = hmac.new(key, reference.strip().encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+        return digest.translate(_LETTERS_FOR_HEX)
+
+    @property
+    def history_key(self) -> bytes | None:
+        """The caller-history key from the OS secret store (never stored in this folder)."""
+        if self._history_key is False:
+            from desktop.core.keystore import history_key
+
+            self._history_key = history_key(self.path.parent)
+        return self._history_key  # type: ignore[return-value]
+
+    @history_key.setter
+    def history_key(self, key: bytes | None) -> None:
+        self._history_key = key
+
+    @property
+    def history_exact(self) -> bool:
+        """Whether callers are told apart by a key, or only by their masked tail."""
+        return self.history_key is not None
 
     def set_customer_ref(self, call_id: int, customer_ref: str, customer_key: str = "") -> None:
         """Store the masked reference to show, and the key to find the caller's calls by."""
