@@ -20,6 +20,7 @@ from desktop.core.packs import LoadResult, Problem
 from desktop.core.packset import PackSet
 from desktop.core.paths import data_dir, resources_dir
 from desktop.core.paths import pack_dirs as packs_in
+from desktop.core.permissions import restrict_umask, secure_data_folder
 from desktop.core.settings import Settings
 from desktop.core.storage import DB_FILENAME, StorageError
 from desktop.models.call_model import CallModel
@@ -28,6 +29,7 @@ from desktop.models.followups import FollowUpsModel
 from desktop.models.hotkey_dispatcher import HotkeyDispatcher
 from desktop.models.insertion import InsertionController, PendingInsert
 from desktop.models.pack_watcher import PackWatcher
+from desktop.models.retention_timer import RetentionTimer
 from desktop.platform.clipboard import Clipboard, QtClipboard
 from desktop.platform.hotkeys import HotkeyBackend, Trigger, choose_backend
 from desktop.platform.insertion import Inserter, NoInserter, WindowInfo, choose_inserter
@@ -195,7 +197,8 @@ def build(
     """
     qapp = ensure_qapp()
     folder = data_dir(data)
-    folder.mkdir(parents=True, exist_ok=True)
+    restrict_umask()  # everything created from here on: 0700 folders, 0600 files
+    secure_data_folder(folder)  # and an existing installation is fixed
     worker = DbWorker(folder / DB_FILENAME)
     # Settings files are written on the worker thread too, never on the GUI thread.
     settings = Settings(
@@ -245,6 +248,7 @@ def build(
     # Imports the first masked save and export need: on the worker, once the panel is up.
     QTimer.singleShot(1500, lambda: None if worker.closed else worker.submit_io(warm_up))
     followups.start()
+    RetentionTimer(model, worker, parent=model).start()  # purge old calls now and at each shift end
     model.callEnded.connect(lambda _call_id: followups.reload())
     followups.dueNow.connect(
         lambda due: panel.show_message(panel.tr("Follow-up due: %s") % "；".join(f.text for f in due))

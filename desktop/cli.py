@@ -167,6 +167,9 @@ def cmd_packs_import(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from desktop.core.permissions import restrict_umask
+
+    restrict_umask()  # exports, the database and settings: readable by this account only
     args = parser().parse_args(argv)
     if args.command == "export":
         return cmd_export(args)

@@ -688,6 +688,12 @@ def export_file(
     path = Path(path)
     if path.is_dir():
         raise ExportError(f"cannot write {path}: it is a folder; nothing was written")
+    from desktop.core.guard import mask_followup, masked_records
+
+    # What leaves the database is masked again: an export never carries a full number.
+    calls = masked_records(calls)
+    if open_followups is not None:
+        open_followups = [mask_followup(f) for f in open_followups]
     try:
         if fmt == "csv":
             return export_csv(calls, path, lang, progress=progress, dispositions=dispositions)

@@ -11,15 +11,24 @@ unmasked, so the store never does that with user text.
 
 from __future__ import annotations
 
+import re
 import sqlite3
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from desktop.core.privacy import DEFAULT_POLICY, MaskPolicy, mask_pii
 
+if TYPE_CHECKING:
+    from desktop.core.storage import CallRecord, FollowUp
+
+#: 11 digits with at most one other character between each two: what any number the
+#: masker finds has (a quick test before the real one).
+_MAYBE_NUMBER = re.compile(r"\d(?:\D?\d){10}")
+
 def mask_value(value: Any, policy: MaskPolicy) -> Any:
     """``value`` masked if it is a text that could hold a number (11+ digits)."""
-    if isinstance(value, str) and len(value) >= 11 and sum(map(str.isdigit, value)) >= 11:
+    if isinstance(value, str) and _MAYBE_NUMBER.search(value):
         return mask_pii(value, policy)
     return value
 
@@ -62,3 +71,59 @@ class MaskingConnection(sqlite3.Connection):
 
 def _policy(connection: sqlite3.Connection) -> MaskPolicy:
     return getattr(connection, "policy", DEFAULT_POLICY)
+
+
+def mask_json(value: Any, policy: MaskPolicy = DEFAULT_POLICY) -> Any:
+    """A JSON-like value (settings) with every text in it masked, keys included."""
+    if isinstance(value, str):
+        return mask_value(value, policy)
+    if isinstance(value, Mapping):
+        return {mask_value(k, policy): mask_json(v, policy) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [mask_json(v, policy) for v in value]
+    return value
+
+
+def mask_followup(followup: FollowUp, policy: MaskPolicy = DEFAULT_POLICY) -> FollowUp:
+    text = mask_value(followup.text, policy)
+    return followup if text is followup.text else replace(followup, text=text)
+
+
+def mask_record(call: CallRecord, policy: MaskPolicy = DEFAULT_POLICY) -> CallRecord:
+    """``call`` with every text in it masked (a copy when anything changed)."""
+    changes = {
+        name: masked
+        for name in ("notes", "customer_ref", "end_reason", "scenario_name")
+        if (masked := mask_value(getattr(call, name), policy)) is not getattr(call, name)
+    }
+    steps = [s if (t := mask_value(s.title, policy)) is s.title else replace(s, title=t) for s in call.steps]
+    phrases = [p if (t := mask_value(p.text, policy)) is p.text else replace(p, text=t) for p in call.phrases]
+    followups = [mask_followup(f, policy) for f in call.followups]
+    if any(a is not b for a, b in zip(steps + phrases + followups, call.steps + call.phrases + call.followups)):
+        changes.update(steps=steps, phrases=phrases, followups=followups)
+    return replace(call, **changes) if changes else call
+
+
+class MaskedRecords(Sequence):
+    """A sequence of calls masked one by one as they are read."""
+
+    def __init__(self, calls: Sequence[CallRecord], policy: MaskPolicy = DEFAULT_POLICY):
+        self._calls, self._policy = calls, policy
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def, override]
+        if isinstance(index, slice):
+            return MaskedRecords(self._calls[index], self._policy)
+        return mask_record(self._calls[index], self._policy)
+
+    def __iter__(self) -> Iterator[CallRecord]:
+        return (mask_record(call, self._policy) for call in self._calls)
+
+    def __len__(self) -> int:
+        return len(self._calls)
+
+
+def masked_records(calls: Iterable[CallRecord], policy: MaskPolicy = DEFAULT_POLICY) -> Iterable[CallRecord]:
+    """``calls`` masked lazily; a sequence stays a sequence (exports show progress by its length)."""
+    if isinstance(calls, Sequence):
+        return MaskedRecords(calls, policy)
+    return (mask_record(call, policy) for call in calls)

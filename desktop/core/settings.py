@@ -50,6 +50,7 @@ SCHEMA: dict[str, Setting] = {
         Setting("panel_geometry", {}, "Panel position and size per screen layout"),
         Setting("shift_start", "00:00", "When a shift starts (HH:MM)"),
         Setting("shift_end", "00:00", "When a shift ends (HH:MM); before the start = a night shift"),
+        Setting("retention_days", 180, "Calls older than this many days are deleted (1-3650)"),
         Setting(
             "mask_policy",
             {},
@@ -122,7 +123,10 @@ class Settings:
     def save(self) -> None:
         if self.path is None:
             return
-        path, text = self.path, json.dumps(self._values, ensure_ascii=False, indent=2)
+        from desktop.core.guard import mask_json
+
+        # Settings can hold text (staff number, dispositions, profiles): masked like the database.
+        path, text = self.path, json.dumps(mask_json(self._values), ensure_ascii=False, indent=2)
 
         def write() -> None:
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -55,6 +55,7 @@ class CallModel(QObject):
     notesSaved = Signal(int)  # call id
     notesMasked = Signal()  # personal numbers in the notes were masked: views redraw them
     historyLoaded = Signal(list)  # earlier calls of the same customer (CallRecord), newest first
+    historyExact = Signal(bool)  # False: no OS secret store, history matched by the masked tail only
     recovered = Signal(int)  # a call interrupted by a crash was restored
     scenarioSuggested = Signal(str, str)  # scenario id, the keyword in the notes that points to it
     phraseCopied = Signal(str)  # the rendered text now on the clipboard
@@ -101,11 +102,20 @@ class CallModel(QObject):
         self._notes_timer.setInterval(int(settings.get("notes_autosave_ms")))
         self._notes_timer.timeout.connect(self.save_notes_now)
         settings.on_change(self._setting_changed)
+        self._push_policy()
         worker.failed.connect(lambda error: self.message.emit(self.tr("Could not save: %s") % error))
 
     def _setting_changed(self, name: str, value: object) -> None:
         if name == "notes_autosave_ms":
             self._notes_timer.setInterval(int(value))  # type: ignore[arg-type]
+        elif name == "mask_policy":
+            self._push_policy()
+
+    def _push_policy(self) -> None:
+        """The store masks everything it writes with the seat's (capped) policy."""
+        policy = self.mask_policy()
+        if not self.worker.closed:
+            self.worker.submit(lambda store: setattr(store, "policy", policy))
 
     def load_personal(self) -> None:
         """Read the seat's own phrases, favourites and phrase use (on the worker)."""
@@ -395,7 +405,7 @@ class CallModel(QObject):
                 scenario_id=choice.scenario_id,
                 step_id=choice.step_id,
                 phrase_id=choice.phrase_id if not choice.personal else choice.key,
-                text=text,
+                text=choice.text,  # as written in the pack: no caller's name or values stored
                 used_at=clock.iso(now),
                 via=mode,
             )
@@ -471,12 +481,7 @@ class CallModel(QObject):
 
     # -- personal data ---------------------------------------------------------
     def mask_policy(self) -> MaskPolicy:
-        raw = self.settings.get("mask_policy")
-        fields = {k: v for k, v in raw.items() if k in MaskPolicy.__dataclass_fields__ and isinstance(v, int)}
-        try:
-            return MaskPolicy(**fields)
-        except (TypeError, ValueError):
-            return MaskPolicy()
+        return MaskPolicy.from_settings(self.settings.get("mask_policy"))
 
     def mask(self, text: str) -> str:
         return mask_pii(text, self.mask_policy())
@@ -490,13 +495,19 @@ class CallModel(QObject):
         ref = self.mask(full)
         self.session.customer_ref = ref
         found: list = []
+        exact: list[bool] = []
 
         def store_and_look_up(store: CallStore, call_id: int) -> None:
             key = store.customer_key(full)
+            exact.append(store.history_exact)
             store.set_customer_ref(call_id, ref, key)
             found.extend(store.calls_by_customer(ref, exclude_call=call_id, key=key))
 
-        self._write(store_and_look_up, lambda _call_id: self.historyLoaded.emit(found))
+        def loaded(_call_id: int) -> None:
+            self.historyExact.emit(all(exact))
+            self.historyLoaded.emit(found)
+
+        self._write(store_and_look_up, loaded)
         return ref
 
     def load_history(self, ref: str) -> None:

@@ -37,6 +37,12 @@ class NotesView(QWidget):
         self.history.setWordWrap(True)
         self.history.setMaximumHeight(110)
         self.history.hide()
+        self.history_notice = QLabel(
+            self.tr("No OS key store: earlier calls are matched by the last digits only and may be someone else's")
+        )
+        self.history_notice.setObjectName("historyNotice")
+        self.history_notice.setWordWrap(True)
+        self.history_notice.hide()
         self.editor = QPlainTextEdit()
         self.editor.setPlaceholderText(self.tr("Notes for this call (saved automatically; numbers are masked)"))
         self.editor.setAccessibleName(self.tr("Call notes"))
@@ -50,6 +56,7 @@ class NotesView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(form)
+        layout.addWidget(self.history_notice)
         layout.addWidget(self.history)
         layout.addWidget(notes_label)
         layout.addWidget(self.editor)
@@ -59,6 +66,7 @@ class NotesView(QWidget):
         model.callStateChanged.connect(self.refresh)
         model.notesMasked.connect(self.show_masked)
         model.historyLoaded.connect(self.show_history)
+        model.historyExact.connect(lambda exact: self.history_notice.setVisible(not exact))
         self.refresh()
 
     def refresh(self) -> None:
@@ -76,6 +84,7 @@ class NotesView(QWidget):
             self.reference.setText(reference)
         if not in_call:
             self.show_history([])
+            self.history_notice.hide()
 
     def _reference_entered(self) -> None:
         masked = self.model.set_customer_ref(self.reference.text())

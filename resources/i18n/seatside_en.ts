@@ -139,6 +139,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>No OS key store: earlier calls are matched by the last digits only and may be someone else's</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Call notes</source>
         <translation type="unfinished"></translation>
     </message>

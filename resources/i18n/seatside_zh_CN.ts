@@ -138,6 +138,10 @@
         <translation>通话备注（自动保存，卡号/证件号/手机号自动脱敏）</translation>
     </message>
     <message>
+        <source>No OS key store: earlier calls are matched by the last digits only and may be someone else's</source>
+        <translation>本机没有系统密钥库：历史来电只按号码尾号匹配，可能混有其他客户的记录</translation>
+    </message>
+    <message>
         <source>Customer ref.</source>
         <translation>客户标识</translation>
     </message>

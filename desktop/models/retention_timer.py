@@ -1,0 +1,58 @@
+"""Runs the retention purge at start and at the end of every shift."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from desktop.core import clock
+from desktop.core.retention import purge, retention_days
+from desktop.core.storage import CallStore
+from desktop.models.call_model import CallModel
+from desktop.models.db_worker import DbWorker
+
+log = logging.getLogger(__name__)
+
+#: Longest wait before the next check (timers drift over days; the clock may change).
+MAX_WAIT_MS = 6 * 3600 * 1000
+
+
+class RetentionTimer(QObject):
+    purged = Signal(int)  # number of calls deleted
+
+    def __init__(self, model: CallModel, worker: DbWorker, parent: QObject | None = None):
+        super().__init__(parent)
+        self.model = model
+        self.worker = worker
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._shift_ended)
+        self._shift_end = None
+
+    def start(self) -> None:
+        self.purge_now()
+        self._arm()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def purge_now(self) -> None:
+        if self.worker.closed:
+            return
+        days, now = retention_days(self.model.settings.get("retention_days")), clock.now()
+
+        def run(store: CallStore) -> int:
+            return purge(store, days, now)
+
+        self.worker.submit(run, self.purged.emit)
+
+    def _arm(self) -> None:
+        self._shift_end = self.model.current_shift_bounds()[1]
+        wait = (self._shift_end - clock.now()).total_seconds() * 1000
+        self._timer.start(int(min(max(wait, 1000), MAX_WAIT_MS)))
+
+    def _shift_ended(self) -> None:
+        if self._shift_end is not None and clock.now() >= self._shift_end:
+            self.purge_now()
+        self._arm()
