@@ -23,7 +23,15 @@ from datetime import date, timedelta
 from stdnum import luhn
 from stdnum.cn import ric
 
-from desktop.core.privacy import CARD, DEFAULT_POLICY, MAX_KEEP, MOBILE, PROVINCES, RESIDENT_ID, mask_pii
+from desktop.core.privacy import (
+    CARD,
+    DEFAULT_POLICY,
+    MAX_KEEP,
+    MOBILE,
+    PROVINCES,
+    RESIDENT_ID,
+    mask_pii,
+)
 
 
 @dataclass(frozen=True)
@@ -110,14 +118,14 @@ def _one_wrong_digit(rng: random.Random, number: str) -> str:
 
 
 # -- the categories -------------------------------------------------------------
+def _scheme_maker(scheme: str, words: list[str]) -> Callable[[random.Random], Sample]:
+    return lambda r: _embed(r, f"card: {scheme}", card_number(r, scheme), CARD, r.choice(words))
+
+
 def _positives() -> dict[str, Callable[[random.Random], Sample]]:
     card_words = ["卡号", "银行卡", "卡号：", "信用卡", "借记卡", "账号", ""]
     return {
-        **{
-            f"card: {scheme}": (lambda s: lambda r: _embed(r, f"card: {s}", card_number(r, s), CARD,
-                                                           r.choice(card_words)))(scheme)
-            for scheme in SCHEMES
-        },
+        **{f"card: {scheme}": _scheme_maker(scheme, card_words) for scheme in SCHEMES},
         "card: groups of 4 (16-19 digits)": lambda r: _embed(
             r, "card: groups of 4 (16-19 digits)", _four(card_number(r, "unionpay"), r.choice(" -")), CARD,
             r.choice(card_words)),

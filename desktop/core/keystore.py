@@ -35,7 +35,7 @@ def backend_name() -> str:
         import keyring
 
         backend = keyring.get_keyring()
-    except Exception as exc:  # keyring raises assorted errors when its backends cannot load
+    except Exception as exc:  # noqa: BLE001 (keyring raises assorted errors when its backends cannot load)
         return f"none ({exc.__class__.__name__})"
     return f"{type(backend).__module__}.{type(backend).__name__}"
 
@@ -54,7 +54,7 @@ def _empty_chain() -> bool:
         backend = keyring.get_keyring()
         if isinstance(backend, ChainerBackend):
             return not [b for b in backend.backends if not type(b).__module__.startswith(REFUSED_BACKENDS)]
-    except Exception:
+    except Exception:  # noqa: BLE001 (a backend that cannot even be listed is no store)
         return True
     return False
 
@@ -75,7 +75,7 @@ def history_key(data_folder: Path) -> bytes | None:
         if value is None:
             return None
         key = bytes.fromhex(value)
-    except Exception as exc:  # a locked or broken store: no key, history by tail
+    except Exception as exc:  # noqa: BLE001 (a locked or broken store: no key, history by tail)
         log.info("no caller-history key from the OS secret store: %s", exc.__class__.__name__)
         return None
     return key if len(key) >= 16 else None
@@ -89,5 +89,5 @@ def forget_history_key(data_folder: Path) -> None:
 
     try:
         keyring.delete_password(SERVICE, account_for(data_folder))
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 (nothing to remove is fine)
         log.info("could not remove the caller-history key: %s", exc.__class__.__name__)

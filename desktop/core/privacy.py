@@ -403,8 +403,14 @@ def _grouping_ok(chunks: list[_Chunk], i: int, j: int) -> bool:
 
 
 def _own_number(digits: str) -> bool:
+    """Whether a group is a number by itself: an ID, an 11-digit mobile, a card of 16+ digits
+    (shorter cards and 86-prefixed mobiles inside a longer grouping are coincidences)."""
     kind = _kind_of(digits)
-    return kind is not None and (kind != CARD or len(digits) >= 16)
+    if kind == CARD:
+        return len(digits) >= 16
+    if kind == MOBILE:
+        return len(digits) == 11
+    return kind is not None
 
 
 def _candidate(chunks: list[_Chunk], i: int, label: str | None) -> tuple[Match, int] | None:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.clock import parse_hhmm
 from desktop.core.dispositions import MAX_DISPOSITIONS, dispositions_from
+from desktop.core.privacy import MaskPolicy
 from desktop.core.settings import DEFAULT_HOTKEYS, INSERT_MODES, Settings
 from desktop.platform.hotkeys import check_bindings
 
@@ -174,10 +175,15 @@ class SettingsDialog(QDialog):
         policy = self.settings.get("mask_policy")
         self.card_keep = QLineEdit(f"{policy.get('card_keep_first', 6)}/{policy.get('card_keep_last', 4)}")
         self.mobile_keep = QLineEdit(f"{policy.get('mobile_keep_first', 0)}/{policy.get('mobile_keep_last', 4)}")
-        self.id_keep = QLineEdit(f"{policy.get('id_keep_first', 6)}/{policy.get('id_keep_last', 4)}")
+        self.id_keep = QLineEdit(f"{policy.get('id_keep_first', 0)}/{policy.get('id_keep_last', 4)}")
         form.addRow(self.tr("Card digits kept (first/last)"), self.card_keep)
         form.addRow(self.tr("Mobile digits kept (first/last)"), self.mobile_keep)
         form.addRow(self.tr("ID digits kept (first/last)"), self.id_keep)
+        self.retention_days = QSpinBox()
+        self.retention_days.setObjectName("retentionDays")
+        self.retention_days.setRange(1, 3650)
+        self.retention_days.setValue(int(self.settings.get("retention_days")))
+        form.addRow(self.tr("Keep calls for (days)"), self.retention_days)
         layout.addLayout(form)
         layout.addWidget(QLabel(self.tr("Dispositions (up to %d):") % MAX_DISPOSITIONS))
         self.dispositions = QTableWidget(0, 3)
@@ -245,6 +251,13 @@ class SettingsDialog(QDialog):
             if not (first.strip().isdigit() and last.strip().isdigit()):
                 raise ValueError(self.tr("Digits kept must look like 6/4"))
             policy[f"{prefix}_keep_first"], policy[f"{prefix}_keep_last"] = int(first), int(last)
+        try:
+            MaskPolicy(**policy)
+        except ValueError:
+            raise ValueError(
+                self.tr("At most the first 6 and last 4 digits of a card and the last 4 of an ID or mobile may stay "
+                        "readable (6/4, 0/4, 0/4)")
+            ) from None
         own = {a: c for a, c in hotkeys.items() if c != DEFAULT_HOTKEYS[a]}
         return {
             "hotkeys": own,
@@ -260,6 +273,7 @@ class SettingsDialog(QDialog):
             "shift_end": self.shift_end.text().strip(),
             "complaint_days": self.complaint_days.value(),
             "mask_policy": policy,
+            "retention_days": self.retention_days.value(),
             "dispositions": dispositions,
         }
 

@@ -633,6 +633,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Keep calls for (days)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>At most the first 6 and last 4 digits of a card and the last 4 of an ID or mobile may stay readable (6/4, 0/4, 0/4)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Dispositions (up to %d):</source>
         <translation type="unfinished"></translation>
     </message>

@@ -632,6 +632,14 @@
         <translation>证件号保留位数（前/后）</translation>
     </message>
     <message>
+        <source>Keep calls for (days)</source>
+        <translation>通话记录保留天数</translation>
+    </message>
+    <message>
+        <source>At most the first 6 and last 4 digits of a card and the last 4 of an ID or mobile may stay readable (6/4, 0/4, 0/4)</source>
+        <translation>最多只能显示卡号前6位和后4位、证件号和手机号后4位（6/4、0/4、0/4）</translation>
+    </message>
+    <message>
         <source>Dispositions (up to %d):</source>
         <translation>处置结果（最多 %d 个）：</translation>
     </message>

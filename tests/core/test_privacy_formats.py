@@ -6,8 +6,21 @@ from __future__ import annotations
 import pytest
 from stdnum import luhn
 
-from benchmarks.privacy_corpus import _negatives, _positives, hidden_enough, informative, score
-from desktop.core.privacy import CARD, MOBILE, RESIDENT_ID, find_pii, mask_draft, mask_pii
+from benchmarks.privacy_corpus import (
+    _negatives,
+    _positives,
+    hidden_enough,
+    informative,
+    score,
+)
+from desktop.core.privacy import (
+    CARD,
+    MOBILE,
+    RESIDENT_ID,
+    find_pii,
+    mask_draft,
+    mask_pii,
+)
 
 PER_CATEGORY = 300
 VALID_6217 = "621700287001234567" + luhn.calc_check_digit("621700287001234567")

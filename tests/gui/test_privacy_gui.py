@@ -90,3 +90,23 @@ def test_the_data_folder_and_its_files_are_private(seatside, qtbot):
     files = [p for p in folder.rglob("*") if p.is_file()]
     assert {p.name for p in files} >= {"seatside.db", "settings.json"}
     assert {p.name: stat.S_IMODE(p.stat().st_mode) for p in files} == {p.name: 0o600 for p in files}
+
+
+@pytest.mark.parametrize("field, text", [("card_keep", "19/19"), ("mobile_keep", "3/4"), ("id_keep", "6/4")])
+def test_the_settings_cannot_show_more_digits_than_allowed(seatside, qtbot, field, text):
+    from desktop.ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(seatside.settings, str(seatside.data_dir))
+    qtbot.addWidget(dialog)
+    getattr(dialog, field).setText(text)
+    with pytest.raises(ValueError, match="6"):
+        dialog.values()
+    dialog.retention_days.setValue(30)
+    getattr(dialog, field).setText("0/4")
+    assert dialog.values()["retention_days"] == 30
+
+
+def test_a_hand_edited_settings_file_cannot_switch_masking_off(seatside, qtbot):
+    seatside.settings.set("mask_policy", {"card_keep_first": 19, "card_keep_last": 19})
+    policy = seatside.worker.call(lambda store: store.policy)
+    assert (policy.card_keep_first, policy.card_keep_last) == (6, 4)
