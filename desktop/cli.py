@@ -167,9 +167,11 @@ def cmd_packs_import(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from desktop.core.guard import mask_logs
     from desktop.core.permissions import restrict_umask
 
     restrict_umask()  # exports, the database and settings: readable by this account only
+    mask_logs()  # no full number in a log line either
     args = parser().parse_args(argv)
     if args.command == "export":
         return cmd_export(args)

@@ -11,24 +11,21 @@ unmasked, so the store never does that with user text.
 
 from __future__ import annotations
 
-import re
+import logging
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from desktop.core.privacy import DEFAULT_POLICY, MaskPolicy, mask_pii
+from desktop.core.privacy import DEFAULT_POLICY, MAYBE_NUMBER, MaskPolicy, mask_pii
 
 if TYPE_CHECKING:
     from desktop.core.storage import CallRecord, FollowUp
 
-#: 11 digits with at most one other character between each two: what any number the
-#: masker finds has (a quick test before the real one).
-_MAYBE_NUMBER = re.compile(r"\d(?:\D?\d){10}")
 
 def mask_value(value: Any, policy: MaskPolicy) -> Any:
     """``value`` masked if it is a text that could hold a number (11+ digits)."""
-    if isinstance(value, str) and _MAYBE_NUMBER.search(value):
+    if isinstance(value, str) and MAYBE_NUMBER.search(value):
         return mask_pii(value, policy)
     return value
 
@@ -127,3 +124,25 @@ def masked_records(calls: Iterable[CallRecord], policy: MaskPolicy = DEFAULT_POL
     if isinstance(calls, Sequence):
         return MaskedRecords(calls, policy)
     return (mask_record(call, policy) for call in calls)
+
+
+def mask_logs(policy: MaskPolicy = DEFAULT_POLICY) -> None:
+    """Every log record from now on has its message masked before any handler sees it
+    (messages go to standard error only, but a terminal can be captured to a file)."""
+    make_record = logging.getLogRecordFactory()
+    if getattr(make_record, "masks_pii", False):
+        return
+
+    def masked_record(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = make_record(*args, **kwargs)
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # a broken format: leave it to logging to report
+            return record
+        masked = mask_value(message, policy)
+        if masked is not message:
+            record.msg, record.args = masked, ()
+        return record
+
+    masked_record.masks_pii = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(masked_record)

@@ -509,6 +509,9 @@ def mask_draft(text: str, policy: MaskPolicy | None = None) -> str:
     return _DRAFT_RUN_RE.sub(hide, masked)
 
 
+#: 11 digits with at most one other character between each two: what any number the
+#: masker finds has (a quick test before the real one).
+MAYBE_NUMBER = re.compile(r"\d(?:\D?\d){10}")
 _OLD_MASKED_ID_RE = re.compile(r"(?<![0-9０-９])[0-9]{6}(?=[*＊]{8}[0-9Xx*＊]{4}(?![0-9０-９]))")
 
 
@@ -517,4 +520,4 @@ def remask_stored(text: str, policy: MaskPolicy | None = None) -> str:
     missed, and IDs masked the old way (first 6 shown) cut back to the last 4."""
     policy = policy or DEFAULT_POLICY
     text = _OLD_MASKED_ID_RE.sub(lambda m: policy.mask_char * 6, text)
-    return mask_pii(text, policy)
+    return mask_pii(text, policy) if MAYBE_NUMBER.search(text) else text

@@ -381,3 +381,20 @@ def test_the_purge_keeps_a_call_in_progress_and_runs_twice(tmp_path):
     assert purge(store, 180, now) == 0 and purge(store, 180, now) == 0
     assert [c.id for c in store.active_calls()] == [active]
     store.close()
+
+
+# -- logs ------------------------------------------------------------------------------
+def test_log_messages_are_masked(caplog):
+    import logging
+
+    from desktop.core.guard import mask_logs
+
+    factory = logging.getLogRecordFactory()
+    try:
+        mask_logs()
+        mask_logs()  # once is enough
+        with caplog.at_level(logging.INFO):
+            logging.getLogger("seatside.test").info("caller %s, card %s", "13812345678", "6222021234567890128")
+    finally:
+        logging.setLogRecordFactory(factory)
+    assert caplog.records[-1].getMessage() == "caller *******5678, card 622202*********0128"
