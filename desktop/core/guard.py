@@ -96,7 +96,8 @@ def mask_record(call: CallRecord, policy: MaskPolicy = DEFAULT_POLICY) -> CallRe
     steps = [s if (t := mask_value(s.title, policy)) is s.title else replace(s, title=t) for s in call.steps]
     phrases = [p if (t := mask_value(p.text, policy)) is p.text else replace(p, text=t) for p in call.phrases]
     followups = [mask_followup(f, policy) for f in call.followups]
-    if any(a is not b for a, b in zip(steps + phrases + followups, call.steps + call.phrases + call.followups)):
+    pairs = [*zip(steps, call.steps), *zip(phrases, call.phrases), *zip(followups, call.followups)]
+    if any(new is not old for new, old in pairs):
         changes.update(steps=steps, phrases=phrases, followups=followups)
     return replace(call, **changes) if changes else call
 

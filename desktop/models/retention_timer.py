@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -28,7 +29,7 @@ class RetentionTimer(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._shift_ended)
-        self._shift_end = None
+        self._shift_end: datetime | None = None
 
     def start(self) -> None:
         self.purge_now()
@@ -48,8 +49,8 @@ class RetentionTimer(QObject):
         self.worker.submit(run, self.purged.emit)
 
     def _arm(self) -> None:
-        self._shift_end = self.model.current_shift_bounds()[1]
-        wait = (self._shift_end - clock.now()).total_seconds() * 1000
+        end = self._shift_end = self.model.current_shift_bounds()[1]
+        wait = (end - clock.now()).total_seconds() * 1000
         self._timer.start(int(min(max(wait, 1000), MAX_WAIT_MS)))
 
     def _shift_ended(self) -> None:
