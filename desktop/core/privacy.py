@@ -254,29 +254,35 @@ def looks_like_resident_id(number: str, today: date | None = None) -> bool:
     return number[:2] in PROVINCES and _birth_date(number, today) is not None
 
 
+_LABEL_KINDS: dict[str, str] = {
+    label.casefold(): kind
+    for kind, labels in ((MOBILE, MOBILE_WORDS), (RESIDENT_ID, ID_WORDS), (CARD, CARD_WORDS), ("ref", REFERENCE_LABELS))
+    for label in labels
+}
+#: Any label at the end of the words; the leftmost match is the longest label.
+_LABEL_END_RE = re.compile("(?:" + "|".join(sorted(map(re.escape, _LABEL_KINDS), key=len, reverse=True)) + ")$")
+_LETTER_LABELS: dict[str, str] = {
+    label.replace(" ", ""): kind for label, kind in _LABEL_KINDS.items() if label.isascii() and kind != "ref"
+}
+
+
 def _label(before: str) -> str | None:
     """What the words right before a number say it is: "ref", CARD, RESIDENT_ID, MOBILE or None."""
-    tail = _LABEL_TAIL_RE.search(before[-24:])
-    words = before[-24:][: tail.start()] if tail else before[-24:]
-    words = words.casefold().rstrip()
-    best: tuple[int, str] | None = None
-    for kind, labels in (("ref", REFERENCE_LABELS), (CARD, CARD_WORDS), (RESIDENT_ID, ID_WORDS),
-                         (MOBILE, MOBILE_WORDS)):
-        for label in labels:
-            if words.endswith(label) and (best is None or len(label) > best[0]):
-                # An ASCII word must stand on its own: "discard" is not "card".
-                if label.isascii() and len(words) > len(label) and words[-len(label) - 1].isascii() \
-                        and words[-len(label) - 1].isalpha():
-                    continue
-                best = (len(label), kind)
+    before = before[-24:]
+    tail = _LABEL_TAIL_RE.search(before)
+    words = (before[: tail.start()] if tail else before).casefold().rstrip()
+    found = _LABEL_END_RE.search(words)
+    if found is not None:
+        label, start = found.group(), found.start()
+        # An ASCII word must stand on its own: "discard" is not "card".
+        if not (label.isascii() and start > 0 and words[start - 1].isascii() and words[start - 1].isalpha()):
+            return _LABEL_KINDS[label]
     # The letters between label and number ("订单号TX…", "No.") were skipped above; a
     # letter prefix alone ("card6222…") is a label of its own.
-    if best is None and tail is not None:
-        letters = re.sub(r"[^a-z]", "", before[-24:][tail.start():].casefold())
-        for kind, labels in ((CARD, CARD_WORDS), (RESIDENT_ID, ID_WORDS), (MOBILE, MOBILE_WORDS)):
-            if letters and letters in {label.replace(" ", "") for label in labels if label.isascii()}:
-                return kind
-    return best[1] if best else None
+    if tail is not None:
+        letters = re.sub(r"[^a-z]", "", before[tail.start() :].casefold())
+        return _LETTER_LABELS.get(letters) if letters else None
+    return None
 
 
 def _kind_of(digits: str, label: str | None = None) -> str | None:
@@ -289,8 +295,8 @@ def _kind_of(digits: str, label: str | None = None) -> str | None:
         return None
     if label == RESIDENT_ID and n == 15 and digits[:2] in PROVINCES:
         return RESIDENT_ID  # a first-generation 15-digit ID
-    if n in (11, 13, 15) and is_mobile(digits):
-        return MOBILE
+    if n in (11, 13, 15) and is_mobile(digits) and not (label == "ref" and n > 11):
+        return MOBILE  # (after a reference label, 86… of 13+ digits is a reference)
     if label == MOBILE and n == 11 and digits[0] == "1":
         return MOBILE
     if 13 <= n <= 19:
@@ -351,7 +357,9 @@ def _runs(text: str, mask_char: str) -> list[tuple[int, list[_Chunk]]]:
     """The runs of ``text`` (start, chunks) that hold at least 11 clean digits."""
     runs: list[tuple[int, list[_Chunk]]] = []
     for found in _run_pattern(mask_char).finditer(text):
-        start, _end = found.span()
+        start, end = found.span()
+        if end - start < 11:
+            continue
         chunks: list[_Chunk] = []
         position, sep = start, ""
         for index, part in enumerate(_SPLIT_RE.split(found.group())):
@@ -465,6 +473,8 @@ def _mask_match(chars: list[str], match: Match, policy: MaskPolicy) -> None:
 
 def _scan(text: str, policy: MaskPolicy) -> tuple[list[Match], str]:
     """The numbers in ``text`` and the text with them masked."""
+    if MAYBE_NUMBER.search(text) is None:  # no 11 digits close together: nothing to find
+        return [], text
     found = _find_once(text, policy.mask_char)
     if not found:
         return [], text
