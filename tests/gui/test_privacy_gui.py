@@ -110,3 +110,22 @@ def test_a_hand_edited_settings_file_cannot_switch_masking_off(seatside, qtbot):
     seatside.settings.set("mask_policy", {"card_keep_first": 19, "card_keep_last": 19})
     policy = seatside.worker.call(lambda store: store.policy)
     assert (policy.card_keep_first, policy.card_keep_last) == (6, 4)
+
+
+def test_calls_past_the_retention_period_are_purged_at_start(make_app, isolated_dirs, qtbot):
+    from desktop.core.settings import Settings
+    from desktop.core.storage import DB_FILENAME, CallStore
+    from tests.helpers import make_call
+
+    folder = isolated_dirs
+    store = CallStore(folder / DB_FILENAME)
+    now = clock.now()
+    make_call(store, now - timedelta(days=40), notes="四十天前的备注")
+    recent = make_call(store, now - timedelta(days=5), notes="五天前的备注")
+    store.close()
+    Settings(folder / "settings.json").set("retention_days", 30)
+    app = make_app()
+    qtbot.waitUntil(lambda: app.worker.call(lambda s: s.count_calls()) == 1, timeout=5000)
+    calls = app.worker.call(lambda s: s.calls_between(now - timedelta(days=400), now + timedelta(days=1)))
+    assert [c.id for c in calls] == [recent]
+    assert find_in_folder(folder, ["四十天前"]) == []
