@@ -287,6 +287,9 @@ class CallStore:
         try:
             self._migrate()
             self._vacuum_if_pending()
+        except sqlite3.Error as exc:  # a damaged or foreign file: one clear line, nothing half-done
+            conn.close()
+            raise StorageError(f"cannot update the database {self.path}: {exc}") from exc
         except BaseException:
             conn.close()
             raise
@@ -321,7 +324,10 @@ class CallStore:
         row = self.conn.execute("SELECT value FROM meta WHERE name = 'vacuum_pending'").fetchone()
         if row is None:
             return
-        self.conn.execute("VACUUM")
+        try:
+            self.conn.execute("VACUUM")
+        except sqlite3.OperationalError as exc:  # e.g. the disk is full: try again at the next start
+            raise StorageError(f"cannot rewrite the database {self.path} after the privacy update: {exc}") from exc
         self.conn.execute("DELETE FROM meta WHERE name = 'vacuum_pending'")
         self.checkpoint()
 

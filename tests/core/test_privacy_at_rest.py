@@ -297,6 +297,25 @@ def test_an_old_database_loses_its_secret_and_hashes_and_is_masked_again(tmp_pat
     conn.close()
 
 
+def test_a_damaged_old_database_is_refused_in_one_line_and_left_as_it_was(tmp_path):
+    path = tmp_path / storage.DB_FILENAME
+    _v2_database(path)
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("DROP TABLE meta")
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(storage.StorageError, match="cannot update the database"):
+        CallStore(path)
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2  # the failed migration was rolled back
+    assert conn.execute("SELECT customer_key FROM calls").fetchone()[0] != ""
+    conn.close()
+    done = subprocess.run([sys.executable, "-m", "desktop", "--data-dir", str(tmp_path), "export", "-o",
+                           str(tmp_path / "x.csv")], capture_output=True, text=True, check=False)
+    assert done.returncode == 1 and done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert len(before) > 0
+
+
 # -- permissions -----------------------------------------------------------------------
 def _mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
