@@ -417,3 +417,29 @@ def test_log_messages_are_masked(caplog):
     finally:
         logging.setLogRecordFactory(factory)
     assert caplog.records[-1].getMessage() == "caller *******5678, card 622202*********0128"
+
+
+def test_a_plain_file_keyring_is_no_secret_store(tmp_path):
+    from desktop.core import keystore
+
+    plain = type("PlaintextKeyring", (MemoryKeyring,), {"__module__": "keyrings.alt.file"})()
+    previous = keyring.get_keyring()
+    keyring.set_keyring(plain)
+    try:
+        assert not keystore.usable()
+        assert keystore.history_key(tmp_path) is None
+        assert plain.values == {}  # nothing was written to it
+    finally:
+        keyring.set_keyring(previous)
+    assert not keystore.usable()  # the fail backend of the tests
+
+
+def test_the_key_is_kept_per_data_folder_and_can_be_forgotten(tmp_path, os_keyring):
+    from desktop.core import keystore
+
+    first = keystore.history_key(tmp_path / "a")
+    assert first is not None and len(first) == 32
+    assert keystore.history_key(tmp_path / "a") == first
+    assert keystore.history_key(tmp_path / "b") != first
+    keystore.forget_history_key(tmp_path / "a")
+    assert keystore.history_key(tmp_path / "a") != first
