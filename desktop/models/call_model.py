@@ -18,9 +18,9 @@ from desktop.core.scenarios import Library, Phrase, PhraseChoice, Scenario, Step
 from desktop.core.search import Hit, SearchIndex, frecency
 from desktop.core.session import CallSession
 from desktop.core.settings import Settings
-from desktop.core.suggest import Suggestion, suggest_other
 from desktop.core.privacy import MaskPolicy, mask_pii
 from desktop.core.storage import CallRecord, CallStore, PersonalPhrase, UsedPhrase
+from desktop.core.suggest import Suggestion, suggest_other
 from desktop.models.db_worker import DbWorker
 from desktop.platform.clipboard import Clipboard
 
