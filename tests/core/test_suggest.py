@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from desktop.core.packs import load_packs
 from desktop.core.scenarios import Library, Phrase, Scenario, Step
@@ -119,3 +121,20 @@ def test_suggest_command(capsys):
         main(["suggest"])
     assert info.value.code == 2
     assert main(["suggest", "x", "--limit", "0"]) == 2
+
+
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(1, 8)), max_size=25))
+def test_inside_longer_agrees_with_the_plain_definition(raw):
+    from desktop.core.suggest import _inside_longer
+
+    spans = {(start, start + length) for start, length in raw}
+    expected = {
+        (s, e) for s, e in spans if any(a <= s and e <= b and (b - a) > (e - s) for a, b in spans)
+    }
+    assert _inside_longer(spans) == expected
+
+
+def test_hostile_notes_are_handled(library):
+    notes = "ATM吞卡" * 20000 + "卡被吞了"
+    ranked = rank_scenarios(notes, library)
+    assert ranked[0].scenario_id == "card-retained-atm"
