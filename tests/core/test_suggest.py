@@ -92,6 +92,15 @@ def test_the_corpus_is_large_labelled_and_fresh(library):
     assert all(1 <= sum(text.count(c) for c in "。！？") + 1 <= 2 and len(text) <= 60 for text in texts)
 
 
+@pytest.mark.parametrize("name", ["suggest_heldout.yaml", "suggest_heldout2.yaml"])
+def test_held_out_notes_are_labelled_with_known_scenarios(library, name):
+    notes = load_corpus(name)
+    known = {s.id for s in library.scenarios}
+    assert len(notes) >= 30 and {n["scenario"] for n in notes} <= known
+    corpus = {n["text"] for n in load_corpus("suggest_corpus.yaml")}
+    assert not corpus & {n["text"] for n in notes}
+
+
 def test_the_corpus_goal_top1_90_percent_and_top3_all(library):
     notes = load_corpus("suggest_corpus.yaml")
     top1 = top3 = 0
