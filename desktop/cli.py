@@ -21,7 +21,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--insert-mode", choices=["copy", "paste", "type"],
                    help="how hotkeys insert phrases during this run (overrides the setting)")
     p.add_argument("--self-test", action="store_true",
-                   help="build the whole app offscreen with a temporary data folder, print a summary and exit")
+                   help="build the whole app offscreen with a temporary data folder, print a summary and exit; "
+                   "with --data-dir also check that folder, read-only (database integrity, schema, packs)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     export = sub.add_parser("export", help="export a shift's calls")
@@ -50,6 +51,12 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("-o", "--output", required=True, type=Path, metavar="DIR", help="folder to write the pack into")
     imp.add_argument("--skip-invalid", action="store_true", help="import the valid rows and report the skipped ones")
     imp.add_argument("--overwrite", action="store_true", help="replace pack files that already exist")
+
+    backup = sub.add_parser("backup", help="list or restore the database backups kept in the data folder")
+    backup_sub = backup.add_subparsers(dest="backup_command", metavar="ACTION", required=True)
+    backup_sub.add_parser("list", help="the backups, newest first, numbered from 1")
+    restore = backup_sub.add_parser("restore", help="put backup N in place of the database (the panel must be closed)")
+    restore.add_argument("number", type=int, metavar="N", help="the backup's number in 'seatside backup list'")
     return p
 
 
@@ -57,6 +64,9 @@ def _open_store(args: argparse.Namespace, command: str):
     from desktop.core.paths import data_dir
     from desktop.core.storage import DB_FILENAME, CallStore, StorageError
 
+    if command in READ_ONLY_COMMANDS and not (data_dir(args.data_dir) / DB_FILENAME).is_file():
+        print(f"seatside {command}: no Seatside data in {data_dir(args.data_dir)}", file=sys.stderr)
+        return None
     try:
         return CallStore(data_dir(args.data_dir) / DB_FILENAME)
     except StorageError as exc:
@@ -79,6 +89,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     settings = _settings(args)
     try:
         start, end = clock.shift_range(args.shift, start=settings.get("shift_start"), end=settings.get("shift_end"))
+    except OverflowError:
+        print(f"seatside export: the shift {args.shift} is out of the range of dates", file=sys.stderr)
+        return 2
     except ValueError as exc:
         print(f"seatside export: {exc}", file=sys.stderr)
         return 2
@@ -126,6 +139,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     from desktop.core.paths import data_dir, pack_dirs
     from desktop.core.search import SearchIndex
 
+    if args.data_dir and not data_dir(args.data_dir).is_dir():
+        print(f"seatside search: no Seatside data in {data_dir(args.data_dir)}", file=sys.stderr)
+        return 1
     dirs = pack_dirs(data_dir(args.data_dir), args.packs, builtin=not args.no_builtin)
     library = load_packs([d for d in dirs if d.exists()], banned=builtin_banned()).library
     if args.scenario and library.get(args.scenario) is None:
@@ -163,11 +179,59 @@ def cmd_packs_check(args: argparse.Namespace) -> int:
 def cmd_packs_import(args: argparse.Namespace) -> int:
     from desktop.core.importer import run_import
 
-    return run_import(args.file, args.output, skip_invalid=args.skip_invalid, overwrite=args.overwrite, out=sys.stdout)
+    return run_import(
+        args.file, args.output, skip_invalid=args.skip_invalid, overwrite=args.overwrite, out=sys.stdout, err=sys.stderr
+    )
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+#: Commands that only read the data folder: they never create it or a database.
+READ_ONLY_COMMANDS = ("export", "backup list")
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from desktop.core.backup import BackupError, list_backups, restore
+    from desktop.core.instance_lock import InstanceLock
+    from desktop.core.paths import data_dir
+    from desktop.core.storage import DB_FILENAME
+
+    folder = data_dir(args.data_dir)
+    command = f"backup {args.backup_command}"
+    if not folder.is_dir():
+        print(f"seatside {command}: no Seatside data in {folder}", file=sys.stderr)
+        return 1
+    if args.backup_command == "list":
+        backups = list_backups(folder)
+        if not backups:
+            print(f"seatside backup list: no backups in {folder / 'backups'}", file=sys.stderr)
+            return 1
+        for backup in backups:
+            calls = backup.calls()
+            print(f"{backup.number}\t{backup.taken:%Y-%m-%d %H:%M:%S}\t{backup.size} bytes\t"
+                  f"{'unreadable' if calls is None else f'{calls} calls'}\t{backup.path.name}")
+        return 0
+    lock = InstanceLock(folder)
+    if not lock.acquire():
+        print(f"seatside {command}: Seatside is running on {folder}; quit it first", file=sys.stderr)
+        return 1
+    try:
+        chosen, aside = restore(folder, args.number, DB_FILENAME)
+    except BackupError as exc:
+        print(f"seatside {command}: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        lock.release()
+    kept = f"; the previous database is kept as {aside.name}" if aside else ""
+    print(f"restored backup {chosen.number} taken {chosen.taken:%Y-%m-%d %H:%M:%S}{kept}")
+    return 0
+
+
+def _command_name(args: argparse.Namespace) -> str:
+    name = args.command or ""
+    sub = getattr(args, "packs_command", None) or getattr(args, "backup_command", None)
+    return f"seatside {name} {sub}" if sub else f"seatside {name}".rstrip()
+
+
+def _run_command(args: argparse.Namespace) -> int | None:
     if args.command == "export":
         return cmd_export(args)
     if args.command == "seed-demo":
@@ -176,13 +240,39 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_search(args)
     if args.command == "packs":
         return cmd_packs_import(args) if args.packs_command == "import" else cmd_packs_check(args)
+    if args.command == "backup":
+        return cmd_backup(args)
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if args.command is not None:
+        import sqlite3
+
+        # Whatever goes wrong, a command ends with one line on stderr, never a traceback.
+        try:
+            code = _run_command(args)
+        except sqlite3.DatabaseError as exc:
+            print(f"{_command_name(args)}: the database is damaged or unreadable ({exc}); "
+                  "start Seatside to recover it, or see 'seatside backup list'", file=sys.stderr)
+            return 1
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            print(f"{_command_name(args)}: {where}{exc.strerror or exc}", file=sys.stderr)
+            return 1
+        except (MemoryError, RecursionError, Exception) as exc:  # noqa: BLE001 - the last line of defence
+            print(f"{_command_name(args)}: failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+            return 1
+        assert code is not None
+        return code
 
     from desktop import app
     from desktop.core.storage import StorageError
 
     try:
         if args.self_test:
-            return app.self_test(args.packs)
+            return app.self_test(args.packs, data=args.data_dir)
         return app.run(
             args.data_dir, args.packs, builtin=not args.no_builtin, scenario=args.scenario,
             insert_mode=args.insert_mode,

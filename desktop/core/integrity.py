@@ -1,0 +1,192 @@
+"""Is the database file sound, and if not: move it aside and keep what can be read.
+
+``check`` runs ``PRAGMA quick_check`` on a read-only connection; ``set_aside``
+renames a damaged file (with its ``-wal``/``-shm``) to ``seatside.db.corrupt-<time>``;
+``salvage`` copies every row it can still read into a new database of the current
+schema. Nothing here knows about Qt: the app and the CLI decide what to tell whom.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+#: SQLite's file header; a database file that does not start with it is not one.
+SQLITE_HEADER = b"SQLite format 3\x00"
+#: Rows are read back in slices of this many row ids, so one bad page loses one slice.
+SALVAGE_SLICE = 200
+#: When a table's highest row id cannot be read, probe this far.
+SALVAGE_PROBE_LIMIT = 2_000_000
+
+
+class DamagedDatabase(Exception):
+    """The database file is damaged; ``str()`` is a one-line explanation."""
+
+
+@dataclass
+class Health:
+    """The result of ``check``: ``ok`` or a short reason it is not."""
+
+    ok: bool
+    reason: str = ""
+    empty: bool = False  # a zero-byte (or missing) file: SQLite would silently start afresh
+
+
+def read_only_uri(path: Path) -> str:
+    """A ``file:`` URI that opens ``path`` read-only (nothing is created or changed)."""
+    return Path(path).resolve().as_uri() + "?mode=ro"
+
+
+def check(path: Path) -> Health:
+    """Header, size and ``PRAGMA quick_check`` of the database at ``path`` (read-only)."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return Health(True, empty=True)
+    except OSError as exc:
+        return Health(False, f"cannot read the file: {exc.strerror or exc}")
+    if size == 0:
+        return Health(True, "the file is empty", empty=True)
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(100)
+    except OSError as exc:
+        return Health(False, f"cannot read the file: {exc.strerror or exc}")
+    if len(header) < 100 or not header.startswith(SQLITE_HEADER):
+        return Health(False, "the file is not a SQLite database (its header is damaged)")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    wal = Path(f"{path}-wal")
+    wal_size = wal.stat().st_size if wal.exists() else 0
+    if pages and page_size and size < pages * page_size and wal_size == 0:
+        return Health(False, f"the file is truncated ({size} of {pages * page_size} bytes)")
+    try:
+        conn = sqlite3.connect(read_only_uri(path), uri=True, timeout=5.0)
+    except sqlite3.Error as exc:
+        return Health(False, str(exc))
+    try:
+        rows = [row[0] for row in conn.execute("PRAGMA quick_check")]
+    except sqlite3.Error as exc:
+        return Health(False, str(exc))
+    finally:
+        conn.close()
+    if rows == ["ok"]:
+        return Health(True)
+    return Health(False, "; ".join(str(r) for r in rows[:3]))
+
+
+def companions(path: Path) -> list[Path]:
+    """The database file and its ``-wal`` and ``-shm`` files."""
+    return [Path(path), Path(f"{path}-wal"), Path(f"{path}-shm")]
+
+
+def set_aside(path: Path, label: str = "corrupt", now: datetime | None = None) -> Path:
+    """Rename ``path`` (and its -wal/-shm) to ``<name>.<label>-<time>``; returns the new path."""
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    target = Path(f"{path}.{label}-{stamp}")
+    counter = 1
+    while target.exists():
+        counter += 1
+        target = Path(f"{path}.{label}-{stamp}-{counter}")
+    for source, suffix in zip(companions(path), ("", "-wal", "-shm")):
+        if source.exists():
+            os.replace(source, f"{target}{suffix}")
+    return target
+
+
+@dataclass
+class SalvageReport:
+    rows: dict[str, int] = field(default_factory=dict)  # table: rows copied
+    lost_slices: int = 0  # slices of row ids that could not be read
+
+    @property
+    def calls(self) -> int:
+        return self.rows.get("calls", 0)
+
+
+def _tables(conn: sqlite3.Connection) -> list[str]:
+    rows = conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        " AND name NOT LIKE 'calls_fts%'"
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
+    return [row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')]
+
+
+def salvage(damaged: Path, target: Path) -> SalvageReport:
+    """Copy what can still be read from ``damaged`` into ``target`` (a database of the
+    current schema, created if needed), table by table, slice by slice of row ids."""
+    from desktop.core.storage import CallStore
+
+    report = SalvageReport()
+    store = CallStore(target)
+    try:
+        source = sqlite3.connect(read_only_uri(damaged), uri=True, timeout=5.0)
+    except sqlite3.Error:
+        store.close()
+        return report
+    try:
+        try:
+            old_tables = set(_tables(source))
+        except sqlite3.Error:
+            old_tables = set()
+        with store.transaction():
+            for table in _tables(store.conn):
+                if table not in old_tables:
+                    continue
+                try:
+                    common = [c for c in _columns(store.conn, table) if c in set(_columns(source, table))]
+                except sqlite3.Error:
+                    continue
+                if common:
+                    report.rows[table] = _copy_table(source, store.conn, table, common, report)
+    finally:
+        source.close()
+        store.close()
+    return report
+
+
+def _copy_table(
+    source: sqlite3.Connection, target: sqlite3.Connection, table: str, columns: list[str], report: SalvageReport
+) -> int:
+    names = ", ".join(f'"{c}"' for c in columns)
+    select = f'SELECT {names} FROM "{table}" WHERE rowid >= ? AND rowid < ? ORDER BY rowid'
+    insert = f'INSERT OR REPLACE INTO "{table}" ({names}) VALUES ({", ".join("?" * len(columns))})'
+    try:
+        top = source.execute(f'SELECT max(rowid) FROM "{table}"').fetchone()[0] or 0
+    except sqlite3.Error:
+        top = SALVAGE_PROBE_LIMIT
+    copied = 0
+    for start in range(0, int(top) + 1, SALVAGE_SLICE):
+        try:
+            rows = source.execute(select, (start, start + SALVAGE_SLICE)).fetchall()
+        except sqlite3.Error:
+            rows = _rows_one_by_one(source, table, names, start)
+            report.lost_slices += 1
+        for row in rows:
+            try:
+                target.execute(insert, row)
+                copied += 1
+            except sqlite3.Error:
+                continue  # a row that breaks a constraint of the new file is left out
+    return copied
+
+
+def _rows_one_by_one(source: sqlite3.Connection, table: str, names: str, start: int) -> list[tuple]:
+    rows = []
+    for rowid in range(start, start + SALVAGE_SLICE):
+        try:
+            row = source.execute(f'SELECT {names} FROM "{table}" WHERE rowid = ?', (rowid,)).fetchone()
+        except sqlite3.Error:
+            continue
+        if row is not None:
+            rows.append(row)
+    return rows
