@@ -9,7 +9,11 @@ schema. Nothing here knows about Qt: the app and the CLI decide what to tell who
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -36,8 +40,13 @@ class Health:
 
 
 def read_only_uri(path: Path) -> str:
-    """A ``file:`` URI that opens ``path`` read-only (nothing is created or changed)."""
-    return Path(path).resolve().as_uri() + "?mode=ro"
+    """A ``file:`` URI that opens ``path`` read-only. Without a non-empty ``-wal`` file
+    next to it (the database was closed cleanly) it is opened ``immutable``, so not
+    even the ``-shm`` index is created; with one, ``mode=ro`` reads the WAL too."""
+    path = Path(path).resolve()
+    wal = Path(f"{path}-wal")
+    pending = wal.exists() and wal.stat().st_size > 0
+    return path.as_uri() + ("?mode=ro" if pending else "?mode=ro&immutable=1")
 
 
 def check(path: Path) -> Health:
@@ -78,6 +87,22 @@ def check(path: Path) -> Health:
     if rows == ["ok"]:
         return Health(True)
     return Health(False, "; ".join(str(r) for r in rows[:3]))
+
+
+@contextmanager
+def quiet_copy(path: Path) -> Iterator[Path]:
+    """``path`` itself, or when writes are still in its ``-wal`` a temporary copy of the
+    file and its WAL: reading a live WAL could still tidy the original's -wal/-shm away."""
+    path = Path(path)
+    wal = Path(f"{path}-wal")
+    if not (wal.exists() and wal.stat().st_size > 0):
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="seatside-check-") as tmp:
+        copy = Path(tmp) / path.name
+        shutil.copyfile(path, copy)
+        shutil.copyfile(wal, f"{copy}-wal")
+        yield copy
 
 
 def companions(path: Path) -> list[Path]:
@@ -161,16 +186,19 @@ def _copy_table(
     select = f'SELECT {names} FROM "{table}" WHERE rowid >= ? AND rowid < ? ORDER BY rowid'
     insert = f'INSERT OR REPLACE INTO "{table}" ({names}) VALUES ({", ".join("?" * len(columns))})'
     try:
-        top = source.execute(f'SELECT max(rowid) FROM "{table}"').fetchone()[0] or 0
+        top: int | None = int(source.execute(f'SELECT max(rowid) FROM "{table}"').fetchone()[0] or 0)
     except sqlite3.Error:
-        top = SALVAGE_PROBE_LIMIT
-    copied = 0
-    for start in range(0, int(top) + 1, SALVAGE_SLICE):
+        top = None  # unknown: probe until a long run of slices gives nothing
+    copied, last_seen, start = 0, 0, 0
+    while start <= (top if top is not None else min(SALVAGE_PROBE_LIMIT, last_seen + 20 * SALVAGE_SLICE)):
         try:
             rows = source.execute(select, (start, start + SALVAGE_SLICE)).fetchall()
         except sqlite3.Error:
             rows = _rows_one_by_one(source, table, names, start)
             report.lost_slices += 1
+        if rows:
+            last_seen = start + SALVAGE_SLICE
+        start += SALVAGE_SLICE
         for row in rows:
             try:
                 target.execute(insert, row)

@@ -49,14 +49,25 @@ def check_folder(folder: Path, extra_packs: Iterable[Path] = ()) -> FolderReport
     if not folder.is_dir():
         report.problems.append(f"no Seatside data in {folder}")
         return report
-    db = folder / DB_FILENAME
+    with integrity.quiet_copy(folder / DB_FILENAME) as db:
+        _check_database(report, folder, db)
+    dirs = [d for d in pack_dirs(folder, extra_packs) if d.exists()]
+    packs = load_packs(dirs, banned=builtin_banned())
+    report.pack_errors = len(packs.errors)
+    for problem in packs.errors:
+        report.problems.append(f"pack error: {problem}")
+    report.backups = len(list_backups(folder))
+    return report
+
+
+def _check_database(report: FolderReport, folder: Path, db: Path) -> None:
     health = integrity.check(db)
     if not db.exists():
         report.problems.append(f"no database in {folder}")
     elif health.empty:
-        report.problems.append(f"the database {db} is empty (0 bytes)")
+        report.problems.append(f"the database {folder / DB_FILENAME} is empty (0 bytes)")
     elif not health.ok:
-        report.problems.append(f"the database {db} is damaged: {health.reason}")
+        report.problems.append(f"the database {folder / DB_FILENAME} is damaged: {health.reason}")
     else:
         try:
             conn = sqlite3.connect(integrity.read_only_uri(db), uri=True)
@@ -67,15 +78,8 @@ def check_folder(folder: Path, extra_packs: Iterable[Path] = ()) -> FolderReport
             finally:
                 conn.close()
         except sqlite3.Error as exc:
-            report.problems.append(f"the database {db} cannot be read: {exc}")
+            report.problems.append(f"the database {folder / DB_FILENAME} cannot be read: {exc}")
         if report.schema is not None and report.schema > SCHEMA_VERSION:
             report.problems.append(
                 f"the database schema v{report.schema} is newer than this program's (v{SCHEMA_VERSION})"
             )
-    dirs = [d for d in pack_dirs(folder, extra_packs) if d.exists()]
-    packs = load_packs(dirs, banned=builtin_banned())
-    report.pack_errors = len(packs.errors)
-    for problem in packs.errors:
-        report.problems.append(f"pack error: {problem}")
-    report.backups = len(list_backups(folder))
-    return report

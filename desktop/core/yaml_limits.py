@@ -85,10 +85,10 @@ def load_bounded(text: str, loader_class: type) -> Any:
     whose expanded size passes the limits (``YamlTooLarge``) before building values."""
     # First a streaming pass over the parser's events: a file of too many distinct
     # nodes is refused before its node graph is held in memory.
-    events = 0
+    values = 0
     for event in yaml.parse(text, Loader=loader_class):
-        events += 1
-        if events > 2 * MAX_EXPANDED_NODES + 8:
+        values += isinstance(event, yaml.NodeEvent)
+        if values > MAX_EXPANDED_NODES:
             raise YamlTooLarge(event.start_mark.line + 1, f"the YAML has too many values (over {MAX_EXPANDED_NODES:,})")
     loader = loader_class(text)
     try:
