@@ -40,7 +40,7 @@ def normalise_reference(text: str) -> str:
 INDEX_DELAY_MS = 1000
 
 #: Notes typed without a pause are still saved at least this often (at most this much is lost in a crash).
-NOTES_MAX_WAIT_MS = 800
+NOTES_MAX_WAIT_MS = 600
 
 #: The scenario the insert hotkeys use on a first run, before any was chosen.
 FIRST_RUN_SCENARIO = "opening-identity"
