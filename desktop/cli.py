@@ -153,7 +153,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         entry = hit.entry
         print(f"{rank}\t{entry.key}\t{entry.scenario_id}\t{hit.match}\t{entry.text}")
     if not hits:
-        print("no phrase matches", file=sys.stderr)
+        print("seatside search: no phrase matches", file=sys.stderr)
         return 1
     return 0
 
