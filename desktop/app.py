@@ -11,7 +11,14 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, Qt, QTimer, QTranslator
+from PySide6.QtCore import (
+    QCoreApplication,
+    QLibraryInfo,
+    QLocale,
+    Qt,
+    QTimer,
+    QTranslator,
+)
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
 
@@ -204,7 +211,7 @@ def backup_now(store, folder: Path) -> Path | None:
 
     try:
         return make_backup(store.conn, folder)
-    except Exception:  # noqa: BLE001 - a failed backup must not stop a quit or a shift
+    except Exception:  # a failed backup must not stop a quit or a shift
         log.exception("backup of the database failed")
         return None
 
@@ -226,7 +233,7 @@ class ShiftBackups:
         from desktop.core import clock
 
         now = clock.now()
-        start, end = self.app.model.current_shift_bounds()
+        end = self.app.model.current_shift_bounds()[1]
         if end <= now:
             day = clock.current_shift(now, self.app.settings.get("shift_start"), self.app.settings.get("shift_end"))
             end = self.app.model.shift_bounds((day + timedelta(days=1)).isoformat())[1]
@@ -386,7 +393,7 @@ def build(
 
 def ask_restore_backup(backup: Backup, reason: str) -> bool:
     """Ask the seat whether to restore the newest backup of a database that cannot be used."""
-    qapp = ensure_qapp()
+    ensure_qapp()
     answer = QMessageBox.question(
         None,
         QCoreApplication.translate("Seatside", "Restore the backup?"),

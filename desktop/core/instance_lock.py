@@ -63,7 +63,7 @@ class InstanceLock:
                 pass
         os.close(fd)  # closing the descriptor drops a flock
 
-    def __enter__(self) -> InstanceLock:
+    def __enter__(self) -> InstanceLock:  # noqa: PYI034
         return self
 
     def __exit__(

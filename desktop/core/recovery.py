@@ -48,6 +48,6 @@ def recover_at_start(
     if moved.exists() and moved.stat().st_size > 0:
         try:
             salvaged = integrity.salvage(moved, db)
-        except Exception:  # noqa: BLE001 - a salvage that fails still leaves a fresh database
+        except Exception:  # a salvage that fails still leaves a fresh database
             log.exception("salvage of %s failed", moved)
     return Recovery(reason, moved, salvaged=salvaged)

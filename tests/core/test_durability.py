@@ -27,7 +27,7 @@ def run_cli(*args: str, data: Path | None = None, **kwargs) -> subprocess.Comple
     env = {**os.environ}
     if data is not None:
         env["SEATSIDE_DATA_DIR"] = str(data)
-    return subprocess.run(
+    return subprocess.run(  # noqa: PLW1510 - the exit code is the point
         [sys.executable, "-m", "desktop", *args], capture_output=True, text=True, timeout=120, env=env, **kwargs
     )
 
@@ -81,9 +81,9 @@ def test_migrations_race_on_a_fresh_folder_crash_nothing(tmp_path):
             for c in commands
         ]
         results = [(p.communicate(timeout=120), p.returncode) for p in procs]
-        for (out, err), code in results[:3]:
+        for (_out, err), code in results[:3]:
             assert code == 0 and "Traceback" not in err, err
-        (out, err), code = results[3]
+        (_out, err), code = results[3]
         assert "Traceback" not in err
         assert code == 0 or (code == 1 and "no Seatside data" in err), err
         store = CallStore(data / DB_FILENAME)
@@ -234,8 +234,8 @@ def test_backup_restore_refuses_while_a_real_panel_process_holds_the_folder(tmp_
     store.close()
     holder = subprocess.Popen(
         [sys.executable, "-c",
-         "import sys, time; from desktop.core.instance_lock import InstanceLock\n"
-         f"lock = InstanceLock({str(data)!r}); assert lock.acquire(); print('held', flush=True); sys.stdin.read()"],
+         ("import sys; from desktop.core.instance_lock import InstanceLock\n"
+          f"lock = InstanceLock({str(data)!r}); assert lock.acquire(); print('held', flush=True); sys.stdin.read()")],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
     )
     try:
@@ -334,7 +334,7 @@ BOMB_FIELDS = {
 @pytest.mark.parametrize("field", sorted(BOMB_FIELDS))
 def test_an_alias_bomb_in_any_field_is_refused_with_file_and_line(tmp_path, field):
     path = write_pack(tmp_path, "bomb.yaml", BOMB_ANCHORS + BOMB_FIELDS[field])
-    info, scenarios, problems = load_pack_file(path)
+    _info, scenarios, problems = load_pack_file(path)
     assert scenarios == []
     assert len(problems) == 1 and problems[0].severity == "error"
     assert "expands to too much" in problems[0].message
@@ -361,7 +361,7 @@ def test_recursive_alias_and_too_many_values_are_refused(tmp_path):
 def test_aliases_of_a_sensible_size_still_load(tmp_path):
     text = MINIMAL_PACK.replace("    keywords: [测试]", "    keywords: &kw [测试, 试一下]\n    description: 说明")
     text += "  - id: second-scenario\n    name: 第二个\n    keywords: *kw\n    steps:\n      - id: a\n        title: 一\n        phrases: [好的]\n"
-    info, scenarios, problems = load_pack_file(write_pack(tmp_path, "ok.yaml", text))
+    _info, scenarios, problems = load_pack_file(write_pack(tmp_path, "ok.yaml", text))
     assert [p for p in problems if p.severity == "error"] == []
     assert scenarios[1].keywords == ("测试", "试一下")
 
@@ -444,7 +444,7 @@ def test_export_that_runs_out_of_file_space_is_one_line_and_leaves_nothing(tmp_p
     filled_store(data, calls=300, repeat=8)
     out_dir = tmp_path / "out"
     out_dir.mkdir()
-    result = subprocess.run(
+    result = subprocess.run(  # noqa: PLW1510 - the exit code is the point
         [sys.executable, "-c", LIMITED_EXPORT, str(limit), "export", "--shift", "2026-03-02", "--format", fmt,
          "-o", str(out_dir / f"shift.{fmt}")],
         capture_output=True, text=True, timeout=120, env={**os.environ, "SEATSIDE_DATA_DIR": str(data)},
@@ -458,7 +458,8 @@ def test_export_to_a_full_tmpfs_is_one_line_and_leaves_nothing(tmp_path):
     """A real full disk: a 64 KiB tmpfs (needs mount rights; root in CI)."""
     small = tmp_path / "small"
     small.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(small)], capture_output=True)
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(small)], capture_output=True,
+                             check=False)
     if mounted.returncode != 0:
         pytest.skip("cannot mount a tmpfs here (not root)")
     try:
@@ -479,7 +480,7 @@ def test_self_test_with_data_dir_is_read_only(tmp_path):
     data.mkdir()
     filled_store(data, calls=3)
     before = snapshot(data)
-    result = subprocess.run(
+    result = subprocess.run(  # noqa: PLW1510 - the exit code is the point
         [sys.executable, "-m", "desktop", "--self-test", "--data-dir", str(data)],
         capture_output=True, text=True, timeout=120, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
     )
@@ -489,7 +490,7 @@ def test_self_test_with_data_dir_is_read_only(tmp_path):
     assert snapshot(data) == before
     damage_middle(data / DB_FILENAME)
     before = snapshot(data)
-    result = subprocess.run(
+    result = subprocess.run(  # noqa: PLW1510 - the exit code is the point
         [sys.executable, "-m", "desktop", "--self-test", "--data-dir", str(data)],
         capture_output=True, text=True, timeout=120, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
     )

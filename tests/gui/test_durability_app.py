@@ -79,7 +79,7 @@ def test_a_damaged_database_is_set_aside_salvaged_and_the_seat_told(make_app, is
     app = make_app(choose_backup=lambda b, r: pytest.fail("no backup to offer"))
     qtbot.waitUntil(lambda: app.notice is not None and app.notice.isVisible(), timeout=5000)
     aside = list(isolated_dirs.glob(f"{DB_FILENAME}.corrupt-*"))
-    assert [p.name for p in aside if not p.name.endswith(("-wal", "-shm"))][0] in app.notice.text()
+    assert next(p.name for p in aside if not p.name.endswith(("-wal", "-shm"))) in app.notice.text()
     assert "数据库坏了" in app.notice.text()
     kept = app.worker.call(lambda store: store.count_calls())
     assert 0 < kept < 400 and f"读回了 {kept} 通电话" in app.notice.text()
