@@ -66,11 +66,15 @@ def _pack_files(folder: Path) -> dict[str, Path]:
     files: dict[str, Path] = {}
     files["alias bomb under `defaults:` (9⁹ values once expanded)"] = folder / "bomb.yaml"
     files["alias bomb under `defaults:` (9⁹ values once expanded)"].write_text(BOMB, encoding="utf-8")
-    under = "pack:\n  name: x\nscenarios:\n  - id: x\n    name: x\n    keywords:\n" + "".join(
-        f"      - 关键词{i}\n" for i in range(199_000)
+    under = (
+        "pack:\n  name: x\nscenarios:\n  - id: x\n    name: x\n"
+        "    steps:\n      - id: s\n        title: 第一步\n        phrases:\n"
+        + "".join(f"          - 您好，这是第{i}句话术\n" for i in range(24_000))
+        + "    keywords:\n"
+        + "".join(f"      - 关键词{i}\n" for i in range(24_000))
     )
-    files["199,000 distinct values (just under the value limit: parsed and checked)"] = folder / "under.yaml"
-    files["199,000 distinct values (just under the value limit: parsed and checked)"].write_text(under, encoding="utf-8")
+    files["48,000 distinct values, a valid pack (just under the value limit: parsed, checked, loaded)"] = folder / "under.yaml"
+    files["48,000 distinct values, a valid pack (just under the value limit: parsed, checked, loaded)"].write_text(under, encoding="utf-8")
     many = "pack:\n  name: x\nscenarios:\n  - id: x\n    name: x\n    keywords:\n"
     line = "      - 关键词{}\n"
     parts, size, i = [many], len(many.encode()), 0

@@ -8,7 +8,7 @@ import signal
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -23,6 +23,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
 
 from desktop import __version__
+from desktop.core import integrity
 from desktop.core.backup import Backup
 from desktop.core.banned import builtin_banned
 from desktop.core.instance_lock import InstanceLock
@@ -30,9 +31,9 @@ from desktop.core.packs import LoadResult, Problem
 from desktop.core.packset import PackSet
 from desktop.core.paths import data_dir, resources_dir
 from desktop.core.paths import pack_dirs as packs_in
-from desktop.core.recovery import Recovery, recover_at_start
+from desktop.core.recovery import Recovery, needs_full_check, recover_at_start
 from desktop.core.settings import Settings
-from desktop.core.storage import DB_FILENAME, StorageError
+from desktop.core.storage import DB_FILENAME, CallStore, StorageError
 from desktop.models.call_model import CallModel
 from desktop.models.db_worker import DbWorker
 from desktop.models.followups import FollowUpsModel
@@ -187,6 +188,33 @@ class Seatside:
             QMessageBox.Icon.Critical,
         )
 
+    def check_after_start(self) -> None:
+        """``PRAGMA quick_check`` of a large database on its thread, once the panel is up."""
+        db = self.data_dir / DB_FILENAME
+
+        def check(store: CallStore) -> str | None:
+            health = integrity.quick_check(store.conn)
+            if health.ok:
+                return None
+            integrity.mark_damaged(db, health.reason)
+            return health.reason
+
+        def done(reason: str | None) -> None:
+            if reason is not None and not self.closed:
+                self.panel.notes.editor.setReadOnly(True)
+                self.saving_failed = True
+                self.show_notice(
+                    QCoreApplication.translate("Seatside", "Notes cannot be saved"),
+                    QCoreApplication.translate(
+                        "Seatside",
+                        "Seatside's database is damaged (%s). The notes box is locked. Quit and start Seatside "
+                        "again: it will set the damaged file aside and recover what can be read.",
+                    ) % reason,
+                    QMessageBox.Icon.Critical,
+                )
+
+        self.worker.submit(check, done)
+
     def tell_recovery(self, recovery: Recovery) -> QMessageBox:
         """Say in plain words what was done with a damaged database."""
         moved = recovery.moved_to.name if recovery.moved_to else ""
@@ -205,7 +233,7 @@ class Seatside:
         return self.show_notice(QCoreApplication.translate("Seatside", "Database repaired"), text)
 
 
-def backup_now(store, folder: Path) -> Path | None:
+def backup_now(store: CallStore, folder: Path) -> Path | None:
     """A backup of the open database (on the worker thread); a failure is logged, not raised."""
     from desktop.core.backup import make_backup
 
@@ -229,7 +257,7 @@ class ShiftBackups:
         self.timer.timeout.connect(self.check)
         self.timer.start()
 
-    def _next_end(self):
+    def _next_end(self) -> datetime:
         from desktop.core import clock
 
         now = clock.now()
@@ -388,6 +416,8 @@ def build(
     app.shift_backups = ShiftBackups(app)
     if recovery is not None:
         app.tell_recovery(recovery)
+    elif needs_full_check(folder / DB_FILENAME):
+        QTimer.singleShot(HOOKS_DELAY_MS * 4, app.check_after_start)
     return app
 
 

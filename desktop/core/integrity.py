@@ -49,8 +49,8 @@ def read_only_uri(path: Path) -> str:
     return path.as_uri() + ("?mode=ro" if pending else "?mode=ro&immutable=1")
 
 
-def check(path: Path) -> Health:
-    """Header, size and ``PRAGMA quick_check`` of the database at ``path`` (read-only)."""
+def check(path: Path, full: bool = True) -> Health:
+    """Header, size and (``full``) ``PRAGMA quick_check`` of the database at ``path`` (read-only)."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -74,6 +74,8 @@ def check(path: Path) -> Health:
     wal_size = wal.stat().st_size if wal.exists() else 0
     if pages and page_size and size < pages * page_size and wal_size == 0:
         return Health(False, f"the file is truncated ({size} of {pages * page_size} bytes)")
+    if not full:
+        return Health(True)
     try:
         conn = sqlite3.connect(read_only_uri(path), uri=True, timeout=5.0)
     except sqlite3.Error as exc:
@@ -87,6 +89,31 @@ def check(path: Path) -> Health:
     if rows == ["ok"]:
         return Health(True)
     return Health(False, "; ".join(str(r) for r in rows[:3]))
+
+
+def quick_check(conn: sqlite3.Connection) -> Health:
+    """``PRAGMA quick_check`` on an open connection (the panel's, after it is shown)."""
+    try:
+        rows = [row[0] for row in conn.execute("PRAGMA quick_check")]
+    except sqlite3.Error as exc:
+        return Health(False, str(exc))
+    return Health(True) if rows == ["ok"] else Health(False, "; ".join(str(r) for r in rows[:3]))
+
+
+#: A database found damaged while the panel runs is marked so; the next start repairs it.
+DAMAGED_MARK = ".damaged"
+
+
+def mark_damaged(path: Path, reason: str) -> None:
+    Path(f"{path}{DAMAGED_MARK}").write_text(reason + "\n", encoding="utf-8")
+
+
+def damaged_mark(path: Path) -> str | None:
+    """The reason recorded by ``mark_damaged``, or None."""
+    try:
+        return Path(f"{path}{DAMAGED_MARK}").read_text(encoding="utf-8").strip() or "damaged"
+    except OSError:
+        return None
 
 
 @contextmanager

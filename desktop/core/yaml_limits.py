@@ -12,10 +12,10 @@ from typing import Any
 
 import yaml
 
-#: At most this many nodes once every alias is expanded (the largest built-in pack has a few thousand).
-MAX_EXPANDED_NODES = 200_000
+#: At most this many values once every alias is expanded (the largest built-in pack has about 250).
+MAX_EXPANDED_NODES = 50_000
 #: At most this many characters of scalar text once every alias is expanded.
-MAX_EXPANDED_CHARS = 20_000_000
+MAX_EXPANDED_CHARS = 5_000_000
 
 
 class YamlTooLarge(Exception):

@@ -476,6 +476,10 @@
 <context>
     <name>Seatside</name>
     <message>
+        <source>Seatside's database is damaged (%s). The notes box is locked. Quit and start Seatside again: it will set the damaged file aside and recover what can be read.</source>
+        <translation>坐席助手的数据库坏了（%s）。备注框已经锁住了。请退出后重新打开坐席助手：它会把坏掉的文件另外放好，再把能读出来的内容恢复回来。</translation>
+    </message>
+    <message>
         <source>Database repaired</source>
         <translation>数据库已修复</translation>
     </message>

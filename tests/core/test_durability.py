@@ -351,7 +351,7 @@ def test_an_alias_bomb_through_the_cli_is_one_error(tmp_path):
 
 
 def test_recursive_alias_and_too_many_values_are_refused(tmp_path):
-    many = "scenarios:\n" + "".join(f"  - {i}\n" for i in range(210_000))
+    many = "scenarios:\n" + "".join(f"  - {i}\n" for i in range(60_000))
     problems = load_pack_file(write_pack(tmp_path, "many.yaml", many))[2]
     assert len(problems) == 1 and "too many values" in problems[0].message
     problems = load_pack_file(write_pack(tmp_path, "loop.yaml", "pack:\n  name: &x [1, *x]\nscenarios: []\n"))[2]

@@ -117,3 +117,29 @@ def test_a_backup_at_quit_and_at_the_end_of_the_shift(make_app, isolated_dirs, q
     backups = backup.list_backups(isolated_dirs)
     assert len(backups) == 2 and all(b.calls() == 1 for b in backups)
     assert all(stat.S_IMODE(b.path.stat().st_mode) == 0o600 for b in backups)
+
+
+@pytest.mark.expect_log
+def test_a_large_database_is_checked_after_start_and_repaired_at_the_next(make_app, isolated_dirs, qtbot,
+                                                                           monkeypatch):
+    from desktop.core import recovery
+
+    monkeypatch.setattr(recovery, "FULL_CHECK_MAX_BYTES", 0)  # every database counts as large here
+    isolated_dirs.mkdir(parents=True)
+    fill(isolated_dirs, 400)
+    damage(isolated_dirs / DB_FILENAME)
+    first = make_app(choose_backup=lambda b, r: pytest.fail("no backup to offer"))
+    marker = isolated_dirs / f"{DB_FILENAME}.damaged"
+    qtbot.waitUntil(marker.exists, timeout=10_000)
+    qtbot.waitUntil(lambda: first.notice is not None and "坏了" in first.notice.text(), timeout=5000)
+    assert first.panel.notes.editor.isReadOnly()
+    assert first.notice.icon() == QMessageBox.Icon.Critical
+    first.notice.close()
+    first.shutdown()
+    assert backup.list_backups(isolated_dirs) == []  # no backup of a damaged file
+    second = make_app(choose_backup=lambda b, r: pytest.fail("no backup to offer"))
+    qtbot.waitUntil(lambda: second.notice is not None and second.notice.isVisible(), timeout=5000)
+    assert "数据库坏了" in second.notice.text() and not marker.exists()
+    assert list(isolated_dirs.glob(f"{DB_FILENAME}.corrupt-*"))
+    assert second.worker.call(lambda store: store.count_calls()) > 0
+    second.notice.close()
