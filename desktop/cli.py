@@ -8,9 +8,38 @@ from pathlib import Path
 
 from desktop import __version__
 
+#: Control characters as escapes, so a message stays on one line.
+_CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F)} | {0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t"}
+
+
+def one_line(text: str) -> str:
+    """``text`` with control characters (a newline in a file name, say) escaped."""
+    return text.translate(_CONTROL)
+
+
+def _err(message: str) -> None:
+    """An error line on stderr: always exactly one line."""
+    print(one_line(message), file=sys.stderr)
+
+
+class _OneLinePerWrite:
+    """A stderr that keeps each printed message on one line (for reports written by print)."""
+
+    def write(self, text: str) -> int:
+        body, end = (text[:-1], "\n") if text.endswith("\n") else (text, "")
+        return sys.stderr.write(one_line(body) + end)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # type: ignore[override]
+        super().error(one_line(message))
+
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="seatside", description="坐席助手 Seatside: a companion panel for call-centre seats.")
+    p = _Parser(prog="seatside", description="坐席助手 Seatside: a companion panel for call-centre seats.")
     p.add_argument("--version", action="version", version=f"seatside {__version__}")
     p.add_argument("--data-dir", help="folder for the database and settings (default: the per-user data folder; "
                    "$SEATSIDE_DATA_DIR works too)")
@@ -65,13 +94,32 @@ def _open_store(args: argparse.Namespace, command: str):
     from desktop.core.storage import DB_FILENAME, CallStore, StorageError
 
     if command in READ_ONLY_COMMANDS and not (data_dir(args.data_dir) / DB_FILENAME).is_file():
-        print(f"seatside {command}: no Seatside data in {data_dir(args.data_dir)}", file=sys.stderr)
+        _err(f"seatside {command}: no Seatside data in {data_dir(args.data_dir)}")
+        return None
+    problem = _unusable_database(data_dir(args.data_dir))
+    if problem:
+        _err(f"seatside {command}: {problem}")
         return None
     try:
         return CallStore(data_dir(args.data_dir) / DB_FILENAME)
     except StorageError as exc:
-        print(f"seatside {command}: {exc}", file=sys.stderr)
+        _err(f"seatside {command}: {exc}")
         return None
+
+
+def _unusable_database(folder: Path) -> str:
+    """Why the database must not be opened by a command (which would start it afresh), or ''."""
+    from desktop.core import integrity
+    from desktop.core.backup import list_backups
+    from desktop.core.storage import DB_FILENAME
+
+    db = folder / DB_FILENAME
+    health = integrity.check(db, full=False)  # header and size only: cheap
+    if not health.ok:
+        return f"the database {db} is damaged ({health.reason}); start Seatside to recover it"
+    if health.empty and db.exists() and list_backups(folder):
+        return f"the database {db} is empty; start Seatside to restore the newest backup, or see 'seatside backup list'"
+    return ""
 
 
 def _settings(args: argparse.Namespace):
@@ -90,10 +138,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         start, end = clock.shift_range(args.shift, start=settings.get("shift_start"), end=settings.get("shift_end"))
     except OverflowError:
-        print(f"seatside export: the shift {args.shift} is out of the range of dates", file=sys.stderr)
+        _err(f"seatside export: the shift {args.shift} is out of the range of dates")
         return 2
     except ValueError as exc:
-        print(f"seatside export: {exc}", file=sys.stderr)
+        _err(f"seatside export: {exc}")
         return 2
     store = _open_store(args, "export")
     if store is None:
@@ -104,7 +152,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             open_followups=store.open_followups(), dispositions=dispositions_from(settings.get("dispositions")),
         )
     except ExportError as exc:
-        print(f"seatside export: {exc}", file=sys.stderr)
+        _err(f"seatside export: {exc}")
         return 1
     finally:
         store.close()
@@ -119,7 +167,7 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
     from desktop.core.paths import builtin_packs_dir
 
     if args.calls < 1 or args.days < 1:
-        print("seatside seed-demo: --calls and --days must be at least 1", file=sys.stderr)
+        _err("seatside seed-demo: --calls and --days must be at least 1")
         return 2
     library = load_packs([builtin_packs_dir()], banned=builtin_banned()).library
     store = _open_store(args, "seed-demo")
@@ -140,12 +188,12 @@ def cmd_search(args: argparse.Namespace) -> int:
     from desktop.core.search import SearchIndex
 
     if args.data_dir and not data_dir(args.data_dir).is_dir():
-        print(f"seatside search: no Seatside data in {data_dir(args.data_dir)}", file=sys.stderr)
+        _err(f"seatside search: no Seatside data in {data_dir(args.data_dir)}")
         return 1
     dirs = pack_dirs(data_dir(args.data_dir), args.packs, builtin=not args.no_builtin)
     library = load_packs([d for d in dirs if d.exists()], banned=builtin_banned()).library
     if args.scenario and library.get(args.scenario) is None:
-        print(f"seatside search: unknown scenario '{args.scenario}'", file=sys.stderr)
+        _err(f"seatside search: unknown scenario '{args.scenario}'")
         return 2
     index = SearchIndex.from_library(library)
     hits = index.search(args.query, scenario_id=args.scenario, limit=args.limit)
@@ -153,7 +201,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         entry = hit.entry
         print(f"{rank}\t{entry.key}\t{entry.scenario_id}\t{hit.match}\t{entry.text}")
     if not hits:
-        print("seatside search: no phrase matches", file=sys.stderr)
+        _err("seatside search: no phrase matches")
         return 1
     return 0
 
@@ -172,7 +220,7 @@ def cmd_packs_check(args: argparse.Namespace) -> int:
         print(problem)
     errors = len(result.errors) + len(missing)
     warnings = len(result.problems) - len(result.errors)
-    print(f"{len(result.library)} scenarios loaded, {errors} errors, {warnings} warnings", file=sys.stderr)
+    _err(f"{len(result.library)} scenarios loaded, {errors} errors, {warnings} warnings")
     return 1 if errors or (args.strict and warnings) else 0
 
 
@@ -180,7 +228,8 @@ def cmd_packs_import(args: argparse.Namespace) -> int:
     from desktop.core.importer import run_import
 
     return run_import(
-        args.file, args.output, skip_invalid=args.skip_invalid, overwrite=args.overwrite, out=sys.stdout, err=sys.stderr
+        args.file, args.output, skip_invalid=args.skip_invalid, overwrite=args.overwrite, out=sys.stdout,
+        err=_OneLinePerWrite(),  # type: ignore[arg-type]
     )
 
 
@@ -197,12 +246,12 @@ def cmd_backup(args: argparse.Namespace) -> int:
     folder = data_dir(args.data_dir)
     command = f"backup {args.backup_command}"
     if not folder.is_dir():
-        print(f"seatside {command}: no Seatside data in {folder}", file=sys.stderr)
+        _err(f"seatside {command}: no Seatside data in {folder}")
         return 1
     if args.backup_command == "list":
         backups = list_backups(folder)
         if not backups:
-            print(f"seatside backup list: no backups in {folder / 'backups'}", file=sys.stderr)
+            _err(f"seatside backup list: no backups in {folder / 'backups'}")
             return 1
         for backup in backups:
             calls = backup.calls()
@@ -211,12 +260,12 @@ def cmd_backup(args: argparse.Namespace) -> int:
         return 0
     lock = InstanceLock(folder)
     if not lock.acquire():
-        print(f"seatside {command}: Seatside is running on {folder}; quit it first", file=sys.stderr)
+        _err(f"seatside {command}: Seatside is running on {folder}; quit it first")
         return 1
     try:
         chosen, aside = restore(folder, args.number, DB_FILENAME)
     except BackupError as exc:
-        print(f"seatside {command}: {exc}", file=sys.stderr)
+        _err(f"seatside {command}: {exc}")
         return 1
     finally:
         lock.release()
@@ -254,15 +303,15 @@ def main(argv: list[str] | None = None) -> int:
         try:
             code = _run_command(args)
         except sqlite3.DatabaseError as exc:
-            print(f"{_command_name(args)}: the database is damaged or unreadable ({exc}); "
-                  "start Seatside to recover it, or see 'seatside backup list'", file=sys.stderr)
+            _err(f"{_command_name(args)}: the database is damaged or unreadable ({exc}); "
+                 "start Seatside to recover it, or see 'seatside backup list'")
             return 1
         except OSError as exc:
             where = f"{exc.filename}: " if exc.filename else ""
-            print(f"{_command_name(args)}: {where}{exc.strerror or exc}", file=sys.stderr)
+            _err(f"{_command_name(args)}: {where}{exc.strerror or exc}")
             return 1
         except (MemoryError, RecursionError, Exception) as exc:  # noqa: BLE001 - the last line of defence
-            print(f"{_command_name(args)}: failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+            _err(f"{_command_name(args)}: failed: {type(exc).__name__}: {exc}")
             return 1
         assert code is not None
         return code
@@ -278,5 +327,5 @@ def main(argv: list[str] | None = None) -> int:
             insert_mode=args.insert_mode,
         )
     except (StorageError, ValueError) as exc:
-        print(f"seatside: {exc}", file=sys.stderr)
+        _err(f"seatside: {exc}")
         return 1

@@ -496,3 +496,21 @@ def test_self_test_with_data_dir_is_read_only(tmp_path):
     )
     assert result.returncode == 1 and "damaged" in result.stderr and "Traceback" not in result.stderr
     assert snapshot(data) == before
+
+
+def test_commands_leave_an_emptied_or_truncated_database_for_the_panel_to_repair(tmp_path):
+    """A command must not turn a zero-byte file into a fresh empty database: the
+    panel would then no longer offer the backup."""
+    data = tmp_path / "seat"
+    data.mkdir()
+    db = filled_store(data, calls=100)
+    store = CallStore(db)
+    backup.make_backup(store.conn, data)
+    store.close()
+    checkpoint(db)
+    for content, words in ((b"", "is empty"), (db.read_bytes()[:5000], "is damaged")):
+        db.write_bytes(content)
+        for command in (["export", "--shift", "2026-03-02", "-o", "out.csv"], ["seed-demo", "--calls", "2"]):
+            line = assert_one_line_error(run_cli(*command, data=data, cwd=tmp_path))
+            assert words in line
+            assert db.read_bytes() == content and not (tmp_path / "out.csv").exists()
