@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import signal
 import socket
 import sqlite3
@@ -12,6 +13,8 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+import pytest
 
 from desktop.core.storage import DB_FILENAME
 from tests.gui.test_process import visible_windows, wait_for
@@ -158,3 +161,91 @@ def test_peer_uid_is_read_from_the_socket():
         right.close()
 
 
+
+
+def test_a_socket_directory_someone_else_could_use_is_refused(tmp_path, monkeypatch):
+    from desktop.platform import single_instance
+
+    open_dir = tmp_path / "open"
+    open_dir.mkdir(mode=0o755)
+    open_dir.chmod(0o755)
+    with pytest.raises(single_instance.UnsafeDirectory, match="open to other users"):
+        single_instance._private_dir(open_dir)
+    (tmp_path / "target").mkdir(mode=0o700)
+    (tmp_path / "link").symlink_to(tmp_path / "target")
+    with pytest.raises(single_instance.UnsafeDirectory, match="not a directory"):
+        single_instance._private_dir(tmp_path / "link")
+    if os.getuid() == 0:
+        theirs = tmp_path / "theirs"
+        theirs.mkdir(mode=0o700)
+        os.chown(theirs, 65534, 65534)
+        with pytest.raises(single_instance.UnsafeDirectory, match="another user"):
+            single_instance._private_dir(theirs)
+    # Every candidate taken by someone else: no socket (the folder lock still keeps one instance).
+    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
+    monkeypatch.setattr(single_instance.tempfile, "gettempdir", lambda: str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    (tmp_path / "tmp" / f"seatside-{os.getuid()}").mkdir(mode=0o777)
+    (tmp_path / "tmp" / f"seatside-{os.getuid()}").chmod(0o777)
+    data = tmp_path / "seat"
+    data.mkdir()
+    (data / "run").mkdir(mode=0o777)
+    (data / "run").chmod(0o777)
+    with pytest.raises(single_instance.UnsafeDirectory):
+        single_instance.server_name(data)
+    assert not single_instance.ask_running_instance(data)
+
+
+#: The other user may not be able to read this checkout's virtualenv: the client needs only the stdlib.
+SYSTEM_PYTHON = shutil.which("python3", path="/usr/bin:/bin") or sys.executable
+
+CLIENT = """
+import os, socket, sys
+if len(sys.argv) > 2:
+    os.setgid(65534)
+    os.setuid(65534)
+client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+client.connect(sys.argv[1])
+try:
+    client.sendall(b"show-" + str(os.getuid()).encode() + b"\\n")
+    client.recv(1)  # returns when the server drops the connection
+except OSError:
+    pass  # dropped even before the message was sent
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid") or os.getuid() != 0, reason="needs root to run a client as another user")
+def test_the_server_drops_a_client_of_another_user(qtbot, qapp):
+    """Even where another user can reach the socket, the server drops what they send."""
+    from desktop.platform.single_instance import InstanceServer
+
+    shared = Path(tempfile.mkdtemp(prefix="seatside-shared-"))
+    shared.chmod(0o777)
+    server = InstanceServer(shared, qapp)
+    server._server.setSocketOptions(server._server.SocketOption.WorldAccessOption)
+    path = str(shared / "seatside-test")
+    received: list[str] = []
+    server.messageReceived.connect(received.append)
+    try:
+        assert server._server.listen(path)
+        stranger = subprocess.Popen([SYSTEM_PYTHON, "-c", CLIENT, path, "nobody"], cwd="/", stderr=subprocess.PIPE)
+        try:
+            qtbot.waitUntil(lambda: stranger.poll() is not None, timeout=10_000)  # dropped: its recv returned
+        finally:
+            if stranger.poll() is None:
+                stranger.kill()
+            stranger.wait(timeout=10)
+            errors = stranger.stderr.read()
+            stranger.stderr.close()
+        assert stranger.returncode == 0, errors  # it connected (the directory let it), then was dropped
+        own = subprocess.Popen([sys.executable, "-c", CLIENT, path])
+        try:
+            qtbot.waitUntil(lambda: received != [], timeout=10_000)
+        finally:
+            own.kill()
+            own.wait(timeout=10)
+    finally:
+        server.close()
+        server.deleteLater()
+        shutil.rmtree(shared, ignore_errors=True)
+    assert received == [f"show-{os.getuid()}"]
