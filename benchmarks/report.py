@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from benchmarks.csv_export import ExportResult
-from benchmarks.notes_autosave import GOAL_MS, NotesResult
+from benchmarks.notes_autosave import GOAL_MS, NotesResult, steady_typing_line
 from benchmarks.startup import MEMORY_GOAL, TIME_GOAL, ChildRun, StartupResult
 from benchmarks.stats import fmt_bytes, fmt_int, fmt_mib, fmt_ms, fmt_ratio, ratio
 
@@ -206,6 +206,7 @@ def _notes_section(r: NotesResult) -> list[str]:
     out += _table(["Per save", "`CallStore.save_notes`", "raw `UPDATE`", "Ratio"], rows)
     out += ["", f"Goal: ≤ {GOAL_MS:g} ms a save — median {_met(r.store_median * 1000 <= GOAL_MS)}, "
             f"p95 {_met(r.store_p95 * 1000 <= GOAL_MS)}. Percentiles are nearest-rank.", ""]
+    out += [steady_typing_line(r), ""]
     return out
 
 

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from benchmarks import csv_export, hotkeys, machine, notes_autosave, privacy, records, report, search, startup
+from benchmarks import csv_export, durability, hotkeys, machine, notes_autosave, privacy, records, report, search, startup
 
 FULL = {"startup_repeats": 5, "saves": 500, "calls": 10_000, "export_repeats": 3}
 QUICK = {"startup_repeats": 2, "saves": 100, "calls": 1_000, "export_repeats": 1}
@@ -79,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
     sections.append(hotkey_section)
     log("privacy: the masker on the generated corpus")
     sections.append(privacy.markdown(privacy.run(quick=args.quick)))
+    log("7/7 durability (integrity check, backups, hostile packs)")
+    sections.append(durability.markdown(durability.run(quick=args.quick, log=log)))
 
     text = report.render(
         machine_rows,

@@ -8,21 +8,33 @@ import signal
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTimer, QTranslator
+from PySide6.QtCore import (
+    QCoreApplication,
+    QLibraryInfo,
+    QLocale,
+    Qt,
+    QTimer,
+    QTranslator,
+)
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
 
 from desktop import __version__
+from desktop.core import integrity
+from desktop.core.backup import Backup
 from desktop.core.banned import builtin_banned
+from desktop.core.instance_lock import InstanceLock
 from desktop.core.packs import LoadResult, Problem
 from desktop.core.packset import PackSet
 from desktop.core.paths import data_dir, resources_dir
 from desktop.core.paths import pack_dirs as packs_in
 from desktop.core.permissions import restrict_umask, secure_data_folder
+from desktop.core.recovery import Recovery, needs_full_check, recover_at_start
 from desktop.core.settings import Settings
-from desktop.core.storage import DB_FILENAME, StorageError
+from desktop.core.storage import DB_FILENAME, CallStore, StorageError
 from desktop.models.call_model import CallModel
 from desktop.models.db_worker import DbWorker
 from desktop.models.followups import FollowUpsModel
@@ -65,6 +77,9 @@ class Seatside:
     closed: bool = False
     tray: TrayIcon | None = None
     choose_inserter: Callable[[], Inserter] = NoInserter
+    notice: QMessageBox | None = None  # the last plain-words notice about the data (recovery, save failure)
+    saving_failed: bool = False
+    shift_backups: ShiftBackups | None = None
 
     def own_window(self, window: WindowInfo | None) -> bool:
         ours = {int(w.winId()) for w in (self.panel, self.palette) if w.isVisible()}
@@ -131,7 +146,7 @@ class Seatside:
         return prompt
 
     def shutdown(self) -> None:
-        """Save what is pending, release the OS hooks, close the database (idempotent)."""
+        """Save what is pending, release the OS hooks, back up and close the database (idempotent)."""
         if self.closed:
             return
         self.closed = True
@@ -141,9 +156,129 @@ class Seatside:
             self.followups.stop()
             self.hotkeys.close()
             self.insertion.close()
+            if self.shift_backups is not None:
+                self.shift_backups.stop()
             self.model.flush()
+            if not self.saving_failed:
+                self.worker.call(lambda store: backup_now(store, self.data_dir))
         finally:
             self.worker.shutdown()
+
+    def show_notice(self, title: str, text: str, icon: QMessageBox.Icon = QMessageBox.Icon.Warning) -> QMessageBox:
+        """A dialog the seat has to acknowledge (kept in ``notice`` for tests)."""
+        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self.panel)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.notice = box
+        box.open()
+        return box
+
+    def storage_failed(self, error: str) -> None:
+        """A write to the database failed: no more typing into notes that cannot be saved."""
+        if self.closed:
+            return
+        self.panel.notes.editor.setReadOnly(True)
+        if self.saving_failed:
+            return
+        self.saving_failed = True
+        self.show_notice(
+            QCoreApplication.translate("Seatside", "Notes cannot be saved"),
+            QCoreApplication.translate(
+                "Seatside",
+                "Seatside could not save to its database: %s\n\nThe notes box is locked so that nothing more is "
+                "typed that cannot be kept. Copy what you still need, then quit and start Seatside again."
+            ) % error,
+            QMessageBox.Icon.Critical,
+        )
+
+    def check_after_start(self) -> None:
+        """``PRAGMA quick_check`` of a large database on its thread, once the panel is up."""
+        db = self.data_dir / DB_FILENAME
+
+        def check(store: CallStore) -> str | None:
+            health = integrity.quick_check(store.conn)
+            if health.ok:
+                return None
+            integrity.mark_damaged(db, health.reason)
+            return health.reason
+
+        def done(reason: str | None) -> None:
+            if reason is not None and not self.closed:
+                self.panel.notes.editor.setReadOnly(True)
+                self.saving_failed = True
+                self.show_notice(
+                    QCoreApplication.translate("Seatside", "Notes cannot be saved"),
+                    QCoreApplication.translate(
+                        "Seatside",
+                        "Seatside's database is damaged (%s). The notes box is locked. Quit and start Seatside "
+                        "again: it will set the damaged file aside and recover what can be read.",
+                    ) % reason,
+                    QMessageBox.Icon.Critical,
+                )
+
+        self.worker.submit(check, done)
+
+    def tell_recovery(self, recovery: Recovery) -> QMessageBox:
+        """Say in plain words what was done with a damaged database."""
+        moved = recovery.moved_to.name if recovery.moved_to else ""
+        if recovery.restored is not None:
+            text = QCoreApplication.translate(
+                "Seatside",
+                "The database could not be used (%s). It was kept aside as %s and the backup of %s was restored."
+            ) % (recovery.reason, moved, f"{recovery.restored.taken:%Y-%m-%d %H:%M}")
+        else:
+            calls = recovery.salvaged.calls if recovery.salvaged is not None else 0
+            text = QCoreApplication.translate(
+                "Seatside",
+                "The database was damaged (%s). It was kept aside as %s; %d calls could be read back into a new "
+                "database. Tell your team leader if calls are missing."
+            ) % (recovery.reason, moved, calls)
+        return self.show_notice(QCoreApplication.translate("Seatside", "Database repaired"), text)
+
+
+def backup_now(store: CallStore, folder: Path) -> Path | None:
+    """A backup of the open database (on the worker thread); a failure is logged, not raised."""
+    from desktop.core.backup import make_backup
+
+    try:
+        return make_backup(store.conn, folder)
+    except Exception:  # a failed backup must not stop a quit or a shift
+        log.exception("backup of the database failed")
+        return None
+
+
+class ShiftBackups:
+    """A backup when each shift ends (checked every minute, so a sleeping PC catches up)."""
+
+    CHECK_MS = 60_000
+
+    def __init__(self, app: Seatside):
+        self.app = app
+        self.next_end = self._next_end()
+        self.timer = QTimer(app.panel)
+        self.timer.setInterval(self.CHECK_MS)
+        self.timer.timeout.connect(self.check)
+        self.timer.start()
+
+    def _next_end(self) -> datetime:
+        from desktop.core import clock
+
+        now = clock.now()
+        end = self.app.model.current_shift_bounds()[1]
+        if end <= now:
+            day = clock.current_shift(now, self.app.settings.get("shift_start"), self.app.settings.get("shift_end"))
+            end = self.app.model.shift_bounds((day + timedelta(days=1)).isoformat())[1]
+        return end
+
+    def check(self) -> None:
+        from desktop.core import clock
+
+        if self.app.closed or self.app.saving_failed or clock.now() < self.next_end:
+            return
+        self.next_end = self._next_end()
+        self.app.worker.submit(lambda store: backup_now(store, self.app.data_dir))
+
+    def stop(self) -> None:
+        self.timer.stop()
 
 
 def ensure_qapp(argv: list[str] | None = None) -> QApplication:
@@ -189,6 +324,7 @@ def build(
     inserter: Inserter | None = None,
     scenario: str | None = None,
     insert_mode: str | None = None,
+    choose_backup: Callable[[Backup, str], bool] | None = None,
 ) -> Seatside:
     """Compose the whole app. The caller shows ``panel`` and runs the event loop.
 
@@ -199,6 +335,8 @@ def build(
     folder = data_dir(data)
     restrict_umask()  # everything created from here on: 0700 folders, 0600 files
     secure_data_folder(folder)  # and an existing installation is fixed
+    # A damaged or emptied database is set aside and salvaged (or a backup restored) first.
+    recovery = recover_at_start(folder, DB_FILENAME, choose_backup or ask_restore_backup)
     worker = DbWorker(folder / DB_FILENAME)
     # Settings files are written on the worker thread too, never on the GUI thread.
     settings = Settings(
@@ -278,7 +416,28 @@ def build(
         lambda state: hotkeys.backend.resync() if state == Qt.ApplicationState.ApplicationActive else None
     )
     qapp.aboutToQuit.connect(app.shutdown)
+    worker.failed.connect(app.storage_failed)
+    app.shift_backups = ShiftBackups(app)
+    if recovery is not None:
+        app.tell_recovery(recovery)
+    elif needs_full_check(folder / DB_FILENAME):
+        QTimer.singleShot(HOOKS_DELAY_MS * 4, app.check_after_start)
     return app
+
+
+def ask_restore_backup(backup: Backup, reason: str) -> bool:
+    """Ask the seat whether to restore the newest backup of a database that cannot be used."""
+    ensure_qapp()
+    answer = QMessageBox.question(
+        None,
+        QCoreApplication.translate("Seatside", "Restore the backup?"),
+        QCoreApplication.translate(
+            "Seatside",
+            "Seatside's database cannot be used (%1). The newest backup is from %2.\n\n"
+            "Restore that backup? (No: keep what can still be read from the damaged file.)",
+        ).replace("%1", reason).replace("%2", f"{backup.taken:%Y-%m-%d %H:%M}"),
+    )
+    return answer == QMessageBox.StandardButton.Yes
 
 
 def warm_up() -> None:
@@ -314,8 +473,13 @@ def run(
 
     qapp = ensure_qapp()
     folder = data_dir(data)
-    if ask_running_instance(folder):
-        print("seatside: already running; brought its panel forward", file=sys.stderr)
+    folder.mkdir(parents=True, exist_ok=True)
+    # The folder's lock first, before anything opens it: of two panels started at
+    # the same moment exactly one gets it; the other asks that one to show itself.
+    lock = InstanceLock(folder)
+    if not lock.acquire():
+        answered = ask_running_instance(folder)
+        print(f"seatside: already running{'; brought its panel forward' if answered else ''}", file=sys.stderr)
         return 0
     try:
         app = build(data, pack_dirs, builtin=builtin, scenario=scenario, insert_mode=insert_mode)
@@ -323,6 +487,7 @@ def run(
         # Started from a desktop icon nobody sees stderr: say it in a window too.
         print(f"seatside: {exc}", file=sys.stderr)
         QMessageBox.critical(None, "Seatside", str(exc))
+        lock.release()
         return 1
     server = InstanceServer(folder, qapp)
     server.messageReceived.connect(lambda message: app.bring_forward() if message == "show" else None)
@@ -335,15 +500,27 @@ def run(
     code = qapp.exec()
     app.shutdown()
     server.close()
+    lock.release()
     if tray is not None:
         tray.hide()
     return code
 
 
-def self_test(pack_dirs: list[Path]) -> int:
-    """Build the whole app offscreen on a temporary data dir; print one line."""
+def self_test(pack_dirs: list[Path], data: str | None = None) -> int:
+    """Build the whole app offscreen on a temporary data dir; print one line. With
+    ``data``, first check that data folder without changing it (``core.selfcheck``)."""
     import tempfile
 
+    if data is not None:
+        from desktop.core.selfcheck import check_folder
+
+        report = check_folder(data_dir(data), pack_dirs)
+        for problem in report.problems:
+            print(f"self-test: {problem}", file=sys.stderr)
+        if not report.ok:
+            print(f"self-test failed: {report.summary()}", file=sys.stderr)
+            return 1
+        print(report.summary())
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     with tempfile.TemporaryDirectory(prefix="seatside-self-test-") as tmp:
         app = build(tmp, pack_dirs)

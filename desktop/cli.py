@@ -8,9 +8,38 @@ from pathlib import Path
 
 from desktop import __version__
 
+#: Control characters as escapes, so a message stays on one line.
+_CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F)} | {0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t"}
+
+
+def one_line(text: str) -> str:
+    """``text`` with control characters (a newline in a file name, say) escaped."""
+    return text.translate(_CONTROL)
+
+
+def _err(message: str) -> None:
+    """An error line on stderr: always exactly one line."""
+    print(one_line(message), file=sys.stderr)
+
+
+class _OneLinePerWrite:
+    """A stderr that keeps each printed message on one line (for reports written by print)."""
+
+    def write(self, text: str) -> int:
+        body, end = (text[:-1], "\n") if text.endswith("\n") else (text, "")
+        return sys.stderr.write(one_line(body) + end)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # type: ignore[override]
+        super().error(one_line(message))
+
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="seatside", description="坐席助手 Seatside: a companion panel for call-centre seats.")
+    p = _Parser(prog="seatside", description="坐席助手 Seatside: a companion panel for call-centre seats.")
     p.add_argument("--version", action="version", version=f"seatside {__version__}")
     p.add_argument("--data-dir", help="folder for the database and settings (default: the per-user data folder; "
                    "$SEATSIDE_DATA_DIR works too)")
@@ -21,7 +50,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--insert-mode", choices=["copy", "paste", "type"],
                    help="how hotkeys insert phrases during this run (overrides the setting)")
     p.add_argument("--self-test", action="store_true",
-                   help="build the whole app offscreen with a temporary data folder, print a summary and exit")
+                   help="build the whole app offscreen with a temporary data folder, print a summary and exit; "
+                   "with --data-dir also check that folder, read-only (database integrity, schema, packs)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     export = sub.add_parser("export", help="export a shift's calls")
@@ -59,6 +89,12 @@ def parser() -> argparse.ArgumentParser:
     suggest = sub.add_parser("suggest", help="rank the scenarios that call notes point to, with scores")
     suggest.add_argument("text", help="the notes, or - to read them from standard input")
     suggest.add_argument("--limit", type=int, default=5, help="how many scenarios (default 5)")
+
+    backup = sub.add_parser("backup", help="list or restore the database backups kept in the data folder")
+    backup_sub = backup.add_subparsers(dest="backup_command", metavar="ACTION", required=True)
+    backup_sub.add_parser("list", help="the backups, newest first, numbered from 1")
+    restore = backup_sub.add_parser("restore", help="put backup N in place of the database (the panel must be closed)")
+    restore.add_argument("number", type=int, metavar="N", help="the backup's number in 'seatside backup list'")
     return p
 
 
@@ -114,11 +150,33 @@ def _open_store(args: argparse.Namespace, command: str):
     from desktop.core.paths import data_dir
     from desktop.core.storage import DB_FILENAME, CallStore, StorageError
 
+    if command in READ_ONLY_COMMANDS and not (data_dir(args.data_dir) / DB_FILENAME).is_file():
+        _err(f"seatside {command}: no Seatside data in {data_dir(args.data_dir)}")
+        return None
+    problem = _unusable_database(data_dir(args.data_dir))
+    if problem:
+        _err(f"seatside {command}: {problem}")
+        return None
     try:
         return CallStore(data_dir(args.data_dir) / DB_FILENAME)
     except StorageError as exc:
-        print(f"seatside {command}: {exc}", file=sys.stderr)
+        _err(f"seatside {command}: {exc}")
         return None
+
+
+def _unusable_database(folder: Path) -> str:
+    """Why the database must not be opened by a command (which would start it afresh), or ''."""
+    from desktop.core import integrity
+    from desktop.core.backup import list_backups
+    from desktop.core.storage import DB_FILENAME
+
+    db = folder / DB_FILENAME
+    health = integrity.check(db, full=False)  # header and size only: cheap
+    if not health.ok:
+        return f"the database {db} is damaged ({health.reason}); start Seatside to recover it"
+    if health.empty and db.exists() and list_backups(folder):
+        return f"the database {db} is empty; start Seatside to restore the newest backup, or see 'seatside backup list'"
+    return ""
 
 
 def _settings(args: argparse.Namespace):
@@ -136,8 +194,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     settings = _settings(args)
     try:
         start, end = clock.shift_range(args.shift, start=settings.get("shift_start"), end=settings.get("shift_end"))
+    except OverflowError:
+        _err(f"seatside export: the shift {args.shift} is out of the range of dates")
+        return 2
     except ValueError as exc:
-        print(f"seatside export: {exc}", file=sys.stderr)
+        _err(f"seatside export: {exc}")
         return 2
     store = _open_store(args, "export")
     if store is None:
@@ -148,7 +209,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             open_followups=store.open_followups(), dispositions=dispositions_from(settings.get("dispositions")),
         )
     except ExportError as exc:
-        print(f"seatside export: {exc}", file=sys.stderr)
+        _err(f"seatside export: {exc}")
         return 1
     finally:
         store.close()
@@ -163,7 +224,7 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
     from desktop.core.paths import builtin_packs_dir
 
     if args.calls < 1 or args.days < 1:
-        print("seatside seed-demo: --calls and --days must be at least 1", file=sys.stderr)
+        _err("seatside seed-demo: --calls and --days must be at least 1")
         return 2
     library = load_packs([builtin_packs_dir()], banned=builtin_banned()).library
     store = _open_store(args, "seed-demo")
@@ -183,10 +244,13 @@ def cmd_search(args: argparse.Namespace) -> int:
     from desktop.core.paths import data_dir, pack_dirs
     from desktop.core.search import SearchIndex
 
+    if args.data_dir and not data_dir(args.data_dir).is_dir():
+        _err(f"seatside search: no Seatside data in {data_dir(args.data_dir)}")
+        return 1
     dirs = pack_dirs(data_dir(args.data_dir), args.packs, builtin=not args.no_builtin)
     library = load_packs([d for d in dirs if d.exists()], banned=builtin_banned()).library
     if args.scenario and library.get(args.scenario) is None:
-        print(f"seatside search: unknown scenario '{args.scenario}'", file=sys.stderr)
+        _err(f"seatside search: unknown scenario '{args.scenario}'")
         return 2
     index = SearchIndex.from_library(library)
     hits = index.search(args.query, scenario_id=args.scenario, limit=args.limit)
@@ -194,7 +258,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         entry = hit.entry
         print(f"{rank}\t{entry.key}\t{entry.scenario_id}\t{hit.match}\t{entry.text}")
     if not hits:
-        print("no phrase matches", file=sys.stderr)
+        _err("seatside search: no phrase matches")
         return 1
     return 0
 
@@ -223,23 +287,67 @@ def cmd_packs_check(args: argparse.Namespace) -> int:
                         why = "marked for review" if fact.review else "no source"
                         print(f"{scenario.source}:{fact.line}: review: {scenario.id}/{step.id}: {fact} ({why})")
         print(f"{to_review} facts to review", file=sys.stderr)
-    print(f"{len(result.library)} scenarios loaded, {errors} errors, {warnings} warnings", file=sys.stderr)
+    _err(f"{len(result.library)} scenarios loaded, {errors} errors, {warnings} warnings")
     return 1 if errors or (args.strict and warnings) else 0
 
 
 def cmd_packs_import(args: argparse.Namespace) -> int:
     from desktop.core.importer import run_import
 
-    return run_import(args.file, args.output, skip_invalid=args.skip_invalid, overwrite=args.overwrite, out=sys.stdout)
+    return run_import(
+        args.file, args.output, skip_invalid=args.skip_invalid, overwrite=args.overwrite, out=sys.stdout,
+        err=_OneLinePerWrite(),  # type: ignore[arg-type]
+    )
 
 
-def main(argv: list[str] | None = None) -> int:
-    from desktop.core.guard import mask_logs
-    from desktop.core.permissions import restrict_umask
+#: Commands that only read the data folder: they never create it or a database.
+READ_ONLY_COMMANDS = ("export", "backup list")
 
-    restrict_umask()  # exports, the database and settings: readable by this account only
-    mask_logs()  # no full number in a log line either
-    args = parser().parse_args(argv)
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from desktop.core.backup import BackupError, list_backups, restore
+    from desktop.core.instance_lock import InstanceLock
+    from desktop.core.paths import data_dir
+    from desktop.core.storage import DB_FILENAME
+
+    folder = data_dir(args.data_dir)
+    command = f"backup {args.backup_command}"
+    if not folder.is_dir():
+        _err(f"seatside {command}: no Seatside data in {folder}")
+        return 1
+    if args.backup_command == "list":
+        backups = list_backups(folder)
+        if not backups:
+            _err(f"seatside backup list: no backups in {folder / 'backups'}")
+            return 1
+        for backup in backups:
+            calls = backup.calls()
+            print(f"{backup.number}\t{backup.taken:%Y-%m-%d %H:%M:%S}\t{backup.size} bytes\t"
+                  f"{'unreadable' if calls is None else f'{calls} calls'}\t{backup.path.name}")
+        return 0
+    lock = InstanceLock(folder)
+    if not lock.acquire():
+        _err(f"seatside {command}: Seatside is running on {folder}; quit it first")
+        return 1
+    try:
+        chosen, aside = restore(folder, args.number, DB_FILENAME)
+    except BackupError as exc:
+        _err(f"seatside {command}: {exc}")
+        return 1
+    finally:
+        lock.release()
+    kept = f"; the previous database is kept as {aside.name}" if aside else ""
+    print(f"restored backup {chosen.number} taken {chosen.taken:%Y-%m-%d %H:%M:%S}{kept}")
+    return 0
+
+
+def _command_name(args: argparse.Namespace) -> str:
+    name = args.command or ""
+    sub = getattr(args, "packs_command", None) or getattr(args, "backup_command", None)
+    return f"seatside {name} {sub}" if sub else f"seatside {name}".rstrip()
+
+
+def _run_command(args: argparse.Namespace) -> int | None:
     if args.command == "export":
         return cmd_export(args)
     if args.command == "seed-demo":
@@ -252,17 +360,48 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_suggest(args)
     if args.command == "packs":
         return cmd_packs_import(args) if args.packs_command == "import" else cmd_packs_check(args)
+    if args.command == "backup":
+        return cmd_backup(args)
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    from desktop.core.guard import mask_logs
+    from desktop.core.permissions import restrict_umask
+
+    restrict_umask()  # exports, the database and settings: readable by this account only
+    mask_logs()  # no full number in a log line either
+    args = parser().parse_args(argv)
+    if args.command is not None:
+        import sqlite3
+
+        # Whatever goes wrong, a command ends with one line on stderr, never a traceback.
+        try:
+            code = _run_command(args)
+        except sqlite3.DatabaseError as exc:
+            _err(f"{_command_name(args)}: the database is damaged or unreadable ({exc}); "
+                 "start Seatside to recover it, or see 'seatside backup list'")
+            return 1
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            _err(f"{_command_name(args)}: {where}{exc.strerror or exc}")
+            return 1
+        except (MemoryError, RecursionError, Exception) as exc:  # noqa: BLE001 - the last line of defence
+            _err(f"{_command_name(args)}: failed: {type(exc).__name__}: {exc}")
+            return 1
+        assert code is not None
+        return code
 
     from desktop import app
     from desktop.core.storage import StorageError
 
     try:
         if args.self_test:
-            return app.self_test(args.packs)
+            return app.self_test(args.packs, data=args.data_dir)
         return app.run(
             args.data_dir, args.packs, builtin=not args.no_builtin, scenario=args.scenario,
             insert_mode=args.insert_mode,
         )
     except (StorageError, ValueError) as exc:
-        print(f"seatside: {exc}", file=sys.stderr)
+        _err(f"seatside: {exc}")
         return 1

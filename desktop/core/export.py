@@ -322,8 +322,12 @@ def export_xlsx(
     items = _items(dispositions)
     total = _total(calls)
     with atomic_path(Path(path)) as tmp:
+        # The zip is assembled in memory and written out here: a disk that fills up
+        # then fails this one write (an ExportError), not a ZipFile left half-closed
+        # that complains again when it is garbage-collected.
+        packed = io.BytesIO()
         workbook = xlsxwriter.Workbook(
-            str(tmp),
+            packed,
             {
                 "constant_memory": True,
                 "strings_to_numbers": False,
@@ -370,7 +374,10 @@ def export_xlsx(
         except BaseException:
             _discard(workbook)
             raise
-        _fsync_file(tmp)
+        with open(tmp, "wb") as handle:
+            handle.write(packed.getbuffer())
+            handle.flush()
+            os.fsync(handle.fileno())
     return row
 
 

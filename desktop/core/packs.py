@@ -18,6 +18,7 @@ from desktop.core.banned import BannedPhrase, find_banned
 from desktop.core.patterns import PatternError, compile_pattern
 from desktop.core.placeholders import KNOWN_PLACEHOLDERS, placeholders_in
 from desktop.core.scenarios import Fact, Library, PackInfo, Phrase, Scenario, Step
+from desktop.core.yaml_limits import YamlTooLarge, load_bounded
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_PACK_BYTES = 5 * 1024 * 1024
@@ -369,7 +370,9 @@ def load_pack_file(
     except OSError as exc:
         return PackInfo(), [], [Problem(name, 1, f"cannot read the file: {exc.strerror or exc}")]
     try:
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+        data = load_bounded(text, _LineLoader)  # a SafeLoader subclass, aliases bounded
+    except YamlTooLarge as exc:
+        return PackInfo(), [], [Problem(name, exc.line, exc.message)]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1

@@ -366,10 +366,16 @@ class CallStore:
         import sqlite_utils
 
         db = sqlite_utils.Database(self.conn)
-        for number in range(version, SCHEMA_VERSION):
+        # Each step in one write-locked (IMMEDIATE) transaction that reads the version
+        # again inside the lock: processes opening a new folder at once never run a
+        # step twice, and a failed step leaves the earlier ones in place.
+        while version < SCHEMA_VERSION:
             with self.transaction():
-                MIGRATIONS[number](db)
-                self.conn.execute(f"PRAGMA user_version = {number + 1}")
+                version = self.user_version
+                if version < SCHEMA_VERSION:
+                    MIGRATIONS[version](db)
+                    version += 1
+                    self.conn.execute(f"PRAGMA user_version = {version}")
 
     def close(self) -> None:
         self.conn.close()

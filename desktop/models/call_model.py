@@ -40,6 +40,9 @@ def normalise_reference(text: str) -> str:
 #: Delay before the search index is rebuilt in the background after a change.
 INDEX_DELAY_MS = 1000
 
+#: Notes typed without a pause are still saved at least this often (at most this much is lost in a crash).
+NOTES_MAX_WAIT_MS = 600
+
 #: The scenario the insert hotkeys use on a first run, before any was chosen.
 FIRST_RUN_SCENARIO = "opening-identity"
 
@@ -104,6 +107,11 @@ class CallModel(QObject):
         self._notes_timer.setSingleShot(True)
         self._notes_timer.setInterval(int(settings.get("notes_autosave_ms")))
         self._notes_timer.timeout.connect(self.save_notes_now)
+        # The debounce restarts on every key; this one does not, so steady typing is saved too.
+        self._notes_max_wait = QTimer(self)
+        self._notes_max_wait.setSingleShot(True)
+        self._notes_max_wait.setInterval(NOTES_MAX_WAIT_MS)
+        self._notes_max_wait.timeout.connect(self.save_notes_now)
         settings.on_change(self._setting_changed)
         self._push_policy()
         worker.failed.connect(lambda error: self.message.emit(self.tr("Could not save: %s") % error))
@@ -545,10 +553,13 @@ class CallModel(QObject):
             return
         self.session.notes = text
         self._notes_timer.start()
+        if not self._notes_max_wait.isActive():
+            self._notes_max_wait.start()
         self._suggest()
 
     def save_notes_now(self) -> None:
         self._notes_timer.stop()
+        self._notes_max_wait.stop()
         if self.session is None:
             return
         self._mask_notes()
@@ -582,6 +593,7 @@ class CallModel(QObject):
         if disposition not in {d.code for d in self.dispositions()}:
             raise ValueError(f"unknown disposition {disposition!r}")
         self._notes_timer.stop()
+        self._notes_max_wait.stop()
         self._mask_notes()
         notes, ended = self.session.notes, ended or clock.now()
         now = clock.now()
@@ -649,7 +661,7 @@ class CallModel(QObject):
         """Write pending notes and wait for every queued write (used at quit)."""
         if self.worker.closed:
             return
-        if self._notes_timer.isActive():
+        if self._notes_timer.isActive() or self._notes_max_wait.isActive():
             self.save_notes_now()
         self.worker.call(lambda store: None)
 

@@ -490,6 +490,49 @@
     </message>
 </context>
 <context>
+    <name>Seatside</name>
+    <message>
+        <source>Seatside's database is damaged (%s). The notes box is locked. Quit and start Seatside again: it will set the damaged file aside and recover what can be read.</source>
+        <translation>坐席助手的数据库坏了（%s）。备注框已经锁住了。请退出后重新打开坐席助手：它会把坏掉的文件另外放好，再把能读出来的内容恢复回来。</translation>
+    </message>
+    <message>
+        <source>Database repaired</source>
+        <translation>数据库已修复</translation>
+    </message>
+    <message>
+        <source>Notes cannot be saved</source>
+        <translation>备注存不进去了</translation>
+    </message>
+    <message>
+        <source>Restore the backup?</source>
+        <translation>要恢复备份吗？</translation>
+    </message>
+    <message>
+        <source>Seatside could not save to its database: %s
+
+The notes box is locked so that nothing more is typed that cannot be kept. Copy what you still need, then quit and start Seatside again.</source>
+        <translation>坐席助手没法把内容存进数据库：%s
+
+备注框已经锁住了，免得再打进去的字存不下来。需要的内容先复制出来，然后退出、重新打开坐席助手。</translation>
+    </message>
+    <message>
+        <source>Seatside's database cannot be used (%1). The newest backup is from %2.
+
+Restore that backup? (No: keep what can still be read from the damaged file.)</source>
+        <translation>坐席助手的数据库用不了（%1）。最近的一份备份是 %2 的。
+
+要恢复这份备份吗？（选“否”：从坏掉的文件里能读出多少就留多少。）</translation>
+    </message>
+    <message>
+        <source>The database could not be used (%s). It was kept aside as %s and the backup of %s was restored.</source>
+        <translation>数据库用不了（%s）。原文件已另存为 %s，并恢复了 %s 的备份。</translation>
+    </message>
+    <message>
+        <source>The database was damaged (%s). It was kept aside as %s; %d calls could be read back into a new database. Tell your team leader if calls are missing.</source>
+        <translation>数据库坏了（%s）。原文件已另存为 %s，读回了 %d 通电话，放进了新的数据库。要是发现少了电话记录，请告诉组长。</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <source>Insert suggestion %d</source>

@@ -66,7 +66,8 @@ def test_export_with_data_dir_option(tmp_path, capsys):
     assert len(out.read_text(encoding="utf-8-sig").splitlines()) == 2
 
 
-def test_export_bad_shift_and_unwritable_target(tmp_path, capsys):
+def test_export_bad_shift_and_unwritable_target(tmp_path, capsys, isolated_dirs):
+    CallStore(isolated_dirs / "seatside.db").close()
     assert main(["export", "--shift", "someday", "-o", str(tmp_path / "x.csv")]) == 2
     assert "unknown shift" in capsys.readouterr().err
     assert main(["export", "-o", str(tmp_path / "no" / "such" / "dir.csv")]) == 1
@@ -97,7 +98,8 @@ def test_packs_import_refuses_a_broken_sheet(tmp_path, capsys):
     source = tmp_path / "bad.csv"
     source.write_text("场景,步骤,话术\n挂失咨询,,缺步骤\n", encoding="utf-8")
     assert main(["packs", "import", str(source), "-o", str(tmp_path / "out")]) == 1
-    assert "bad.csv:2:" in capsys.readouterr().out
+    captured = capsys.readouterr()
+    assert "bad.csv:2:" in captured.err and captured.out == ""  # errors go to stderr
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
 
 
