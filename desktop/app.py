@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTimer, QTranslator
 from PySide6.QtGui import QIcon
@@ -37,6 +38,9 @@ from desktop.ui.panel import PanelWindow
 from desktop.ui.tray import TrayIcon
 from desktop.ui.values_prompt import ValuesPrompt
 
+if TYPE_CHECKING:  # aiohttp loads only when the endpoint starts
+    from desktop.models.live_model import LiveModel
+
 log = logging.getLogger(__name__)
 
 #: Real OS hooks start this long after the panel is built.
@@ -63,6 +67,7 @@ class Seatside:
     closed: bool = False
     tray: TrayIcon | None = None
     choose_inserter: Callable[[], Inserter] = NoInserter
+    live: LiveModel | None = None  # the live call-event endpoint, when it listens
 
     def own_window(self, window: WindowInfo | None) -> bool:
         ours = {int(w.winId()) for w in (self.panel, self.palette) if w.isVisible()}
@@ -134,6 +139,8 @@ class Seatside:
             return
         self.closed = True
         try:
+            if self.live is not None:
+                self.live.close()
             self.panel.flush_geometry()
             self.packs_watcher.stop()
             self.followups.stop()
@@ -187,6 +194,7 @@ def build(
     inserter: Inserter | None = None,
     scenario: str | None = None,
     insert_mode: str | None = None,
+    live: bool = False,
 ) -> Seatside:
     """Compose the whole app. The caller shows ``panel`` and runs the event loop.
 
@@ -274,7 +282,25 @@ def build(
         lambda state: hotkeys.backend.resync() if state == Qt.ApplicationState.ApplicationActive else None
     )
     qapp.aboutToQuit.connect(app.shutdown)
+    if live and settings.get("live_enabled"):
+        start_live(app)
     return app
+
+
+def start_live(app: Seatside) -> LiveModel | None:
+    """The live call-event endpoint on 127.0.0.1 (see docs/live.md); the panel follows it."""
+    from desktop.models.live_model import LiveModel
+
+    live = LiveModel(app.model, parent=app.model)
+    app.panel.attach_live(live)
+    try:
+        live.listen(app.data_dir)
+    except OSError as exc:
+        log.error("live call events are off: %s", exc)
+        app.panel.show_message(app.panel.tr("Live call events are off: %s") % exc)
+        return None
+    app.live = live
+    return live
 
 
 def warm_up() -> None:
@@ -314,7 +340,7 @@ def run(
         print("seatside: already running; brought its panel forward", file=sys.stderr)
         return 0
     try:
-        app = build(data, pack_dirs, builtin=builtin, scenario=scenario, insert_mode=insert_mode)
+        app = build(data, pack_dirs, builtin=builtin, scenario=scenario, insert_mode=insert_mode, live=True)
     except StorageError as exc:
         # Started from a desktop icon nobody sees stderr: say it in a window too.
         print(f"seatside: {exc}", file=sys.stderr)

@@ -224,8 +224,22 @@ def _v2(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v_live(db: sqlite_utils.Database) -> None:
+    """Live call events: which steps the seat's speech ticked, banned phrases said, and
+    (only when the seat's settings allow it) the masked transcript."""
+    if "by_speech" not in db["call_steps"].columns_dict:
+        db["call_steps"].add_column("by_speech", int, not_null_default=0)
+    if "banned_count" not in db["calls"].columns_dict:
+        db["calls"].add_column("banned_count", int, not_null_default=0)
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS call_transcripts (id INTEGER PRIMARY KEY, call_id INTEGER NOT NULL"
+        " REFERENCES calls(id), speaker TEXT NOT NULL, text TEXT NOT NULL, at TEXT NOT NULL)"
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS call_transcripts_call ON call_transcripts (call_id)")
+
+
 #: Migration N takes the schema from user_version N to N+1. Only ever append.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v_live]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -575,3 +575,27 @@ class PanelWindow(QMainWindow):
             return
         self.model.flush()
         super().closeEvent(event)
+
+    # -- live call events ---------------------------------------------------------------
+    def attach_live(self, live) -> None:
+        """Show the live feed (``desktop.models.live_model.LiveModel``): banned-phrase alerts,
+        what was heard, and the wrap-up when the platform says the call ended."""
+        from desktop.ui.live_bar import LiveBar
+
+        self.live_bar = LiveBar(live)
+        layout = self.centralWidget().layout()
+        layout.insertWidget(layout.indexOf(self.suggestion_box) + 1, self.live_bar)
+        live.wrapUpRequested.connect(self.open_wrapup)
+        live.listening.connect(lambda port: self.show_message(self.tr("Live call events on 127.0.0.1:%d") % port))
+
+    def open_wrapup(self) -> EndCallDialog | None:
+        """The wrap-up, once (a second "ended" while it is open changes nothing)."""
+        if not self.model.in_call:
+            return None
+        for dialog in self.findChildren(EndCallDialog):
+            if dialog.isVisible():
+                return dialog
+        dialog = self.end_call_dialog()
+        dialog.open()
+        return dialog
+

@@ -1,0 +1,117 @@
+"""Steps ticked by what the seat says: a step's ``done_when`` cues matched on final
+agent segments, precision first (a wrong tick is worse than a missed one).
+
+A cue match does not count when, in the same clause,
+
+- a negation or a "not yet" comes just before it (还没有为您办理…, 暂时不能…),
+- it is asked, not stated (…办好了吗？, 是不是已经…),
+- it is a condition or a future (如果…, 等…之后, 马上/稍后 before the cue).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Protocol
+
+from desktop.core.scenarios import Scenario, Step
+from desktop.core.textnorm import normalize
+
+
+class Pattern(Protocol):
+    def finditer(self, text: str) -> Iterable[Any]: ...
+
+
+#: Characters a ``…`` gap in a cue may span (the fallback compiler; the pack
+#: pattern module, when present, decides for itself).
+GAP = 12
+
+_CLAUSE_END = "，。！？；,.!?;：:\n"
+_NEGATIONS = ("没有", "还没", "尚未", "没能", "未能", "无法", "不能", "不会", "没法", "暂时不", "不用", "没", "未", "别", "不")
+_CONDITIONS = ("如果", "要是", "假如", "万一", "等到", "等", "一旦", "待", "马上", "稍后", "待会", "一会儿", "将会", "会给您", "准备", "需要", "要不要", "是否", "是不是", "有没有", "能不能", "可不可以")
+_QUESTION_TAIL = re.compile(r"^[^，。！？；,.!?;]*?(吗|么|呢|吧)?\s*[?？]|^[^，。！？；,.!?;]*?(吗|么)(?=$|[，。！；,.!;])")
+
+
+class _FallbackPattern:
+    """Literal text, with ``…`` (or ``...``) standing for a short gap."""
+
+    def __init__(self, text: str):
+        parts = [re.escape(normalize(p)) for p in re.split(r"…+|\.\.\.", text)]
+        self.regex = re.compile(f"[^，。！？；,.!?;]{{0,{GAP}}}?".join(p for p in parts if p))
+
+    def finditer(self, text: str) -> Iterable[re.Match[str]]:
+        return self.regex.finditer(text)
+
+
+def _compiler() -> Callable[[str], Pattern]:
+    try:
+        from desktop.core.patterns import compile_pattern  # type: ignore[import-not-found]
+    except ImportError:
+        return _FallbackPattern
+    return compile_pattern  # type: ignore[no-any-return]
+
+
+@lru_cache(maxsize=4096)
+def compile_cue(text: str) -> Pattern:
+    return _compiler()(text)
+
+
+def step_cues(step: Step) -> tuple[str, ...]:
+    """A step's ``done_when`` cues (none for packs that have no such field)."""
+    cues = getattr(step, "done_when", ())
+    return tuple(c for c in cues if isinstance(c, str) and c.strip())
+
+
+def _span(match: Any) -> tuple[int, int]:
+    if hasattr(match, "span"):
+        start, end = match.span()
+    else:
+        start, end = match.start, match.end
+    return int(start() if callable(start) else start), int(end() if callable(end) else end)
+
+
+def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    left = max((text.rfind(c, 0, start) for c in _CLAUSE_END), default=-1) + 1
+    rights = [i for i in (text.find(c, end) for c in _CLAUSE_END) if i != -1]
+    return left, min(rights) if rights else len(text)
+
+
+def affirmed(text: str, start: int, end: int) -> bool:
+    """True when the match at [start, end) of normalised ``text`` is stated as done."""
+    left, right = _clause_bounds(text, start, end)
+    before, after = text[left:start], text[end : right + 1]
+    lead = before[-6:]
+    if any(neg in lead for neg in _NEGATIONS):
+        return False
+    if any(word in before for word in _CONDITIONS):
+        return False
+    if _QUESTION_TAIL.match(after) or text[right : right + 1] in {"?", "？"}:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class CueMatch:
+    step_id: str
+    cue: str
+    start: int
+    end: int
+
+
+def find_ticks(text: str, scenario: Scenario, cues_for: Callable[[Step], tuple[str, ...]] = step_cues) -> list[CueMatch]:
+    """Steps of ``scenario`` that the final agent segment ``text`` shows were carried out."""
+    norm = normalize(text)
+    if not norm:
+        return []
+    found: list[CueMatch] = []
+    for step in scenario.steps:
+        for cue in cues_for(step):
+            hit = next(
+                (m for m in (_span(m) for m in compile_cue(cue).finditer(norm)) if affirmed(norm, *m)), None
+            )
+            if hit is not None:
+                found.append(CueMatch(step.id, cue, *hit))
+                break
+    return found

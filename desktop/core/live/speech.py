@@ -1,0 +1,81 @@
+"""Per-call live state and what a final segment means for the panel: steps ticked by
+the seat's speech, banned phrases said, and the scenario the customer's words point to."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from desktop.core.banned import BannedHit, BannedPhrase, find_banned
+from desktop.core.live.cues import CueMatch, find_ticks, step_cues
+from desktop.core.live.events import TranscriptEvent
+from desktop.core.live.transcript import CallTranscript, Segment
+from desktop.core.scenarios import Library, Scenario, Step
+
+
+@dataclass
+class LiveCall:
+    """What the live feed added to the call in progress."""
+
+    call_id: str
+    transcript: CallTranscript = field(init=False)
+    speech_ticked: set[str] = field(default_factory=set)  # step ids ticked by the seat's speech
+    seat_refused: set[str] = field(default_factory=set)  # speech ticks the seat took back: never again
+    banned_count: int = 0
+
+    def __post_init__(self) -> None:
+        self.transcript = CallTranscript(self.call_id)
+
+
+@dataclass(frozen=True)
+class SegmentOutcome:
+    segment: Segment
+    ticks: tuple[CueMatch, ...] = ()
+    banned: tuple[BannedHit, ...] = ()
+
+
+def take_segment(
+    call: LiveCall,
+    event: TranscriptEvent,
+    scenario: Scenario | None,
+    is_ticked: Callable[[str], bool],
+    banned: tuple[BannedPhrase, ...] | None = None,
+    cues_for: Callable[[Step], tuple[str, ...]] = step_cues,
+) -> SegmentOutcome | None:
+    """Apply a transcript event to ``call``; for a final agent segment, the steps it
+    ticks (not ticked yet, not refused by the seat) and the banned phrases in it."""
+    segment = call.transcript.apply(event)
+    if segment is None:
+        return None
+    if segment.speaker != "agent":
+        return SegmentOutcome(segment)
+    ticks: tuple[CueMatch, ...] = ()
+    if scenario is not None:
+        ticks = tuple(
+            m for m in find_ticks(segment.text, scenario, cues_for)
+            if not is_ticked(m.step_id) and m.step_id not in call.seat_refused
+        )
+    hits = tuple(find_banned(segment.text, banned))
+    call.banned_count += len(hits)
+    return SegmentOutcome(segment, ticks, hits)
+
+
+def speech_suggestion(
+    text: str,
+    library: Library,
+    current: Scenario | None,
+    dismissed: Iterable[str] = (),
+    suggest: Callable[[str, Library, str | None], list[tuple[str, str]]] | None = None,
+) -> tuple[str, str] | None:
+    """The one other scenario the customer's words point to (scenario id, keyword), by
+    the engine the typed notes use and with its rules: a keyword the current scenario
+    shares does not point elsewhere; scenarios the seat waved away stay away."""
+    if suggest is None:
+        from desktop.core.search import suggest_scenarios as suggest
+    shared = {k.casefold() for k in current.keywords} if current else set()
+    skip = set(dismissed)
+    for scenario_id, keyword in suggest(text, library, current.id if current else None):
+        if scenario_id in skip or keyword.casefold() in shared:
+            continue
+        return scenario_id, keyword
+    return None
