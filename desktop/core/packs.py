@@ -15,8 +15,9 @@ from typing import Any
 import yaml
 
 from desktop.core.banned import BannedPhrase, find_banned
+from desktop.core.patterns import PatternError, compile_pattern
 from desktop.core.placeholders import KNOWN_PLACEHOLDERS, placeholders_in
-from desktop.core.scenarios import Library, PackInfo, Phrase, Scenario, Step
+from desktop.core.scenarios import Fact, Library, PackInfo, Phrase, Scenario, Step
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_PACK_BYTES = 5 * 1024 * 1024
@@ -263,9 +264,64 @@ class _Checker:
             title=self.text(node, "title", required=True, where=where),
             guidance=self.text(node, "guidance", required=False, where=where),
             mandatory=mandatory,
-            facts=self.text_list(node, "facts", where),
+            facts=self.facts(node, where),
             phrases=tuple(phrases),
+            done_when=self.patterns(node, "done_when", where),
         )
+
+    def facts(self, node: _Node, where: str) -> tuple[Fact, ...]:
+        """A fact is text, or a mapping with ``text``, optional ``source`` and ``review``."""
+        value = node.get("facts")
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            self.error(self._line(node, "facts"), f"{where}: 'facts' must be a list")
+            return ()
+        out: list[Fact] = []
+        lines = getattr(value, "item_lines", [])
+        for i, item in enumerate(value):
+            line = lines[i] if i < len(lines) else self._line(node, "facts")
+            if isinstance(item, _Node):
+                fact_where = f"{where}: fact #{i + 1}"
+                for key in item:
+                    if key not in ("text", "source", "review"):
+                        self.warn(item.key_lines.get(str(key), item.line), f"{fact_where}: unknown field '{key}'")
+                text = self.text(item, "text", required=True, where=fact_where)
+                source = self.text(item, "source", required=False, where=fact_where)
+                review = item.get("review", False)
+                if not isinstance(review, bool):
+                    self.error(self._line(item, "review"), f"{fact_where}: 'review' must be true or false")
+                    review = False
+                if "source" in item and not source and item.get("source") is not None:
+                    self.error(self._line(item, "source"), f"{fact_where}: 'source' must not be empty")
+                if text:
+                    out.append(Fact(text, source, review, item.line))
+            elif isinstance(item, bool) or not isinstance(item, (str, int, float)):
+                self.error(line, f"{where}: every item of 'facts' must be text or a mapping with 'text'")
+            elif str(item).strip():
+                out.append(Fact(str(item).strip(), line=line))
+        return tuple(out)
+
+    def patterns(self, node: _Node, key: str, where: str) -> tuple[str, ...]:
+        """A list of patterns (text with optional … gaps); each must compile."""
+        value = node.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            self.error(self._line(node, key), f"{where}: '{key}' must be a list")
+            return ()
+        lines = getattr(value, "item_lines", [])
+        good: list[str] = []
+        for i, item in enumerate(value):
+            line = lines[i] if i < len(lines) else self._line(node, key)
+            if isinstance(item, bool) or not isinstance(item, (str, int, float)):
+                self.error(line, f"{where}: every item of '{key}' must be text")
+                continue
+            try:
+                good.append(compile_pattern(str(item)).source)
+            except PatternError as exc:
+                self.error(line, f"{where}: '{key}': {exc}")
+        return tuple(good)
 
     def phrase_text(self, phrase: Phrase, line: int, where: str) -> Phrase:
         if not phrase.text:

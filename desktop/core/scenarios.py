@@ -34,9 +34,50 @@ def phrase_key(scenario_id: str, phrase_id: str) -> str:
     return f"{scenario_id}/{phrase_id}"
 
 
+class Fact(str):
+    """A fact shown during a step: its text, plus where it comes from.
+
+    A ``str`` so code that shows or compares facts as text keeps working.
+    ``source`` names a regulation, article or internal rule; ``review`` marks a
+    fact the business still has to confirm; ``line`` is where it is in the file.
+    """
+
+    source: str
+    review: bool
+    line: int
+
+    def __new__(cls, text: str, source: str = "", review: bool = False, line: int = 0) -> Fact:  # noqa: PYI034
+        fact = super().__new__(cls, text)
+        fact.source = source
+        fact.review = review
+        fact.line = line
+        return fact
+
+    @property
+    def text(self) -> str:
+        return str(self)
+
+    @property
+    def needs_review(self) -> bool:
+        """True when the business must confirm it: marked for review, or no source."""
+        return self.review or not self.source
+
+    def __reduce__(self):  # type: ignore[override]
+        return (Fact, (str(self), self.source, self.review, self.line))
+
+
+def as_fact(value: str) -> Fact:
+    return value if isinstance(value, Fact) else Fact(value)
+
+
 @dataclass(frozen=True)
 class Step:
-    """One step of a scenario's checklist."""
+    """One step of a scenario's checklist.
+
+    ``facts`` holds :class:`Fact` values when loaded from a pack (plain text
+    elsewhere); ``done_when`` holds patterns (see :mod:`desktop.core.patterns`) of
+    what the seat says when the step has been carried out.
+    """
 
     id: str
     title: str
@@ -44,6 +85,12 @@ class Step:
     mandatory: bool = False
     facts: tuple[str, ...] = ()
     phrases: tuple[Phrase, ...] = ()
+    done_when: tuple[str, ...] = ()
+
+    @property
+    def fact_items(self) -> tuple[Fact, ...]:
+        """The facts with their source and review mark."""
+        return tuple(as_fact(f) for f in self.facts)
 
 
 @dataclass(frozen=True)
