@@ -15,8 +15,8 @@ from desktop.core import clock
 from desktop.core.banned import BannedPhrase, builtin_banned
 from desktop.core.live import store as live_store
 from desktop.core.live.events import CallEvent, Event, TranscriptEvent
-from desktop.core.live.speech import LiveCall, speech_suggestion, take_segment
-from desktop.models.call_model import CallModel
+from desktop.core.live.speech import LiveCall, mask_caller, speech_suggestion, take_segment
+from desktop.models.call_model import CallModel, normalise_reference
 
 if TYPE_CHECKING:
     from desktop.platform.live_server import LiveServer
@@ -100,13 +100,31 @@ class LiveModel(QObject):
             model.start_call()
             self.call = LiveCall(event.call_id)
             if event.caller:
-                model.set_customer_ref(event.caller)
+                self._set_caller(event.caller)
             return
         # call.ended
         if self.call is not None and self.call.call_id == event.call_id and model.in_call:
             self.wrapUpRequested.emit()
         else:
             self.ignored += 1
+
+    def _set_caller(self, caller: str) -> None:
+        """The caller's number becomes the customer reference, masked at once (landlines
+        too), with the keyed hash that finds this caller's earlier calls; shows them."""
+        model, session = self.model, self.model.session
+        assert session is not None
+        full = normalise_reference(caller)
+        ref = mask_caller(full, model.mask)
+        session.customer_ref = ref
+        found: list = []
+
+        def store_and_look_up(store, call_id: int) -> None:
+            key = store.customer_key(full)
+            store.set_customer_ref(call_id, ref, key)
+            found.extend(store.calls_by_customer(ref, exclude_call=call_id, key=key))
+
+        model.write_for_call(store_and_look_up, lambda _call_id: model.historyLoaded.emit(found))
+        model.callStateChanged.emit()  # the views show the reference
 
     def _transcript(self, event: TranscriptEvent) -> None:
         model = self.model

@@ -11,65 +11,39 @@ A cue match does not count when, in the same clause,
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Protocol
 
+from desktop.core.patterns import Pattern, PatternError, compile_pattern
 from desktop.core.scenarios import Scenario, Step
 from desktop.core.textnorm import normalize
 
 
-class Pattern(Protocol):
-    def finditer(self, text: str) -> Iterable[Any]: ...
-
-
-#: Characters a ``…`` gap in a cue may span (the fallback compiler; the pack
-#: pattern module, when present, decides for itself).
-GAP = 12
-
 _CLAUSE_END = "，。！？；,.!?;：:\n"
+#: Just before a cue, these make it "not done (yet)".
 _NEGATIONS = ("没有", "还没", "尚未", "没能", "未能", "无法", "不能", "不会", "没法", "暂时不", "不用", "没", "未", "别", "不")
-_CONDITIONS = ("如果", "要是", "假如", "万一", "等到", "等", "一旦", "待", "马上", "稍后", "待会", "一会儿", "将会", "会给您", "准备", "需要", "要不要", "是否", "是不是", "有没有", "能不能", "可不可以")
+#: Anywhere earlier in the clause, these make it a condition, a plan or a question.
+_CONDITIONS = (
+    "如果", "要是", "假如", "万一", "等到", "等", "一旦", "待", "马上", "稍后", "待会", "一会儿", "将会", "会给您",
+    "准备", "需要", "要不要", "是否", "是不是", "有没有", "能不能", "可不可以", "可以帮", "帮您看看",
+)
 _QUESTION_TAIL = re.compile(r"^[^，。！？；,.!?;]*?(吗|么|呢|吧)?\s*[?？]|^[^，。！？；,.!?;]*?(吗|么)(?=$|[，。！；,.!;])")
 
 
-class _FallbackPattern:
-    """Literal text, with ``…`` (or ``...``) standing for a short gap."""
-
-    def __init__(self, text: str):
-        parts = [re.escape(normalize(p)) for p in re.split(r"…+|\.\.\.", text)]
-        self.regex = re.compile(f"[^，。！？；,.!?;]{{0,{GAP}}}?".join(p for p in parts if p))
-
-    def finditer(self, text: str) -> Iterable[re.Match[str]]:
-        return self.regex.finditer(text)
-
-
-def _compiler() -> Callable[[str], Pattern]:
-    try:
-        from desktop.core.patterns import compile_pattern  # type: ignore[import-not-found]
-    except ImportError:
-        return _FallbackPattern
-    return compile_pattern  # type: ignore[no-any-return]
-
-
 @lru_cache(maxsize=4096)
-def compile_cue(text: str) -> Pattern:
-    return _compiler()(text)
+def compile_cue(text: str) -> Pattern | None:
+    """The compiled cue, or None for one the pack checker would refuse."""
+    try:
+        return compile_pattern(text)
+    except PatternError:
+        return None
 
 
 def step_cues(step: Step) -> tuple[str, ...]:
     """A step's ``done_when`` cues (none for packs that have no such field)."""
     cues = getattr(step, "done_when", ())
     return tuple(c for c in cues if isinstance(c, str) and c.strip())
-
-
-def _span(match: Any) -> tuple[int, int]:
-    if hasattr(match, "span"):
-        start, end = match.span()
-    else:
-        start, end = match.start, match.end
-    return int(start() if callable(start) else start), int(end() if callable(end) else end)
 
 
 def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -108,9 +82,10 @@ def find_ticks(text: str, scenario: Scenario, cues_for: Callable[[Step], tuple[s
     found: list[CueMatch] = []
     for step in scenario.steps:
         for cue in cues_for(step):
-            hit = next(
-                (m for m in (_span(m) for m in compile_cue(cue).finditer(norm)) if affirmed(norm, *m)), None
-            )
+            pattern = compile_cue(cue)
+            if pattern is None:
+                continue
+            hit = next((span for span in pattern.finditer(norm) if affirmed(norm, *span)), None)
             if hit is not None:
                 found.append(CueMatch(step.id, cue, *hit))
                 break

@@ -79,3 +79,20 @@ def speech_suggestion(
             continue
         return scenario_id, keyword
     return None
+
+
+def mask_caller(number: str, mask: Callable[[str], str]) -> str:
+    """The caller's number as it may be stored: ``mask`` (the seat's mask policy) for
+    mobiles and cards, and every other number cut to its last four digits."""
+    masked = mask(number)
+    digits = sum(c.isdigit() for c in masked)
+    if digits > 4:
+        keep, out = 4, []
+        for char in reversed(masked):
+            if char.isdigit():
+                out.append(char if keep > 0 else "*")
+                keep -= 1
+            else:
+                out.append(char)
+        masked = "".join(reversed(out))
+    return masked
