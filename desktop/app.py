@@ -297,7 +297,7 @@ def start_live(app: Seatside) -> LiveModel | None:
         live.listen(app.data_dir)
     except OSError as exc:
         log.error("live call events are off: %s", exc)
-        app.panel.show_message(app.panel.tr("Live call events are off: %s") % exc)
+        app.panel.show_live_off(str(exc))
         return None
     app.live = live
     return live

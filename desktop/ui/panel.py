@@ -588,6 +588,9 @@ class PanelWindow(QMainWindow):
         live.wrapUpRequested.connect(self.open_wrapup)
         live.listening.connect(lambda port: self.show_message(self.tr("Live call events on 127.0.0.1:%d") % port))
 
+    def show_live_off(self, reason: str) -> None:
+        self.show_message(self.tr("Live call events are off: %s") % reason)
+
     def open_wrapup(self) -> EndCallDialog | None:
         """The wrap-up, once (a second "ended" while it is open changes nothing)."""
         if not self.model.in_call:

@@ -87,7 +87,7 @@ def test_a_call_driven_by_events(live_app, qtbot) -> None:
     qtbot.waitUntil(lambda: model.is_ticked("confirm"))
     assert not model.is_ticked("register")  # "not done yet" never ticks
     item = panel.checklist.list.item(0)
-    assert model.ticked_by_speech("confirm") and "ticked by speech" in item.text() or "语音" in item.text()
+    assert model.ticked_by_speech("confirm") and ("ticked by speech" in item.text() or "语音" in item.text())
     # the seat can untick it; speech does not tick it again
     from PySide6.QtCore import Qt
 
