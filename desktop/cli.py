@@ -45,11 +45,20 @@ def parser() -> argparse.ArgumentParser:
     check = packs_sub.add_parser("check", help="check pack files and print file:line: message for each problem")
     check.add_argument("paths", nargs="*", type=Path, metavar="DIR", help="folders or files (default: built-in packs)")
     check.add_argument("--strict", action="store_true", help="also fail on warnings")
+    check.add_argument("--review", action="store_true",
+                       help="also list every fact without a source or marked 'review: true', as file:line")
     imp = packs_sub.add_parser("import", help="turn an Excel (.xlsx) or CSV phrase library into a pack")
     imp.add_argument("file", type=Path, help="the .xlsx or .csv file (UTF-8, UTF-8 with BOM or GBK)")
     imp.add_argument("-o", "--output", required=True, type=Path, metavar="DIR", help="folder to write the pack into")
     imp.add_argument("--skip-invalid", action="store_true", help="import the valid rows and report the skipped ones")
     imp.add_argument("--overwrite", action="store_true", help="replace pack files that already exist")
+
+    check_text = sub.add_parser("check-text", help="find banned phrases (服务禁语) in a text, with softer wordings")
+    check_text.add_argument("text", help="the text to check, or - to read it from standard input")
+
+    suggest = sub.add_parser("suggest", help="rank the scenarios that call notes point to, with scores")
+    suggest.add_argument("text", help="the notes, or - to read them from standard input")
+    suggest.add_argument("--limit", type=int, default=5, help="how many scenarios (default 5)")
 
     event = sub.add_parser("event", help="send one live call event to the running panel (for CTI scripts)",
                            description="Fields are given as --name value, e.g. --call-id c1 --caller 13800138000; "
@@ -66,6 +75,54 @@ def parser() -> argparse.ArgumentParser:
     cec.add_argument("--guid", default="", help="a Guid the CTI toolbar already holds (no sign-in of our own)")
     cec.add_argument("--ca", type=Path, help="CA certificate (PEM) that signed the gateway's certificate")
     return p
+
+
+def _text_argument(value: str, command: str) -> str | None:
+    """The text itself, or standard input for '-'; None (after a one-line error) if unreadable."""
+    if value != "-":
+        return value
+    try:
+        return sys.stdin.buffer.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        print(f"seatside {command}: standard input is not UTF-8 text", file=sys.stderr)
+    except OSError as exc:
+        print(f"seatside {command}: cannot read standard input: {exc.strerror or exc}", file=sys.stderr)
+    return None
+
+
+def cmd_check_text(args: argparse.Namespace) -> int:
+    from desktop.core.banned import builtin_banned, find_banned
+
+    text = _text_argument(args.text, "check-text")
+    if text is None:
+        return 1
+    hits = find_banned(text, builtin_banned())
+    for hit in hits:
+        print(f"{hit.start}-{hit.end}: {hit.text} → {hit.entry.suggestion}")
+    return 1 if hits else 0
+
+
+def cmd_suggest(args: argparse.Namespace) -> int:
+    from desktop.core.banned import builtin_banned
+    from desktop.core.packs import load_packs
+    from desktop.core.paths import data_dir, pack_dirs
+    from desktop.core.suggest import rank_scenarios
+
+    if args.limit < 1:
+        print("seatside suggest: --limit must be at least 1", file=sys.stderr)
+        return 2
+    text = _text_argument(args.text, "suggest")
+    if text is None:
+        return 1
+    dirs = pack_dirs(data_dir(args.data_dir), args.packs, builtin=not args.no_builtin)
+    library = load_packs([d for d in dirs if d.exists()], banned=builtin_banned()).library
+    ranked = rank_scenarios(text, library)[: args.limit]
+    for suggestion in ranked:
+        print(f"{suggestion.scenario_id}\t{suggestion.score:.1f}\t{suggestion.explanation}")
+    if not ranked:
+        print("no scenario matches", file=sys.stderr)
+        return 1
+    return 0
 
 
 def _open_store(args: argparse.Namespace, command: str):
@@ -171,6 +228,16 @@ def cmd_packs_check(args: argparse.Namespace) -> int:
         print(problem)
     errors = len(result.errors) + len(missing)
     warnings = len(result.problems) - len(result.errors)
+    if args.review:
+        to_review = 0
+        for scenario in result.library.scenarios:
+            for step in scenario.steps:
+                for fact in step.fact_items:
+                    if fact.needs_review:
+                        to_review += 1
+                        why = "marked for review" if fact.review else "no source"
+                        print(f"{scenario.source}:{fact.line}: review: {scenario.id}/{step.id}: {fact} ({why})")
+        print(f"{to_review} facts to review", file=sys.stderr)
     print(f"{len(result.library)} scenarios loaded, {errors} errors, {warnings} warnings", file=sys.stderr)
     return 1 if errors or (args.strict and warnings) else 0
 
@@ -281,6 +348,10 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_seed_demo(args)
     if args.command == "search":
         return cmd_search(args)
+    if args.command == "check-text":
+        return cmd_check_text(args)
+    if args.command == "suggest":
+        return cmd_suggest(args)
     if args.command == "packs":
         return cmd_packs_import(args) if args.packs_command == "import" else cmd_packs_check(args)
 

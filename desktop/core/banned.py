@@ -1,7 +1,16 @@
-"""服务禁语: phrases a seat must not say, each with a softer wording."""
+"""服务禁语: phrases a seat must not say, each with a softer wording.
+
+Each entry's ``phrase`` is a pattern (:mod:`desktop.core.patterns`): 这是…规定
+also catches 这是银行的规定. ``unless`` lists patterns of harmless wordings that
+contain it (不知道您方便吗 is not 不知道). An entry with ``rule: address`` is the
+bare 你: it matches 你 itself, never 您. 您-forms of the other entries count too
+(您听我说 is as bad as 你听我说). Nothing inside quoted customer speech counts:
+「…」, “…” or the rest of a sentence after 客户说/客户称/客户问….
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -9,6 +18,15 @@ from pathlib import Path
 import yaml
 
 from desktop.core.paths import resources_dir
+from desktop.core.patterns import Pattern, PatternError, compile_pattern
+
+#: Marks a bare-你 entry in the list.
+ADDRESS_RULE = "address"
+
+_QUOTED_RE = re.compile(r"「[^」]*」|“[^”]*”|\"[^\"\n]*\"|『[^』]*』")
+_CUSTOMER_SAID_RE = re.compile(
+    r"客户(?:原话|说|称|讲|问|反映|表示|质问|抱怨|骂|喊|嚷)[：:，,]?[^。！？!?\n]*"
+)
 
 
 @dataclass(frozen=True)
@@ -16,6 +34,8 @@ class BannedPhrase:
     phrase: str
     suggestion: str
     reason: str = ""
+    unless: tuple[str, ...] = ()
+    rule: str = ""
 
 
 @dataclass(frozen=True)
@@ -23,21 +43,35 @@ class BannedHit:
     start: int
     end: int
     entry: BannedPhrase
+    text: str = ""
 
 
 def load_banned(path: Path | None = None) -> tuple[BannedPhrase, ...]:
-    """Read the list; raises ValueError naming the file when it is malformed."""
+    """Read the list; raises ValueError naming the file and entry when it is malformed."""
     path = path or resources_dir() / "banned_phrases.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict) or not isinstance(data.get("banned"), list):
-        raise ValueError(f"{path}: expected a mapping with a 'banned' list")
+        raise ValueError(f"{path}: expected a mapping with a 'banned' list")  # noqa: TRY004
     entries = []
     for index, item in enumerate(data["banned"], start=1):
         if not isinstance(item, dict) or not str(item.get("phrase", "")).strip():
             raise ValueError(f"{path}: entry {index} needs a 'phrase'")
-        entries.append(
-            BannedPhrase(str(item["phrase"]).strip(), str(item.get("suggestion", "")).strip(), str(item.get("reason", "")))
+        unless = item.get("unless") or []
+        if not isinstance(unless, list):
+            raise ValueError(f"{path}: entry {index}: 'unless' must be a list")  # noqa: TRY004
+        entry = BannedPhrase(
+            str(item["phrase"]).strip(),
+            str(item.get("suggestion", "")).strip(),
+            str(item.get("reason", "")),
+            tuple(str(u).strip() for u in unless if str(u).strip()),
+            str(item.get("rule", "") or ""),
         )
+        for text in (entry.phrase, *entry.unless):
+            try:
+                _compiled(text)
+            except PatternError as exc:
+                raise ValueError(f"{path}: entry {index}: {exc}") from None
+        entries.append(entry)
     # Longest first, so 我不知道 wins over a shorter entry inside it.
     return tuple(sorted(entries, key=lambda e: -len(e.phrase)))
 
@@ -52,20 +86,46 @@ def _fold(text: str) -> str:
     return text.replace("您", "你")
 
 
+@lru_cache(maxsize=1024)
+def _compiled(source: str) -> Pattern:
+    return compile_pattern(_fold(source))
+
+
+def customer_speech(text: str) -> list[tuple[int, int]]:
+    """Spans of quoted customer speech: 「…」, “…”, and what follows 客户说 to the sentence end."""
+    spans = [m.span() for m in _QUOTED_RE.finditer(text)]
+    spans += [m.span() for m in _CUSTOMER_SAID_RE.finditer(text)]
+    return sorted(spans)
+
+
+def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= start and end <= e for s, e in spans)
+
+
+def _entry_spans(entry: BannedPhrase, text: str, folded: str) -> list[tuple[int, int]]:
+    if entry.rule == ADDRESS_RULE:
+        return [(m.start(), m.end()) for m in re.finditer(re.escape(entry.phrase), text)]
+    found = list(_compiled(entry.phrase).finditer(folded))
+    if not found or not entry.unless:
+        return found
+    allowed = [span for source in entry.unless for span in _compiled(source).finditer(folded)]
+    return [(s, e) for s, e in found if not any(a <= s < b or a < e <= b for a, b in allowed)]
+
+
 def find_banned(text: str, entries: tuple[BannedPhrase, ...] | None = None) -> list[BannedHit]:
-    """Non-overlapping banned phrases in ``text``, in order."""
+    """Non-overlapping banned phrases in ``text``, in order; quoted customer speech is skipped."""
     entries = builtin_banned() if entries is None else entries
+    if not text:
+        return []
     folded = _fold(text)
+    quoted = customer_speech(text)
     taken = [False] * len(text)
     hits: list[BannedHit] = []
     for entry in entries:
-        needle = _fold(entry.phrase)
-        start = folded.find(needle)
-        while start != -1:
-            end = start + len(needle)
-            if not any(taken[start:end]):
-                hits.append(BannedHit(start, end, entry))
-                for i in range(start, end):
-                    taken[i] = True
-            start = folded.find(needle, start + 1)
+        for start, end in _entry_spans(entry, text, folded):
+            if any(taken[start:end]) or _inside(start, end, quoted):
+                continue
+            hits.append(BannedHit(start, end, entry, text[start:end]))
+            for i in range(start, end):
+                taken[i] = True
     return sorted(hits, key=lambda h: h.start)

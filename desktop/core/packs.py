@@ -227,6 +227,8 @@ class _Checker:
             keywords=self.text_list(node, "keywords", where),
             steps=tuple(steps),
             continuity=self.text_list(node, "continuity", where),
+            cues=self.patterns(node, "cues", where),
+            not_cues=self.patterns(node, "not_cues", where),
             defaults=defaults,
             source=self.file,
             line=node.key_lines.get("id", node.line),

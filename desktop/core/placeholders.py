@@ -16,6 +16,7 @@ KNOWN_PLACEHOLDERS: dict[str, str] = {
     "称呼": "customer's form of address, e.g. 王先生",
     "工作日": "a number of working days",
     "坐席工号": "the seat's staff number",
+    "银行名称": "the bank's name as said on the phone, from the settings (e.g. 某某银行信用卡中心)",
     "日期": "today's date (filled automatically)",
     "时间": "the current time (filled automatically)",
 }

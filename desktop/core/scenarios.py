@@ -115,6 +115,8 @@ class Scenario:
     steps: tuple[Step, ...] = ()
     continuity: tuple[str, ...] = ()
     order: int = 100
+    cues: tuple[str, ...] = ()  # patterns in the notes that point to this scenario (besides keywords)
+    not_cues: tuple[str, ...] = ()  # patterns that point away from it
     defaults: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
     source: str = ""
     line: int = field(default=0, compare=False)

@@ -63,16 +63,18 @@ class CallSession:
             return []
         return [s for s in self.scenario.steps if s.mandatory and not self.is_ticked(s.id)]
 
-    def placeholder_values(self, seat_id: str = "", now: datetime | None = None) -> dict[str, str]:
+    def placeholder_values(self, seat_id: str = "", now: datetime | None = None, bank_name: str = "") -> dict[str, str]:
         values = dict(self.scenario.defaults) if self.scenario else {}
         values.update(automatic_values(now))
         values.update({k: v for k, v in self.values.items() if v.strip()})
         if seat_id:
             values["坐席工号"] = seat_id
+        if bank_name.strip():
+            values["银行名称"] = bank_name.strip()
         if self.customer.strip():
             values["称呼"] = self.customer.strip()
         return values
 
-    def render(self, phrase: Phrase | str, seat_id: str = "") -> Rendered:
+    def render(self, phrase: Phrase | str, seat_id: str = "", bank_name: str = "") -> Rendered:
         text = phrase if isinstance(phrase, str) else phrase.text
-        return render(text, self.placeholder_values(seat_id))
+        return render(text, self.placeholder_values(seat_id, bank_name=bank_name))

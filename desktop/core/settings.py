@@ -30,6 +30,7 @@ SCHEMA: dict[str, Setting] = {
     for s in (
         Setting("language", "zh_CN", "UI language: zh_CN or en"),
         Setting("seat_id", "", "The seat's staff number, filled into {坐席工号}"),
+        Setting("bank_name", "", "The bank's name as said on the phone, filled into {银行名称}"),
         Setting("notes_autosave_ms", 300, "Delay after the last keystroke before notes are saved"),
         Setting("always_on_top", True, "Keep the panel above other windows"),
         Setting("last_scenario", "", "The scenario chosen last"),

@@ -15,9 +15,10 @@ from desktop.core import clock
 from desktop.core.dispositions import Disposition, dispositions_from
 from desktop.core.placeholders import Rendered
 from desktop.core.scenarios import Library, Phrase, PhraseChoice, Scenario, Step, phrase_key
-from desktop.core.search import Hit, SearchIndex, frecency, suggest_scenarios
+from desktop.core.search import Hit, SearchIndex, frecency
 from desktop.core.session import CallSession
 from desktop.core.settings import Settings
+from desktop.core.suggest import Suggestion, suggest_other
 from desktop.core.privacy import MaskPolicy, mask_pii
 from desktop.core.storage import CallRecord, CallStore, PersonalPhrase, UsedPhrase
 from desktop.models.db_worker import DbWorker
@@ -96,6 +97,7 @@ class CallModel(QObject):
         self._index_timer.timeout.connect(self._build_index)
         self._dismissed: set[str] = set()  # scenario suggestions the seat waved away this call
         self._suggested: str | None = None
+        self.suggestion: Suggestion | None = None  # the scenario offered now, with the evidence for it
         self._notes_timer = QTimer(self)
         self._notes_timer.setSingleShot(True)
         self._notes_timer.setInterval(int(settings.get("notes_autosave_ms")))
@@ -262,15 +264,13 @@ class CallModel(QObject):
         """Offer one other scenario whose keywords the notes mention; never switch by itself."""
         if self.session is None:
             return
-        current = self.scenario.id if self.scenario else None
-        # A keyword the current scenario has too (ATM, 挂失…) does not point elsewhere.
-        shared = {k.casefold() for k in self.scenario.keywords} if self.scenario else set()
-        for scenario_id, keyword in suggest_scenarios(self.session.notes, self.library, current):
-            if scenario_id in self._dismissed or keyword.casefold() in shared:
-                continue
-            if scenario_id != self._suggested:
-                self._suggested = scenario_id
-                self.scenarioSuggested.emit(scenario_id, keyword)
+        # Weighed against the current scenario: a cue it shares (ATM, 挂失…) does not point elsewhere.
+        suggestion = suggest_other(self.session.notes, self.library, self.scenario, self._dismissed)
+        self.suggestion = suggestion
+        if suggestion is not None:
+            if suggestion.scenario_id != self._suggested:
+                self._suggested = suggestion.scenario_id
+                self.scenarioSuggested.emit(suggestion.scenario_id, suggestion.cue)
             return
         if self._suggested is not None:
             self._suggested = None
@@ -376,7 +376,9 @@ class CallModel(QObject):
         return self.session or CallSession(started=clock.now(), scenario=self.scenario, values=self._idle_values)
 
     def render(self, choice: PhraseChoice) -> Rendered:
-        return self._values_session().render(choice.text, self.settings.get("seat_id"))
+        return self._values_session().render(
+            choice.text, self.settings.get("seat_id"), bank_name=self.settings.get("bank_name")
+        )
 
     def set_value(self, name: str, value: str) -> None:
         """A placeholder value the seat typed (kept for the rest of the call)."""
@@ -384,6 +386,8 @@ class CallModel(QObject):
             self.set_customer(value)
         elif name == "坐席工号":
             self.settings.set("seat_id", value.strip())
+        elif name == "银行名称":
+            self.settings.set("bank_name", value.strip())
         elif self.session is not None:
             self.session.values[name] = value
         else:
@@ -691,11 +695,13 @@ class CallModel(QObject):
     def dismissed_scenarios(self) -> set[str]:
         return set(self._dismissed)
 
-    def offer_scenario(self, scenario_id: str, keyword: str) -> None:
+    def offer_scenario(self, suggestion: Suggestion) -> None:
         """Show a suggestion found elsewhere (the customer's speech) in the suggestion bar."""
+        scenario_id = suggestion.scenario_id
         if self.session is None or scenario_id in self._dismissed or scenario_id == self._suggested:
             return
         if self.scenario is not None and scenario_id == self.scenario.id:
             return
         self._suggested = scenario_id
-        self.scenarioSuggested.emit(scenario_id, keyword)
+        self.suggestion = suggestion
+        self.scenarioSuggested.emit(scenario_id, suggestion.cue)

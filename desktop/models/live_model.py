@@ -153,10 +153,10 @@ class LiveModel(QObject):
                 model.dismissed_scenarios(),
             )
             if found is not None:
-                model.offer_scenario(*found)
+                model.offer_scenario(found)
             return
         for hit in outcome.banned:
-            self.bannedSpoken.emit(hit.entry.phrase, hit.entry.suggestion)
+            self.bannedSpoken.emit(hit.text, hit.entry.suggestion)
         if outcome.banned:
             model.banned_count = call.banned_count
             count = call.banned_count

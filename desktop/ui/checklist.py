@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.scenarios import Fact
 from desktop.models.call_model import CallModel
 
 HIGHLIGHT = QColor("#fff1c2")
@@ -91,8 +92,18 @@ class ChecklistView(QWidget):
             self.guidance.setText(self.tr("All steps done. End the call when ready."))
         else:
             lines = [step.guidance] if step.guidance else []
-            lines += [f"• {fact}" for fact in step.facts]
+            lines += [self._fact_line(fact) for fact in step.fact_items]
             self.guidance.setText("\n".join(lines))
+            unconfirmed = any(fact.needs_review for fact in step.fact_items)
+            self.guidance.setToolTip(
+                self.tr("⚑ marks a fact the business has not confirmed yet: say it with care.") if unconfirmed else ""
+            )
+
+    def _fact_line(self, fact: Fact) -> str:
+        """A fact as a bullet; one still to be confirmed carries a small ⚑ mark."""
+        if fact.needs_review:
+            return f"• {fact}  ⚑" + self.tr("to confirm")
+        return f"• {fact}"
 
     def _new_item(self, index: int, step) -> QListWidgetItem:
         label = f"{index + 1}. {step.title}"

@@ -340,6 +340,9 @@ class PanelWindow(QMainWindow):
             self.suggestion_box.hide()
             return
         self.suggestion_label.setText(self.tr("The notes mention “%s”: switch to %s?") % (keyword, scenario.name))
+        suggestion = self.model.suggestion
+        if suggestion is not None and suggestion.scenario_id == scenario_id:
+            self.suggestion_box.setToolTip(self.tr("Why this scenario: %s") % suggestion.explanation)
         self.suggestion_box.show()
 
     def set_problems(self, problems: list[Problem]) -> None:

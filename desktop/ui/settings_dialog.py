@@ -160,6 +160,9 @@ class SettingsDialog(QDialog):
         form = QFormLayout()
         self.seat_id = QLineEdit(self.settings.get("seat_id"))
         form.addRow(self.tr("Staff number"), self.seat_id)
+        self.bank_name = QLineEdit(self.settings.get("bank_name"))
+        self.bank_name.setPlaceholderText(self.tr("as said on outbound calls"))
+        form.addRow(self.tr("Bank name"), self.bank_name)
         self.shift_start = QLineEdit(self.settings.get("shift_start"))
         self.shift_end = QLineEdit(self.settings.get("shift_end"))
         shift = QHBoxLayout()
@@ -256,6 +259,7 @@ class SettingsDialog(QDialog):
             "compact": self.compact.isChecked(),
             "language": self.language.currentData(),
             "seat_id": self.seat_id.text().strip(),
+            "bank_name": self.bank_name.text().strip(),
             "shift_start": self.shift_start.text().strip(),
             "shift_end": self.shift_end.text().strip(),
             "complaint_days": self.complaint_days.value(),

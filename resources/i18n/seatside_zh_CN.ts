@@ -42,6 +42,14 @@
 <context>
     <name>ChecklistView</name>
     <message>
+        <source>⚑ marks a fact the business has not confirmed yet: say it with care.</source>
+        <translation>⚑ 表示这条要点业务部门尚未确认，对客户说的时候请谨慎。</translation>
+    </message>
+    <message>
+        <source>to confirm</source>
+        <translation>待确认</translation>
+    </message>
+    <message>
         <source>Steps</source>
         <translation>步骤</translation>
     </message>
@@ -164,6 +172,10 @@
 </context>
 <context>
     <name>PanelWindow</name>
+    <message>
+        <source>Why this scenario: %s</source>
+        <translation>推荐依据：%s</translation>
+    </message>
     <message>
         <source>Seatside</source>
         <translation>坐席助手</translation>
@@ -606,6 +618,14 @@
     <message>
         <source>Staff number</source>
         <translation>坐席工号</translation>
+    </message>
+    <message>
+        <source>Bank name</source>
+        <translation>银行名称</translation>
+    </message>
+    <message>
+        <source>as said on outbound calls</source>
+        <translation>外呼开场白里报的行名，如：某某银行信用卡中心</translation>
     </message>
     <message>
         <source>Shift (HH:MM)</source>

@@ -80,7 +80,7 @@ def test_customer_speech_never_ticks() -> None:
 def test_banned_phrases_in_final_agent_segments_are_counted() -> None:
     call = LiveCall("c1")
     outcome = take_segment(call, segment("这个只能等清机，这是规定。"), LOSS, lambda s: False)
-    assert outcome is not None and {h.entry.phrase for h in outcome.banned} == {"只能", "这是规定"}
+    assert outcome is not None and {h.text for h in outcome.banned} == {"只能", "这是规定"}
     assert call.banned_count == 2
     take_segment(call, segment("这是规定", "customer"), LOSS, lambda s: False)
     assert call.banned_count == 2
@@ -88,10 +88,15 @@ def test_banned_phrases_in_final_agent_segments_are_counted() -> None:
 
 def test_customer_speech_suggests_another_scenario() -> None:
     library = Library([LOSS, CASH])
-    assert speech_suggestion("我取钱，钱没吐出来", library, LOSS) == ("cash", "钱没吐出来")
-    assert speech_suggestion("我取钱，钱没吐出来", library, LOSS, dismissed={"cash"}) is None
-    assert speech_suggestion("卡被吞卡了", library, CASH) == ("loss", "吞卡")
-    assert speech_suggestion("今天天气不错", library, LOSS) is None
+
+    def offered(text, current, dismissed=()):
+        found = speech_suggestion(text, library, current, dismissed)
+        return (found.scenario_id, found.cue) if found else None
+
+    assert offered("我取钱，钱没吐出来", LOSS) == ("cash", "钱没吐出来")
+    assert offered("我取钱，钱没吐出来", LOSS, {"cash"}) is None
+    assert offered("卡被吞卡了", CASH) == ("loss", "吞卡")
+    assert offered("今天天气不错", LOSS) is None
 
 
 def test_transcript_memory_is_bounded() -> None:

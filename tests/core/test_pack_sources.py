@@ -84,3 +84,34 @@ def test_unknown_fact_field_is_a_warning(tmp_path):
     path = write_pack(tmp_path, "w.yaml", PACK.replace("            review: true\n", "            review: true\n            note: x\n"))
     _, scenarios, problems = load_pack_file(path)
     assert scenarios and [p.severity for p in problems] == ["warning"] and "unknown field 'note'" in problems[0].message
+
+
+def test_packs_check_review_lists_unsourced_and_to_review_facts(tmp_path, capsys):
+    from desktop.cli import main
+
+    path = write_pack(tmp_path, "p.yaml", PACK)
+    assert main(["packs", "check", "--review", str(tmp_path)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.splitlines() == [
+        f"{path}:12: review: sourced/first: 约3个工作日退回 (marked for review)",
+        f"{path}:14: review: sourced/first: 没有出处的事实 (no source)",
+    ]
+    assert "2 facts to review" in captured.err
+    assert main(["packs", "check", str(tmp_path)]) == 0
+    assert capsys.readouterr().out == ""
+
+
+def test_bank_name_setting_fills_its_placeholder(tmp_path):
+    from datetime import datetime
+
+    from desktop.core.session import CallSession
+    from desktop.core.settings import Settings
+
+    settings = Settings(tmp_path / "settings.json")
+    assert settings.get("bank_name") == ""
+    settings.set("bank_name", "示例银行信用卡中心")
+    assert Settings(tmp_path / "settings.json").get("bank_name") == "示例银行信用卡中心"
+    session = CallSession(started=datetime(2026, 12, 1, 9, 0))
+    assert session.render("您好，这里是{银行名称}", bank_name=settings.get("bank_name")).text == "您好，这里是示例银行信用卡中心"
+    missing = session.render("您好，这里是{银行名称}")
+    assert missing.missing == ("银行名称",)

@@ -11,6 +11,7 @@ from desktop.core.live.cues import CueMatch, find_ticks, step_cues
 from desktop.core.live.events import TranscriptEvent
 from desktop.core.live.transcript import CallTranscript, Segment
 from desktop.core.scenarios import Library, Scenario, Step
+from desktop.core.suggest import Suggestion, suggest_other
 
 
 @dataclass
@@ -61,24 +62,12 @@ def take_segment(
 
 
 def speech_suggestion(
-    text: str,
-    library: Library,
-    current: Scenario | None,
-    dismissed: Iterable[str] = (),
-    suggest: Callable[[str, Library, str | None], list[tuple[str, str]]] | None = None,
-) -> tuple[str, str] | None:
-    """The one other scenario the customer's words point to (scenario id, keyword), by
-    the engine the typed notes use and with its rules: a keyword the current scenario
-    shares does not point elsewhere; scenarios the seat waved away stay away."""
-    if suggest is None:
-        from desktop.core.search import suggest_scenarios as suggest
-    shared = {k.casefold() for k in current.keywords} if current else set()
-    skip = set(dismissed)
-    for scenario_id, keyword in suggest(text, library, current.id if current else None):
-        if scenario_id in skip or keyword.casefold() in shared:
-            continue
-        return scenario_id, keyword
-    return None
+    text: str, library: Library, current: Scenario | None, dismissed: Iterable[str] = ()
+) -> Suggestion | None:
+    """The one other scenario the customer's words point to, by the engine the typed
+    notes use and with its rules (weighed against the current scenario; scenarios the
+    seat waved away stay away)."""
+    return suggest_other(text, library, current, frozenset(dismissed))
 
 
 def mask_caller(number: str, mask: Callable[[str], str]) -> str:

@@ -1,0 +1,128 @@
+"""服务禁语 with gaps, exceptions, the bare 你 rule, and the check-text command."""
+
+from __future__ import annotations
+
+import io
+import sys
+
+import pytest
+
+from desktop.core.banned import builtin_banned, find_banned, load_banned
+
+
+def banned(text: str) -> list[str]:
+    return [h.text for h in find_banned(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("这是规定", ["这是规定"]),
+        ("这是银行的规定，没法改", ["这是银行的规定"]),
+        ("这是我们银行的规定", ["这是我们银行的规定"]),
+        ("您先听我说", ["您先听我说"]),
+        ("你好好听我说", ["你好好听我说"]),
+        ("您听我讲完", ["您听我讲"]),
+        ("请您听我把话说完", ["听我把话说完"]),
+        ("我不管这些", ["我不管"]),
+        ("这个我们不管", ["我们不管"]),
+        ("这个不知道", ["不知道"]),
+        ("您投诉也没用", ["投诉也没用"]),
+        ("投诉了也是没用的", ["投诉了也是没用"]),
+        ("你去投诉吧", ["你去投诉"]),
+        ("您要投诉就去投诉吧", ["您要投诉就去投诉"]),
+        ("刚才说过了", ["刚才说过了"]),
+        ("刚才我已经说过了", ["刚才我已经说过了"]),
+    ],
+)
+def test_new_banned_phrases_survive_inserted_words(text, expected):
+    assert banned(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我帮您问一下，稍等",
+        "不知道的话我帮您查",
+        "不知道您现在方便吗",
+        "如果您不知道密码，可以先重置",
+        "客户不知道卡号",
+        "谢谢您耐心听我讲这么多",
+        "这是您的卡。规定时间内请取走",
+        "您好，您的卡已经挂失了",
+        "客户说你们银行乱扣费",
+        "客户称：你们怎么又扣钱",
+        "记录：「你们就是骗子」",
+        "客户原话“你听我说完”",
+    ],
+)
+def test_harmless_wordings_are_not_flagged(text):
+    assert banned(text) == []
+
+
+def test_bare_you_addressing_the_caller():
+    hits = find_banned("你好，你的卡已经办好了")
+    assert [(h.start, h.end, h.entry.rule) for h in hits] == [(0, 1, "address"), (3, 4, "address")]
+    assert all(h.entry.suggestion == "您" for h in hits)
+    # The quote ends with its sentence: the seat's own 你 after it counts again.
+    assert banned("客户说你们扣错了。你先等等") == ["你"]
+    # A longer entry wins over the bare 你 inside it.
+    assert [h.entry.phrase for h in find_banned("你自己看")] == ["你自己看"]
+
+
+def test_longer_entry_wins_and_hits_do_not_overlap():
+    hits = find_banned("我不知道，这是银行的规定")
+    assert [h.entry.phrase for h in hits] == ["我不知道", "这是…{6}规定"]
+    assert hits[0].end <= hits[1].start
+
+
+def test_every_entry_has_a_suggestion_and_compiles():
+    entries = builtin_banned()
+    assert len(entries) >= 30 and all(e.suggestion and e.reason for e in entries)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("banned:\n  - phrase: …规定\n    suggestion: x\n", "entry 1"),
+        ("banned:\n  - phrase: 好\n    unless: 好的\n", "'unless' must be a list"),
+        ("banned:\n  - phrase: 好\n    unless: [好的……吧]\n", "in a row"),
+        ("[1, 2]\n", "'banned' list"),
+    ],
+)
+def test_broken_banned_list_names_file_and_entry(tmp_path, text, message):
+    path = tmp_path / "b.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match=message) as info:
+        load_banned(path)
+    assert str(path) in str(info.value)
+
+
+def test_check_text_command(capsys):
+    from desktop.cli import main
+
+    assert main(["check-text", "这是银行的规定，你先听我说"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("0-7: 这是银行的规定 → ") and lines[1].startswith("8-13: 你先听我说 → ")
+    assert main(["check-text", "您好，我帮您查一下"]) == 0
+    assert capsys.readouterr().out == ""
+
+
+def test_check_text_reads_standard_input(monkeypatch, capsys):
+    from desktop.cli import main
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO("\ufeff我不管\n".encode())))
+    assert main(["check-text", "-"]) == 1
+    assert capsys.readouterr().out.startswith("0-3: 我不管 → ")
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"\xff\xfe\x00")))
+    assert main(["check-text", "-"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.strip() == "seatside check-text: standard input is not UTF-8 text"
+
+
+def test_check_text_usage_error(capsys):
+    from desktop.cli import main
+
+    with pytest.raises(SystemExit) as info:
+        main(["check-text"])
+    assert info.value.code == 2
