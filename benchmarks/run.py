@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from benchmarks import csv_export, hotkeys, machine, notes_autosave, records, report, search, startup
+from benchmarks import live
 
 FULL = {"startup_repeats": 5, "saves": 500, "calls": 10_000, "export_repeats": 3}
 QUICK = {"startup_repeats": 2, "saves": 100, "calls": 1_000, "export_repeats": 1}
@@ -77,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     log("5/6 call records (exports, caller history, notes search)")
     sections.append(records.markdown(records.run(quick=args.quick)))
     sections.append(hotkey_section)
+    log("7/7 live call events (latency at 20 segments/s, memory over replayed calls, idle CPU, accuracy)")
+    sections.append(live.markdown(live.run(quick=args.quick)))
 
     text = report.render(
         machine_rows,
