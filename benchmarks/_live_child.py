@@ -46,22 +46,22 @@ def feed_segments(port: int, token: str, call_id: str, seconds: float, done: thr
     texts = demo_texts()
 
     async def run() -> None:
-        async with aiohttp.ClientSession() as session:
-            async with session.ws_connect(f"http://127.0.0.1:{port}/ws",
-                                          headers={"Authorization": f"Bearer {token}"}) as ws:
-                start, n = time.monotonic(), 0
-                while time.monotonic() - start < seconds:
-                    speaker, text = texts[(n // 3) % len(texts)]
-                    part = n % 3
-                    shown = text if part == 2 else text[: max(1, len(text) * (part + 1) // 3)]
-                    await ws.send_str(json.dumps({"type": "transcript", "call_id": call_id, "speaker": speaker,
-                                                  "text": shown, "final": part == 2}, ensure_ascii=False))
-                    reply = await ws.receive()
-                    assert json.loads(reply.data)["ok"], reply.data
-                    n += 1
-                    delay = start + n / RATE - time.monotonic()
-                    if delay > 0:
-                        await asyncio.sleep(delay)
+        async with aiohttp.ClientSession() as session, session.ws_connect(
+            f"http://127.0.0.1:{port}/ws", headers={"Authorization": f"Bearer {token}"}
+        ) as ws:
+            start, n = time.monotonic(), 0
+            while time.monotonic() - start < seconds:
+                speaker, text = texts[(n // 3) % len(texts)]
+                part = n % 3
+                shown = text if part == 2 else text[: max(1, len(text) * (part + 1) // 3)]
+                await ws.send_str(json.dumps({"type": "transcript", "call_id": call_id, "speaker": speaker,
+                                              "text": shown, "final": part == 2}, ensure_ascii=False))
+                reply = await ws.receive()
+                assert json.loads(reply.data)["ok"], reply.data
+                n += 1
+                delay = start + n / RATE - time.monotonic()
+                if delay > 0:
+                    await asyncio.sleep(delay)
 
     try:
         asyncio.run(run())
@@ -130,7 +130,13 @@ def main() -> int:
         loop = QEventLoop()
         timer = QTimer()
         timer.setInterval(20)
-        timer.timeout.connect(lambda: (check and check(), loop.quit() if done.is_set() else None))
+        def poll() -> None:
+            if check is not None:
+                check()
+            if done.is_set():
+                loop.quit()
+
+        timer.timeout.connect(poll)
         timer.start()
         loop.exec()
         timer.stop()

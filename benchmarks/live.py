@@ -62,7 +62,7 @@ def run(quick: bool = False) -> LiveResult:
     proc = subprocess.run(
         [sys.executable, "-m", "benchmarks._live_child", str(params["seconds"]), str(params["call_seconds"]),
          str(params["idle"])],
-        cwd=ROOT, capture_output=True, text=True, timeout=params["seconds"] + 3600,
+        cwd=ROOT, capture_output=True, text=True, timeout=params["seconds"] + 3600, check=False,
     )
     if proc.returncode != 0:
         raise RuntimeError(f"live benchmark child failed: {proc.stderr[-2000:]}")
@@ -98,8 +98,8 @@ def markdown(result: LiveResult) -> str:
                f"{100 * c['idle_base']:.2f}% (same app, no endpoint) | — | ~0 | "
                f"{'yes' if c['idle_cpu'] - c['idle_base'] < 0.005 else '**no**'} |")
     a = result.accuracy
-    out += ["", f"Accuracy with the built-in packs ({a.cued_steps} of {a.steps} steps have `done_when` cues). "
-            "A tick counts per step; a suggestion counts when it names the right scenario.", ""]
+    out += ["", (f"Accuracy with the built-in packs ({a.cued_steps} of {a.steps} steps have `done_when` cues). "
+                 "A tick counts per step; a suggestion counts when it names the right scenario."), ""]
     out += ["| Measure | Precision | Recall | Right | Wrong | Missed | Goal | Met |",
             "| :--- | ---: | ---: | ---: | ---: | ---: | :--- | :--- |"]
     out += ["| " + " | ".join(row) + " |" for row in live_accuracy.markdown_rows(a)]

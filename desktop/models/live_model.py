@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,7 +16,13 @@ from desktop.core import clock
 from desktop.core.banned import BannedPhrase, builtin_banned
 from desktop.core.live import store as live_store
 from desktop.core.live.events import CallEvent, Event, TranscriptEvent
-from desktop.core.live.speech import LiveCall, mask_caller, speech_suggestion, take_segment
+from desktop.core.live.speech import (
+    LiveCall,
+    mask_caller,
+    speech_suggestion,
+    take_segment,
+)
+from desktop.core.storage import CallStore
 from desktop.models.call_model import CallModel, normalise_reference
 
 if TYPE_CHECKING:
@@ -28,6 +35,13 @@ def caller_tail(caller: str) -> str:
     """Only the last four digits of a number are ever shown."""
     digits = re.sub(r"\D", "", caller)
     return digits[-4:] if len(digits) >= 4 else ""
+
+
+def _speech_tick_job(scenario_id: str, step_id: str) -> Callable[[CallStore, int], None]:
+    def job(store: CallStore, call_id: int) -> None:
+        live_store.mark_speech_tick(store, call_id, scenario_id, step_id)
+
+    return job
 
 
 class LiveModel(QObject):
@@ -57,7 +71,10 @@ class LiveModel(QObject):
     # -- the endpoint ------------------------------------------------------------
     def listen(self, data_dir: Path) -> int:
         """Start the endpoint and write ``live.json``; returns the port."""
-        from desktop.platform.live_server import LiveServer, write_live_file  # aiohttp: only now
+        from desktop.platform.live_server import (  # aiohttp: only now
+            LiveServer,
+            write_live_file,
+        )
 
         settings = self.model.settings
         origins = [o for o in settings.get("live_origins") if isinstance(o, str)]
@@ -167,8 +184,7 @@ class LiveModel(QObject):
                 break
             model.speech_ticked.add((scenario.id, match.step_id))
             model.set_step_ticked(match.step_id, True)
-            sid, step_id = scenario.id, match.step_id
-            model.write_for_call(lambda store, call_id: live_store.mark_speech_tick(store, call_id, sid, step_id))
+            model.write_for_call(_speech_tick_job(scenario.id, match.step_id))
 
     # -- the call model's own changes -------------------------------------------------
     def _call_started(self) -> None:

@@ -112,7 +112,6 @@ class CecAdapter:
     def run(self, send: Callable[[list[dict[str, Any]]], object]) -> None:
         """Poll until ``stop`` is set; gives up after MAX_FAILURES failures in a row."""
         self.sign_in()
-        failures = 0
         try:
             self._loop(send)
         finally:

@@ -135,7 +135,7 @@ class LiveServer:
         self._loop = loop
         try:
             loop.run_until_complete(self._serve())
-        except BaseException as exc:  # reported to start()
+        except BaseException as exc:  # noqa: BLE001 - reported to start()
             self._failure = exc
             self._ready.set()
             return
@@ -155,9 +155,7 @@ class LiveServer:
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port, reuse_address=False)
         await site.start()
-        server = site._server  # the bound socket tells the port chosen by the system
-        assert server is not None and server.sockets
-        self.port = server.sockets[0].getsockname()[1]
+        self.port = int(self._runner.addresses[0][1])  # the port the system chose
 
     async def _cleanup(self) -> None:
         for ws in list(self._sockets):

@@ -60,7 +60,8 @@ def simulator(tmp_path):
     sim.stop()
 
 
-def run_adapter(adapter: CecAdapter, until) -> tuple[list[dict], BaseException | None]:
+def run_adapter(adapter: CecAdapter, until) -> tuple[list[dict], threading.Thread, list[BaseException]]:
+    """The adapter in a thread until ``until(sent)``; failures are handed back."""
     sent: list[dict] = []
     failure: list[BaseException] = []
 
@@ -77,13 +78,13 @@ def run_adapter(adapter: CecAdapter, until) -> tuple[list[dict], BaseException |
 
     thread = threading.Thread(target=target)
     thread.start()
-    return sent, (thread, failure)  # type: ignore[return-value]
+    return sent, thread, failure
 
 
 def test_adapter_signs_in_polls_and_forwards_a_call(simulator) -> None:
     adapter = CecAdapter(simulator.url, "49999", phone="70001", password="s3cret-Pw", ca_file=simulator.ca_file,
                          poll_pause=0.01)
-    sent, (thread, failure) = run_adapter(adapter, lambda s: any(e["type"] == "call.ended" for e in s))
+    sent, thread, failure = run_adapter(adapter, lambda s: any(e["type"] == "call.ended" for e in s))
     simulator.push("AgentEvent_Ringing", {"caller": "01055500003", "called": "49999", "callid": "77-1", "feature": "0"})
     simulator.push("AgentState_Busy", None)
     simulator.push("AgentEvent_Talking", {"callid": "77-1", "caller": "01055500003", "called": "49999"})

@@ -6,7 +6,14 @@ import json
 
 import pytest
 
-from desktop.core.live.events import MAX_TEXT, CallEvent, EventError, TranscriptEvent, parse_body, to_json
+from desktop.core.live.events import (
+    MAX_TEXT,
+    CallEvent,
+    EventError,
+    TranscriptEvent,
+    parse_body,
+    to_json,
+)
 
 
 def test_one_event_and_ndjson() -> None:

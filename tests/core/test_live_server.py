@@ -141,7 +141,7 @@ def non_loopback_addresses() -> list[str]:
     found = set()
     try:
         for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
-            found.add(info[4][0])
+            found.add(str(info[4][0]))
     except OSError:
         pass
     probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)

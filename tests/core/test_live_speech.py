@@ -7,7 +7,12 @@ import pytest
 
 from desktop.core.live.cues import find_ticks
 from desktop.core.live.events import TranscriptEvent
-from desktop.core.live.speech import LiveCall, mask_caller, speech_suggestion, take_segment
+from desktop.core.live.speech import (
+    LiveCall,
+    mask_caller,
+    speech_suggestion,
+    take_segment,
+)
 from desktop.core.live.transcript import MAX_SEGMENTS, CallTranscript
 from desktop.core.privacy import mask_pii
 from desktop.core.scenarios import Library, Scenario, Step
@@ -113,3 +118,26 @@ def test_transcript_memory_is_bounded() -> None:
 )
 def test_callers_are_masked_landlines_too(number: str, masked: str) -> None:
     assert mask_caller(number, mask_pii) == masked
+
+
+def test_live_migration_is_idempotent(tmp_path) -> None:
+    import sqlite_utils
+
+    from desktop.core.live import store as live_store
+    from desktop.core.storage import SCHEMA_VERSION, CallStore, _v_live
+
+    store = CallStore(tmp_path / "s.db")
+    assert store.user_version == SCHEMA_VERSION
+    _v_live(sqlite_utils.Database(store.conn))  # again: nothing breaks, nothing doubles
+    from datetime import datetime
+
+    at = datetime(2026, 12, 1, 9, 0).astimezone()
+    call_id = store.start_call(at)
+    store.tick_step(call_id, "s", "a", "A", True, at)
+    live_store.mark_speech_tick(store, call_id, "s", "a")
+    live_store.set_banned_count(store, call_id, 2)
+    live_store.add_transcript_segment(store, call_id, "agent", "好的", at)
+    assert live_store.speech_ticks(store, call_id) == [("s", "a")]
+    assert live_store.banned_count(store, call_id) == 2
+    assert live_store.transcript(store, call_id) == [("agent", "好的")]
+    store.close()

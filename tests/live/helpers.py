@@ -35,21 +35,21 @@ def ws_exchange(port: int, messages: list[str | bytes], token: str | None = None
         all_headers = dict(headers or {})
         if token is not None:
             all_headers["Authorization"] = f"Bearer {token}"
-        async with aiohttp.ClientSession() as session:
-            async with session.ws_connect(f"http://127.0.0.1:{port}/ws", headers=all_headers,
-                                          protocols=protocols) as ws:
-                answers = []
-                for message in messages:
-                    if isinstance(message, bytes):
-                        await ws.send_bytes(message)
-                    else:
-                        await ws.send_str(message)
-                    reply = await ws.receive(timeout=10)
-                    if reply.type != aiohttp.WSMsgType.TEXT:
-                        answers.append({"closed": True, "code": ws.close_code})
-                        break
-                    answers.append(json.loads(reply.data))
-                return answers
+        async with aiohttp.ClientSession() as session, session.ws_connect(
+            f"http://127.0.0.1:{port}/ws", headers=all_headers, protocols=protocols
+        ) as ws:
+            answers = []
+            for message in messages:
+                if isinstance(message, bytes):
+                    await ws.send_bytes(message)
+                else:
+                    await ws.send_str(message)
+                reply = await ws.receive(timeout=10)
+                if reply.type != aiohttp.WSMsgType.TEXT:
+                    answers.append({"closed": True, "code": ws.close_code})
+                    break
+                answers.append(json.loads(reply.data))
+            return answers
 
     return asyncio.run(run())
 

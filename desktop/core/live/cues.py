@@ -19,7 +19,6 @@ from desktop.core.patterns import Pattern, PatternError, compile_pattern
 from desktop.core.scenarios import Scenario, Step
 from desktop.core.textnorm import normalize
 
-
 _CLAUSE_END = "，。！？；,.!?;：:\n"
 #: Just before a cue, these make it "not done (yet)".
 _NEGATIONS = ("没有", "还没", "尚未", "没能", "未能", "无法", "不能", "不会", "没法", "暂时不", "不用", "没", "未", "别", "不")
@@ -61,9 +60,7 @@ def affirmed(text: str, start: int, end: int) -> bool:
         return False
     if any(word in before for word in _CONDITIONS):
         return False
-    if _QUESTION_TAIL.match(after) or text[right : right + 1] in {"?", "？"}:
-        return False
-    return True
+    return not (_QUESTION_TAIL.match(after) or text[right : right + 1] in {"?", "？"})
 
 
 @dataclass(frozen=True)
