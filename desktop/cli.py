@@ -276,8 +276,10 @@ def cmd_event(args: argparse.Namespace, extra: list[str]) -> int:
         return 2
     try:
         poster = Poster(read_endpoint(data_dir(args.data_dir)))
-        poster.post([to_json(event)], retries_on_429=2)
-        poster.close()
+        try:
+            poster.post([to_json(event)], retries_on_429=2)
+        finally:
+            poster.close()
     except ClientError as exc:
         print(f"seatside event: {exc}", file=sys.stderr)
         return 1
@@ -322,7 +324,10 @@ def cmd_cec(args: argparse.Namespace) -> int:
             args.gateway, args.agent_id, phone=args.phone, password=os.environ.get("SEATSIDE_CEC_PASSWORD", ""),
             guid=args.guid, ca_file=args.ca,
         )
-        adapter.run(lambda events: poster.post(events))
+        try:
+            adapter.run(poster.post)
+        finally:
+            poster.close()
     except (ClientError, CecError) as exc:
         print(f"seatside cec: {exc}", file=sys.stderr)
         return 1
