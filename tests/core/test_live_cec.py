@@ -137,3 +137,57 @@ def check_garbage(adapter: CecAdapter, simulator: CecSimulator) -> None:
     simulator.raw_answers.append(json.dumps({"retcode": "0", "event": "x"}))
     with pytest.raises(CecError, match="not an object"):
         adapter.poll_once()
+
+
+def test_cec_command_forwards_gateway_events_to_the_panel(simulator, isolated_dirs) -> None:
+    """``seatside cec`` in its own process: gateway simulator → adapter → live endpoint."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from desktop.platform.live_server import LiveServer, write_live_file
+
+    received: list = []
+    server = LiveServer(lambda events, at: received.extend(events))
+    server.start()
+    write_live_file(isolated_dirs, server.port, server.token)
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "desktop", "--data-dir", str(isolated_dirs), "cec", "--gateway", simulator.url,
+         "--agent-id", "49999", "--phone", "70001", "--ca", str(simulator.ca_file)],
+        cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env={**os.environ, "SEATSIDE_CEC_PASSWORD": "s3cret-Pw"},
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while simulator.signins == 0 and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.05)
+        simulator.push("AgentEvent_Ringing", {"caller": "01055500004", "called": "49999", "callid": "88-1"})
+        simulator.push("AgentEvent_Talking", {"callid": "88-1"})
+        simulator.push("AgentEvent_Call_Release", "88-1")
+        while len(received) < 3 and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.05)
+        assert [e.type for e in received] == ["call.ringing", "call.answered", "call.ended"]
+        assert received[1].caller == "01055500004"
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=20)
+        server.stop()
+    assert proc.returncode == 0, err.decode()
+
+
+def test_cec_command_errors_are_one_line(isolated_dirs) -> None:
+    from desktop.cli import main
+    from desktop.platform.live_server import write_live_file
+
+    write_live_file(isolated_dirs, 1, "token")
+    import io
+    from contextlib import redirect_stderr
+
+    err = io.StringIO()
+    with redirect_stderr(err):
+        assert main(["cec", "--gateway", "http://127.0.0.1:1", "--agent-id", "49999"]) == 1
+    assert err.getvalue().count("\n") == 1 and "https://" in err.getvalue()
