@@ -148,7 +148,7 @@ def main() -> int:
         app.panel.show()
         # Idle baseline: the same app before its live endpoint starts.
         idle_base = measure_idle(idle)
-        app_module.start_live(app)
+        app_module.start_live(app, wait=True)
         live = app.live
         assert live is not None and live.server is not None
         # No seat to fill in a wrap-up here: the platform's "ended" ends the call.

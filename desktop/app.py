@@ -287,19 +287,16 @@ def build(
     return app
 
 
-def start_live(app: Seatside) -> LiveModel | None:
-    """The live call-event endpoint on 127.0.0.1 (see docs/live.md); the panel follows it."""
+def start_live(app: Seatside, wait: bool = False) -> LiveModel:
+    """The live call-event endpoint on 127.0.0.1 (see docs/live.md); the panel follows it.
+    It comes up on its own thread a moment later unless ``wait``."""
     from desktop.models.live_model import LiveModel
 
     live = LiveModel(app.model, parent=app.model)
     app.panel.attach_live(live)
-    try:
-        live.listen(app.data_dir)
-    except OSError as exc:
-        log.error("live call events are off: %s", exc)
-        app.panel.show_live_off(str(exc))
-        return None
+    live.failed.connect(app.panel.show_live_off)
     app.live = live
+    live.listen(app.data_dir, wait=wait)
     return live
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 
 from desktop.core import clock
 from desktop.core.banned import BannedPhrase, builtin_banned
@@ -53,6 +54,8 @@ class LiveModel(QObject):
     ringing = Signal(str)  # last four digits of the caller ("" if unknown)
     applied = Signal(float)  # monotonic time the batch was received (benchmarks)
     listening = Signal(int)  # port
+    failed = Signal(str)  # the endpoint could not start: why
+    _booted = Signal(object, object)  # from the start-up thread: server (or None), live.json path (or why)
     _received = Signal(object, float)  # from the server thread: queued to the GUI thread
 
     def __init__(self, model: CallModel, banned: tuple[BannedPhrase, ...] | None = None, parent: QObject | None = None):
@@ -63,28 +66,57 @@ class LiveModel(QObject):
         self.server: LiveServer | None = None
         self.live_file: Path | None = None
         self.ignored = 0  # events for calls the panel does not follow
+        self._closed = False
         self._received.connect(self.apply, Qt.ConnectionType.QueuedConnection)
+        self._booted.connect(self._started, Qt.ConnectionType.QueuedConnection)
         model.callStarted.connect(self._call_started)
         model.callStateChanged.connect(self._call_state_changed)
         model.stepsChanged.connect(self._steps_changed)
 
     # -- the endpoint ------------------------------------------------------------
-    def listen(self, data_dir: Path) -> int:
-        """Start the endpoint and write ``live.json``; returns the port."""
-        from desktop.platform.live_server import (  # aiohttp: only now
-            LiveServer,
-            write_live_file,
-        )
+    def listen(self, data_dir: Path, wait: bool = False) -> None:
+        """Start the endpoint and write ``live.json``. aiohttp takes a moment to load, so
+        by default that happens on a thread of its own and ``listening(port)`` (or
+        ``failed``) follows; ``wait`` does it all before returning."""
+        origins = [o for o in self.model.settings.get("live_origins") if isinstance(o, str)]
+        self._closed = False
 
-        settings = self.model.settings
-        origins = [o for o in settings.get("live_origins") if isinstance(o, str)]
-        self.server = LiveServer(self._received.emit, origins=origins)
-        port = self.server.start()
-        self.live_file = write_live_file(data_dir, port, self.server.token)
-        self.listening.emit(port)
-        return port
+        def boot() -> None:
+            try:
+                from desktop.platform.live_server import LiveServer, write_live_file  # aiohttp: only now
+
+                server = LiveServer(self._received.emit, origins=origins)
+                server.start()
+                try:
+                    path = write_live_file(data_dir, server.port, server.token)
+                except OSError:
+                    server.stop()
+                    raise
+            except OSError as exc:
+                self._booted.emit(None, str(exc))
+                return
+            self._booted.emit(server, path)
+
+        if wait:
+            boot()
+            QCoreApplication.sendPostedEvents(self)  # the queued hand-over, now
+        else:
+            threading.Thread(target=boot, name="seatside-live-start", daemon=True).start()
+
+    def _started(self, server: LiveServer | None, result: object) -> None:
+        if server is None:
+            log.error("live call events are off: %s", result)
+            self.failed.emit(str(result))
+            return
+        if self._closed:  # quit before the endpoint came up
+            server.stop()
+            Path(str(result)).unlink(missing_ok=True)
+            return
+        self.server, self.live_file = server, Path(str(result))
+        self.listening.emit(server.port)
 
     def close(self) -> None:
+        self._closed = True
         if self.server is not None:
             self.server.stop()
             self.server = None

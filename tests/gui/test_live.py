@@ -29,11 +29,17 @@ def said(call_id: str, speaker: str, text: str, final: bool = True) -> str:
     return event("transcript", call_id=call_id, speaker=speaker, text=text, final=final)
 
 
-@pytest.fixture
-def live_app(make_app):
-    app = make_app(live=True, pack_dirs=[PACK], builtin=False, scenario="live-open")
-    assert app.live is not None and app.live.server is not None
+def started(app, qtbot):
+    """The endpoint comes up on its own thread just after the panel."""
+    assert app.live is not None
+    qtbot.waitUntil(lambda: app.live.server is not None, timeout=10000)
+    assert app.live.server is not None and (app.data_dir / "live.json").exists()
     return app
+
+
+@pytest.fixture
+def live_app(make_app, qtbot):
+    return started(make_app(live=True, pack_dirs=[PACK], builtin=False, scenario="live-open"), qtbot)
 
 
 def endpoint(app) -> tuple[int, str]:
@@ -176,7 +182,7 @@ def test_refusals_leave_the_panel_unaffected(live_app, qtbot) -> None:
 def test_another_origin_can_be_allowed(make_app, qtbot, isolated_dirs) -> None:
     isolated_dirs.mkdir(parents=True, exist_ok=True)
     (isolated_dirs / "settings.json").write_text(json.dumps({"live_origins": ["https://cti.bank.example"]}))
-    app = make_app(live=True, pack_dirs=[PACK], builtin=False)
+    app = started(make_app(live=True, pack_dirs=[PACK], builtin=False), qtbot)
     port, token = endpoint(app)
     status, _ = post(port, event("call.answered", call_id="o1"), token, {"Origin": "https://cti.bank.example"})
     assert status == 200
@@ -197,7 +203,7 @@ def test_not_reachable_on_other_addresses(live_app) -> None:
 
 def test_replaying_a_demo_call_with_the_cli(make_app, qtbot) -> None:
     """The shipped demo file through the real ``seatside replay`` command."""
-    app = make_app(live=True)
+    app = started(make_app(live=True), qtbot)
     model = app.model
     suggested: list[str] = []
     model.scenarioSuggested.connect(lambda scenario_id, keyword: suggested.append(scenario_id))
@@ -215,3 +221,15 @@ def test_replaying_a_demo_call_with_the_cli(make_app, qtbot) -> None:
     assert model.session.customer_ref.endswith("0001")
     assert model.banned_count >= 1  # the seat's 只能 in the recording
     assert suggested[0] == "card-retained-atm"  # the customer's words, not the seat's choice
+
+
+@pytest.mark.expect_log
+def test_an_endpoint_that_cannot_start_is_said_on_the_panel(make_app, qtbot, isolated_dirs) -> None:
+    (isolated_dirs / "live.json").mkdir(parents=True)  # live.json cannot be written
+    app = make_app(live=True, pack_dirs=[PACK], builtin=False)
+    with qtbot.waitSignal(app.live.failed, timeout=10000) as failed:
+        pass
+    assert "Is a directory" in failed.args[0] or "directory" in failed.args[0].lower()
+    assert app.live.server is None
+    qtbot.waitUntil(lambda: "live.json" in app.panel.statusBar().currentMessage()
+                    or failed.args[0] in app.panel.statusBar().currentMessage())
