@@ -83,7 +83,10 @@ class LiveModel(QObject):
 
         def boot() -> None:
             try:
-                from desktop.platform.live_server import LiveServer, write_live_file  # aiohttp: only now
+                from desktop.platform.live_server import (  # aiohttp: only now
+                    LiveServer,
+                    write_live_file,
+                )
 
                 server = LiveServer(self._received.emit, origins=origins)
                 server.start()

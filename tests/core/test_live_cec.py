@@ -174,7 +174,7 @@ def test_cec_command_forwards_gateway_events_to_the_panel(simulator, isolated_di
         assert received[1].caller == "01055500004"
     finally:
         proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=20)
+        _out, err = proc.communicate(timeout=20)
         server.stop()
     assert proc.returncode == 0, err.decode()
 
