@@ -3,7 +3,7 @@
 Usage: python scripts/screenshots.py OUTPUT_DIR
 
 Writes panel-light.png (a call in progress with the caller's history),
-panel-dark.png and panel-compact.png.
+panel-dark.png (a newer scenario, unrecognised-transaction) and panel-compact.png.
 """
 
 from __future__ import annotations
@@ -86,6 +86,10 @@ def main(out_dir: str) -> int:
             shots = {}
             shots["panel-light.png"] = panel.grab()
             app.settings.set("theme", "dark")
+            model.choose_scenario("unrecognised-transaction")  # one of the newer scenarios
+            panel.checklist.list.item(0).setCheckState(Qt.CheckState.Checked)
+            panel.notes.editor.clear()
+            type_into(panel.notes.editor, "客户称收到两笔境外消费短信，卡在身上，不是本人刷的。")
             settle()
             shots["panel-dark.png"] = panel.grab()
             app.settings.set("theme", "light")

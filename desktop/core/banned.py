@@ -24,8 +24,9 @@ from desktop.core.patterns import Pattern, PatternError, compile_pattern
 ADDRESS_RULE = "address"
 
 _QUOTED_RE = re.compile(r"「[^」]*」|“[^”]*”|\"[^\"\n]*\"|『[^』]*』")
+# 客户说… is the customer speaking; 跟客户说… is the seat speaking to the customer.
 _CUSTOMER_SAID_RE = re.compile(
-    r"客户(?:原话|说|称|讲|问|反映|表示|质问|抱怨|骂|喊|嚷)[：:，,]?[^。！？!?\n]*"
+    r"(?<![跟对和给向同帮替])客户(?:原话|说|称|讲|问|反映|表示|质问|抱怨|骂|喊|嚷)[：:，,]?[^。！？!?\n]*"
 )
 
 

@@ -34,8 +34,8 @@ class BannedHighlighter(QSyntaxHighlighter):
         hits = self.hits_at(position)
         if not hits:
             return ""
-        entry = hits[0].entry
-        return self.tr("Banned phrase “%s”. Say instead: %s") % (entry.phrase, entry.suggestion)
+        hit = hits[0]
+        return self.tr("Banned phrase “%s”. Say instead: %s") % (hit.text or hit.entry.phrase, hit.entry.suggestion)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
         if event.type() == QEvent.Type.ToolTip:
@@ -52,7 +52,7 @@ class BannedHighlighter(QSyntaxHighlighter):
 def banned_warning(text: str, entries: tuple[BannedPhrase, ...] | None = None) -> str:
     """A one-line warning for a phrase about to be inserted, or ''."""
     hits = find_banned(text, entries)
-    return "；".join(f"“{h.entry.phrase}” → {h.entry.suggestion}" for h in hits)
+    return "；".join(f"“{h.text or h.entry.phrase}” → {h.entry.suggestion}" for h in hits)
 
 
 

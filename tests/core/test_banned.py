@@ -66,6 +66,8 @@ def test_bare_you_addressing_the_caller():
     assert all(h.entry.suggestion == "您" for h in hits)
     # The quote ends with its sentence: the seat's own 你 after it counts again.
     assert banned("客户说你们扣错了。你先等等") == ["你"]
+    # 跟客户说 is the seat speaking, not the customer.
+    assert banned("跟客户说了这是规定，您听我说") == ["这是规定", "您听我说"]
     # A longer entry wins over the bare 你 inside it.
     assert [h.entry.phrase for h in find_banned("你自己看")] == ["你自己看"]
 

@@ -1,0 +1,38 @@
+"""Content features in the panel: to-confirm marks, suggestion tooltips, the bank name."""
+
+from __future__ import annotations
+
+from tests.gui.conftest import type_text
+
+
+def test_a_fact_to_confirm_carries_a_mark(seatside):
+    model, checklist = seatside.model, seatside.panel.checklist
+    model.choose_scenario("atm-cash-retained")
+    model.start_call()
+    model.set_step_ticked("reassure", True)  # highlights 倾听确认经过, which has facts to confirm
+    text = checklist.guidance.text()
+    review_lines = [line for line in text.splitlines() if "⚑" in line]
+    sourced_lines = [line for line in text.splitlines() if line.startswith("•") and "⚑" not in line]
+    assert any("他行设备取款吞钞" in line for line in review_lines)
+    assert sourced_lines  # a fact with a source has no mark
+    assert "⚑" in checklist.guidance.toolTip()
+
+
+def test_notes_about_a_swallowed_card_suggest_the_card_scenario_with_a_reason(seatside, qtbot):
+    model, panel = seatside.model, seatside.panel
+    model.start_call()
+    model.choose_scenario("generic-complaint")
+    with qtbot.waitSignal(model.scenarioSuggested) as offered:
+        type_text(panel.notes.editor, "客户说卡在ATM被吞了，卡号后四位1234")
+    assert offered.args[0] == "card-retained-atm"
+    assert not panel.suggestion_box.isHidden()
+    assert "卡…{8}被吞" in panel.suggestion_box.toolTip()
+
+
+def test_the_bank_name_setting_fills_outbound_openings(seatside):
+    model = seatside.model
+    model.settings.set("bank_name", "示例银行")
+    model.choose_scenario("card-pickup-notice")
+    choice = model.current_choices()[0]
+    rendered = model.render(choice)
+    assert "{银行名称}" in choice.text and "示例银行" in rendered.text and "银行名称" not in rendered.missing
