@@ -5,7 +5,8 @@ A cue match does not count when, in the same clause,
 
 - a negation or a "not yet" comes just before it (还没有为您办理…, 暂时不能…),
 - it is asked, not stated (…办好了吗？, 是不是已经…),
-- it is a condition or a future (如果…, 等…之后, 马上/稍后 before the cue).
+- it is a condition, a purpose or a plan (如果…, 为了…, 马上/稍后 before the cue),
+- it is still pending (…我还在查, …正在办).
 """
 
 from __future__ import annotations
@@ -26,7 +27,11 @@ _NEGATIONS = ("没有", "还没", "尚未", "没能", "未能", "无法", "不�
 _CONDITIONS = (
     "如果", "要是", "假如", "万一", "等到", "等", "一旦", "待", "马上", "稍后", "待会", "一会儿", "将会", "会给您",
     "准备", "需要", "要不要", "是否", "是不是", "有没有", "能不能", "可不可以", "可以帮", "帮您看看",
+    # a purpose, or a request for what is still to be given: not done yet
+    "为了", "麻烦您说", "麻烦您报", "请您说", "请您报", "请问",
 )
+#: Just after a cue, in its clause, these make it still pending (限制的原因我还在查).
+_PENDING = ("还在", "正在", "还没", "没有", "尚未", "待会", "稍后", "之后再", "一会儿")
 _QUESTION_TAIL = re.compile(r"^[^，。！？；,.!?;]*?(吗|么|呢|吧)?\s*[?？]|^[^，。！？；,.!?;]*?(吗|么)(?=$|[，。！；,.!;])")
 
 
@@ -59,6 +64,8 @@ def affirmed(text: str, start: int, end: int) -> bool:
     if any(neg in lead for neg in _NEGATIONS):
         return False
     if any(word in before for word in _CONDITIONS):
+        return False
+    if any(word in after for word in _PENDING):
         return False
     return not (_QUESTION_TAIL.match(after) or text[right : right + 1] in {"?", "？"})
 
