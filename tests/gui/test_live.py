@@ -233,3 +233,35 @@ def test_an_endpoint_that_cannot_start_is_said_on_the_panel(make_app, qtbot, iso
     assert app.live.server is None
     qtbot.waitUntil(lambda: "live.json" in app.panel.statusBar().currentMessage()
                     or failed.args[0] in app.panel.statusBar().currentMessage())
+
+
+def test_other_calls_do_not_disturb_the_one_followed(live_app, qtbot) -> None:
+    app, model = live_app, live_app.model
+    port, token = endpoint(app)
+    messages: list[str] = []
+    model.message.connect(messages.append)
+    post(port, event("call.answered", call_id="a1", caller="01055500031"), token)
+    qtbot.waitUntil(lambda: model.in_call)
+    started = model.session.started
+    post(port, event("call.answered", call_id="a2", caller="01055500032"), token)
+    post(port, said("a2", "agent", "我跟您确认一下"), token)
+    post(port, event("call.ended", call_id="a2"), token)
+    post(port, said("a1", "agent", "好的"), token)
+    qtbot.waitUntil(lambda: app.live.call is not None and len(app.live.call.transcript.finals) == 1)
+    assert model.session.started == started and model.session.customer_ref.endswith("0031")
+    assert any("already in progress" in m or "已有通话" in m for m in messages)
+    assert not any(d.isVisible() for d in app.panel.findChildren(EndCallDialog))
+    assert app.live.ignored == 2
+
+
+def test_a_call_started_by_hand_follows_the_first_feed(live_app, qtbot) -> None:
+    app, model = live_app, live_app.model
+    port, token = endpoint(app)
+    model.start_call()
+    model.choose_scenario("live-loss")
+    post(port, said("m1", "agent", "临时挂失已经给您办好了"), token)
+    qtbot.waitUntil(lambda: model.is_ticked("register"))
+    post(port, said("m2", "agent", "我跟您确认一下"), token)  # another feed: ignored
+    post(port, said("m1", "customer", "好的"), token)
+    qtbot.waitUntil(lambda: len(app.live.call.transcript.finals) == 2)
+    assert not model.is_ticked("confirm")
