@@ -206,7 +206,16 @@ def test_replaying_a_demo_call_with_the_cli(make_app, qtbot) -> None:
     app = started(make_app(live=True), qtbot)
     model = app.model
     suggested: list[str] = []
-    model.scenarioSuggested.connect(lambda scenario_id, keyword: suggested.append(scenario_id))
+    ticked: set[tuple[str, str]] = set()
+
+    def seat_switches(scenario_id: str, keyword: str) -> None:
+        """The seat takes the suggestion (as a click on 切换 would)."""
+        suggested.append(scenario_id)
+        if scenario_id:
+            model.choose_scenario(scenario_id)
+
+    model.scenarioSuggested.connect(seat_switches)
+    model.stepsChanged.connect(lambda: ticked.update(model.speech_ticked))
     demo = ROOT / "resources" / "demo" / "card-retained-atm.jsonl"
     proc = subprocess.Popen(
         [sys.executable, "-m", "desktop", "--data-dir", str(app.data_dir), "replay", str(demo), "--speed", "40"],
@@ -221,6 +230,7 @@ def test_replaying_a_demo_call_with_the_cli(make_app, qtbot) -> None:
     assert model.session.customer_ref.endswith("0001")
     assert model.banned_count >= 1  # the seat's 只能 in the recording
     assert suggested[0] == "card-retained-atm"  # the customer's words, not the seat's choice
+    assert {("card-retained-atm", "register-loss"), ("card-retained-atm", "pickup-unlock")} <= ticked
 
 
 @pytest.mark.expect_log
