@@ -179,13 +179,35 @@ def main() -> int:
         poster.post([{"type": "call.answered", "call_id": "bench", "caller": "01055500123"}])
         poster.close()
         latencies: list[float] = []
-        live.applied.connect(lambda received: latencies.append(time.monotonic() - received))
+        alert_latencies: list[float] = []
+        alerted = [False]
+        switched = [0]
+
+        def applied(received: float) -> None:
+            latency = time.monotonic() - received
+            latencies.append(latency)
+            if alerted[0]:
+                alert_latencies.append(latency)
+                alerted[0] = False
+
+        def seat_switches(scenario_id: str, keyword: str) -> None:
+            """The seat takes each suggestion, so the seat's words tick that scenario's steps."""
+            if scenario_id:
+                switched[0] += 1
+                app.model.choose_scenario(scenario_id)
+
+        live.applied.connect(applied)
+        live.bannedSpoken.connect(lambda said, softer: alerted.__setitem__(0, True))
+        app.model.scenarioSuggested.connect(seat_switches)
+        ticks_seen: set = set()
+        app.model.stepsChanged.connect(lambda: ticks_seen.update(app.model.speech_ticked))
         done = threading.Event()
         threading.Thread(target=feed_segments, args=(port, token, "bench", seconds, done)).start()
         run_until(done)
         live.applied.disconnect()
+        app.model.scenarioSuggested.disconnect(seat_switches)
         banned = app.model.banned_count
-        ticked = len(app.model.speech_ticked)
+        ticked = len(ticks_seen)
         app.model.end_call("resolved")
 
         # -- memory over hours of replayed calls ------------------------------------
@@ -215,7 +237,7 @@ def main() -> int:
 
     print(json.dumps({
         "seconds": seconds, "segments": len(latencies), "latencies": latencies, "bare": bare_lat,
-        "banned": banned, "ticked": ticked, "rss_kib": readings, "calls": marks.get("calls", 0),
+        "banned": banned, "ticked": ticked, "alerts": alert_latencies, "switched": switched[0], "rss_kib": readings, "calls": marks.get("calls", 0),
         "hours": marks.get("hours", 0.0), "calls_stored": calls_stored, "idle_s": idle, "idle_cpu": idle_cpu, "idle_base": idle_base,
     }))
     return 0
