@@ -45,6 +45,11 @@ def segment(text: str, speaker: str = "agent", final: bool = True, call: str = "
         ("我马上为您办理临时挂失。", set()),
         ("还没有为您办理挂失", set()),
         ("您看是不是已经办理了挂失？", set()),
+        ("为了跟您确认一下，麻烦您报一下卡号后四位。", set()),
+        ("挂失办好了，别的我还在查。", {"register"}),  # the pending part is another clause
+        ("挂失办好了我再跟您说。", set()),
+        ("跟您确认一下还在查的那笔。", set()),
+        ("请问挂失办好了没有", set()),
         ("", set()),
     ],
 )
