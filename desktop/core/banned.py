@@ -99,8 +99,13 @@ def customer_speech(text: str) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
-def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
-    return any(s <= start and end <= e for s, e in spans)
+def _covered(length: int, spans: list[tuple[int, int]]) -> list[bool]:
+    """Per character: inside one of ``spans``."""
+    marks = [False] * length
+    for start, end in spans:
+        for i in range(start, end):
+            marks[i] = True
+    return marks
 
 
 def _entry_spans(entry: BannedPhrase, text: str, folded: str) -> list[tuple[int, int]]:
@@ -109,8 +114,8 @@ def _entry_spans(entry: BannedPhrase, text: str, folded: str) -> list[tuple[int,
     found = list(_compiled(entry.phrase).finditer(folded))
     if not found or not entry.unless:
         return found
-    allowed = [span for source in entry.unless for span in _compiled(source).finditer(folded)]
-    return [(s, e) for s, e in found if not any(a <= s < b or a < e <= b for a, b in allowed)]
+    allowed = _covered(len(folded), [span for source in entry.unless for span in _compiled(source).finditer(folded)])
+    return [(s, e) for s, e in found if not any(allowed[s:e])]
 
 
 def find_banned(text: str, entries: tuple[BannedPhrase, ...] | None = None) -> list[BannedHit]:
@@ -119,12 +124,12 @@ def find_banned(text: str, entries: tuple[BannedPhrase, ...] | None = None) -> l
     if not text:
         return []
     folded = _fold(text)
-    quoted = customer_speech(text)
+    quoted = _covered(len(text), customer_speech(text))
     taken = [False] * len(text)
     hits: list[BannedHit] = []
     for entry in entries:
         for start, end in _entry_spans(entry, text, folded):
-            if any(taken[start:end]) or _inside(start, end, quoted):
+            if any(taken[start:end]) or all(quoted[start:end]):
                 continue
             hits.append(BannedHit(start, end, entry, text[start:end]))
             for i in range(start, end):

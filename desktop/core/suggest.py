@@ -95,6 +95,19 @@ def _cues(scenario: Scenario) -> list[str]:
     return list(seen.values())
 
 
+def _inside_longer(spans: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The spans that lie inside a longer one of ``spans`` (n log n)."""
+    ordered = sorted(spans, key=lambda span: (span[0], -span[1]))
+    inside: set[tuple[int, int]] = set()
+    furthest = -1  # the furthest end of the spans seen so far, which all start earlier or at the same place
+    for start, end in ordered:
+        # Spans with the same start come longest first, so a longer one is already counted.
+        if furthest >= end:
+            inside.add((start, end))
+        furthest = max(furthest, end)
+    return inside
+
+
 def rank_scenarios(text: str, library: Library) -> list[Suggestion]:
     """Scenarios the notes point to, best first (score > 0 only); ties keep library order."""
     norm = normalize(text)
@@ -113,12 +126,8 @@ def rank_scenarios(text: str, library: Library) -> list[Suggestion]:
                 for start, end in pattern.finditer(norm):
                     matches.append(_Match(index, cue, start, end, negative))
     # A positive match inside a longer one (of any scenario) is part of that cue, not evidence of its own.
-    spans = [(m.start, m.end) for m in matches if not m.negative]
-    kept = [
-        m
-        for m in matches
-        if m.negative or not any(s <= m.start and m.end <= e and (e - s) > (m.end - m.start) for s, e in spans)
-    ]
+    inside = _inside_longer({(m.start, m.end) for m in matches if not m.negative})
+    kept = [m for m in matches if m.negative or (m.start, m.end) not in inside]
     last_seen: dict[tuple[int, str, bool], int] = {}
     for m in kept:
         key = (m.scenario, m.cue, m.negative)

@@ -18,9 +18,9 @@ from desktop.core.scenarios import Library, Phrase, PhraseChoice, Scenario, Step
 from desktop.core.search import Hit, SearchIndex, frecency
 from desktop.core.session import CallSession
 from desktop.core.settings import Settings
-from desktop.core.suggest import Suggestion, suggest_other
 from desktop.core.privacy import MaskPolicy, mask_pii
 from desktop.core.storage import CallRecord, CallStore, PersonalPhrase, UsedPhrase
+from desktop.core.suggest import Suggestion, suggest_other
 from desktop.models.db_worker import DbWorker
 from desktop.platform.clipboard import Clipboard
 
@@ -58,6 +58,7 @@ class CallModel(QObject):
     historyLoaded = Signal(list)  # earlier calls of the same customer (CallRecord), newest first
     recovered = Signal(int)  # a call interrupted by a crash was restored
     scenarioSuggested = Signal(str, str)  # scenario id, the keyword in the notes that points to it
+    suggestionExplained = Signal(str)  # the evidence behind the scenario offered now ('' when none)
     phraseCopied = Signal(str)  # the rendered text now on the clipboard
     phraseUsed = Signal(str, str)  # phrase key, mode ("click", "key", "copy", "paste", "type")
     exportFinished = Signal(str, int)  # path, number of calls
@@ -266,7 +267,10 @@ class CallModel(QObject):
             return
         # Weighed against the current scenario: a cue it shares (ATM, 挂失…) does not point elsewhere.
         suggestion = suggest_other(self.session.notes, self.library, self.scenario, self._dismissed)
+        previous = self.suggestion.explanation if self.suggestion is not None else ""
         self.suggestion = suggestion
+        if (suggestion.explanation if suggestion is not None else "") != previous:
+            self.suggestionExplained.emit(suggestion.explanation if suggestion is not None else "")
         if suggestion is not None:
             if suggestion.scenario_id != self._suggested:
                 self._suggested = suggestion.scenario_id

@@ -132,6 +132,7 @@ class PanelWindow(QMainWindow):
         self.suggestion_switch.clicked.connect(lambda: self.model.choose_scenario(self._suggested))
         self.suggestion_dismiss.clicked.connect(lambda: self.model.dismiss_suggestion(self._suggested))
         model.scenarioSuggested.connect(self.show_suggestion)
+        model.suggestionExplained.connect(self.explain_suggestion)
 
         self.changes_label = QLabel()
         self.changes_label.setObjectName("packChanges")
@@ -341,9 +342,12 @@ class PanelWindow(QMainWindow):
             return
         self.suggestion_label.setText(self.tr("The notes mention “%s”: switch to %s?") % (keyword, scenario.name))
         suggestion = self.model.suggestion
-        if suggestion is not None and suggestion.scenario_id == scenario_id:
-            self.suggestion_box.setToolTip(self.tr("Why this scenario: %s") % suggestion.explanation)
+        self.explain_suggestion(suggestion.explanation if suggestion is not None else "")
         self.suggestion_box.show()
+
+    def explain_suggestion(self, explanation: str) -> None:
+        """The cues behind the offered scenario, as the suggestion bar's tooltip."""
+        self.suggestion_box.setToolTip(self.tr("Why this scenario: %s") % explanation if explanation else "")
 
     def set_problems(self, problems: list[Problem]) -> None:
         self.problems = list(problems)

@@ -128,3 +128,9 @@ def test_check_text_usage_error(capsys):
     with pytest.raises(SystemExit) as info:
         main(["check-text"])
     assert info.value.code == 2
+
+
+def test_hostile_text_with_many_hits_is_handled():
+    text = "不知道您方便吗，不知道。" * 20000 + "「你们」"
+    hits = find_banned(text)
+    assert len(hits) == 20000 and all(h.text == "不知道" for h in hits)

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from desktop.core.packs import load_packs
 from desktop.core.scenarios import Library, Phrase, Scenario, Step
@@ -90,6 +92,15 @@ def test_the_corpus_is_large_labelled_and_fresh(library):
     assert all(1 <= sum(text.count(c) for c in "。！？") + 1 <= 2 and len(text) <= 60 for text in texts)
 
 
+@pytest.mark.parametrize("name", ["suggest_heldout.yaml", "suggest_heldout2.yaml"])
+def test_held_out_notes_are_labelled_with_known_scenarios(library, name):
+    notes = load_corpus(name)
+    known = {s.id for s in library.scenarios}
+    assert len(notes) >= 30 and {n["scenario"] for n in notes} <= known
+    corpus = {n["text"] for n in load_corpus("suggest_corpus.yaml")}
+    assert not corpus & {n["text"] for n in notes}
+
+
 def test_the_corpus_goal_top1_90_percent_and_top3_all(library):
     notes = load_corpus("suggest_corpus.yaml")
     top1 = top3 = 0
@@ -119,3 +130,20 @@ def test_suggest_command(capsys):
         main(["suggest"])
     assert info.value.code == 2
     assert main(["suggest", "x", "--limit", "0"]) == 2
+
+
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(1, 8)), max_size=25))
+def test_inside_longer_agrees_with_the_plain_definition(raw):
+    from desktop.core.suggest import _inside_longer
+
+    spans = {(start, start + length) for start, length in raw}
+    expected = {
+        (s, e) for s, e in spans if any(a <= s and e <= b and (b - a) > (e - s) for a, b in spans)
+    }
+    assert _inside_longer(spans) == expected
+
+
+def test_hostile_notes_are_handled(library):
+    notes = "ATM吞卡" * 20000 + "卡被吞了"
+    ranked = rank_scenarios(notes, library)
+    assert ranked[0].scenario_id == "card-retained-atm"

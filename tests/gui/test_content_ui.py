@@ -27,6 +27,9 @@ def test_notes_about_a_swallowed_card_suggest_the_card_scenario_with_a_reason(se
     assert offered.args[0] == "card-retained-atm"
     assert not panel.suggestion_box.isHidden()
     assert "卡…{8}被吞" in panel.suggestion_box.toolTip()
+    with qtbot.waitSignal(model.suggestionExplained):
+        type_text(panel.notes.editor, "，要挂失")
+    assert "挂失" in panel.suggestion_box.toolTip()  # the reason follows the notes
 
 
 def test_the_bank_name_setting_fills_outbound_openings(seatside):
