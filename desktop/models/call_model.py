@@ -708,4 +708,5 @@ class CallModel(QObject):
             return
         self._suggested = scenario_id
         self.suggestion = suggestion
+        self.suggestionExplained.emit(suggestion.explanation)
         self.scenarioSuggested.emit(scenario_id, suggestion.cue)
