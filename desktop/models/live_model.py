@@ -66,6 +66,7 @@ class LiveModel(QObject):
         self.server: LiveServer | None = None
         self.live_file: Path | None = None
         self.ignored = 0  # events for calls the panel does not follow
+        self.speech_suggested = ""  # the scenario the customer's words pointed to last
         self._closed = False
         self._received.connect(self.apply, Qt.ConnectionType.QueuedConnection)
         self._booted.connect(self._started, Qt.ConnectionType.QueuedConnection)
@@ -205,6 +206,7 @@ class LiveModel(QObject):
                 model.dismissed_scenarios(),
             )
             if found is not None:
+                self.speech_suggested = found.scenario_id
                 model.offer_scenario(found)
             return
         for hit in outcome.banned:

@@ -805,6 +805,10 @@
         <source>Live call events are off: %s</source>
         <translation>通话事件接口未开启：%s</translation>
     </message>
+    <message>
+        <source>The customer said “%s”: switch to %s?</source>
+        <translation>客户提到“%s”，是否切换到“%s”？</translation>
+    </message>
 </context>
 <context>
     <name>ChecklistView</name>

@@ -83,6 +83,7 @@ def test_a_call_driven_by_events(live_app, qtbot) -> None:
         post(port, said("c1", "customer", "我的卡被吞了，取款机没退出来"), token)
     assert suggested.args[0] == "live-loss"
     assert panel.suggestion_box.isVisible()
+    assert "客户提到" in panel.suggestion_label.text() or "customer said" in panel.suggestion_label.text()
     panel.suggestion_switch.click()
     assert model.scenario.id == "live-loss"
 
