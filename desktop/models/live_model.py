@@ -52,6 +52,7 @@ class LiveModel(QObject):
     liveText = Signal(str, str, bool)  # speaker, text, final
     wrapUpRequested = Signal()  # the platform says the call ended: open the wrap-up
     ringing = Signal(str)  # last four digits of the caller ("" if unknown)
+    missed = Signal()  # a call ended that the panel did not follow
     applied = Signal(float)  # monotonic time the batch was received (benchmarks)
     listening = Signal(int)  # port
     failed = Signal(str)  # the endpoint could not start: why
@@ -160,6 +161,8 @@ class LiveModel(QObject):
             self.wrapUpRequested.emit()
         else:
             self.ignored += 1
+            if not model.in_call:
+                self.missed.emit()  # rang and ended unanswered (or a call not followed): nothing to show
 
     def _set_caller(self, caller: str) -> None:
         """The caller's number becomes the customer reference, masked at once (landlines

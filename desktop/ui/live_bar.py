@@ -40,6 +40,7 @@ class LiveBar(QWidget):
         live.bannedSpoken.connect(self.show_banned)
         live.liveText.connect(self.show_heard)
         live.ringing.connect(self.show_ringing)
+        live.missed.connect(self._call_state_changed)
         live.model.callStateChanged.connect(self._call_state_changed)
 
     def show_banned(self, phrase: str, suggestion: str) -> None:

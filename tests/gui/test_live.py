@@ -276,3 +276,14 @@ def test_a_call_started_by_hand_follows_the_first_feed(live_app, qtbot) -> None:
     post(port, said("m1", "customer", "好的"), token)
     qtbot.waitUntil(lambda: len(app.live.call.transcript.finals) == 2)
     assert not model.is_ticked("confirm")
+
+
+def test_a_call_that_rings_and_ends_unanswered_leaves_nothing(live_app, qtbot) -> None:
+    app, panel = live_app, live_app.panel
+    panel.show()
+    port, token = endpoint(app)
+    post(port, event("call.ringing", call_id="r1", caller="01055500041"), token)
+    qtbot.waitUntil(lambda: panel.live_bar.heard.isVisible())
+    post(port, event("call.ended", call_id="r1"), token)
+    qtbot.waitUntil(lambda: not panel.live_bar.heard.isVisible())
+    assert not app.model.in_call and app.worker.call(lambda store: store.count_calls()) == 0
