@@ -233,7 +233,7 @@ def _v_live(db: sqlite_utils.Database) -> None:
         db["calls"].add_column("banned_count", int, not_null_default=0)
     db.execute(
         "CREATE TABLE IF NOT EXISTS call_transcripts (id INTEGER PRIMARY KEY, call_id INTEGER NOT NULL"
-        " REFERENCES calls(id), speaker TEXT NOT NULL, text TEXT NOT NULL, at TEXT NOT NULL)"
+        " REFERENCES calls(id) ON DELETE CASCADE, speaker TEXT NOT NULL, text TEXT NOT NULL, at TEXT NOT NULL)"
     )
     db.execute("CREATE INDEX IF NOT EXISTS call_transcripts_call ON call_transcripts (call_id)")
 

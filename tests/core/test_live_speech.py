@@ -145,4 +145,8 @@ def test_live_migration_is_idempotent(tmp_path) -> None:
     assert live_store.speech_ticks(store, call_id) == [("s", "a")]
     assert live_store.banned_count(store, call_id) == 2
     assert live_store.transcript(store, call_id) == [("agent", "好的")]
+    # A call removed later (retention) takes its transcript with it.
+    store.conn.execute("DELETE FROM call_steps WHERE call_id = ?", (call_id,))
+    store.conn.execute("DELETE FROM calls WHERE id = ?", (call_id,))
+    assert live_store.transcript(store, call_id) == []
     store.close()
