@@ -116,6 +116,7 @@ def measure_idle(seconds: float, settle: float = 3.0) -> float:
 
 def main() -> int:
     seconds, call_seconds, idle = float(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
+    settle = float(sys.argv[4]) if len(sys.argv) > 4 else 3.0
     from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal
 
     from desktop import app as app_module
@@ -147,7 +148,7 @@ def main() -> int:
         app.start_hooks()
         app.panel.show()
         # Idle baseline: the same app before its live endpoint starts.
-        idle_base = measure_idle(idle)
+        idle_base = measure_idle(idle, settle)
         app_module.start_live(app, wait=True)
         live = app.live
         assert live is not None and live.server is not None
@@ -231,7 +232,7 @@ def main() -> int:
         calls_stored = app.worker.call(lambda store: store.count_calls())
 
         # -- idle: endpoint listening, no call, no events ------------------------------
-        idle_cpu = measure_idle(idle)
+        idle_cpu = measure_idle(idle, settle)
         app.panel.close()
         app.shutdown()
 

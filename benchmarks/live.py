@@ -26,8 +26,8 @@ from benchmarks.stats import fmt_mib, fmt_ms, fmt_ratio, median, percentile, rat
 ROOT = Path(__file__).resolve().parents[1]
 LATENCY_GOAL_MS = 50.0
 MEMORY_GOAL_KIB = 5 * 1024
-FULL = {"seconds": 600.0, "call_seconds": 2 * 3600.0, "idle": 30.0}
-QUICK = {"seconds": 5.0, "call_seconds": 600.0, "idle": 2.0}
+FULL = {"seconds": 600.0, "call_seconds": 2 * 3600.0, "idle": 30.0, "settle": 3.0}
+QUICK = {"seconds": 3.0, "call_seconds": 240.0, "idle": 1.0, "settle": 0.5}
 
 
 @dataclass
@@ -61,7 +61,7 @@ def run(quick: bool = False) -> LiveResult:
     params = QUICK if quick else FULL
     proc = subprocess.run(
         [sys.executable, "-m", "benchmarks._live_child", str(params["seconds"]), str(params["call_seconds"]),
-         str(params["idle"])],
+         str(params["idle"]), str(params["settle"])],
         cwd=ROOT, capture_output=True, text=True, timeout=params["seconds"] + 3600, check=False,
     )
     if proc.returncode != 0:
