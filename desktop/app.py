@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QCoreApplication,
@@ -51,6 +52,9 @@ from desktop.ui.panel import PanelWindow
 from desktop.ui.tray import TrayIcon
 from desktop.ui.values_prompt import ValuesPrompt
 
+if TYPE_CHECKING:  # aiohttp loads only when the endpoint starts
+    from desktop.models.live_model import LiveModel
+
 log = logging.getLogger(__name__)
 
 #: Real OS hooks start this long after the panel is built.
@@ -80,6 +84,7 @@ class Seatside:
     notice: QMessageBox | None = None  # the last plain-words notice about the data (recovery, save failure)
     saving_failed: bool = False
     shift_backups: ShiftBackups | None = None
+    live: LiveModel | None = None  # the live call-event endpoint, when it listens
 
     def own_window(self, window: WindowInfo | None) -> bool:
         ours = {int(w.winId()) for w in (self.panel, self.palette) if w.isVisible()}
@@ -151,6 +156,8 @@ class Seatside:
             return
         self.closed = True
         try:
+            if self.live is not None:
+                self.live.close()
             self.panel.flush_geometry()
             self.packs_watcher.stop()
             self.followups.stop()
@@ -325,6 +332,7 @@ def build(
     scenario: str | None = None,
     insert_mode: str | None = None,
     choose_backup: Callable[[Backup, str], bool] | None = None,
+    live: bool = False,
 ) -> Seatside:
     """Compose the whole app. The caller shows ``panel`` and runs the event loop.
 
@@ -422,6 +430,8 @@ def build(
         app.tell_recovery(recovery)
     elif needs_full_check(folder / DB_FILENAME):
         QTimer.singleShot(HOOKS_DELAY_MS * 4, app.check_after_start)
+    if live and settings.get("live_enabled"):
+        start_live(app)
     return app
 
 
@@ -438,6 +448,19 @@ def ask_restore_backup(backup: Backup, reason: str) -> bool:
         ).replace("%1", reason).replace("%2", f"{backup.taken:%Y-%m-%d %H:%M}"),
     )
     return answer == QMessageBox.StandardButton.Yes
+
+
+def start_live(app: Seatside, wait: bool = False) -> LiveModel:
+    """The live call-event endpoint on 127.0.0.1 (see docs/live.md); the panel follows it.
+    It comes up on its own thread a moment later unless ``wait``."""
+    from desktop.models.live_model import LiveModel
+
+    live = LiveModel(app.model, parent=app.model)
+    app.panel.attach_live(live)
+    live.failed.connect(app.panel.show_live_off)
+    app.live = live
+    live.listen(app.data_dir, wait=wait)
+    return live
 
 
 def warm_up() -> None:
@@ -482,7 +505,7 @@ def run(
         print(f"seatside: already running{'; brought its panel forward' if answered else ''}", file=sys.stderr)
         return 0
     try:
-        app = build(data, pack_dirs, builtin=builtin, scenario=scenario, insert_mode=insert_mode)
+        app = build(data, pack_dirs, builtin=builtin, scenario=scenario, insert_mode=insert_mode, live=True)
     except StorageError as exc:
         # Started from a desktop icon nobody sees stderr: say it in a window too.
         print(f"seatside: {exc}", file=sys.stderr)

@@ -95,6 +95,20 @@ def parser() -> argparse.ArgumentParser:
     backup_sub.add_parser("list", help="the backups, newest first, numbered from 1")
     restore = backup_sub.add_parser("restore", help="put backup N in place of the database (the panel must be closed)")
     restore.add_argument("number", type=int, metavar="N", help="the backup's number in 'seatside backup list'")
+    event = sub.add_parser("event", help="send one live call event to the running panel (for CTI scripts)",
+                           description="Fields are given as --name value, e.g. --call-id c1 --caller 13800138000; "
+                           "transcript events take --speaker customer|agent --text … [--final true|false].")
+    event.add_argument("type", choices=["call.ringing", "call.answered", "call.ended", "transcript"])
+    replay = sub.add_parser("replay", help="play a recorded call (JSON lines) to the running panel with its timing")
+    replay.add_argument("file", type=Path, help="e.g. resources/demo/card-retained-atm.jsonl")
+    replay.add_argument("--speed", type=float, default=1.0, help="faster (2 = twice as fast) or slower (0.5)")
+    cec = sub.add_parser("cec", help="follow a Huawei CEC agent gateway (long polling) and feed its call events "
+                         "to the running panel; the password is read from $SEATSIDE_CEC_PASSWORD")
+    cec.add_argument("--gateway", required=True, help="https://host:8043 of the CC-Gateway")
+    cec.add_argument("--agent-id", required=True, help="the seat's agent (work) number")
+    cec.add_argument("--phone", default="", help="the softphone number to sign in with")
+    cec.add_argument("--guid", default="", help="a Guid the CTI toolbar already holds (no sign-in of our own)")
+    cec.add_argument("--ca", type=Path, help="CA certificate (PEM) that signed the gateway's certificate")
     return p
 
 
@@ -347,7 +361,99 @@ def _command_name(args: argparse.Namespace) -> str:
     return f"seatside {name} {sub}" if sub else f"seatside {name}".rstrip()
 
 
+def _event_fields(extra: list[str]) -> dict[str, str] | str:
+    """``--call-id c1 --text 好的`` -> {"call_id": "c1", "text": "好的"}; a message on a usage error."""
+    fields: dict[str, str] = {}
+    if len(extra) % 2:
+        return "fields come as --name value pairs"
+    for name, value in zip(extra[::2], extra[1::2]):
+        if not name.startswith("--") or len(name) < 3:
+            return f"expected --name before '{name}'"
+        fields[name[2:].replace("-", "_")] = value
+    return fields
+
+
+def cmd_event(args: argparse.Namespace, extra: list[str]) -> int:
+    from desktop.core.live.client import ClientError, Poster, event_from_fields, read_endpoint
+    from desktop.core.live.events import EventError, to_json
+    from desktop.core.paths import data_dir
+
+    fields = _event_fields(extra)
+    if isinstance(fields, str):
+        print(f"seatside event: {fields}", file=sys.stderr)
+        return 2
+    try:
+        event = event_from_fields(args.type, fields)
+    except EventError as exc:
+        print(f"seatside event: {exc}", file=sys.stderr)
+        return 2
+    try:
+        poster = Poster(read_endpoint(data_dir(args.data_dir)))
+        try:
+            poster.post([to_json(event)], retries_on_429=2)
+        finally:
+            poster.close()
+    except ClientError as exc:
+        print(f"seatside event: {exc}", file=sys.stderr)
+        return 1
+    print(f"sent {event.type} for call {event.call_id}")
+    return 0
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from desktop.core.live.client import ClientError, Poster, read_endpoint, read_replay, replay
+    from desktop.core.paths import data_dir
+
+    if not 0.1 <= args.speed <= 1000:
+        print("seatside replay: --speed must be between 0.1 and 1000", file=sys.stderr)
+        return 2
+    try:
+        lines = read_replay(args.file)
+        poster = Poster(read_endpoint(data_dir(args.data_dir)))
+        try:
+            sent = replay(lines, poster.post, speed=args.speed)
+        finally:
+            poster.close()
+    except ClientError as exc:
+        print(f"seatside replay: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("seatside replay: interrupted", file=sys.stderr)
+        return 1
+    print(f"replayed {sent} events from {args.file}")
+    return 0
+
+
+def cmd_cec(args: argparse.Namespace) -> int:
+    import os
+
+    from desktop.core.live.client import ClientError, Poster, read_endpoint
+    from desktop.core.paths import data_dir
+    from desktop.platform.cec_adapter import CecAdapter, CecError
+
+    try:
+        poster = Poster(read_endpoint(data_dir(args.data_dir)))
+        adapter = CecAdapter(
+            args.gateway, args.agent_id, phone=args.phone, password=os.environ.get("SEATSIDE_CEC_PASSWORD", ""),
+            guid=args.guid, ca_file=args.ca,
+        )
+        try:
+            adapter.run(poster.post)
+        finally:
+            poster.close()
+    except (ClientError, CecError) as exc:
+        print(f"seatside cec: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    return 0
+
+
 def _run_command(args: argparse.Namespace) -> int | None:
+    if args.command == "replay":
+        return cmd_replay(args)
+    if args.command == "cec":
+        return cmd_cec(args)
     if args.command == "export":
         return cmd_export(args)
     if args.command == "seed-demo":
@@ -371,7 +477,12 @@ def main(argv: list[str] | None = None) -> int:
 
     restrict_umask()  # exports, the database and settings: readable by this account only
     mask_logs()  # no full number in a log line either
-    args = parser().parse_args(argv)
+    command_line = parser()
+    args, extra = command_line.parse_known_args(argv)
+    if args.command == "event":
+        return cmd_event(args, extra)
+    if extra:
+        command_line.error(f"unrecognized arguments: {' '.join(extra)}")
     if args.command is not None:
         import sqlite3
 

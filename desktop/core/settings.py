@@ -58,6 +58,9 @@ SCHEMA: dict[str, Setting] = {
             "Digits kept readable when numbers are masked: card_keep_first/last, mobile_keep_first/last, "
             "id_keep_first/last (defaults 6/4, 0/4, 6/4)",
         ),
+        Setting("live_enabled", True, "Listen for live call events (CTI, speech-to-text) on 127.0.0.1"),
+        Setting("live_origins", [], "Browser origins allowed to send live events (a bank's web CTI toolbar)"),
+        Setting("live_keep_transcript", False, "Keep the call's transcript (masked) with the call record"),
     )
 }
 

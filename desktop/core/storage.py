@@ -247,6 +247,20 @@ def _v_privacy(db: sqlite_utils.Database) -> None:
     db.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('vacuum_pending', '1')")
 
 
+def _v_live(db: sqlite_utils.Database) -> None:
+    """Live call events: which steps the seat's speech ticked, banned phrases said, and
+    (only when the seat's settings allow it) the masked transcript."""
+    if "by_speech" not in db["call_steps"].columns_dict:
+        db["call_steps"].add_column("by_speech", int, not_null_default=0)
+    if "banned_count" not in db["calls"].columns_dict:
+        db["calls"].add_column("banned_count", int, not_null_default=0)
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS call_transcripts (id INTEGER PRIMARY KEY, call_id INTEGER NOT NULL"
+        " REFERENCES calls(id) ON DELETE CASCADE, speaker TEXT NOT NULL, text TEXT NOT NULL, at TEXT NOT NULL)"
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS call_transcripts_call ON call_transcripts (call_id)")
+
+
 #: Every text column that can hold what a seat typed or a caller said.
 _TEXT_COLUMNS: dict[str, tuple[str, ...]] = {
     "calls": ("notes", "customer_ref", "end_reason", "scenario_name"),
@@ -258,7 +272,7 @@ _TEXT_COLUMNS: dict[str, tuple[str, ...]] = {
 
 
 #: Migration N takes the schema from user_version N to N+1. Only ever append.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v_privacy]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v_privacy, _v_live]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

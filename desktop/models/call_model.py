@@ -115,6 +115,10 @@ class CallModel(QObject):
         settings.on_change(self._setting_changed)
         self._push_policy()
         worker.failed.connect(lambda error: self.message.emit(self.tr("Could not save: %s") % error))
+        # Live call events (desktop.models.live_model): (scenario id, step id) ticked by the
+        # seat's speech, and banned phrases said on this call (the hub heartbeat reads it).
+        self.speech_ticked: set[tuple[str, str]] = set()
+        self.banned_count = 0
 
     def _setting_changed(self, name: str, value: object) -> None:
         if name == "notes_autosave_ms":
@@ -700,3 +704,32 @@ class CallModel(QObject):
                 self.exportFinished.emit(str(path), result)
 
         self.worker.submit(run, done)
+
+    # -- live call events (desktop.models.live_model) ---------------------------------
+    def ticked_by_speech(self, step_id: str) -> bool:
+        scenario = self.scenario
+        return scenario is not None and self.is_ticked(step_id) and (scenario.id, step_id) in self.speech_ticked
+
+    def write_for_call(
+        self, job: Callable[[CallStore, int], object], done: Callable[[int], object] | None = None
+    ) -> bool:
+        """Queue ``job(store, call_id)`` for the call in progress; False when there is none."""
+        if self._call_id is None:
+            return False
+        self._write(job, done)
+        return True
+
+    def dismissed_scenarios(self) -> set[str]:
+        return set(self._dismissed)
+
+    def offer_scenario(self, suggestion: Suggestion) -> None:
+        """Show a suggestion found elsewhere (the customer's speech) in the suggestion bar."""
+        scenario_id = suggestion.scenario_id
+        if self.session is None or scenario_id in self._dismissed or scenario_id == self._suggested:
+            return
+        if self.scenario is not None and scenario_id == self.scenario.id:
+            return
+        self._suggested = scenario_id
+        self.suggestion = suggestion
+        self.suggestionExplained.emit(suggestion.explanation)
+        self.scenarioSuggested.emit(scenario_id, suggestion.cue)

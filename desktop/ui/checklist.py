@@ -22,6 +22,7 @@ from desktop.models.call_model import CallModel
 HIGHLIGHT = QColor("#fff1c2")
 # Combined once: building a flag combination is slow in PySide's Python enums.
 STEP_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable
+LABEL_ROLE = Qt.ItemDataRole.UserRole + 1  # the step's label without the "ticked by speech" mark
 
 
 class ChecklistView(QWidget):
@@ -110,6 +111,7 @@ class ChecklistView(QWidget):
             label += "  " + self.tr("[required]")
         item = QListWidgetItem(label)
         item.setData(Qt.ItemDataRole.UserRole, step.id)
+        item.setData(LABEL_ROLE, label)
         item.setFlags(STEP_FLAGS)
         if step.mandatory:
             item.setForeground(QBrush(QColor("#b3261e")))
@@ -123,6 +125,12 @@ class ChecklistView(QWidget):
         font = QFont(item.font())
         font.setBold(highlighted)
         item.setFont(font)
+        # A step the seat's speech ticked says so; unticking it works as for any step.
+        label = item.data(LABEL_ROLE)
+        if ticked and self.model.ticked_by_speech(step.id):
+            label += "  " + self.tr("· ticked by speech")
+        if item.text() != label:
+            item.setText(label)
 
     def highlighted_row(self) -> int | None:
         return self.model.current_index()

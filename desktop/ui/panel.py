@@ -582,3 +582,37 @@ class PanelWindow(QMainWindow):
             return
         self.model.flush()
         super().closeEvent(event)
+
+    # -- live call events ---------------------------------------------------------------
+    def attach_live(self, live) -> None:
+        """Show the live feed (``desktop.models.live_model.LiveModel``): banned-phrase alerts,
+        what was heard, and the wrap-up when the platform says the call ended."""
+        from desktop.ui.live_bar import LiveBar
+
+        self.live_bar = LiveBar(live)
+        layout = self.centralWidget().layout()
+        layout.insertWidget(layout.indexOf(self.suggestion_box) + 1, self.live_bar)
+        live.wrapUpRequested.connect(self.open_wrapup)
+        self.model.scenarioSuggested.connect(lambda scenario_id, keyword: self._said_by_customer(live, scenario_id, keyword))
+        live.listening.connect(lambda port: self.show_message(self.tr("Live call events on 127.0.0.1:%d") % port))
+
+    def _said_by_customer(self, live, scenario_id: str, keyword: str) -> None:
+        """A suggestion the customer's words made says so (after ``show_suggestion``)."""
+        scenario = self.model.library.get(scenario_id) if scenario_id else None
+        if scenario is not None and live.speech_suggested == scenario_id:
+            self.suggestion_label.setText(self.tr("The customer said “%s”: switch to %s?") % (keyword, scenario.name))
+
+    def show_live_off(self, reason: str) -> None:
+        self.show_message(self.tr("Live call events are off: %s") % reason)
+
+    def open_wrapup(self) -> EndCallDialog | None:
+        """The wrap-up, once (a second "ended" while it is open changes nothing)."""
+        if not self.model.in_call:
+            return None
+        for dialog in self.findChildren(EndCallDialog):
+            if dialog.isVisible():
+                return dialog
+        dialog = self.end_call_dialog()
+        dialog.open()
+        return dialog
+

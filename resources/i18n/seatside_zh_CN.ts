@@ -812,4 +812,64 @@ Restore that backup? (No: keep what can still be read from the damaged file.)</s
         <translation>跟进事项到期</translation>
     </message>
 </context>
+<context>
+    <name>LiveBar</name>
+    <message>
+        <source>You said “%s”. Softer: %s</source>
+        <translation>刚才说了“%s”，换个说法：%s</translation>
+    </message>
+    <message>
+        <source>You said “%s”, a banned phrase</source>
+        <translation>刚才说了服务禁语“%s”</translation>
+    </message>
+    <message>
+        <source>(%d on this call)</source>
+        <translation>（本通已%d次）</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>You</source>
+        <translation>我</translation>
+    </message>
+    <message>
+        <source>Incoming call, number ending %s</source>
+        <translation>来电，尾号%s</translation>
+    </message>
+    <message>
+        <source>Incoming call</source>
+        <translation>来电</translation>
+    </message>
+</context>
+<context>
+    <name>LiveModel</name>
+    <message>
+        <source>A call is already in progress; the answered call was not started</source>
+        <translation>当前已有通话在进行，新接起的来电没有另开记录</translation>
+    </message>
+</context>
+<context>
+    <name>PanelWindow</name>
+    <message>
+        <source>Live call events on 127.0.0.1:%d</source>
+        <translation>通话事件接口已开启：127.0.0.1:%d</translation>
+    </message>
+    <message>
+        <source>Live call events are off: %s</source>
+        <translation>通话事件接口未开启：%s</translation>
+    </message>
+    <message>
+        <source>The customer said “%s”: switch to %s?</source>
+        <translation>客户提到“%s”，是否切换到“%s”？</translation>
+    </message>
+</context>
+<context>
+    <name>ChecklistView</name>
+    <message>
+        <source>· ticked by speech</source>
+        <translation>· 按通话语音勾选</translation>
+    </message>
+</context>
 </TS>

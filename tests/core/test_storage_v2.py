@@ -9,7 +9,7 @@ import pytest
 import sqlite_utils
 
 from desktop.core import storage
-from desktop.core.storage import CallStore
+from desktop.core.storage import SCHEMA_VERSION, CallStore
 from tests.helpers import make_call
 
 T0 = datetime(2026, 11, 25, 9, 0).astimezone()
@@ -33,7 +33,7 @@ def test_v1_database_is_migrated_with_its_notes_searchable(tmp_path):
     )
     conn.close()
     store = CallStore(path)
-    assert store.user_version == storage.SCHEMA_VERSION
+    assert store.user_version == SCHEMA_VERSION
     (call,) = store.search_notes("ATM吞钞")
     assert call.customer_ref == "" and call.followups == []
     store.close()

@@ -1,0 +1,1 @@
+"""Live call events (CTI ringing/answered/ended) and the transcript feed: Qt-free rules."""

@@ -1,0 +1,189 @@
+"""The event schema of the live endpoint: parsing and validation, one event or NDJSON.
+
+Events are JSON objects::
+
+    {"type": "call.ringing" | "call.answered" | "call.ended",
+     "call_id": "…", "caller": "13800138000", "direction": "in" | "out"}
+    {"type": "transcript", "call_id": "…", "speaker": "customer" | "agent",
+     "text": "…", "final": true, "at": 12.5}
+
+Every problem raises ``EventError`` with one clear sentence; a batch (NDJSON) is
+accepted whole or refused whole, so nothing is half-applied.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+CALL_TYPES = ("call.ringing", "call.answered", "call.ended")
+EVENT_TYPES = (*CALL_TYPES, "transcript")
+SPEAKERS = ("customer", "agent")
+DIRECTIONS = ("in", "out")
+
+MAX_CALL_ID = 128
+MAX_CALLER = 64
+MAX_TEXT = 2000
+#: Events in one request or one WebSocket message.
+MAX_BATCH = 500
+
+
+class EventError(ValueError):
+    """An event or a batch that cannot be accepted; the message says why."""
+
+
+@dataclass(frozen=True)
+class CallEvent:
+    type: str
+    call_id: str
+    caller: str = field(default="", repr=False)  # the number in clear: memory only, never logged
+    direction: str = "in"
+
+
+@dataclass(frozen=True)
+class TranscriptEvent:
+    call_id: str
+    speaker: str
+    text: str = field(repr=False)
+    final: bool
+    at: float | None = None  # seconds (epoch or since the call started), as the source sends it
+
+    type: str = "transcript"
+
+
+Event = CallEvent | TranscriptEvent
+
+
+def _string(obj: dict[str, Any], name: str, limit: int, *, required: bool = True) -> str:
+    value = obj.get(name)
+    if value is None:
+        if required:
+            raise EventError(f"'{name}' is missing")
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and name in {"call_id", "caller"}:
+        value = str(value)  # some CTIs send numeric ids
+    if not isinstance(value, str):
+        raise EventError(f"'{name}' must be a string")
+    value = value.strip()
+    if required and not value:
+        raise EventError(f"'{name}' is empty")
+    if len(value) > limit:
+        raise EventError(f"'{name}' is longer than {limit} characters")
+    if any(ord(c) < 32 for c in value):
+        raise EventError(f"'{name}' contains control characters")
+    return value
+
+
+def _at(value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise EventError("'at' must be a number of seconds or an ISO-8601 time")
+    if isinstance(value, (int, float)):
+        if not math.isfinite(value) or value < 0:
+            raise EventError("'at' must be a finite number of seconds, not negative")
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+        except ValueError:
+            raise EventError("'at' is not an ISO-8601 time") from None
+    raise EventError("'at' must be a number of seconds or an ISO-8601 time")
+
+
+def parse_event(obj: Any) -> Event:
+    """Validate one decoded JSON value as an event."""
+    if not isinstance(obj, dict):
+        raise EventError("an event must be a JSON object")
+    kind = obj.get("type")
+    if not isinstance(kind, str):
+        raise EventError("'type' is missing")
+    if kind not in EVENT_TYPES:
+        raise EventError(f"unknown event type '{kind[:40]}' (expected one of {', '.join(EVENT_TYPES)})")
+    call_id = _string(obj, "call_id", MAX_CALL_ID)
+    if kind == "transcript":
+        speaker = obj.get("speaker")
+        if speaker not in SPEAKERS:
+            raise EventError("'speaker' must be 'customer' or 'agent'")
+        text = obj.get("text")
+        if not isinstance(text, str):
+            raise EventError("'text' must be a string")
+        if len(text) > MAX_TEXT:
+            raise EventError(f"'text' is longer than {MAX_TEXT} characters")
+        final = obj.get("final", False)
+        if not isinstance(final, bool):
+            raise EventError("'final' must be true or false")
+        return TranscriptEvent(call_id, speaker, text.replace("\x00", ""), final, _at(obj.get("at")))
+    caller = _string(obj, "caller", MAX_CALLER, required=False)
+    direction = obj.get("direction", "in")
+    if direction not in DIRECTIONS:
+        raise EventError("'direction' must be 'in' or 'out'")
+    return CallEvent(kind, call_id, caller, direction)
+
+
+def _decode(line: str, where: str) -> Any:
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise EventError(f"{where}malformed JSON: {exc.msg} at column {exc.colno}") from None
+    except RecursionError:
+        raise EventError(f"{where}malformed JSON: nested too deeply") from None
+
+
+def parse_body(body: bytes | str, max_events: int = MAX_BATCH) -> list[Event]:
+    """One JSON event, a JSON array of events, or NDJSON (one event per line)."""
+    if isinstance(body, bytes):
+        try:
+            text = body.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise EventError("the body is not UTF-8 text") from None
+    else:
+        text = body
+    lines = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
+    if not lines:
+        raise EventError("no event in the body")
+    if len(lines) > 1 or not lines[0][1].lstrip().startswith("["):
+        if len(lines) > max_events:
+            raise EventError(f"more than {max_events} events in one request")
+        events = []
+        for number, line in lines:
+            where = f"line {number}: " if len(lines) > 1 else ""
+            try:
+                events.append(parse_event(_decode(line, where)))
+            except EventError as exc:
+                message = str(exc)
+                raise EventError(message if message.startswith(where) else where + message) from None
+        return events
+    items = _decode(lines[0][1], "")
+    if not isinstance(items, list):
+        raise EventError("an event must be a JSON object")
+    if len(items) > max_events:
+        raise EventError(f"more than {max_events} events in one request")
+    if not items:
+        raise EventError("no event in the body")
+    events = []
+    for index, item in enumerate(items, start=1):
+        try:
+            events.append(parse_event(item))
+        except EventError as exc:
+            raise EventError(f"event {index}: {exc}") from None
+    return events
+
+
+def to_json(event: Event) -> dict[str, Any]:
+    """The wire form of an event (the CLI and the adapters post this)."""
+    if isinstance(event, TranscriptEvent):
+        data: dict[str, Any] = {
+            "type": "transcript", "call_id": event.call_id, "speaker": event.speaker,
+            "text": event.text, "final": event.final,
+        }
+        if event.at is not None:
+            data["at"] = event.at
+        return data
+    data = {"type": event.type, "call_id": event.call_id, "direction": event.direction}
+    if event.caller:
+        data["caller"] = event.caller
+    return data

@@ -1,0 +1,248 @@
+"""The live feed on the panel: call events start and end calls, the customer's speech
+suggests the scenario, the seat's speech ticks steps and raises banned-phrase alerts."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
+
+from desktop.core import clock
+from desktop.core.banned import BannedPhrase, builtin_banned
+from desktop.core.live import store as live_store
+from desktop.core.live.events import CallEvent, Event, TranscriptEvent
+from desktop.core.live.speech import (
+    LiveCall,
+    mask_caller,
+    speech_suggestion,
+    take_segment,
+)
+from desktop.core.storage import CallStore
+from desktop.models.call_model import CallModel, normalise_reference
+
+if TYPE_CHECKING:
+    from desktop.platform.live_server import LiveServer
+
+log = logging.getLogger(__name__)
+
+
+def caller_tail(caller: str) -> str:
+    """Only the last four digits of a number are ever shown."""
+    digits = re.sub(r"\D", "", caller)
+    return digits[-4:] if len(digits) >= 4 else ""
+
+
+def _speech_tick_job(scenario_id: str, step_id: str) -> Callable[[CallStore, int], None]:
+    def job(store: CallStore, call_id: int) -> None:
+        live_store.mark_speech_tick(store, call_id, scenario_id, step_id)
+
+    return job
+
+
+class LiveModel(QObject):
+    """Applies live events to a ``CallModel`` on the GUI thread."""
+
+    bannedSpoken = Signal(str, str)  # the phrase said, the softer wording
+    liveText = Signal(str, str, bool)  # speaker, text, final
+    wrapUpRequested = Signal()  # the platform says the call ended: open the wrap-up
+    ringing = Signal(str)  # last four digits of the caller ("" if unknown)
+    missed = Signal()  # a call ended that the panel did not follow
+    applied = Signal(float)  # monotonic time the batch was received (benchmarks)
+    listening = Signal(int)  # port
+    failed = Signal(str)  # the endpoint could not start: why
+    _booted = Signal(object, object)  # from the start-up thread: server (or None), live.json path (or why)
+    _received = Signal(object, float)  # from the server thread: queued to the GUI thread
+
+    def __init__(self, model: CallModel, banned: tuple[BannedPhrase, ...] | None = None, parent: QObject | None = None):
+        super().__init__(parent)
+        self.model = model
+        self.banned = banned if banned is not None else builtin_banned()
+        self.call: LiveCall | None = None
+        self.server: LiveServer | None = None
+        self.live_file: Path | None = None
+        self.ignored = 0  # events for calls the panel does not follow
+        self.speech_suggested = ""  # the scenario the customer's words pointed to last
+        self._closed = False
+        self._received.connect(self.apply, Qt.ConnectionType.QueuedConnection)
+        self._booted.connect(self._started, Qt.ConnectionType.QueuedConnection)
+        model.callStarted.connect(self._call_started)
+        model.callStateChanged.connect(self._call_state_changed)
+        model.stepsChanged.connect(self._steps_changed)
+
+    # -- the endpoint ------------------------------------------------------------
+    def listen(self, data_dir: Path, wait: bool = False) -> None:
+        """Start the endpoint and write ``live.json``. aiohttp takes a moment to load, so
+        by default that happens on a thread of its own and ``listening(port)`` (or
+        ``failed``) follows; ``wait`` does it all before returning."""
+        origins = [o for o in self.model.settings.get("live_origins") if isinstance(o, str)]
+        self._closed = False
+
+        def boot() -> None:
+            try:
+                from desktop.platform.live_server import (  # aiohttp: only now
+                    LiveServer,
+                    write_live_file,
+                )
+
+                server = LiveServer(self._received.emit, origins=origins)
+                server.start()
+                try:
+                    path = write_live_file(data_dir, server.port, server.token)
+                except OSError:
+                    server.stop()
+                    raise
+            except OSError as exc:
+                self._booted.emit(None, str(exc))
+                return
+            self._booted.emit(server, path)
+
+        if wait:
+            boot()
+            QCoreApplication.sendPostedEvents(self)  # the queued hand-over, now
+        else:
+            threading.Thread(target=boot, name="seatside-live-start", daemon=True).start()
+
+    def _started(self, server: LiveServer | None, result: object) -> None:
+        if server is None:
+            log.error("live call events are off: %s", result)
+            self.failed.emit(str(result))
+            return
+        if self._closed:  # quit before the endpoint came up
+            server.stop()
+            Path(str(result)).unlink(missing_ok=True)
+            return
+        self.server, self.live_file = server, Path(str(result))
+        self.listening.emit(server.port)
+
+    def close(self) -> None:
+        self._closed = True
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
+        if self.live_file is not None:
+            self.live_file.unlink(missing_ok=True)
+            self.live_file = None
+
+    # -- events --------------------------------------------------------------------
+    def apply(self, events: list[Event], received: float | None = None) -> None:
+        for event in events:
+            try:
+                if isinstance(event, TranscriptEvent):
+                    self._transcript(event)
+                else:
+                    self._call_event(event)
+            except Exception:  # one bad event must not stop the feed
+                log.exception("live event %s could not be applied", event.type)
+        self.applied.emit(received if received is not None else time.monotonic())
+
+    def _call_event(self, event: CallEvent) -> None:
+        model = self.model
+        if event.type == "call.ringing":
+            self.ringing.emit(caller_tail(event.caller))
+            return
+        if event.type == "call.answered":
+            if model.in_call:
+                if self.call is None or self.call.call_id != event.call_id:
+                    model.message.emit(self.tr("A call is already in progress; the answered call was not started"))
+                return
+            model.start_call()
+            self.call = LiveCall(event.call_id)
+            if event.caller:
+                self._set_caller(event.caller)
+            return
+        # call.ended
+        if self.call is not None and self.call.call_id == event.call_id and model.in_call:
+            self.wrapUpRequested.emit()
+        else:
+            self.ignored += 1
+            if not model.in_call:
+                self.missed.emit()  # rang and ended unanswered (or a call not followed): nothing to show
+
+    def _set_caller(self, caller: str) -> None:
+        """The caller's number becomes the customer reference, masked at once (landlines
+        too), with the keyed hash that finds this caller's earlier calls; shows them."""
+        model, session = self.model, self.model.session
+        assert session is not None
+        full = normalise_reference(caller)
+        ref = mask_caller(full, model.mask)
+        session.customer_ref = ref
+        found: list = []
+
+        def store_and_look_up(store, call_id: int) -> None:
+            key = store.customer_key(full)
+            store.set_customer_ref(call_id, ref, key)
+            found.extend(store.calls_by_customer(ref, exclude_call=call_id, key=key))
+
+        model.write_for_call(store_and_look_up, lambda _call_id: model.historyLoaded.emit(found))
+        model.callStateChanged.emit()  # the views show the reference
+
+    def _transcript(self, event: TranscriptEvent) -> None:
+        model = self.model
+        if not model.in_call:
+            self.ignored += 1
+            return
+        if self.call is None:  # a call the seat started by hand: follow the feed that speaks first
+            self.call = LiveCall(event.call_id)
+        elif self.call.call_id != event.call_id:
+            self.ignored += 1
+            return
+        call = self.call
+        outcome = take_segment(call, event, model.scenario, model.is_ticked, self.banned)
+        self.liveText.emit(event.speaker, event.text, event.final)
+        if outcome is None:
+            return
+        segment = outcome.segment
+        if model.settings.get("live_keep_transcript"):
+            masked, at = model.mask(segment.text), clock.now()
+            model.write_for_call(
+                lambda store, call_id: live_store.add_transcript_segment(store, call_id, segment.speaker, masked, at)
+            )
+        if segment.speaker == "customer":
+            found = speech_suggestion(
+                model.notes() + "\n" + call.transcript.customer_text(), model.library, model.scenario,
+                model.dismissed_scenarios(),
+            )
+            if found is not None:
+                self.speech_suggested = found.scenario_id
+                model.offer_scenario(found)
+            return
+        for hit in outcome.banned:
+            self.bannedSpoken.emit(hit.text, hit.entry.suggestion)
+        if outcome.banned:
+            model.banned_count = call.banned_count
+            count = call.banned_count
+            model.write_for_call(lambda store, call_id: live_store.set_banned_count(store, call_id, count))
+        scenario = model.scenario
+        for match in outcome.ticks:
+            if scenario is None:
+                break
+            model.speech_ticked.add((scenario.id, match.step_id))
+            model.set_step_ticked(match.step_id, True)
+            model.write_for_call(_speech_tick_job(scenario.id, match.step_id))
+
+    # -- the call model's own changes -------------------------------------------------
+    def _call_started(self) -> None:
+        self.model.speech_ticked.clear()
+        self.model.banned_count = 0
+
+    def _call_state_changed(self) -> None:
+        if not self.model.in_call:
+            self.call = None
+
+    def _steps_changed(self) -> None:
+        """A step speech ticked that is no longer ticked: the seat took it back."""
+        session = self.model.session
+        if session is None:
+            return
+        for key in list(self.model.speech_ticked):
+            if key not in session.ticks:
+                self.model.speech_ticked.discard(key)
+                if self.call is not None:
+                    self.call.seat_refused.add(key[1])
+
