@@ -7,6 +7,7 @@ import hashlib
 import re
 import secrets
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -105,14 +106,15 @@ def csrf_of(html: str) -> str:
     return match.group(1)
 
 
-def signed_in(hub: WebHub, team: str = "A", password: str = PASSWORD) -> httpx.Client:
+@contextmanager
+def signed_in(hub: WebHub, team: str = "A", password: str = PASSWORD) -> Iterator[httpx.Client]:
     """An HTTP client holding a lead's session cookie."""
-    client = httpx.Client(base_url=hub.base, timeout=30, follow_redirects=False)
-    page = client.get("/login")
-    response = client.post("/login", data={"csrf_token": csrf_of(page.text), "name": hub.teams[team].lead,
-                                           "password": password, "next": "/board"})
-    assert response.status_code == 303, response.text
-    return client
+    with httpx.Client(base_url=hub.base, timeout=30, follow_redirects=False) as client:
+        page = client.get("/login")
+        response = client.post("/login", data={"csrf_token": csrf_of(page.text), "name": hub.teams[team].lead,
+                                               "password": password, "next": "/board"})
+        assert response.status_code == 303, response.text
+        yield client
 
 
 def call_record(uid: str, started: datetime, **extra: Any) -> dict[str, Any]:
