@@ -166,7 +166,7 @@ TABLES: dict[str, Table] = {
              _("Scenario"), _("Disposition"), _("Steps done"), _("Steps"), _("Mandatory done"),
              _("Mandatory steps"), _("Banned phrases"), _("Pack version"), _("Customer (masked)"), _("Notes (masked)")),
             f"""
-            SELECT se.name, c.call_uid, c.started_at, c.ended_at, c.duration_s, c.wrapup_s,
+            SELECT se.name, c.call_uid, c.started_at AT TIME ZONE %(tz)s, c.ended_at AT TIME ZONE %(tz)s, c.duration_s, c.wrapup_s,
                    coalesce(nullif(c.scenario_name, ''), c.scenario_id), c.disposition,
                    c.steps_done, c.steps_total, c.mandatory_done, c.mandatory_total, c.banned_hits,
                    c.pack_version, c.customer_ref, c.notes
