@@ -16,7 +16,8 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 import psycopg
-from fastapi import APIRouter, Depends, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from starlette.datastructures import UploadFile
 from psycopg.types.json import Jsonb
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
