@@ -229,7 +229,7 @@ def _v_outbox(db: sqlite_utils.Database) -> None:
     transaction as the change: (call, revision) is the upload's idempotency key, and
     a call changed after it ended (a follow-up added or done) gets a new revision."""
     db.execute(
-        "CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY, call_id INTEGER NOT NULL REFERENCES calls(id),"
+        "CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY, call_id INTEGER NOT NULL REFERENCES calls(id) ON DELETE CASCADE,"
         " revision INTEGER NOT NULL, created_ts REAL NOT NULL, changes INTEGER NOT NULL DEFAULT 0,"
         " status TEXT NOT NULL DEFAULT 'pending', attempts INTEGER NOT NULL DEFAULT 0,"
         " next_try_ts REAL NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT '', sent_ts REAL,"
