@@ -234,8 +234,10 @@ def enroll(data: Path, url: str, code: str, ca_bundle: str = "") -> HubLink:
 
 # -- what a call looks like on the wire -------------------------------------------
 def install_id(store: CallStore) -> str:
+    """This database's prefix of call uids ("s" + random hex: a letter, so that no uid
+    can ever read as a number to mask)."""
     row = store.conn.execute("SELECT value FROM meta WHERE name = 'install_id'").fetchone()
-    return row[0] if row else "seat"
+    return "s" + (row[0] if row else "0")
 
 
 def call_payload(record: CallRecord, uid: str, revision: int, library: Any = None,
