@@ -25,6 +25,8 @@ from desktop.core.storage import DB_FILENAME, StorageError
 from desktop.models.call_model import CallModel
 from desktop.models.db_worker import DbWorker
 from desktop.models.followups import FollowUpsModel
+from desktop.models.hub_sync import HubSync
+from desktop.models.hub_sync import enrolled as hub_enrolled
 from desktop.models.hotkey_dispatcher import HotkeyDispatcher
 from desktop.models.insertion import InsertionController, PendingInsert
 from desktop.models.pack_watcher import PackWatcher
@@ -135,6 +137,8 @@ class Seatside:
         self.closed = True
         try:
             self.panel.flush_geometry()
+            if getattr(self, "hub_sync", None) is not None:
+                self.hub_sync.stop()
             self.packs_watcher.stop()
             self.followups.stop()
             self.hotkeys.close()
@@ -273,6 +277,13 @@ def build(
     qapp.applicationStateChanged.connect(
         lambda state: hotkeys.backend.resync() if state == Qt.ApplicationState.ApplicationActive else None
     )
+    if hub_enrolled(folder):  # the centre's hub: heartbeats, outbox and packs in the background
+        from desktop.ui.end_call_dialog import EndCallDialog
+
+        app.hub_sync = HubSync(folder, model, after_call=lambda: any(
+            isinstance(w, EndCallDialog) and w.isVisible() for w in qapp.topLevelWidgets()))
+        app.hub_sync.message.connect(panel.show_message)
+        app.hub_sync.start()
     qapp.aboutToQuit.connect(app.shutdown)
     return app
 

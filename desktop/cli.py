@@ -50,6 +50,13 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("-o", "--output", required=True, type=Path, metavar="DIR", help="folder to write the pack into")
     imp.add_argument("--skip-invalid", action="store_true", help="import the valid rows and report the skipped ones")
     imp.add_argument("--overwrite", action="store_true", help="replace pack files that already exist")
+
+    enroll = sub.add_parser("enroll", help="enrol this seat with the centre's hub (once, with a one-time code)")
+    enroll.add_argument("url", help="the hub's address, e.g. https://seatside-hub.bank.example")
+    enroll.add_argument("code", help="the one-time code from `seatside-hub seat add`")
+    enroll.add_argument("--ca-bundle", default="", metavar="FILE", help="CA certificates to verify the hub with")
+    sync = sub.add_parser("sync", help="send ended calls to the hub and fetch new packs now")
+    sync.add_argument("--status", action="store_true", help="show the link to the hub and the outbox, send nothing")
     return p
 
 
@@ -166,8 +173,31 @@ def cmd_packs_import(args: argparse.Namespace) -> int:
     return run_import(args.file, args.output, skip_invalid=args.skip_invalid, overwrite=args.overwrite, out=sys.stdout)
 
 
+def cmd_enroll(args: argparse.Namespace) -> int:
+    from desktop.core.paths import data_dir
+    from desktop.core.sync import SyncError, enroll
+
+    try:
+        link = enroll(data_dir(args.data_dir), args.url, args.code, args.ca_bundle)
+    except SyncError as exc:
+        print(f"seatside enroll: {exc}", file=sys.stderr)
+        return 1
+    print(f"enrolled as seat '{link.seat}' of team '{link.team}' at {link.url}; hub key {link.fingerprint}")
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from desktop.core.hub_sync_cli import run_sync
+
+    return run_sync(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.command == "enroll":
+        return cmd_enroll(args)
+    if args.command == "sync":
+        return cmd_sync(args)
     if args.command == "export":
         return cmd_export(args)
     if args.command == "seed-demo":

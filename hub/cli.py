@@ -138,7 +138,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     config = uvicorn.Config(app, host=args.host, port=args.port, log_level="warning", access_log=False,
                             ssl_certfile=str(args.cert) if args.cert else None,
                             ssl_keyfile=str(args.key) if args.key else None, timeout_graceful_shutdown=5)
-    server = uvicorn.Server(config)
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: object) -> None:
+            # Long-polls and live streams end now, not at the graceful-shutdown timeout.
+            listener = getattr(app.state, "listener", None)
+            if listener is not None:
+                listener.request_stop()
+            super().handle_exit(sig, frame)  # type: ignore[arg-type]
+
+    server = Server(config)
     server.run()
     return 0 if server.started else 1
 

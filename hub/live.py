@@ -35,10 +35,20 @@ class Listener:
         self.url = url
         self._subscribers: dict[str, set[asyncio.Queue[dict[str, Any]]]] = {c: set() for c in CHANNELS}
         self._task: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
         self.connected = asyncio.Event()
+        #: Set when the process is shutting down: long waits end at once.
+        self.stopping = False
 
     async def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
         self._task = asyncio.create_task(self._run(), name="seatside-hub-listener")
+
+    def request_stop(self) -> None:
+        """End every wait (long-polls answer, event streams close); callable from any thread."""
+        self.stopping = True
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._publish_all, {"stopping": True})
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -83,6 +93,8 @@ class Listener:
     @contextlib.asynccontextmanager
     async def subscribe(self, channel: str) -> AsyncIterator[asyncio.Queue[dict[str, Any]]]:
         queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        if self.stopping:
+            queue.put_nowait({"stopping": True})
         self._subscribers[channel].add(queue)
         try:
             yield queue
@@ -96,6 +108,7 @@ async def seat_events(listener: Listener, team_id: int, *, keepalive_s: float = 
     Yields the notified seat_state row as a dict, ``{"reconnected": True}`` when the
     listener came back after a database outage (re-read the board), or ``None``
     every ``keepalive_s`` without news (send an SSE comment to keep proxies open).
+    Ends when the process shuts down (the browser's EventSource reconnects).
     """
     async with listener.subscribe(SEAT_CHANNEL) as queue:
         while True:
@@ -104,6 +117,8 @@ async def seat_events(listener: Listener, team_id: int, *, keepalive_s: float = 
             except asyncio.TimeoutError:
                 yield None
                 continue
+            if payload.get("stopping"):
+                return
             if payload.get("reconnected") or payload.get("team_id") == team_id:
                 yield payload
 
@@ -121,5 +136,5 @@ async def wait_for_packs(listener: Listener, team_id: int, timeout: float) -> bo
                 payload = await asyncio.wait_for(queue.get(), timeout=remaining)
             except asyncio.TimeoutError:
                 return False
-            if payload.get("reconnected") or payload.get("team_id") == team_id:
+            if payload.get("stopping") or payload.get("reconnected") or payload.get("team_id") == team_id:
                 return True

@@ -84,13 +84,10 @@ class CallIn(Strict):
 
     def texts(self) -> list[tuple[str, str]]:
         """Every free text of the record, with where it is (for the refusal message)."""
-        found = [("customer_ref", self.customer_ref), ("notes", self.notes), ("scenario_name", self.scenario_name),
-                 ("disposition", self.disposition), ("end_reason", self.end_reason)]
-        found += [(f"steps[{i}].title", s.title) for i, s in enumerate(self.steps)]
-        found += [(f"phrases[{i}].text", p.text) for i, p in enumerate(self.phrases)]
-        found += [(f"followups[{i}].text", f.text) for i, f in enumerate(self.followups)]
-        found += [(f"skipped[{i}].reason", s.reason) for i, s in enumerate(self.skipped)]
-        found += [(f"banned[{i}].phrase", b.phrase) for i, b in enumerate(self.banned)]
+        found = [(name, value) for name, value in self if isinstance(value, str)]
+        for name in ("steps", "phrases", "followups", "skipped", "banned"):
+            for i, item in enumerate(getattr(self, name)):
+                found += [(f"{name}[{i}].{key}", value) for key, value in item if isinstance(value, str)]
         return found
 
     def unmasked(self) -> list[str]:

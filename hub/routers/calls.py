@@ -10,7 +10,6 @@ from fastapi.responses import JSONResponse
 from psycopg.types.json import Jsonb
 
 from desktop.core.hub_protocol import API
-from desktop.core.privacy import mask_pii
 from hub.deps import Conn, Seat, Settings
 from hub.records import CallBatch, CallIn
 
@@ -39,8 +38,9 @@ MARK_LATEST = (
 
 
 def _row(call: CallIn) -> dict[str, object]:
-    """The stored form: every text through the masker once more."""
-    steps = [s.model_dump(mode="json") | {"title": mask_pii(s.title)} for s in call.steps]
+    """The stored form. Every text has just been through the masker (``CallIn.unmasked``)
+    and a record with anything left to mask was refused, so each text is already its
+    own masked form (``mask_pii`` is idempotent and uses the same scan)."""
     return {
         "call_uid": call.uid,
         "revision": call.revision,
@@ -49,23 +49,22 @@ def _row(call: CallIn) -> dict[str, object]:
         "duration_s": call.duration_s,
         "wrapup_s": call.wrapup_s,
         "scenario_id": call.scenario_id,
-        "scenario_name": mask_pii(call.scenario_name),
-        "disposition": mask_pii(call.disposition),
-        "end_reason": mask_pii(call.end_reason),
-        "customer_ref": mask_pii(call.customer_ref),
-        "notes": mask_pii(call.notes),
+        "scenario_name": call.scenario_name,
+        "disposition": call.disposition,
+        "end_reason": call.end_reason,
+        "customer_ref": call.customer_ref,
+        "notes": call.notes,
         "pack_version": call.pack_version,
         "steps_done": len(call.steps),
         "steps_total": max(call.steps_total, len(call.steps)),
         "mandatory_done": sum(1 for s in call.steps if s.mandatory),
         "mandatory_total": max(call.mandatory_total, sum(1 for s in call.steps if s.mandatory)),
         "banned_hits": sum(b.count for b in call.banned),
-        "steps": steps,
-        "phrases": [p.model_dump(mode="json") | {"text": mask_pii(p.text)} for p in call.phrases],
-        "followups": [f.model_dump(mode="json") | {"text": mask_pii(f.text)} for f in call.followups],
-        "skipped": [s.model_dump(mode="json") | {"reason": mask_pii(s.reason), "title": mask_pii(s.title)}
-                    for s in call.skipped],
-        "banned": [b.model_dump(mode="json") | {"phrase": mask_pii(b.phrase)} for b in call.banned],
+        "steps": [s.model_dump(mode="json") for s in call.steps],
+        "phrases": [p.model_dump(mode="json") for p in call.phrases],
+        "followups": [f.model_dump(mode="json") for f in call.followups],
+        "skipped": [s.model_dump(mode="json") for s in call.skipped],
+        "banned": [b.model_dump(mode="json") for b in call.banned],
     }
 
 

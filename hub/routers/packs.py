@@ -57,6 +57,8 @@ async def latest_packs(
             try:
                 while True:
                     payload = await asyncio.wait_for(queue.get(), timeout=remaining)
+                    if payload.get("stopping"):
+                        return Response(status_code=304)
                     if payload.get("reconnected") or payload.get("team_id") == seat.team_id:
                         break
             except asyncio.TimeoutError:

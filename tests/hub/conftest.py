@@ -111,14 +111,15 @@ class HubProcess:
 
     def start(self, timeout: float = 60) -> None:
         env = hub_env(self.url, self.home) | self.extra_env
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "hub.cli", "serve", "--port", str(self.port)],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        )
+        with self.log.open("a", encoding="utf-8") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "hub.cli", "serve", "--port", str(self.port)],
+                env=env, stdout=log, stderr=log, text=True,
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"the hub exited: {self.process.stderr.read() if self.process.stderr else ''}")
+                raise RuntimeError(f"the hub exited: {self.log.read_text(encoding='utf-8')}")
             try:
                 if httpx.get(self.base + "/api/v1/health", timeout=1).status_code == 200:
                     return
@@ -133,23 +134,20 @@ class HubProcess:
             self.process.kill()
             self.process.wait(timeout=30)
 
+    @property
+    def log(self) -> Path:
+        return self.home / f"serve-{self.port}.log"
+
     def stop(self) -> str:
-        """Stop gracefully; returns what the process wrote on stderr."""
-        err = ""
-        if self.process is not None:
-            if self.process.poll() is None:
-                self.process.terminate()
-                try:
-                    self.process.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    self.process.kill()
-                    self.process.wait()
-            err = self.process.stderr.read() if self.process.stderr else ""
-            if self.process.stdout:
-                self.process.stdout.close()
-            if self.process.stderr:
-                self.process.stderr.close()
-        return err
+        """Stop gracefully; returns everything the process wrote."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return self.log.read_text(encoding="utf-8") if self.log.exists() else ""
 
 
 @pytest.fixture

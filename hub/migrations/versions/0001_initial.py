@@ -134,6 +134,8 @@ CREATE TABLE calls (
 );
 CREATE INDEX calls_team_day ON calls (team_id, started_at) WHERE latest;
 CREATE INDEX calls_seat_day ON calls (seat_id, started_at) WHERE latest;
+-- Centre-wide ranges (exports across teams).
+CREATE INDEX calls_day ON calls (started_at) WHERE latest;
 
 -- The live board: the last heartbeat of each seat.
 CREATE TABLE seat_state (
