@@ -15,6 +15,8 @@ PACKAGES=(
   xvfb xauth xclip xdotool x11-utils
   # the hub's embedded PostgreSQL (make hub) and its tests
   postgresql
+  # the dashboard's browser tests and screenshots (Playwright drives it; no browser download)
+  chromium
 )
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
