@@ -149,8 +149,8 @@ def generate(url: str, upto: int) -> float:
     with psycopg.connect(url, autocommit=True) as conn:
         if conn.execute("SELECT count(*) FROM teams").fetchone()[0] == 0:
             conn.execute("INSERT INTO teams (id, name) SELECT g, 'team-' || lpad(g::text, 2, '0')"
-                         f" FROM generate_series(1, {TEAMS}) g")
-            conn.execute("INSERT INTO seats (id, team_id, name) SELECT g, 1 + (g - 1) % %s,"
+                         " FROM generate_series(1, %s) g", (TEAMS,))
+            conn.execute("INSERT INTO seats (id, team_id, name) SELECT g, 1 + (g - 1) %% %s,"
                          " 'seat-' || lpad(g::text, 4, '0') FROM generate_series(1, %s) g", (TEAMS, SEATS))
         have = conn.execute("SELECT coalesce(max(id), 0) FROM calls").fetchone()[0]
         chunk = 250_000
@@ -166,22 +166,22 @@ BULK = """
 INSERT INTO calls (id, seat_id, team_id, call_uid, revision, started_at, ended_at, duration_s, wrapup_s, scenario_id,
     scenario_name, disposition, notes, customer_ref, steps_done, steps_total, mandatory_done, mandatory_total,
     banned_hits, steps, phrases)
-SELECT g, 1 + g % %(seats)s, 1 + (g % %(seats)s) % %(teams)s, 'b' || g, 1, t, t + make_interval(secs => d), d,
-    10 + g % 90, (ARRAY['atm-cash-retained','card-retained-atm','generic-complaint','points-redemption',
-    'opening-identity'])[1 + g % 5], (ARRAY['自助设备吞钞','ATM吞卡','一般投诉','积分兑换','开场与身份核实'])[1 + g % 5],
-    (ARRAY['resolved','follow-up','escalated'])[1 + g % 3],
+SELECT g, 1 + g %% %(seats)s, 1 + (g %% %(seats)s) %% %(teams)s, 'b' || g, 1, t, t + make_interval(secs => d), d,
+    10 + g %% 90, (ARRAY['atm-cash-retained','card-retained-atm','generic-complaint','points-redemption',
+    'opening-identity'])[1 + g %% 5], (ARRAY['自助设备吞钞','ATM吞卡','一般投诉','积分兑换','开场与身份核实'])[1 + g %% 5],
+    (ARRAY['resolved','follow-up','escalated'])[1 + g %% 3],
     (ARRAY['客户咨询信用卡分期手续费，已按标准解释。','客户反映ATM吞卡，已登记并告知领卡流程。',
      '客户要求调整额度，已提交申请，三个工作日内回复。','客户投诉等待时间长，已致歉并记录。',
-     '客户卡号 6222 **** **** 0128 挂失已办理。','客户询问积分兑换规则，已说明。'])[1 + g % 6],
-    '*******' || lpad((g % 10000)::text, 4, '0'), 3, 5, 1 + g % 2, 2, (g % 20 = 0)::int,
+     '客户卡号 6222 **** **** 0128 挂失已办理。','客户询问积分兑换规则，已说明。'])[1 + g %% 6],
+    '*******' || lpad((g %% 10000)::text, 4, '0'), 3, 5, 1 + g %% 2, 2, (g %% 20 = 0)::int,
     '[{"step_id":"s1","title":"安抚","mandatory":true},{"step_id":"s2","title":"核实","mandatory":false}]'::jsonb,
     '[{"phrase_id":"p1","text":"您先别着急，我来帮您处理。","via":"key"}]'::jsonb
-FROM (SELECT g, %(year)s::timestamptz + random() * interval '365 days' AS t, 60 + (g * 37) % 600 AS d
+FROM (SELECT g, %(year)s::timestamptz + random() * interval '365 days' AS t, 60 + (g * 37) %% 600 AS d
       FROM generate_series(%(low)s::bigint, %(high)s::bigint) g) s
 """
 
 
-def timed(fn, repeats: int) -> list[float]:  # noqa: ANN001
+def timed(fn, repeats: int) -> list[float]:
     out = []
     for _ in range(repeats):
         started = time.perf_counter()

@@ -25,9 +25,9 @@ from desktop.core.storage import DB_FILENAME, StorageError
 from desktop.models.call_model import CallModel
 from desktop.models.db_worker import DbWorker
 from desktop.models.followups import FollowUpsModel
+from desktop.models.hotkey_dispatcher import HotkeyDispatcher
 from desktop.models.hub_sync import HubSync
 from desktop.models.hub_sync import enrolled as hub_enrolled
-from desktop.models.hotkey_dispatcher import HotkeyDispatcher
 from desktop.models.insertion import InsertionController, PendingInsert
 from desktop.models.pack_watcher import PackWatcher
 from desktop.platform.clipboard import Clipboard, QtClipboard

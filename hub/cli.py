@@ -24,7 +24,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--database-url", default=argparse.SUPPRESS, metavar="URL",
                         help="the bank's PostgreSQL (default: the embedded cluster under .hub/; "
                              "$SEATSIDE_HUB_DATABASE_URL works too)")

@@ -55,7 +55,7 @@ class CurrentLead:
     must_change: bool
 
 
-def _bearer(request: Request) -> str:
+def bearer(request: Request) -> str:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip() or len(token) > 200:
@@ -66,7 +66,7 @@ def _bearer(request: Request) -> str:
 
 async def current_seat(request: Request, pool: Annotated[AsyncConnectionPool, Depends(get_pool)]) -> CurrentSeat:
     """The enrolled, unrevoked seat whose token the request carries; 401 otherwise."""
-    digest = token_hash(_bearer(request))
+    digest = token_hash(bearer(request))
     async with pool.connection() as conn:
         row = await (await conn.execute(
             "SELECT s.id, s.name, s.team_id, t.name FROM seats s JOIN teams t ON t.id = s.team_id"
@@ -74,9 +74,13 @@ async def current_seat(request: Request, pool: Annotated[AsyncConnectionPool, De
             (digest,),
         )).fetchone()
     if row is None:
-        raise HTTPException(401, "this seat token is unknown or revoked; enrol the seat again",
-                            headers={"WWW-Authenticate": "Bearer"})
+        raise unauthorised()
     return CurrentSeat(*row)
+
+
+def unauthorised() -> HTTPException:
+    return HTTPException(401, "this seat token is unknown or revoked; enrol the seat again",
+                         headers={"WWW-Authenticate": "Bearer"})
 
 
 async def optional_lead(request: Request, pool: Annotated[AsyncConnectionPool, Depends(get_pool)]) -> CurrentLead | None:

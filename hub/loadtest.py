@@ -39,7 +39,7 @@ def percentile(values: list[float], q: float) -> float | None:
     if not values:
         return None
     ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, int(round(q / 100 * len(ordered) + 0.5)) - 1))
+    index = min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))
     return ordered[index]
 
 
@@ -58,18 +58,25 @@ def fake_call(n: int, started: datetime) -> dict[str, Any]:
     }
 
 
+def _one(row: tuple[Any, ...] | None) -> Any:
+    """The first column of a row that must exist."""
+    if row is None:
+        raise RuntimeError("the database returned no row")
+    return row[0]
+
+
 def create_seats(db_url: str, seats: int) -> tuple[str, list[tuple[str, str]]]:
     """A throw-away team with ``seats`` seats and their one-time codes."""
     team = f"loadtest-{secrets.token_hex(3)}"
     codes = []
     with psycopg.connect(db_url) as conn, conn.transaction():
-        team_id = conn.execute("INSERT INTO teams (name) VALUES (%s) RETURNING id", (team,)).fetchone()[0]
+        team_id = _one(conn.execute("INSERT INTO teams (name) VALUES (%s) RETURNING id", (team,)).fetchone())
         expires = datetime.now(timezone.utc) + timedelta(hours=2)
         with conn.cursor() as cur:
             for n in range(seats):
                 name = f"{team}-s{n:05d}"
-                seat_id = cur.execute("INSERT INTO seats (team_id, name) VALUES (%s, %s) RETURNING id",
-                                      (team_id, name)).fetchone()[0]
+                seat_id = _one(cur.execute("INSERT INTO seats (team_id, name) VALUES (%s, %s) RETURNING id",
+                                           (team_id, name)).fetchone())
                 code = new_enrolment_code()
                 cur.execute("INSERT INTO enrolment_codes (seat_id, code_hash, expires_at) VALUES (%s, %s, %s)",
                             (seat_id, token_hash(code), expires))
@@ -120,10 +127,10 @@ async def _upload(client: httpx.AsyncClient, tokens: list[str], calls_per_seat: 
             async with limit:
                 tries = 0
 
-                async def send() -> httpx.Response:
+                async def send(body: dict[str, Any] = chunk) -> httpx.Response:
                     nonlocal tries
                     tries += 1
-                    return await client.post(API + "/calls", json=chunk, headers=headers)
+                    return await client.post(API + "/calls", json=body, headers=headers)
 
                 response = await _with_retry(send, time.monotonic() + 300)
                 retries += tries - 1
@@ -197,7 +204,7 @@ async def _heartbeats(db_url: str, client: httpx.AsyncClient, tokens: list[str],
 
 def _names_by_token(db_url: str, tokens: list[str]) -> list[str]:
     with psycopg.connect(db_url) as conn:
-        rows = dict(conn.execute("SELECT token_hash, name FROM seats WHERE token_hash = ANY(%s)",
+        rows: dict[bytes, str] = dict(conn.execute("SELECT token_hash, name FROM seats WHERE token_hash = ANY(%s)",
                                  ([token_hash(t) for t in tokens],)).fetchall())
     return [rows[token_hash(t)] for t in tokens]
 
@@ -208,8 +215,8 @@ def _round(value: float | None) -> float | None:
 
 async def _packs(db_url: str, client: httpx.AsyncClient, tokens: list[str], team: str,
                  settings: HubSettings) -> dict[str, Any]:
-    from hub.admin import publish_packs
     from desktop.core.paths import builtin_packs_dir
+    from hub.admin import publish_packs
 
     received: list[float] = []
     waiting = 0
@@ -268,14 +275,15 @@ async def _run(db_url: str, hub_url: str, seats: int, calls_per_seat: int, setti
         if calls_per_seat:
             upload = await _upload(client, tokens, calls_per_seat, limit, on_progress)
             with psycopg.connect(db_url) as conn:
-                stored, distinct = conn.execute(
+                counted = conn.execute(
                     "SELECT count(*), count(DISTINCT (seat_id, call_uid)) FROM calls c JOIN teams t ON t.id = c.team_id"
                     " WHERE t.name = %s", (team,)).fetchone()
+            stored, distinct = counted if counted is not None else (0, 0)
             upload |= {"calls": seats * calls_per_seat, "stored": stored, "duplicates": stored - distinct,
                        "calls_per_s": round(stored / upload["seconds"], 1) if upload["seconds"] else None}
             figures["upload"] = upload
         with psycopg.connect(db_url) as conn:
-            team_id = conn.execute("SELECT id FROM teams WHERE name = %s", (team,)).fetchone()[0]
+            team_id = _one(conn.execute("SELECT id FROM teams WHERE name = %s", (team,)).fetchone())
         if heartbeat_seconds > 0:
             figures["heartbeats"] = await _heartbeats(db_url, client, tokens, team_id, heartbeat_seconds,
                                                       asyncio.Semaphore(concurrency))

@@ -92,7 +92,7 @@ class CallIn(Strict):
 
     def unmasked(self) -> list[str]:
         """Where the record still holds a full number ("notes: card"), empty when clean."""
-        problems = []
+        problems: list[str] = []
         for where, text in self.texts():
             if text:
                 problems.extend(f"{where}: {match.kind}" for match in find_pii(text))

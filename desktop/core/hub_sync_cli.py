@@ -18,7 +18,7 @@ def _library(data):  # -> Library
 def run_sync(args: argparse.Namespace) -> int:
     from desktop.core.paths import data_dir
     from desktop.core.storage import DB_FILENAME, CallStore, StorageError
-    from desktop.core.sync import SeatSync, SyncError, outbox_status
+    from desktop.core.sync import SeatSync, SyncError
 
     data = data_dir(args.data_dir)
     try:
@@ -63,7 +63,7 @@ def run_sync(args: argparse.Namespace) -> int:
     return 1 if pushed.refused or (pulled is not None and pulled.refused) else 0
 
 
-def _status(data, store) -> int:  # noqa: ANN001
+def _status(data, store) -> int:
     from desktop.core.sync import HubLink, SyncError, outbox_status
 
     try:

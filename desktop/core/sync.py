@@ -29,7 +29,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from desktop.core.hub_protocol import API, HUB_PACK_PREFIX, MAX_BATCH, BundleError, fingerprint, open_bundle, unb64
+from desktop.core.hub_protocol import (
+    API,
+    HUB_PACK_PREFIX,
+    MAX_BATCH,
+    BundleError,
+    fingerprint,
+    open_bundle,
+    unb64,
+)
 from desktop.core.storage import CallRecord, CallStore
 
 CONFIG_FILE = "hub.json"
@@ -134,7 +142,7 @@ def save_token(data: Path, url: str, token: str) -> str:
             store.set_password(KEYRING_SERVICE, url, token)
             (Path(data) / TOKEN_FILE).unlink(missing_ok=True)
             return "keyring"
-        except Exception:  # noqa: BLE001 - fall back to the file
+        except Exception:  # noqa: BLE001, S110 - no usable secret store: the 0600 file below
             pass
     _write_private(Path(data) / TOKEN_FILE, token)
     return "file"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, HTTPException, Query
@@ -37,7 +38,7 @@ MARK_LATEST = (
 )
 
 
-def _row(call: CallIn) -> dict[str, object]:
+def _row(call: CallIn) -> dict[str, Any]:
     """The stored form. Every text has just been through the masker (``CallIn.unmasked``)
     and a record with anything left to mask was refused, so each text is already its
     own masked form (``mask_pii`` is idempotent and uses the same scan)."""
@@ -75,7 +76,7 @@ async def upload_calls(batch: CallBatch, seat: Seat, conn: Conn, settings: Setti
     (422, with the refused uids) so the seat can set it aside and send the rest."""
     if len(batch.calls) > settings.max_batch:
         raise HTTPException(422, f"at most {settings.max_batch} calls per upload")
-    refused = []
+    refused: list[dict[str, Any]] = []
     for call in batch.calls:
         problems = call.unmasked()
         if problems:
@@ -104,7 +105,7 @@ async def upload_calls(batch: CallBatch, seat: Seat, conn: Conn, settings: Setti
 @router.get("/calls")
 async def my_calls(
     seat: Seat, conn: Conn, settings: Settings,
-    day: date = Query(description="YYYY-MM-DD in the centre's time zone"),
+    day: Annotated[date, Query(description="YYYY-MM-DD in the centre's time zone")],
 ) -> dict[str, object]:
     """The seat's own calls of a day (the newest revision of each)."""
     zone = ZoneInfo(settings.timezone)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
@@ -25,8 +26,8 @@ def _etag(team_id: int, version: int) -> str:
 @router.get("/packs/latest")
 async def latest_packs(
     request: Request, seat: Seat, pool: Pool, settings: Settings,
-    have: int = Query(0, ge=0, description="the version the seat runs"),
-    wait: float = Query(0, ge=0, description="long-poll up to this many seconds for a newer version"),
+    have: Annotated[int, Query(ge=0, description="the version the seat runs")] = 0,
+    wait: Annotated[float, Query(ge=0, description="long-poll up to this many seconds for a newer version")] = 0,
 ) -> Response:
     """The team's newest signed bundle if newer than ``have`` (and than If-None-Match);
     else wait for a publish up to ``wait`` seconds, then 304."""

@@ -11,7 +11,15 @@ from pathlib import Path
 import psycopg
 
 from desktop.core.sync import enroll
-from tests.hub.conftest import HubProcess, db, hub_db, hub_home, hub_server, pg_cluster, run_hub  # noqa: F401
+from tests.hub.conftest import (  # noqa: F401
+    HubProcess,
+    db,
+    hub_db,
+    hub_home,
+    hub_server,
+    pg_cluster,
+    run_hub,
+)
 
 PACK = """\
 pack:

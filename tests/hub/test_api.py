@@ -117,6 +117,9 @@ def test_heartbeats_reach_every_serve_process_through_notify(hub_server: HubProc
     bad = httpx.post(hub_server.base + "/api/v1/heartbeat", json=beat | {"state": "asleep"},
                      headers={"Authorization": f"Bearer {token}"})
     assert bad.status_code == 422
+    assert run_hub(hub_server.url, hub_server.home, "seat", "revoke", "A001").returncode == 0
+    revoked = httpx.post(hub_server.base + "/api/v1/heartbeat", json=beat, headers={"Authorization": f"Bearer {token}"})
+    assert revoked.status_code == 401
 
 
 def test_long_poll_wakes_on_publish_from_another_process(hub_server: HubProcess, hub_db: str, hub_home: Path) -> None:
@@ -184,3 +187,17 @@ def test_tls_serving(hub_db: str, hub_home: Path, tmp_path: Path) -> None:
     finally:
         process.terminate()
         process.wait(30)
+
+
+def test_loadtest_command(hub_server: HubProcess, db: psycopg.Connection) -> None:
+    result = run_hub(hub_server.url, hub_server.home, "loadtest", "--url", hub_server.base, "--seats", "5",
+                     "--calls-per-seat", "7", "--heartbeat-seconds", "6")
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)
+    assert figures["upload"]["stored"] == 35 and figures["upload"]["duplicates"] == 0
+    assert figures["heartbeats"]["heartbeats_timed"] >= 5
+    assert figures["packs"]["seats_reached"] == 5
+    assert db.execute("SELECT count(*) FROM calls").fetchone()[0] == 35
+    bad = run_hub(hub_server.url, hub_server.home, "loadtest", "--url", hub_server.base, "--seats", "0",
+                  "--calls-per-seat", "1")
+    assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
