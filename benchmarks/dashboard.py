@@ -133,12 +133,6 @@ def main(argv: list[str] | None = None) -> int:
     home.mkdir(exist_ok=True)
     out: dict = {"machine": f"{os.cpu_count()} CPU, {platform_line()}", "date": date.today().isoformat(),
                  "teams": TEAMS, "seats": SEATS, "requests_per_page": args.requests, "sizes": []}
-    with psycopg.connect(url, autocommit=True) as conn:
-        if conn.execute("SELECT count(*) FROM teams").fetchone()[0] == 0:
-            conn.execute("INSERT INTO teams (id, name) SELECT g, 'team-' || lpad(g::text, 2, '0')"
-                         " FROM generate_series(1, %s) g", (TEAMS,))
-            conn.execute("INSERT INTO seats (id, team_id, name) SELECT g, 1 + (g - 1) %% %s,"
-                         " 'seat-' || lpad(g::text, 4, '0') FROM generate_series(1, %s) g", (TEAMS, SEATS))
     for size in sorted(int(s) for s in args.sizes.split(",")):
         seconds = generate(url, size)
         prepare(url)
