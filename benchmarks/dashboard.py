@@ -25,7 +25,17 @@ from pathlib import Path
 import httpx
 import psycopg
 
-from benchmarks.hub import CLUSTER, SEATS, TEAMS, YEAR_START, fresh_database, generate, log, p, platform_line
+from benchmarks.hub import (
+    CLUSTER,
+    SEATS,
+    TEAMS,
+    YEAR_START,
+    fresh_database,
+    generate,
+    log,
+    p,
+    platform_line,
+)
 from hub.cluster import EmbeddedCluster
 
 ROOT = Path(__file__).resolve().parents[1]

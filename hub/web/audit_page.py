@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from starlette.responses import Response, StreamingResponse
 
-from hub.web.deps import Lead, audit, current_lead, fetch_all
-from hub.web.exports import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, attachment, csv_stream, xlsx_stream
+from hub.web.deps import Lead, SignedInLead, audit, fetch_all
+from hub.web.exports import (
+    CSV_MEDIA_TYPE,
+    XLSX_MEDIA_TYPE,
+    attachment,
+    csv_stream,
+    xlsx_stream,
+)
 from hub.web.templating import gettext, render
 
 router = APIRouter()
@@ -29,8 +35,7 @@ def _params(lead: Lead, action: str, before: int | None, limit: int) -> dict[str
 
 
 @router.get("/audit")
-async def audit_page(request: Request, action: str = "", before: int | None = None,
-                     lead: Lead = Depends(current_lead)) -> Response:
+async def audit_page(request: Request, lead: SignedInLead, action: str = "", before: int | None = None) -> Response:
     rows = await fetch_all(request, AUDIT_SQL, _params(lead, action, before, PAGE_ROWS + 1))
     more = len(rows) > PAGE_ROWS
     rows = rows[:PAGE_ROWS]
@@ -41,7 +46,7 @@ async def audit_page(request: Request, action: str = "", before: int | None = No
 
 
 @router.get("/audit.{fmt}")
-async def audit_export(request: Request, fmt: str, action: str = "", lead: Lead = Depends(current_lead)) -> Response:
+async def audit_export(request: Request, lead: SignedInLead, fmt: str, action: str = "") -> Response:
     if fmt not in {"csv", "xlsx"}:
         raise HTTPException(404)
     rows = await fetch_all(request, AUDIT_SQL, _params(lead, action, None, EXPORT_ROWS))

@@ -13,9 +13,21 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
 from hub.security import hash_password, verify_password
-from hub.web.deps import Lead, any_lead, check_csrf, pool_of, settings_of
+from hub.web.deps import (
+    AnyLead,
+    check_csrf,
+    pool_of,
+    settings_of,
+)
 from hub.web.i18n import LANGUAGES
-from hub.web.security import LANG_COOKIE, SESSION_COOKIE, cookie_options, csrf_token, new_token, token_hash
+from hub.web.security import (
+    LANG_COOKIE,
+    SESSION_COOKIE,
+    cookie_options,
+    csrf_token,
+    new_token,
+    token_hash,
+)
 from hub.web.templating import gettext, render
 
 router = APIRouter()
@@ -117,17 +129,16 @@ async def logout(request: Request) -> Response:
 
 
 @router.get("/password")
-async def password_page(request: Request, lead: Lead = Depends(any_lead)) -> Response:
+async def password_page(request: Request, lead: AnyLead) -> Response:
     return render(request, "password.html", {"error": None})
 
 
 @router.post("/password", dependencies=[Depends(check_csrf)])
 async def change_password(
-    request: Request,
+    request: Request, lead: AnyLead,
     current: str = Form(""),
     new: str = Form(""),
     repeat: str = Form(""),
-    lead: Lead = Depends(any_lead),
 ) -> Response:
     row = None
     async with pool_of(request).connection() as conn, conn.cursor(row_factory=dict_row) as cur:

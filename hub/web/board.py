@@ -16,11 +16,16 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from starlette.responses import Response, StreamingResponse
 
 from hub.live import SEAT_CHANNEL, Listener
-from hub.web.deps import Lead, current_lead, fetch_all, settings_of
+from hub.web.deps import (
+    Lead,
+    SignedInLead,
+    fetch_all,
+    settings_of,
+)
 from hub.web.templating import render
 
 router = APIRouter()
@@ -66,7 +71,7 @@ async def board_tiles(request: Request, lead: Lead) -> list[dict[str, Any]]:
 
 
 @router.get("/board")
-async def board_page(request: Request, lead: Lead = Depends(current_lead)) -> Response:
+async def board_page(request: Request, lead: SignedInLead) -> Response:
     tiles = await board_tiles(request, lead)
     return render(request, "board.html", {"tiles": tiles, "target": lead.target_handle_s})
 
@@ -81,7 +86,7 @@ def _identity(tile: dict[str, Any]) -> tuple[Any, ...]:
 
 
 @router.get("/board/events")
-async def board_events(request: Request, lead: Lead = Depends(current_lead)) -> Response:
+async def board_events(request: Request, lead: SignedInLead) -> Response:
     listener: Listener = request.app.state.listener
 
     async def stream() -> AsyncIterator[bytes]:

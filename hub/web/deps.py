@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Depends, Request
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
@@ -99,6 +99,10 @@ async def current_lead(request: Request) -> Lead:
     if lead.must_change:
         raise PasswordChangeRequired()
     return lead
+
+
+SignedInLead = Annotated[Lead, Depends(current_lead)]
+AnyLead = Annotated[Lead, Depends(any_lead)]
 
 
 async def check_csrf(request: Request) -> None:

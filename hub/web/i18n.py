@@ -9,7 +9,7 @@ strings; a test fails while one lacks its Chinese text.
 from __future__ import annotations
 
 import io
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -25,7 +25,7 @@ def catalog_path(language: str) -> Path:
     return LOCALE_DIR / language / "LC_MESSAGES" / "messages.po"
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations_for(language: str) -> NullTranslations:
     """Compiled translations of ``language`` (English is the identity)."""
     if language == "en":

@@ -17,9 +17,9 @@ from typing import Any
 
 import psycopg
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
-from starlette.datastructures import UploadFile
 from psycopg.types.json import Jsonb
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 from starlette.responses import RedirectResponse, Response
 
 from desktop.core.banned import builtin_banned
@@ -27,7 +27,15 @@ from desktop.core.importer import import_table
 from desktop.core.packs import MAX_PACK_BYTES, load_packs
 from desktop.core.packset import PackChange, diff, snapshot
 from hub.errors import HubError
-from hub.web.deps import Lead, check_csrf, current_lead, fetch_all, fetch_one, pool_of, settings_of
+from hub.web.deps import (
+    Lead,
+    SignedInLead,
+    check_csrf,
+    fetch_all,
+    fetch_one,
+    pool_of,
+    settings_of,
+)
 from hub.web.templating import gettext, render
 
 router = APIRouter()
@@ -133,7 +141,7 @@ async def _latest(request: Request, team_id: int) -> dict[str, Any] | None:
 
 
 @router.get("/packs")
-async def packs_page(request: Request, lead: Lead = Depends(current_lead)) -> Response:
+async def packs_page(request: Request, lead: SignedInLead) -> Response:
     versions = await fetch_all(
         request,
         "SELECT version, note, published_by, created_at, files, scenarios, rolled_back_from, key_fingerprint"
@@ -157,7 +165,7 @@ async def packs_page(request: Request, lead: Lead = Depends(current_lead)) -> Re
 
 
 @router.post("/packs/upload", dependencies=[Depends(check_csrf)])
-async def upload_packs(request: Request, lead: Lead = Depends(current_lead)) -> Response:
+async def upload_packs(request: Request, lead: SignedInLead) -> Response:
     form = await request.form()
     uploads = [value for value in form.getlist("files") if isinstance(value, UploadFile)]
     files, report, ignored, source = await _read_upload(uploads)
@@ -192,7 +200,7 @@ async def _draft(request: Request, lead: Lead, draft_id: int) -> dict[str, Any]:
 
 
 @router.get("/packs/drafts/{draft_id}")
-async def draft_page(request: Request, draft_id: int, lead: Lead = Depends(current_lead)) -> Response:
+async def draft_page(request: Request, lead: SignedInLead, draft_id: int) -> Response:
     draft = await _draft(request, lead, draft_id)
     latest = await _latest(request, lead.team_id)
     changes: list[PackChange] = []
@@ -213,7 +221,7 @@ def _publish(url: str, files: dict[str, str], team: str, note: str, key_file: Pa
 
 
 @router.post("/packs/drafts/{draft_id}/publish", dependencies=[Depends(check_csrf)])
-async def publish_draft(request: Request, draft_id: int, note: str = Form(""), lead: Lead = Depends(current_lead)) -> Response:
+async def publish_draft(request: Request, lead: SignedInLead, draft_id: int, note: str = Form("")) -> Response:
     draft = await _draft(request, lead, draft_id)
     if not draft["ok"]:
         raise HTTPException(409, "this upload has errors; fix them and upload again")
@@ -232,7 +240,7 @@ async def publish_draft(request: Request, draft_id: int, note: str = Form(""), l
 
 
 @router.get("/packs/versions/{version}")
-async def version_page(request: Request, version: int, lead: Lead = Depends(current_lead)) -> Response:
+async def version_page(request: Request, lead: SignedInLead, version: int) -> Response:
     rows = await fetch_all(
         request,
         "SELECT version, bundle, note, published_by, created_at, rolled_back_from, files, scenarios"
@@ -250,7 +258,7 @@ async def version_page(request: Request, version: int, lead: Lead = Depends(curr
 
 
 @router.post("/packs/versions/{version}/rollback", dependencies=[Depends(check_csrf)])
-async def rollback(request: Request, version: int, lead: Lead = Depends(current_lead)) -> Response:
+async def rollback(request: Request, lead: SignedInLead, version: int) -> Response:
     """Publish an older version's files again, as a new version (seats never go backwards)."""
     row = await fetch_one(request, "SELECT bundle FROM packs WHERE team_id = %s AND version = %s",
                           (lead.team_id, version))

@@ -15,12 +15,25 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import psycopg
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from starlette.responses import Response, StreamingResponse
 
 from hub.web import charts
-from hub.web.deps import Lead, audit, current_lead, fetch_all, fetch_tuples, settings_of
-from hub.web.exports import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, attachment, csv_stream, xlsx_stream
+from hub.web.deps import (
+    Lead,
+    SignedInLead,
+    audit,
+    fetch_all,
+    fetch_tuples,
+    settings_of,
+)
+from hub.web.exports import (
+    CSV_MEDIA_TYPE,
+    XLSX_MEDIA_TYPE,
+    attachment,
+    csv_stream,
+    xlsx_stream,
+)
 from hub.web.i18n import translations_for
 from hub.web.templating import gettext, render, request_language
 
@@ -236,7 +249,7 @@ def _tone(ratio: float | None) -> str:
 
 @router.get("/reports")
 async def reports_page(
-    request: Request, first: str | None = None, last: str | None = None, lead: Lead = Depends(current_lead)
+    request: Request, lead: SignedInLead, first: str | None = None, last: str | None = None
 ) -> Response:
     span = _range_of(request, first, last)
     params = _params(lead, span, request)
@@ -330,8 +343,7 @@ def _export_rows(url: str, sql: str, params: dict[str, Any], convert: Callable[[
 
 @router.get("/reports/{key}.{fmt}")
 async def export_table(
-    request: Request, key: str, fmt: str, first: str | None = None, last: str | None = None,
-    lead: Lead = Depends(current_lead),
+    request: Request, lead: SignedInLead, key: str, fmt: str, first: str | None = None, last: str | None = None,
 ) -> Response:
     table = TABLES.get(key)
     if table is None or fmt not in {"csv", "xlsx"}:
@@ -356,8 +368,7 @@ async def export_table(
 
 @router.get("/seats/{seat_id}")
 async def seat_page(
-    request: Request, seat_id: int, first: str | None = None, last: str | None = None,
-    lead: Lead = Depends(current_lead),
+    request: Request, lead: SignedInLead, seat_id: int, first: str | None = None, last: str | None = None,
 ) -> Response:
     """One seat's calls of the range; another team's seat is not found."""
     seat = await fetch_all(request, "SELECT id, name FROM seats WHERE id = %s AND team_id = %s", (seat_id, lead.team_id))
@@ -381,7 +392,7 @@ async def seat_page(
 
 
 @router.get("/calls/{call_id}")
-async def call_page(request: Request, call_id: int, lead: Lead = Depends(current_lead)) -> Response:
+async def call_page(request: Request, lead: SignedInLead, call_id: int) -> Response:
     """One call's record (masked texts only); another team's call is not found."""
     rows = await fetch_all(
         request,

@@ -63,7 +63,7 @@ def test_upload_diff_publish_seat_pickup_and_roll_back(web_hub: WebHub) -> None:
         token = web_hub.teams["A"].seats["A01"][1]
         assert httpx.put(web_hub.base + "/api/v1/packs/installed", json={"version": 1},
                          headers={"authorization": f"Bearer {token}"}).status_code == 204
-        row = re.search(r'<tr data-seat="A01">.*?</tr>', client.get("/packs").text, re.S)
+        row = re.search(r'<tr data-seat="A01">.*?</tr>', client.get("/packs").text, re.DOTALL)
         assert row and "v1" in row.group(0)
 
         edited = atm.decode().replace("您先放心，机器没吐出来的钱不会凭空没了", "您先别急，机器没吐出来的钱一分都不会少").encode()
