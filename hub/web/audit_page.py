@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, HTTPException, Request
 from starlette.responses import Response, StreamingResponse
 
-from hub.web.deps import Lead, SignedInLead, audit, fetch_all
+from hub.web.deps import Lead, SignedInLead, audit, fetch_all, settings_of
 from hub.web.exports import (
     CSV_MEDIA_TYPE,
     XLSX_MEDIA_TYPE,
@@ -53,7 +54,9 @@ async def audit_export(request: Request, lead: SignedInLead, fmt: str, action: s
     header = [gettext(request, "When"), gettext(request, "Who"), gettext(request, "Action"), gettext(request, "Detail")]
     values = ([r["at"], r["actor"], r["action"], _detail(r["detail"])] for r in rows)
     await audit(request, lead, "audit.export", {"format": fmt, "action": action})
-    body = csv_stream(header, values) if fmt == "csv" else xlsx_stream(gettext(request, "Audit"), header, values)
+    zone = ZoneInfo(settings_of(request).timezone)
+    body = (csv_stream(header, values, zone) if fmt == "csv"
+            else xlsx_stream(gettext(request, "Audit"), header, values, zone))
     return StreamingResponse(body, media_type=CSV_MEDIA_TYPE if fmt == "csv" else XLSX_MEDIA_TYPE,
                              headers={"content-disposition": attachment(f"seatside-{lead.team_name}-audit.{fmt}"),
                                       "cache-control": "no-store"})

@@ -4,7 +4,8 @@ Both take an iterable of rows that can come straight from a server-side
 database cursor, so a 100,000-row export never sits in memory as Python
 objects. CSV bytes leave as each batch of rows is formatted; the XLSX file is
 written row by row into a temporary file (``constant_memory``) and then sent in
-chunks. Text that a spreadsheet would read as a formula is neutralised.
+chunks. Text that a spreadsheet would read as a formula is neutralised; times are
+written in the centre's time zone (``zone``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import csv
 import io
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 import xlsxwriter  # type: ignore[import-untyped]
@@ -26,19 +27,26 @@ CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _csv_cell(value: Any) -> str:
+def _local(value: datetime, zone: tzinfo | None) -> datetime:
+    """A database time as the centre reads it: in its time zone, without an offset."""
+    if value.tzinfo is not None and zone is not None:
+        value = value.astimezone(zone)
+    return value.replace(tzinfo=None)
+
+
+def _csv_cell(value: Any, zone: tzinfo | None = None) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
         return f"{value:.1f}"
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
+        return _local(value, zone).strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, (int, date)):
         return str(value)
     return neutralise(str(value))
 
 
-def csv_stream(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[bytes]:
+def csv_stream(header: Sequence[str], rows: Iterable[Sequence[Any]], zone: tzinfo | None = None) -> Iterator[bytes]:
     """CSV bytes in batches: a BOM so Excel reads Chinese, CRLF line ends, formulas neutralised."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -48,7 +56,7 @@ def csv_stream(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator
     buffer.truncate()
     pending = 0
     for row in rows:
-        writer.writerow([_csv_cell(value) for value in row])
+        writer.writerow([_csv_cell(value, zone) for value in row])
         pending += 1
         if pending >= CSV_BATCH_ROWS:
             yield buffer.getvalue().encode("utf-8")
@@ -59,7 +67,8 @@ def csv_stream(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator
         yield buffer.getvalue().encode("utf-8")
 
 
-def xlsx_stream(sheet_title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[bytes]:
+def xlsx_stream(sheet_title: str, header: Sequence[str], rows: Iterable[Sequence[Any]],
+                zone: tzinfo | None = None) -> Iterator[bytes]:
     """An XLSX workbook with one sheet, written in constant memory, yielded in chunks."""
     with tempfile.TemporaryFile() as handle:
         workbook = xlsxwriter.Workbook(
@@ -87,7 +96,7 @@ def xlsx_stream(sheet_title: str, header: Sequence[str], rows: Iterable[Sequence
                 elif isinstance(value, (int, float)):
                     sheet.write_number(row_index, column, value)
                 elif isinstance(value, datetime):
-                    sheet.write_datetime(row_index, column, value.replace(tzinfo=None), when)
+                    sheet.write_datetime(row_index, column, _local(value, zone), when)
                 elif isinstance(value, date):
                     sheet.write_datetime(row_index, column, datetime(value.year, value.month, value.day), day)
                 else:

@@ -356,11 +356,12 @@ async def export_table(
                 {"table": key, "format": fmt, "first": span.first.isoformat(), "last": span.last.isoformat()})
     days = span.first.isoformat() if span.first == span.last else f"{span.first.isoformat()}_{span.last.isoformat()}"
     filename = f"seatside-{lead.team_name}-{key}-{days}.{fmt}"
+    zone = ZoneInfo(settings_of(request).timezone)
     if fmt == "csv":
-        body = csv_stream(header, rows)
+        body = csv_stream(header, rows, zone)
         media = CSV_MEDIA_TYPE
     else:
-        body = xlsx_stream(t(table.title), header, rows)
+        body = xlsx_stream(t(table.title), header, rows, zone)
         media = XLSX_MEDIA_TYPE
     return StreamingResponse(body, media_type=media,
                              headers={"content-disposition": attachment(filename), "cache-control": "no-store"})

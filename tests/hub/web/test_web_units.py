@@ -98,6 +98,16 @@ def test_csv_stream_sends_batches_as_it_goes() -> None:
     assert len(produced) == 500
 
 
+def test_times_are_written_in_the_centres_zone() -> None:
+    from zoneinfo import ZoneInfo
+
+    moment = datetime(2026, 3, 4, 16, 30, tzinfo=timezone.utc)
+    raw = b"".join(csv_stream(["when"], [[moment]], ZoneInfo("Asia/Shanghai"))).decode("utf-8-sig")
+    assert raw.splitlines()[1] == "2026-03-05 00:30:00"
+    data = b"".join(xlsx_stream("t", ["when"], [[moment]], ZoneInfo("Asia/Shanghai")))
+    assert openpyxl.load_workbook(io.BytesIO(data)).active.cell(2, 1).value == datetime(2026, 3, 5, 0, 30)
+
+
 def test_xlsx_stream_opens_in_openpyxl_with_types_kept() -> None:
     rows = [["=1+1", 7, 1.5, datetime(2026, 3, 4, 5, 6, 7, tzinfo=timezone.utc), date(2026, 3, 4), None]] * 3
     data = b"".join(xlsx_stream("一组: [报表]", ["文本", "n", "x", "when", "day", "none"], iter(rows)))
