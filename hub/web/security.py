@@ -74,8 +74,8 @@ class DashboardMiddleware:
         session = cookies.get(SESSION_COOKIE)
         pre = cookies.get(PRESESSION_COOKIE)
         new_pre = None
-        if not session and not pre:
-            new_pre = pre = new_token()
+        if not session and not pre and not str(scope.get("path", "")).startswith(("/api/", "/static/")):
+            new_pre = pre = new_token()  # pages only: seats' API calls get no cookie
         state["session_token"] = session
         state["csrf_seed"] = session or pre
 

@@ -21,3 +21,18 @@ def test_signed_out_pages_redirect_to_sign_in(web_hub: WebHub) -> None:
     response = httpx.get(web_hub.base + "/reports?first=2026-01-01", follow_redirects=False)
     assert response.status_code == 303
     assert response.headers["location"] == "/login?next=/reports%3Ffirst%3D2026-01-01"
+
+
+def test_seat_api_answers_carry_no_cookie_but_the_security_headers(web_hub: WebHub) -> None:
+    response = httpx.get(web_hub.base + "/api/v1/health")
+    assert "set-cookie" not in response.headers
+    assert response.headers["x-content-type-options"] == "nosniff"
+    page = httpx.get(web_hub.base + "/login")
+    assert "seatside_pre=" in page.headers["set-cookie"] and "HttpOnly" in page.headers["set-cookie"]
+
+
+def test_static_files_are_served_by_the_hub(web_hub: WebHub) -> None:
+    for name, kind in [("app.css", "text/css"), ("board.js", "javascript"), ("common.js", "javascript")]:
+        response = httpx.get(f"{web_hub.base}/static/{name}")
+        assert response.status_code == 200 and kind in response.headers["content-type"]
+    assert httpx.get(web_hub.base + "/static/../hub/settings.py").status_code == 404
