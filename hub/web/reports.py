@@ -8,7 +8,7 @@ server-side cursor.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -192,6 +192,10 @@ TABLES: dict[str, Table] = {
     ]
 }
 
+#: Phrases of a pack version no call of the range used (computed from the bundle, not SQL).
+UNUSED = Table("unused", _("Phrases never used, per pack version"),
+               (_("Pack version"), _("Scenario"), _("Step"), _("Phrase")), "")
+
 HOURLY_SQL = f"""
 SELECT extract(hour FROM c.started_at AT TIME ZONE %(tz)s)::int AS hour, count(*)
   FROM calls c WHERE {RANGE} GROUP BY 1 ORDER BY 1
@@ -344,14 +348,30 @@ def _export_rows(url: str, sql: str, params: dict[str, Any], convert: Callable[[
 @router.get("/reports/{key}.{fmt}")
 async def export_table(
     request: Request, lead: SignedInLead, key: str, fmt: str, first: str | None = None, last: str | None = None,
+    seat: int | None = None,
 ) -> Response:
-    table = TABLES.get(key)
-    if table is None or fmt not in {"csv", "xlsx"}:
+    """A table of the reports page (``unused`` too), or with ``seat`` the calls of one seat of the team."""
+    if fmt not in {"csv", "xlsx"} or (key not in TABLES and key != UNUSED.key) or (seat is not None and key != "calls"):
         raise HTTPException(404)
     span = _range_of(request, first, last)
     t = translations_for(request_language(request)).gettext
+    params = _params(lead, span, request)
+    rows: Iterable[Sequence[Any]]
+    if key == UNUSED.key:
+        table = UNUSED
+        rows = [[item["version"], p["scenario"], p["step"], p["text"]]
+                for item in await unused_phrases(request, lead, span) for p in item["unused"]]
+    else:
+        table = TABLES[key]
+        sql = table.sql
+        if seat is not None:
+            owned = await fetch_all(request, "SELECT 1 FROM seats WHERE id = %s AND team_id = %s", (seat, lead.team_id))
+            if not owned:
+                raise HTTPException(404)
+            sql = sql.replace("ORDER BY c.started_at", "AND c.seat_id = %(seat)s ORDER BY c.started_at")
+            params["seat"] = seat
+        rows = _export_rows(request.app.state.database_url, sql, params, table.row)
     header = [t(name) for name in table.columns]
-    rows = _export_rows(request.app.state.database_url, table.sql, _params(lead, span, request), table.row)
     await audit(request, lead, "report.export",
                 {"table": key, "format": fmt, "first": span.first.isoformat(), "last": span.last.isoformat()})
     days = span.first.isoformat() if span.first == span.last else f"{span.first.isoformat()}_{span.last.isoformat()}"

@@ -40,6 +40,8 @@ def test_another_teams_ids_are_not_found(web_hub: WebHub) -> None:
         export = client.get("/reports/calls.csv", params={"first": (started - timedelta(days=1)).date().isoformat(),
                                                           "last": (started + timedelta(days=1)).date().isoformat()})
         assert export.status_code == 200 and "authz-a-1" not in export.text and "A01" not in export.text
+        assert client.get("/reports/calls.csv", params={"seat": seat_a}).status_code == 404
+        assert client.get("/reports/seats.csv", params={"seat": seat_a}).status_code == 404
         assert "A01" not in client.get("/packs").text
         assert "lead-a" not in client.get("/audit").text
 

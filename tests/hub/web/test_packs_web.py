@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import base64
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
 
 from desktop.core.hub_protocol import open_bundle
-from tests.hub.web.conftest import WebHub, csrf_of, signed_in
+from tests.hub.web.conftest import WebHub, call_record, csrf_of, now_utc, signed_in
 
 SCENARIOS = Path(__file__).resolve().parents[3] / "resources" / "scenarios"
 
@@ -79,6 +80,12 @@ def test_upload_diff_publish_seat_pickup_and_roll_back(web_hub: WebHub) -> None:
         restored = open_bundle(public, base64.b64decode(latest["bundle"]), base64.b64decode(latest["signature"]))
         assert restored.version == 3 and restored.files == bundle.files
         assert "~ phrase" in client.get("/packs/versions/3").text
+        # Phrases of version 1 that no call used: every one but the one a call ran with.
+        web_hub.upload_calls("A", "A01", [call_record("unused-1", now_utc() - timedelta(minutes=3), pack_version=1,
+                                                      phrases=[{"phrase_id": "reassure-safe", "text": "x"}])])
+        unused = client.get("/reports/unused.csv").content.decode("utf-8-sig")
+        assert "钱扣了却没拿到手" in unused and "机器没吐出来的钱不会凭空没了" not in unused
+        assert unused.splitlines()[0] == "话术包版本,场景,步骤,话术"
     with web_hub.connect() as conn:
         assert conn.execute("SELECT rolled_back_from FROM packs WHERE version = 3").fetchone() == (1,)
         actions = [r[0] for r in conn.execute("SELECT action FROM audit_log WHERE actor = 'lead:lead-a'"

@@ -57,6 +57,11 @@ def test_report_figures_and_streamed_exports(web_hub: WebHub) -> None:
         a03 = next(v for v in values[1:] if v[0] == "A03")
         assert a03[1] == 3 and a03[5] == 2  # three calls, two banned-phrase hits
 
+        seat_id = web_hub.teams["A"].seats["A03"][0]
+        one_seat = client.get("/reports/calls.csv", params={"first": day, "last": day, "seat": seat_id})
+        seats_in = {row[0] for row in csv.reader(io.StringIO(one_seat.content.decode("utf-8-sig")))}
+        assert seats_in == {"坐席", "A03"}
+
         banned_csv = client.get("/reports/banned.csv", params={"first": day, "last": day}).content.decode("utf-8-sig")
         assert "你听我说,A03,2" in banned_csv
     with web_hub.connect() as conn:
