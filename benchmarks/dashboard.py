@@ -94,13 +94,14 @@ def sign_in(client: httpx.Client) -> None:
 
 def time_pages(base: str, requests: int, seed: int) -> dict[str, dict[str, float]]:
     rng = random.Random(seed)
-    days = [YEAR_START.date() + timedelta(days=rng.randrange(360)) for _ in range(requests)]
+    days = [YEAR_START.date() + timedelta(days=rng.randrange(330)) for _ in range(requests)]
     with psycopg.connect(os.environ["BENCH_URL"]) as conn:
         seat = conn.execute("SELECT min(id) FROM seats WHERE team_id = 1").fetchone()[0]
     pages = {
         "board": lambda d: "/board",
         "report (a day)": lambda d: f"/reports?first={d}&last={d}",
         "report (7 days)": lambda d: f"/reports?first={d}&last={d + timedelta(days=6)}",
+        "report (31 days)": lambda d: f"/reports?first={d}&last={d + timedelta(days=30)}",
         "seat (a day)": lambda d: f"/seats/{seat}?first={d}&last={d}",
         "packs": lambda d: "/packs",
         "audit": lambda d: "/audit",
