@@ -96,22 +96,24 @@ class Hub:
         return 0.0
 
 
-def load_stage(cluster: EmbeddedCluster, seats: int, calls_per_seat: int, heartbeat_seconds: float) -> dict:
+def load_stage(cluster: EmbeddedCluster, seats: int, calls_per_seat: int, heartbeat_seconds: float,
+               processes: int = 1) -> dict:
     from hub.cli import main as hub_cli
     from hub.loadtest import run_loadtest
 
     url = fresh_database(cluster, "bench_load")
     home = Path(tempfile.mkdtemp(prefix="seatside-bench-hub-"))
     assert hub_cli(["--database-url", url, "--home", str(home), "keys", "init"]) == 0
-    port = 18765
-    hub = Hub(url, home, port)
-    hub.start()
+    hubs = [Hub(url, home, 18765 + n) for n in range(processes)]
+    for each in hubs:
+        each.start()
+    hub = hubs[0]
     peak = {"rss_mb": 0.0}
     sampling = threading.Event()
 
     def sample() -> None:
         while not sampling.is_set():
-            peak["rss_mb"] = max(peak["rss_mb"], hub.rss_mb())
+            peak["rss_mb"] = max(peak["rss_mb"], *(each.rss_mb() for each in hubs))
             time.sleep(0.25)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -130,16 +132,20 @@ def load_stage(cluster: EmbeddedCluster, seats: int, calls_per_seat: int, heartb
             chaos["killed_at_calls"] = sent
             threading.Thread(target=restart, daemon=True).start()
 
-    log(f"load: {seats} seats x {calls_per_seat} calls, the hub killed once halfway")
+    log(f"load: {seats} seats x {calls_per_seat} calls on {processes} serve process(es),"
+        " the first one killed once halfway")
     try:
-        figures = run_loadtest(url, f"http://127.0.0.1:{port}", seats, calls_per_seat,
+        figures = run_loadtest(url, ",".join(f"http://127.0.0.1:{each.port}" for each in hubs), seats, calls_per_seat,
                                HubSettings(database_url=url, home=home), heartbeat_seconds=heartbeat_seconds,
                                on_progress=on_progress)
     finally:
         sampling.set()
-        hub.stop()
-    figures["upload"] |= chaos
+        for each in hubs:
+            each.stop()
+    if "upload" in figures:
+        figures["upload"] |= chaos
     figures["hub_peak_rss_mb"] = round(peak["rss_mb"], 1)
+    figures["serve_processes"] = processes
     return figures
 
 
@@ -253,6 +259,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seats", type=int, default=1000)
     parser.add_argument("--calls-per-seat", type=int, default=100)
     parser.add_argument("--heartbeat-seconds", type=float, default=30.0)
+    parser.add_argument("--processes", type=int, default=1, help="serve processes (seats split between them)")
     parser.add_argument("--sizes", default="500000,1000000,5000000")
     parser.add_argument("--keep", action="store_true", help="add to the generated calls of an earlier run")
     args = parser.parse_args(argv)
@@ -262,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
     cluster.start()
     out: dict = {"machine": f"{os.cpu_count()} CPU, {platform_line()}", "date": date.today().isoformat()}
     if args.stage in ("all", "load"):
-        out["load"] = load_stage(cluster, args.seats, args.calls_per_seat, args.heartbeat_seconds)
+        out["load"] = load_stage(cluster, args.seats, args.calls_per_seat, args.heartbeat_seconds, args.processes)
         log(json.dumps(out["load"]))
     if args.stage in ("all", "bulk"):
         out["bulk"] = bulk_stage(cluster, [int(s) for s in args.sizes.split(",")], args.keep)

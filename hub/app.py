@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -102,11 +103,9 @@ def create_app(settings: HubSettings, database_url: str | None = None) -> FastAP
 
     for module in (health, enrol, calls, heartbeats, packs):
         app.include_router(module.router)
-    try:  # the lead's web dashboard, when present
+    if importlib.util.find_spec("hub.web") is not None:  # the leads' web dashboard
         from hub.web import include as include_web
-    except ImportError:
-        pass
-    else:
+
         include_web(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     return app

@@ -81,7 +81,8 @@ def parser() -> argparse.ArgumentParser:
     stats.add_argument("--day", required=True, help="YYYY-MM-DD")
 
     load = sub.add_parser("loadtest", parents=[common], help="simulated seats over loopback; prints the figures")
-    load.add_argument("--url", required=True, help="the hub to load, e.g. http://127.0.0.1:8765")
+    load.add_argument("--url", required=True,
+                      help="the hub to load, e.g. http://127.0.0.1:8765 (several serve processes: comma-separated)")
     load.add_argument("--seats", type=int, required=True)
     load.add_argument("--calls-per-seat", type=int, required=True)
     load.add_argument("--heartbeat-seconds", type=float, default=20.0,

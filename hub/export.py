@@ -1,7 +1,7 @@
 """Exports streamed from PostgreSQL: CSV by COPY, XLSX row by row in constant memory.
 
 Nothing is built in memory: CSV chunks come straight from ``COPY … TO STDOUT``,
-XLSX rows from a server-side cursor into xlsxwriter's ``constant_memory`` mode.
+XLSX rows from a server-side cursor into the streaming writer (``hub.xlsx_stream``).
 The texts are the masked ones the hub stored.
 """
 
@@ -58,29 +58,14 @@ async def csv_chunks_async(conn: psycopg.AsyncConnection, team_id: int | None, s
 
 
 def write_xlsx(conn: psycopg.Connection, team_id: int | None, start: datetime, end: datetime,
-               out: BinaryIO | str) -> int:
-    """Write the calls to an .xlsx file (path or binary file object); returns the row count."""
-    import xlsxwriter
+               out: BinaryIO | str, zone: str = "Asia/Shanghai") -> int:
+    """Write the calls to an .xlsx file (path or binary file object, seekable or not),
+    times in the centre's zone; returns the row count."""
+    from zoneinfo import ZoneInfo
 
-    workbook = xlsxwriter.Workbook(out, {"constant_memory": True, "in_memory": False,
-                                         "remove_timezone": True, "strings_to_numbers": False,
-                                         "strings_to_formulas": False, "strings_to_urls": False})
-    sheet = workbook.add_worksheet("calls")
-    stamp = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
-    sheet.write_row(0, 0, EXPORT_COLUMNS)
-    rows = 0
-    with conn.cursor(name="seatside_export") as cur:
+    from hub.xlsx_stream import write_table
+
+    with conn.transaction(), conn.cursor(name="seatside_export") as cur:
         cur.itersize = 5000
         cur.execute(export_query(team_id, start, end))
-        for rows, record in enumerate(cur, start=1):
-            for col, value in enumerate(record):
-                if isinstance(value, datetime):
-                    sheet.write_datetime(rows, col, value, stamp)
-                elif value is None:
-                    continue
-                elif isinstance(value, (int, float)):
-                    sheet.write_number(rows, col, value)
-                else:
-                    sheet.write_string(rows, col, value)
-    workbook.close()
-    return rows
+        return write_table(out, EXPORT_COLUMNS, cur, tz=ZoneInfo(zone))

@@ -14,8 +14,10 @@ enrols them over HTTP, then measures, as real clients of a running hub:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import secrets
+import threading
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
@@ -111,7 +113,7 @@ async def _enrol(client: httpx.AsyncClient, codes: list[tuple[str, str]], limit:
     return list(await asyncio.gather(*(one(code) for _, code in codes)))
 
 
-async def _upload(client: httpx.AsyncClient, tokens: list[str], calls_per_seat: int, limit: asyncio.Semaphore,
+async def _upload(clients: list[httpx.AsyncClient], tokens: list[str], calls_per_seat: int, limit: asyncio.Semaphore,
                   on_progress: Callable[[int], None] | None, batch: int = 100) -> dict[str, Any]:
     start_day = datetime.now(timezone.utc).replace(hour=1, minute=0, second=0, microsecond=0) - timedelta(days=1)
     sent = 0
@@ -119,6 +121,7 @@ async def _upload(client: httpx.AsyncClient, tokens: list[str], calls_per_seat: 
 
     async def seat(index: int, token: str) -> None:
         nonlocal sent, retries
+        client = clients[index % len(clients)]
         headers = {"Authorization": f"Bearer {token}"}
         calls = [fake_call(index * calls_per_seat + n, start_day + timedelta(minutes=5 * n))
                  for n in range(calls_per_seat)]
@@ -144,62 +147,115 @@ async def _upload(client: httpx.AsyncClient, tokens: list[str], calls_per_seat: 
     return {"seconds": round(time.monotonic() - started, 2), "retried_requests": retries}
 
 
-async def _heartbeats(db_url: str, client: httpx.AsyncClient, tokens: list[str], team_id: int, seconds: float,
-                      limit: asyncio.Semaphore) -> dict[str, Any]:
+def _listen_in_thread(db_url: str, team_id: int, arrived: dict[tuple[str, int], float],
+                      ready: threading.Event, stop: threading.Event) -> threading.Thread:
+    """The live feed, timed in its own thread and event loop, so that the simulated
+    seats' work does not delay the clock of arrivals."""
     from hub.live import Listener, seat_events
 
-    listener = Listener(db_url)
-    await listener.start()
-    await asyncio.wait_for(listener.connected.wait(), 30)
-    sent_at: dict[tuple[str, int], float] = {}
-    latencies: list[float] = []
-    stop = asyncio.Event()
-
     async def listen() -> None:
-        async for event in seat_events(listener, team_id, keepalive_s=0.5):
-            if stop.is_set():
-                return
+        listener = Listener(db_url)
+        await listener.start()
+        await asyncio.wait_for(listener.connected.wait(), 30)
+        ready.set()
+        async for event in seat_events(listener, team_id, keepalive_s=0.2):
             if event and "seq" in event:
-                key = (event["seat"], event["seq"])
-                if key in sent_at:
-                    latencies.append(time.monotonic() - sent_at.pop(key))
+                arrived[(event["seat"], event["seq"])] = time.time()
+            if stop.is_set():
+                break
+        await listener.stop()
+
+    thread = threading.Thread(target=asyncio.run, args=(listen(),), name="loadtest-live-feed", daemon=True)
+    thread.start()
+    return thread
+
+
+async def _heartbeats(db_url: str, clients: list[httpx.AsyncClient], tokens: list[str], team_id: int, seconds: float,
+                      limit: asyncio.Semaphore) -> dict[str, Any]:
+    sent: dict[tuple[str, int], float] = {}
+    arrived: dict[tuple[str, int], float] = {}
+    ready, stop_listening = threading.Event(), threading.Event()
+    listener = _listen_in_thread(db_url, team_id, arrived, ready, stop_listening)
+    await asyncio.to_thread(ready.wait, 30)
+    stop = asyncio.Event()
+    seat_names = _names_by_token(db_url, tokens)
+
+    addresses = [_host_port(str(client.base_url)) for client in clients]
 
     async def seat(index: int, token: str) -> None:
-        headers = {"Authorization": f"Bearer {token}"}
+        host, port = addresses[index % len(addresses)]
+        # Each seat on its own keep-alive connection, as the panels are; a bare HTTP/1.1
+        # writer, so that 1,000 simulated seats cost the machine less than the hub does.
         await asyncio.sleep(random.uniform(0, HEARTBEAT_INTERVAL_S))
+        connection: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
         seq = 0
         while not stop.is_set():
             seq += 1
             beat = {"state": random.choice(["idle", "in_call", "after_call"]), "scenario_id": "generic-complaint",
                     "steps_done": seq % 5, "steps_total": 5, "elapsed_s": float(seq), "seq": seq}
-            async with limit:
-                sent_at[(seat_names[index], seq)] = time.monotonic()
-                try:
-                    await client.post(API + "/heartbeat", json=beat, headers=headers)
-                except httpx.HTTPError:
-                    sent_at.pop((seat_names[index], seq), None)
+            key = (seat_names[index], seq)
+            sent[key] = time.time()
+            try:
+                if connection is None:
+                    connection = await asyncio.open_connection(host, port)
+                await _post(connection, host, API + "/heartbeat", token, beat)
+            except (OSError, asyncio.IncompleteReadError, ValueError):
+                sent.pop(key, None)
+                if connection is not None:
+                    connection[1].close()
+                connection = None
             try:
                 await asyncio.wait_for(stop.wait(), HEARTBEAT_INTERVAL_S)
             except asyncio.TimeoutError:
                 pass
+        if connection is not None:
+            connection[1].close()
 
-    seat_names = _names_by_token(db_url, tokens)
-    listening = asyncio.create_task(listen())
     seats = [asyncio.create_task(seat(i, t)) for i, t in enumerate(tokens)]
     await asyncio.sleep(seconds)
     stop.set()
     await asyncio.gather(*seats)
-    await asyncio.sleep(2)  # the last notifications
-    listening.cancel()
-    try:
-        await listening
-    except asyncio.CancelledError:
-        pass
-    await listener.stop()
-    return {"heartbeats_timed": len(latencies), "lost_or_late": len(sent_at),
+    await asyncio.sleep(3)  # the last notifications
+    stop_listening.set()
+    await asyncio.to_thread(listener.join, 10)
+    latencies = [arrived[key] - at for key, at in sent.items() if key in arrived]
+    return {"heartbeats_sent": len(sent), "heartbeats_timed": len(latencies),
+            "not_arrived": len(sent) - len(latencies),
             "p50_s": _round(percentile(latencies, 50)), "p99_s": _round(percentile(latencies, 99)),
             "max_s": _round(max(latencies) if latencies else None),
             "rate_per_s": round(len(tokens) / HEARTBEAT_INTERVAL_S, 1)}
+
+
+def _host_port(url: str) -> tuple[str, int]:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme != "http" or not parts.hostname:
+        raise ValueError("the heartbeat load needs a plain http:// loopback hub")
+    return parts.hostname, parts.port or 80
+
+
+async def _post(connection: tuple[asyncio.StreamReader, asyncio.StreamWriter], host: str, path: str, token: str,
+                body: dict[str, Any]) -> int:
+    """One keep-alive HTTP/1.1 POST; returns the status (the body, if any, is read and dropped)."""
+    import json
+
+    reader, writer = connection
+    payload = json.dumps(body).encode()
+    writer.write(
+        f"POST {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n\r\n".encode() + payload
+    )
+    await writer.drain()
+    head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1])
+    length = 0
+    for line in head.split(b"\r\n"):
+        if line.lower().startswith(b"content-length:"):
+            length = int(line.split(b":", 1)[1])
+    if length:
+        await reader.readexactly(length)
+    return status
 
 
 def _names_by_token(db_url: str, tokens: list[str]) -> list[str]:
@@ -213,7 +269,7 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 3)
 
 
-async def _packs(db_url: str, client: httpx.AsyncClient, tokens: list[str], team: str,
+async def _packs(db_url: str, clients: list[httpx.AsyncClient], tokens: list[str], team: str,
                  settings: HubSettings) -> dict[str, Any]:
     from desktop.core.paths import builtin_packs_dir
     from hub.admin import publish_packs
@@ -223,8 +279,9 @@ async def _packs(db_url: str, client: httpx.AsyncClient, tokens: list[str], team
     all_waiting = asyncio.Event()
     published_at = 0.0
 
-    async def seat(token: str) -> None:
+    async def seat(index: int, token: str) -> None:
         nonlocal waiting
+        client = clients[index % len(clients)]
         headers = {"Authorization": f"Bearer {token}"}
         first = True
         while True:
@@ -243,7 +300,7 @@ async def _packs(db_url: str, client: httpx.AsyncClient, tokens: list[str], team
                 received.append(time.monotonic())
                 return
 
-    tasks = [asyncio.create_task(seat(t)) for t in tokens]
+    tasks = [asyncio.create_task(seat(i, t)) for i, t in enumerate(tokens)]
     await all_waiting.wait()
     await asyncio.sleep(2.0)  # let the polls reach the hub and wait there
     with psycopg.connect(db_url) as conn:
@@ -260,7 +317,7 @@ def run_loadtest(db_url: str, hub_url: str, seats: int, calls_per_seat: int, set
                  heartbeat_seconds: float = 20.0, concurrency: int = 64,
                  on_progress: Callable[[int], None] | None = None) -> dict[str, Any]:
     """Run the three measurements against the hub at ``hub_url``; returns the figures."""
-    return asyncio.run(_run(db_url, hub_url.rstrip("/"), seats, calls_per_seat, settings, heartbeat_seconds,
+    return asyncio.run(_run(db_url, hub_url, seats, calls_per_seat, settings, heartbeat_seconds,
                             concurrency, on_progress))
 
 
@@ -269,11 +326,14 @@ async def _run(db_url: str, hub_url: str, seats: int, calls_per_seat: int, setti
     team, codes = create_seats(db_url, seats)
     limits = httpx.Limits(max_connections=seats + 50, max_keepalive_connections=seats + 50)
     figures: dict[str, Any] = {"seats": seats, "calls_per_seat": calls_per_seat, "team": team}
-    async with httpx.AsyncClient(base_url=hub_url, limits=limits, timeout=60) as client:
+    urls = [u.strip().rstrip("/") for u in hub_url.split(",") if u.strip()]
+    async with contextlib.AsyncExitStack() as stack:
+        clients = [await stack.enter_async_context(httpx.AsyncClient(base_url=u, limits=limits, timeout=60))
+                   for u in urls]
         limit = asyncio.Semaphore(concurrency)
-        tokens = await _enrol(client, codes, limit)
+        tokens = await _enrol(clients[0], codes, limit)
         if calls_per_seat:
-            upload = await _upload(client, tokens, calls_per_seat, limit, on_progress)
+            upload = await _upload(clients, tokens, calls_per_seat, limit, on_progress)
             with psycopg.connect(db_url) as conn:
                 counted = conn.execute(
                     "SELECT count(*), count(DISTINCT (seat_id, call_uid)) FROM calls c JOIN teams t ON t.id = c.team_id"
@@ -285,10 +345,10 @@ async def _run(db_url: str, hub_url: str, seats: int, calls_per_seat: int, setti
         with psycopg.connect(db_url) as conn:
             team_id = _one(conn.execute("SELECT id FROM teams WHERE name = %s", (team,)).fetchone())
         if heartbeat_seconds > 0:
-            figures["heartbeats"] = await _heartbeats(db_url, client, tokens, team_id, heartbeat_seconds,
+            figures["heartbeats"] = await _heartbeats(db_url, clients, tokens, team_id, heartbeat_seconds,
                                                       asyncio.Semaphore(concurrency))
         if settings.signing_key_file.exists():
-            figures["packs"] = await _packs(db_url, client, tokens, team, settings)
+            figures["packs"] = await _packs(db_url, clients, tokens, team, settings)
         else:
             figures["packs"] = {"skipped": f"no signing key at {settings.signing_key_file}"}
     return figures
