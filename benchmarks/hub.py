@@ -68,6 +68,8 @@ class Hub:
                                         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
+            if self.process.poll() is not None:  # e.g. the port is taken: never measure another hub
+                raise RuntimeError(f"the hub on port {self.port} exited at start")
             try:
                 if httpx.get(f"http://127.0.0.1:{self.port}/api/v1/health", timeout=1).status_code == 200:
                     return
