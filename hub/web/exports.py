@@ -1,11 +1,11 @@
-"""Streamed table exports: CSV (UTF-8 with BOM, CRLF) and XLSX (xlsxwriter, constant memory).
+"""Streamed table exports: CSV (UTF-8 with BOM, CRLF) and XLSX (``hub.xlsx_stream``, constant memory).
 
 Both take an iterable of rows that can come straight from a server-side
 database cursor, so a 100,000-row export never sits in memory as Python
 objects. CSV bytes leave as each batch of rows is formatted; the XLSX file is
-written row by row into a temporary file (``constant_memory``) and then sent in
-chunks. Text that a spreadsheet would read as a formula is neutralised; times are
-written in the centre's time zone (``zone``).
+written row by row into a temporary file and then sent in chunks. Text that a
+spreadsheet would read as a formula is neutralised (CSV) or kept as an inline
+string (XLSX); times are written in the centre's time zone (``zone``).
 """
 
 from __future__ import annotations
@@ -17,9 +17,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, tzinfo
 from typing import Any
 
-import xlsxwriter  # type: ignore[import-untyped]
-
 from desktop.core.export import neutralise
+from hub.xlsx_stream import write_table
 
 CSV_BATCH_ROWS = 500
 CHUNK_BYTES = 64 * 1024
@@ -69,39 +68,10 @@ def csv_stream(header: Sequence[str], rows: Iterable[Sequence[Any]], zone: tzinf
 
 def xlsx_stream(sheet_title: str, header: Sequence[str], rows: Iterable[Sequence[Any]],
                 zone: tzinfo | None = None) -> Iterator[bytes]:
-    """An XLSX workbook with one sheet, written in constant memory, yielded in chunks."""
+    """An XLSX workbook with one sheet, written row by row in constant memory (the hub's
+    streaming writer: inline strings, never a formula), then yielded in chunks."""
     with tempfile.TemporaryFile() as handle:
-        workbook = xlsxwriter.Workbook(
-            handle,
-            {
-                "constant_memory": True,
-                "strings_to_formulas": False,
-                "strings_to_urls": False,
-                "strings_to_numbers": False,
-            },
-        )
-        sheet = workbook.add_worksheet(_sheet_name(sheet_title))
-        bold = workbook.add_format({"bold": True})
-        when = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
-        day = workbook.add_format({"num_format": "yyyy-mm-dd"})
-        for column, name in enumerate(header):
-            sheet.write_string(0, column, str(name), bold)
-        sheet.freeze_panes(1, 0)
-        for row_index, row in enumerate(rows, start=1):
-            for column, value in enumerate(row):
-                if value is None:
-                    continue
-                if isinstance(value, bool):
-                    sheet.write_boolean(row_index, column, value)
-                elif isinstance(value, (int, float)):
-                    sheet.write_number(row_index, column, value)
-                elif isinstance(value, datetime):
-                    sheet.write_datetime(row_index, column, _local(value, zone), when)
-                elif isinstance(value, date):
-                    sheet.write_datetime(row_index, column, datetime(value.year, value.month, value.day), day)
-                else:
-                    sheet.write_string(row_index, column, str(value))
-        workbook.close()
+        write_table(handle, [str(name) for name in header], rows, sheet=_sheet_name(sheet_title), tz=zone)
         handle.seek(0)
         while chunk := handle.read(CHUNK_BYTES):
             yield chunk
