@@ -39,9 +39,9 @@ hub: system-deps $(STAMP)
 	$(VENV)/bin/seatside-hub db upgrade
 	$(VENV)/bin/seatside-hub serve --host 127.0.0.1 --port 8765
 
-## bench-hub: the hub's scale figures (appends nothing; prints the figures for docs/benchmarks.md)
+## bench-hub: the hub's scale figures as JSON (their table is at the end of docs/benchmarks.md)
 bench-hub: system-deps $(STAMP)
-	$(PY) -m benchmarks.hub
+	$(PY) -m benchmarks.hub --processes 2
 
 ## screenshots: render the README screenshots under Xvfb
 screenshots: system-deps $(STAMP) $(QM)
