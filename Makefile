@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 TS     := resources/i18n/seatside_zh_CN.ts
 QM     := $(TS:.ts=.qm)
 
-.PHONY: run test bench screenshots dist system-deps translations clean
+.PHONY: run test bench screenshots dist system-deps translations clean hub bench-hub
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,14 +28,25 @@ run: system-deps $(STAMP) $(QM)
 test: system-deps $(STAMP) $(QM)
 	$(PY) -m pytest tests/core -p no:pytest-qt -p no:xvfb -W ignore::pytest.PytestConfigWarning
 	$(PY) -m pytest tests/gui
+	$(PY) -m pytest tests/hub -p no:pytest-qt -p no:xvfb -W ignore::pytest.PytestConfigWarning
 
 ## bench: run the benchmarks and write docs/benchmarks.md
 bench: system-deps $(STAMP) $(QM)
 	$(PY) -m benchmarks.run --output docs/benchmarks.md
 
+## hub: the centre's hub on 127.0.0.1:8765, on a private PostgreSQL cluster under .hub/
+hub: system-deps $(STAMP)
+	$(VENV)/bin/seatside-hub db upgrade
+	$(VENV)/bin/seatside-hub serve --host 127.0.0.1 --port 8765
+
+## bench-hub: the hub's scale figures as JSON (their table is at the end of docs/benchmarks.md)
+bench-hub: system-deps $(STAMP)
+	$(PY) -m benchmarks.hub --processes 2
+
 ## screenshots: render the README screenshots under Xvfb
 screenshots: system-deps $(STAMP) $(QM)
 	$(PY) scripts/screenshots.py docs/screenshots
+	$(PY) scripts/hub_screenshots.py docs/screenshots
 
 ## translations: collect new UI strings into the .ts files (then translate them in the zh_CN one)
 translations: $(STAMP)

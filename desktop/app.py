@@ -40,6 +40,8 @@ from desktop.models.call_model import CallModel
 from desktop.models.db_worker import DbWorker
 from desktop.models.followups import FollowUpsModel
 from desktop.models.hotkey_dispatcher import HotkeyDispatcher
+from desktop.models.hub_sync import HubSync
+from desktop.models.hub_sync import enrolled as hub_enrolled
 from desktop.models.insertion import InsertionController, PendingInsert
 from desktop.models.pack_watcher import PackWatcher
 from desktop.models.retention_timer import RetentionTimer
@@ -159,6 +161,8 @@ class Seatside:
             if self.live is not None:
                 self.live.close()
             self.panel.flush_geometry()
+            if getattr(self, "hub_sync", None) is not None:
+                self.hub_sync.stop()
             self.packs_watcher.stop()
             self.followups.stop()
             self.hotkeys.close()
@@ -423,6 +427,13 @@ def build(
     qapp.applicationStateChanged.connect(
         lambda state: hotkeys.backend.resync() if state == Qt.ApplicationState.ApplicationActive else None
     )
+    if hub_enrolled(folder):  # the centre's hub: heartbeats, outbox and packs in the background
+        from desktop.ui.end_call_dialog import EndCallDialog
+
+        app.hub_sync = HubSync(folder, model, after_call=lambda: any(
+            isinstance(w, EndCallDialog) and w.isVisible() for w in qapp.topLevelWidgets()))
+        app.hub_sync.message.connect(panel.show_message)
+        app.hub_sync.start()
     qapp.aboutToQuit.connect(app.shutdown)
     worker.failed.connect(app.storage_failed)
     app.shift_backups = ShiftBackups(app)

@@ -109,6 +109,13 @@ def parser() -> argparse.ArgumentParser:
     cec.add_argument("--phone", default="", help="the softphone number to sign in with")
     cec.add_argument("--guid", default="", help="a Guid the CTI toolbar already holds (no sign-in of our own)")
     cec.add_argument("--ca", type=Path, help="CA certificate (PEM) that signed the gateway's certificate")
+
+    enroll = sub.add_parser("enroll", help="enrol this seat with the centre's hub (once, with a one-time code)")
+    enroll.add_argument("url", help="the hub's address, e.g. https://seatside-hub.bank.example")
+    enroll.add_argument("code", help="the one-time code from `seatside-hub seat add`")
+    enroll.add_argument("--ca-bundle", default="", metavar="FILE", help="CA certificates to verify the hub with")
+    sync = sub.add_parser("sync", help="send ended calls to the hub and fetch new packs now")
+    sync.add_argument("--status", action="store_true", help="show the link to the hub and the outbox, send nothing")
     return p
 
 
@@ -449,7 +456,30 @@ def cmd_cec(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_enroll(args: argparse.Namespace) -> int:
+    from desktop.core.paths import data_dir
+    from desktop.core.sync import SyncError, enroll
+
+    try:
+        link = enroll(data_dir(args.data_dir), args.url, args.code, args.ca_bundle)
+    except SyncError as exc:
+        print(f"seatside enroll: {exc}", file=sys.stderr)
+        return 1
+    print(f"enrolled as seat '{link.seat}' of team '{link.team}' at {link.url}; hub key {link.fingerprint}")
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from desktop.core.hub_sync_cli import run_sync
+
+    return run_sync(args)
+
+
 def _run_command(args: argparse.Namespace) -> int | None:
+    if args.command == "enroll":
+        return cmd_enroll(args)
+    if args.command == "sync":
+        return cmd_sync(args)
     if args.command == "replay":
         return cmd_replay(args)
     if args.command == "cec":

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install the system packages Seatside and its tests need on Debian/Ubuntu/UOS/Kylin:
-# Qt's X11 libraries, a CJK font, Xvfb and the X11 tools the tests drive.
+# Qt's X11 libraries, a CJK font, Xvfb and the X11 tools the tests drive, PostgreSQL for the hub.
 # As root it runs apt-get; otherwise it prints the exact command to run.
 set -euo pipefail
 
@@ -13,6 +13,10 @@ PACKAGES=(
   fonts-wqy-microhei
   # virtual display and X11 tools used by the tests and screenshots
   xvfb xauth xclip xdotool x11-utils
+  # the hub's embedded PostgreSQL (make hub) and its tests
+  postgresql
+  # the dashboard's browser tests and screenshots (Playwright drives it; no browser download)
+  chromium
 )
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

@@ -261,6 +261,47 @@ def _v_live(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS call_transcripts_call ON call_transcripts (call_id)")
 
 
+def _v_outbox(db: sqlite_utils.Database) -> None:
+    """The outbox of ended calls for the centre's hub, filled by triggers in the same
+    transaction as the change: (call, revision) is the upload's idempotency key, and
+    a call changed after it ended (a follow-up added or done) gets a new revision."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY, call_id INTEGER NOT NULL REFERENCES calls(id) ON DELETE CASCADE,"
+        " revision INTEGER NOT NULL, created_ts REAL NOT NULL, changes INTEGER NOT NULL DEFAULT 0,"
+        " status TEXT NOT NULL DEFAULT 'pending', attempts INTEGER NOT NULL DEFAULT 0,"
+        " next_try_ts REAL NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT '', sent_ts REAL,"
+        " pack_version INTEGER, UNIQUE (call_id, revision))"
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS outbox_status ON outbox (status, next_try_ts)")
+    db.execute("INSERT OR IGNORE INTO meta (name, value) VALUES ('install_id', ?)", (secrets.token_hex(8),))
+    now = "((julianday('now') - 2440587.5) * 86400.0)"
+
+    def enqueue(call: str) -> str:
+        # The hub packs the seat runs are noted at the time (meta 'hub_pack_version').
+        # A pending row covers any later change (the record is read when it is sent);
+        # "changes" tells the sender that it changed while it was on the way.
+        return (
+            f"UPDATE outbox SET changes = changes + 1 WHERE call_id = {call} AND status = 'pending';"
+            f" INSERT INTO outbox (call_id, revision, created_ts, pack_version)"
+            f" SELECT {call}, coalesce((SELECT max(revision) FROM outbox WHERE call_id = {call}), 0) + 1, {now},"
+            f" (SELECT CAST(value AS INTEGER) FROM meta WHERE name = 'hub_pack_version')"
+            f" WHERE NOT EXISTS (SELECT 1 FROM outbox WHERE call_id = {call} AND status = 'pending');"
+        )
+
+    triggers = {
+        "outbox_call_ended": "AFTER UPDATE OF status ON calls WHEN new.status = 'ended' AND old.status != 'ended'",
+        "outbox_call_changed": "AFTER UPDATE OF notes, disposition, customer_ref, wrapup_s, end_reason ON calls"
+                               " WHEN old.status = 'ended' AND new.status = 'ended'",
+    }
+    for name, when in triggers.items():
+        db.execute(f"CREATE TRIGGER IF NOT EXISTS {name} {when} BEGIN {enqueue('new.id')} END")
+    ended = "(SELECT status FROM calls WHERE id = new.call_id) = 'ended'"
+    db.execute(f"CREATE TRIGGER IF NOT EXISTS outbox_followup_added AFTER INSERT ON followups WHEN {ended}"
+               f" BEGIN {enqueue('new.call_id')} END")
+    db.execute(f"CREATE TRIGGER IF NOT EXISTS outbox_followup_changed AFTER UPDATE OF done_at ON followups"
+               f" WHEN {ended} BEGIN {enqueue('new.call_id')} END")
+
+
 #: Every text column that can hold what a seat typed or a caller said.
 _TEXT_COLUMNS: dict[str, tuple[str, ...]] = {
     "calls": ("notes", "customer_ref", "end_reason", "scenario_name"),
@@ -272,7 +313,7 @@ _TEXT_COLUMNS: dict[str, tuple[str, ...]] = {
 
 
 #: Migration N takes the schema from user_version N to N+1. Only ever append.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v_privacy, _v_live]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v_privacy, _v_live, _v_outbox]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

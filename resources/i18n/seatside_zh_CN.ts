@@ -105,6 +105,21 @@
     </message>
 </context>
 <context>
+    <name>HubSync</name>
+    <message>
+        <source>Hub: %s</source>
+        <translation>中心服务：%s</translation>
+    </message>
+    <message>
+        <source>The hub refused a call record: %s</source>
+        <translation>中心服务拒收了一条通话记录：%s</translation>
+    </message>
+    <message>
+        <source>New packs from the hub were refused: %s</source>
+        <translation>中心下发的新话术包未通过校验，已保留原版本：%s</translation>
+    </message>
+</context>
+<context>
     <name>InsertionController</name>
     <message>
         <source>No phrase %d for this step</source>

@@ -139,3 +139,30 @@ def test_short_searches_read_only_the_newest_calls(store, monkeypatch):
     assert [c.id for c in store.search_notes("积分")] == [new]
     monkeypatch.setattr(CallStore, "LIKE_SCAN_CALLS", 100)
     assert [c.id for c in store.search_notes("积分")] == [new, old]
+
+
+def test_outbox_gets_each_ended_call_and_later_changes_as_revisions(store):
+    """Triggers fill the hub outbox in the same transaction as the change."""
+    call = make_call(store, T0, notes="已处理")
+    rows = store.conn.execute("SELECT call_id, revision, status FROM outbox").fetchall()
+    assert rows == [(call, 1, "pending")]
+    # A change while pending is covered by the pending row (the record is read when sent).
+    store.add_followup(call, "callback", "回电", None, T0)
+    assert store.conn.execute("SELECT count(*), max(changes) FROM outbox").fetchone() == (1, 1)
+    store.conn.execute("UPDATE outbox SET status = 'sent'")
+    followup = store.open_followups()[0].id
+    store.set_followup_done(followup, T0 + timedelta(hours=1))
+    assert store.conn.execute("SELECT revision, status FROM outbox ORDER BY id").fetchall() == [
+        (1, "sent"), (2, "pending")]
+    # A call in progress is not in the outbox.
+    store.start_call(T0 + timedelta(hours=2))
+    assert store.conn.execute("SELECT count(*) FROM outbox").fetchone()[0] == 2
+
+
+def test_outbox_migration_is_idempotent(tmp_path):
+    store = CallStore(tmp_path / "seatside.db")
+    db = sqlite_utils.Database(store.conn)
+    storage._v_outbox(db)  # run again: nothing breaks, nothing doubles
+    make_call(store, T0)
+    assert store.conn.execute("SELECT count(*) FROM outbox").fetchone()[0] == 1
+    store.close()

@@ -1,0 +1,197 @@
+"""The panel's link to the centre's hub: heartbeats, the outbox and packs in the background.
+
+Runs only when the seat is enrolled. Two plain threads do the network work, each
+with its own SQLite connection (WAL): one sends a heartbeat every few seconds (at
+once when the call state changes) and pushes the outbox; the other long-polls for
+new packs and writes them into the seat's ``packs/`` folder, where the pack
+watcher reloads them and shows what changed. The GUI thread only takes a
+snapshot of the call for the heartbeat. With no hub, or the hub down for days,
+nothing changes for the seat: the outbox waits in SQLite.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from desktop.core.banned import find_banned
+from desktop.core.hub_protocol import HEARTBEAT_INTERVAL_S
+from desktop.core.storage import DB_FILENAME, CallStore
+from desktop.core.sync import CONFIG_FILE, SeatSync, SyncError
+from desktop.models.call_model import CallModel
+
+log = logging.getLogger(__name__)
+
+LONG_POLL_S = 25.0
+MAX_RETRY_S = 60.0
+
+
+def enrolled(data: Path) -> bool:
+    return (Path(data) / CONFIG_FILE).is_file()
+
+
+class HubSync(QObject):
+    """Background sync while the panel runs; ``message`` carries what the seat should read."""
+
+    message = Signal(str)
+
+    def __init__(self, data: Path, model: CallModel, *, after_call: Callable[[], bool] = lambda: False,
+                 interval_s: float = HEARTBEAT_INTERVAL_S, parent: QObject | None = None):
+        super().__init__(parent)
+        self.data = Path(data)
+        self.model = model
+        self.after_call = after_call
+        self.interval_s = interval_s
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._lock = threading.Lock()
+        self._snapshot: dict[str, Any] = {"state": "idle"}
+        self._seq = 0
+        self._threads: list[threading.Thread] = []
+        self._syncs: list[SeatSync] = []
+        self._last_message = ""
+        self._timer = QTimer(self)
+        self._timer.setInterval(int(interval_s * 1000))
+        self._timer.timeout.connect(self.snapshot)
+        for signal in (model.callStateChanged, model.stepsChanged, model.scenarioChanged):
+            signal.connect(self._changed)
+        model.callEnded.connect(lambda _call_id: self._changed())
+
+    # -- GUI thread
+    def start(self) -> None:
+        self.snapshot()
+        self._timer.start()
+        for target, name in ((self._beat_loop, "seatside-hub-sync"), (self._packs_loop, "seatside-hub-packs")):
+            thread = threading.Thread(target=target, name=name, daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def stop(self) -> None:
+        """Stop the threads (at quit); a long-poll in flight is abandoned, not awaited."""
+        self._timer.stop()
+        self._stop.set()
+        self._wake.set()
+        for sync in list(self._syncs):
+            sync.close()  # aborts a long-poll in flight
+        for thread in self._threads:
+            thread.join(timeout=3.0)
+        self._threads.clear()
+
+    def _changed(self) -> None:
+        self.snapshot()
+        self._wake.set()
+
+    def snapshot(self) -> None:
+        """Take the call's state for the next heartbeat (cheap: counts only)."""
+        model = self.model
+        session = model.session
+        scenario = model.scenario if session is not None else None
+        state: dict[str, Any] = {"state": "idle"}
+        if session is not None:
+            steps = scenario.steps if scenario is not None else ()
+            done = [s for s in steps if session.is_ticked(s.id)]
+            state = {
+                "state": "after_call" if self.after_call() else "in_call",
+                "scenario_id": scenario.id if scenario else "",
+                "scenario_name": scenario.name[:200] if scenario else "",
+                "steps_done": len(done),
+                "steps_total": len(steps),
+                "mandatory_done": sum(1 for s in done if s.mandatory),
+                "mandatory_total": sum(1 for s in steps if s.mandatory),
+                "elapsed_s": round(max(0.0, time.time() - session.started.timestamp()), 1),
+                "banned_count": len(find_banned(session.notes)) if session.notes else 0,
+            }
+        with self._lock:
+            self._snapshot = state
+
+    def _say(self, text: str) -> None:
+        if text and text != self._last_message:
+            self._last_message = text
+            self.message.emit(text)
+
+    # -- worker threads
+    def _open(self) -> tuple[CallStore, SeatSync] | None:
+        store = None
+        try:
+            store = CallStore(self.data / DB_FILENAME)
+            sync = SeatSync(self.data, store, library=self.model.library)
+            self._syncs.append(sync)
+            return store, sync
+        except (SyncError, Exception) as exc:  # noqa: BLE001 - reported, the panel goes on
+            if store is not None:
+                store.close()
+            self._say(self.tr("Hub: %s") % exc)
+            return None
+
+    def _beat_loop(self) -> None:
+        opened = self._open()
+        if opened is None:
+            return
+        store, sync = opened
+        retry = self.interval_s
+        try:
+            while not self._stop.is_set():
+                self._wake.clear()
+                try:
+                    with self._lock:
+                        self._seq += 1
+                        beat = dict(self._snapshot, seq=self._seq)
+                    sync.heartbeat(beat)
+                    sync.library = self.model.library  # the packs may have been reloaded
+                    report = sync.push(force=False)
+                    for line in report.refused:
+                        self._say(self.tr("The hub refused a call record: %s") % line)
+                    if report.error:
+                        raise SyncError(report.error)
+                    retry = self.interval_s
+                    if self._last_message and not report.refused:
+                        self._last_message = ""
+                except SyncError as exc:
+                    if self._stop.is_set():
+                        break
+                    log.info("hub sync: %s", exc)
+                    self._say(self.tr("Hub: %s") % exc)
+                    retry = min(MAX_RETRY_S, retry * 2)
+                except Exception as exc:  # noqa: BLE001 - never take the panel down; try again later
+                    if self._stop.is_set():
+                        break
+                    log.info("hub sync failed: %s", exc)
+                    retry = min(MAX_RETRY_S, retry * 2)
+                self._wake.wait(retry)
+        finally:
+            sync.close()
+            store.close()
+            if sync in self._syncs:
+                self._syncs.remove(sync)
+
+    def _packs_loop(self) -> None:
+        opened = self._open()
+        if opened is None:
+            return
+        store, sync = opened
+        retry = 1.0
+        try:
+            while not self._stop.is_set():
+                try:
+                    report = sync.pull(wait=LONG_POLL_S)
+                    retry = 1.0
+                    if report.refused:
+                        self._say(self.tr("New packs from the hub were refused: %s") % report.refused)
+                        self._stop.wait(MAX_RETRY_S)
+                except Exception as exc:  # noqa: BLE001 - SyncError, or the client closed by stop()
+                    if self._stop.is_set():
+                        break
+                    log.info("hub packs: %s", exc)
+                    self._stop.wait(retry)
+                    retry = min(MAX_RETRY_S, retry * 2)
+        finally:
+            sync.close()
+            store.close()
+            if sync in self._syncs:
+                self._syncs.remove(sync)

@@ -1,0 +1,93 @@
+"""Connections and the schema: the psycopg 3 pool, and Alembic run from code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import psycopg
+from psycopg_pool import AsyncConnectionPool
+
+from hub.errors import HubError
+from hub.settings import HubSettings
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def prepare_database(settings: HubSettings) -> str:
+    """The URL to use; the embedded cluster is started first when no URL is configured."""
+    if settings.database_url:
+        return settings.database_url
+    from hub.cluster import EmbeddedCluster
+
+    cluster = EmbeddedCluster(settings.home)
+    cluster.start()
+    return cluster.url
+
+
+def connect(url: str) -> psycopg.Connection:
+    """One synchronous connection (CLI commands)."""
+    try:
+        return psycopg.connect(url, connect_timeout=10)
+    except psycopg.OperationalError as exc:
+        raise HubError(f"cannot connect to the database: {first_line(exc)}") from exc
+
+
+def first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def make_pool(url: str, settings: HubSettings) -> AsyncConnectionPool:
+    """The request pool (opened by the app's lifespan)."""
+    return AsyncConnectionPool(url, min_size=settings.pool_min, max_size=settings.pool_max, open=False,
+                               kwargs={"autocommit": False}, name="seatside-hub")
+
+
+def _alembic_config(url: str):  # -> alembic.config.Config
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["database_url"] = url
+    return config
+
+
+def sqlalchemy_url(url: str) -> str:
+    """The libpq URL in SQLAlchemy's spelling (psycopg 3 driver); only Alembic uses it."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    if url.startswith("postgresql+psycopg://"):
+        return url
+    raise HubError(f"not a PostgreSQL URL: {url.split('@')[-1]}")
+
+
+def upgrade(url: str) -> str:
+    """Bring the schema to the newest revision; returns it."""
+    from alembic import command
+
+    command.upgrade(_alembic_config(url), "head")
+    return head_revision()
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_alembic_config("")).get_current_head() or ""
+
+
+def current_revision(url: str) -> str | None:
+    """The schema revision of the database (None before the first upgrade)."""
+    with connect(url) as conn:
+        exists = conn.execute("SELECT to_regclass('alembic_version') IS NOT NULL").fetchone()
+        if not exists or not exists[0]:
+            return None
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        return row[0] if row else None
+
+
+def require_current_schema(url: str) -> None:
+    current, head = current_revision(url), head_revision()
+    if current != head:
+        raise HubError(f"the database schema is at {current or 'nothing'}, this hub needs {head}; "
+                       "run `seatside-hub db upgrade`")

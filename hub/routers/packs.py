@@ -1,0 +1,78 @@
+"""Signed packs for the seat's team: ETag and long-poll; seats report what they run."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse
+
+from desktop.core.hub_protocol import API, b64
+from hub.deps import Conn, Pool, Seat, Settings
+from hub.live import PACKS_CHANNEL, Listener
+from hub.records import PacksInstalledIn
+
+router = APIRouter(prefix=API, tags=["packs"])
+
+LATEST = ("SELECT version, bundle, signature, key_fingerprint, note FROM packs WHERE team_id = %s"
+          " ORDER BY version DESC LIMIT 1")
+
+
+def _etag(team_id: int, version: int) -> str:
+    return f'"t{team_id}-v{version}"'
+
+
+@router.get("/packs/latest")
+async def latest_packs(
+    request: Request, seat: Seat, pool: Pool, settings: Settings,
+    have: Annotated[int, Query(ge=0, description="the version the seat runs")] = 0,
+    wait: Annotated[float, Query(ge=0, description="long-poll up to this many seconds for a newer version")] = 0,
+) -> Response:
+    """The team's newest signed bundle if newer than ``have`` (and than If-None-Match);
+    else wait for a publish up to ``wait`` seconds, then 304."""
+    listener: Listener = request.app.state.listener
+    wait = min(wait, settings.long_poll_max_s)
+    known = request.headers.get("if-none-match", "")
+    # Subscribe before reading: a publish between the read and the wait is not missed.
+    async with listener.subscribe(PACKS_CHANNEL) as queue:
+        loop_deadline = None
+        while True:
+            # A pooled connection only for the read: waiting seats hold none.
+            async with pool.connection() as conn:
+                row = await (await conn.execute(LATEST, (seat.team_id,))).fetchone()
+            if row is not None and row[0] > have and _etag(seat.team_id, row[0]) != known:
+                version, bundle, signature, fingerprint, note = row
+                return JSONResponse(
+                    {"version": version, "bundle": b64(bytes(bundle)), "signature": b64(bytes(signature)),
+                     "fingerprint": fingerprint, "note": note},
+                    headers={"ETag": _etag(seat.team_id, version), "Cache-Control": "no-store"},
+                )
+            loop = asyncio.get_running_loop()
+            if loop_deadline is None:
+                loop_deadline = loop.time() + wait
+            remaining = loop_deadline - loop.time()
+            if remaining <= 0:
+                headers = {"ETag": _etag(seat.team_id, row[0])} if row is not None else {}
+                return Response(status_code=304, headers=headers)
+            try:
+                while True:
+                    payload = await asyncio.wait_for(queue.get(), timeout=remaining)
+                    if payload.get("stopping"):
+                        return Response(status_code=304)
+                    if payload.get("reconnected") or payload.get("team_id") == seat.team_id:
+                        break
+            except asyncio.TimeoutError:
+                continue
+
+
+@router.put("/packs/installed", status_code=204)
+async def packs_installed(body: PacksInstalledIn, seat: Seat, conn: Conn) -> Response:
+    """The seat reports the version it runs (the hub knows which seat runs which)."""
+    await conn.execute(
+        "INSERT INTO seat_pack_versions (seat_id, version) VALUES (%s, %s) ON CONFLICT (seat_id)"
+        " DO UPDATE SET version = excluded.version, reported_at = now()",
+        (seat.id, body.version),
+    )
+    await conn.commit()
+    return Response(status_code=204)

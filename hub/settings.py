@@ -1,0 +1,63 @@
+"""The hub's settings: one object, read from ``SEATSIDE_HUB_*`` environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_home() -> Path:
+    """``.hub/`` next to the source tree when run from a checkout, else in the working folder."""
+    checkout = Path(__file__).resolve().parents[1]
+    if (checkout / "pyproject.toml").is_file():
+        return checkout / ".hub"
+    return Path.cwd() / ".hub"
+
+
+class HubSettings(BaseSettings):
+    """Everything a ``serve`` process or a CLI command needs to know."""
+
+    model_config = SettingsConfigDict(env_prefix="SEATSIDE_HUB_", extra="ignore")
+
+    #: The bank's PostgreSQL (libpq URL); empty: the embedded cluster under ``home``.
+    database_url: str = ""
+    #: Folder of the embedded cluster and, by default, of the signing key.
+    home: Path = default_home()
+    #: The Ed25519 private key (PEM, 0600), kept outside the database.
+    key_file: Path | None = None
+    host: str = "127.0.0.1"
+    port: int = 8765
+    cert: Path | None = None
+    key: Path | None = None
+    #: Time zone the centre's days are counted in (stats, reports).
+    timezone: str = "Asia/Shanghai"
+    pool_min: int = 1
+    pool_max: int = 10
+    #: Largest request body accepted, in bytes.
+    max_body_bytes: int = 2_000_000
+    #: Most call records in one upload.
+    max_batch: int = 500
+    #: Longest long-poll for new packs, in seconds.
+    long_poll_max_s: float = 30.0
+    #: A seat whose last heartbeat is older than this is shown as gone.
+    heartbeat_stale_s: float = 15.0
+    #: One-time enrolment codes expire after this many hours.
+    enrolment_code_hours: int = 72
+    #: Lead sessions expire after this many hours.
+    lead_session_hours: int = 12
+    #: Failed sign-ins before a lead account is locked, and for how long.
+    lead_max_failures: int = 5
+    lead_lock_minutes: int = 15
+
+    @property
+    def signing_key_file(self) -> Path:
+        return self.key_file or self.home / "signing-key.pem"
+
+    def resolved_database_url(self) -> str:
+        """The URL to connect to: the configured one, else the embedded cluster's."""
+        if self.database_url:
+            return self.database_url
+        from hub.cluster import EmbeddedCluster
+
+        return EmbeddedCluster(self.home).url

@@ -1,0 +1,439 @@
+"""Shift and range reports for one team: the tables, their charts and their exports.
+
+Every table is defined once (:data:`TABLES`): its SQL over the team's latest
+call revisions in ``[start, end)``, its columns and how a row reads. The page
+shows them; ``/reports/<table>.csv`` and ``.xlsx`` stream the same rows from a
+server-side cursor.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import psycopg
+from fastapi import APIRouter, HTTPException, Request
+from starlette.responses import Response, StreamingResponse
+
+from hub.web import charts
+from hub.web.deps import (
+    Lead,
+    SignedInLead,
+    audit,
+    fetch_all,
+    fetch_tuples,
+    settings_of,
+)
+from hub.web.exports import (
+    CSV_MEDIA_TYPE,
+    XLSX_MEDIA_TYPE,
+    attachment,
+    csv_stream,
+    xlsx_stream,
+)
+from hub.web.i18n import translations_for
+from hub.web.templating import gettext, render, request_language
+
+router = APIRouter()
+
+MAX_RANGE_DAYS = 366
+COMPLAINT_DEADLINE_DAYS = 15
+FOLLOWUP_LOOKBACK_DAYS = 45
+EXPORT_FETCH_ROWS = 2000
+
+
+def _(message: str) -> str:
+    """Marks a string for extraction; translated where it is shown."""
+    return message
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    title: str
+    columns: tuple[str, ...]
+    sql: str
+    row: Callable[[Sequence[Any]], list[Any]] = list
+    page_limit: int | None = 200
+
+
+#: Follow-up statuses as the followups table spells them (translated on the page).
+FOLLOWUP_STATUSES = (_("overdue"), _("due"), _("open"))
+
+RANGE = "c.team_id = %(team)s AND c.latest AND c.started_at >= %(start)s AND c.started_at < %(end)s"
+
+
+def _ratio(done: Any, total: Any) -> float | None:
+    return round(done / total, 3) if total else None
+
+
+def _seconds(value: Any) -> float | None:
+    return None if value is None else round(float(value), 1)
+
+
+TABLES: dict[str, Table] = {
+    table.key: table
+    for table in [
+        Table(
+            "seats",
+            _("Calls per seat"),
+            (_("Seat"), _("Calls"), _("Average handle time (s)"), _("Average after-call work (s)"),
+             _("Mandatory steps done"), _("Banned phrases")),
+            f"""
+            SELECT se.name, coalesce(a.calls, 0), a.handle, a.acw, a.md, a.mt, coalesce(a.banned, 0)
+              FROM seats se
+              LEFT JOIN (
+                  SELECT c.seat_id, count(*) AS calls, avg(c.duration_s) AS handle, avg(c.wrapup_s) AS acw,
+                         sum(c.mandatory_done) AS md, sum(c.mandatory_total) AS mt, sum(c.banned_hits) AS banned
+                    FROM calls c WHERE {RANGE} GROUP BY c.seat_id
+              ) a ON a.seat_id = se.id
+             WHERE se.team_id = %(team)s
+             ORDER BY se.name
+            """,
+            lambda r: [r[0], r[1], _seconds(r[2]), _seconds(r[3]), _ratio(r[4], r[5]), r[6]],
+        ),
+        Table(
+            "scenarios",
+            _("Calls per scenario"),
+            (_("Scenario"), _("Calls"), _("Average handle time (s)"), _("Average after-call work (s)"),
+             _("Mandatory steps done")),
+            f"""
+            SELECT coalesce(nullif(c.scenario_name, ''), c.scenario_id), count(*), avg(c.duration_s),
+                   avg(c.wrapup_s), sum(c.mandatory_done), sum(c.mandatory_total)
+              FROM calls c WHERE {RANGE}
+             GROUP BY 1 ORDER BY 2 DESC, 1
+            """,
+            lambda r: [r[0], r[1], _seconds(r[2]), _seconds(r[3]), _ratio(r[4], r[5])],
+        ),
+        Table(
+            "skips",
+            _("Mandatory steps skipped, with the reasons given"),
+            (_("Scenario"), _("Step"), _("Reason"), _("Times")),
+            f"""
+            SELECT coalesce(nullif(c.scenario_name, ''), c.scenario_id), s->>'title',
+                   coalesce(s->>'reason', ''), count(*)
+              FROM calls c CROSS JOIN LATERAL jsonb_array_elements(c.skipped) s
+             WHERE {RANGE}
+             GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1, 2
+            """,
+        ),
+        Table(
+            "banned",
+            _("Banned phrases by phrase and seat"),
+            (_("Phrase"), _("Seat"), _("Hits")),
+            f"""
+            SELECT b->>'phrase', se.name, sum(coalesce((b->>'count')::int, 1))
+              FROM calls c JOIN seats se ON se.id = c.seat_id
+                   CROSS JOIN LATERAL jsonb_array_elements(c.banned) b
+             WHERE {RANGE}
+             GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2
+            """,
+        ),
+        Table(
+            "followups",
+            _("Follow-ups due and overdue"),
+            (_("Seat"), _("Kind"), _("What"), _("Due"), _("Status"), _("Days left")),
+            f"""
+            WITH open AS (
+                SELECT se.name AS seat, f->>'kind' AS kind, f->>'text' AS text,
+                       CASE WHEN f->>'kind' = 'complaint'
+                            THEN least(coalesce((f->>'due_at')::timestamptz, 'infinity'),
+                                       coalesce((f->>'created_at')::timestamptz, c.started_at)
+                                       + make_interval(days => {COMPLAINT_DEADLINE_DAYS}))
+                            ELSE (f->>'due_at')::timestamptz END AS due
+                  FROM calls c JOIN seats se ON se.id = c.seat_id
+                       CROSS JOIN LATERAL jsonb_array_elements(c.followups) f
+                 WHERE c.team_id = %(team)s AND c.latest
+                   AND c.started_at >= %(start)s - make_interval(days => {FOLLOWUP_LOOKBACK_DAYS})
+                   AND c.started_at < %(end)s
+                   AND c.followups <> '[]'::jsonb
+                   AND coalesce(f->>'done_at', '') = ''
+            )
+            SELECT seat, kind, text, due,
+                   CASE WHEN due < now() THEN 'overdue' WHEN due < %(end)s THEN 'due' ELSE 'open' END,
+                   floor(extract(epoch FROM due - now()) / 86400)::int
+              FROM open WHERE due IS NOT NULL
+             ORDER BY due, seat
+            """,
+        ),
+        Table(
+            "phrases",
+            _("Phrases used most, per pack version"),
+            (_("Pack version"), _("Scenario"), _("Phrase"), _("Uses")),
+            f"""
+            SELECT version, scenario, text, uses FROM (
+                SELECT c.pack_version AS version, coalesce(p->>'scenario_id', '') AS scenario,
+                       p->>'text' AS text, count(*) AS uses,
+                       row_number() OVER (PARTITION BY c.pack_version ORDER BY count(*) DESC, p->>'text') AS rank
+                  FROM calls c CROSS JOIN LATERAL jsonb_array_elements(c.phrases) p
+                 WHERE {RANGE}
+                 GROUP BY c.pack_version, 2, 3
+            ) ranked WHERE rank <= 15
+             ORDER BY version DESC NULLS LAST, uses DESC, text
+            """,
+        ),
+        Table(
+            "calls",
+            _("Calls"),
+            (_("Seat"), _("Call"), _("Started"), _("Ended"), _("Handle time (s)"), _("After-call work (s)"),
+             _("Scenario"), _("Disposition"), _("Steps done"), _("Steps"), _("Mandatory done"),
+             _("Mandatory steps"), _("Banned phrases"), _("Pack version"), _("Customer (masked)"), _("Notes (masked)")),
+            f"""
+            SELECT se.name, c.call_uid, c.started_at AT TIME ZONE %(tz)s, c.ended_at AT TIME ZONE %(tz)s, c.duration_s, c.wrapup_s,
+                   coalesce(nullif(c.scenario_name, ''), c.scenario_id), c.disposition,
+                   c.steps_done, c.steps_total, c.mandatory_done, c.mandatory_total, c.banned_hits,
+                   c.pack_version, c.customer_ref, c.notes
+              FROM calls c JOIN seats se ON se.id = c.seat_id
+             WHERE {RANGE}
+             ORDER BY c.started_at, c.id
+            """,
+            page_limit=None,
+        ),
+    ]
+}
+
+#: Phrases of a pack version no call of the range used (computed from the bundle, not SQL).
+UNUSED = Table("unused", _("Phrases never used, per pack version"),
+               (_("Pack version"), _("Scenario"), _("Step"), _("Phrase")), "")
+
+HOURLY_SQL = f"""
+SELECT extract(hour FROM c.started_at AT TIME ZONE %(tz)s)::int AS hour, count(*)
+  FROM calls c WHERE {RANGE} GROUP BY 1 ORDER BY 1
+"""
+TOTALS_SQL = f"""
+SELECT count(*), avg(c.duration_s), avg(c.wrapup_s), sum(c.mandatory_done), sum(c.mandatory_total),
+       coalesce(sum(c.banned_hits), 0)
+  FROM calls c WHERE {RANGE}
+"""
+
+
+@dataclass(frozen=True)
+class Range:
+    first: date
+    last: date
+    start: datetime
+    end: datetime
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end}
+
+
+def parse_range(first: str | None, last: str | None, tz_name: str, today: date | None = None) -> Range:
+    """Days ``first``..``last`` (inclusive, YYYY-MM-DD) in the centre's time zone; today by default."""
+    zone = ZoneInfo(tz_name)
+    today = today or datetime.now(zone).date()
+    try:
+        first_day = date.fromisoformat(first) if first else today
+        last_day = date.fromisoformat(last) if last else first_day
+    except ValueError:
+        raise HTTPException(400, "dates are written YYYY-MM-DD") from None
+    if last_day < first_day:
+        raise HTTPException(400, "the range ends before it starts")
+    if (last_day - first_day).days >= MAX_RANGE_DAYS:
+        raise HTTPException(400, f"a range covers at most {MAX_RANGE_DAYS} days")
+    start = datetime.combine(first_day, time(), zone)
+    end = datetime.combine(last_day + timedelta(days=1), time(), zone)
+    return Range(first_day, last_day, start, end)
+
+
+def _range_of(request: Request, first: str | None, last: str | None) -> Range:
+    return parse_range(first, last, settings_of(request).timezone)
+
+
+def _params(lead: Lead, span: Range, request: Request) -> dict[str, Any]:
+    return {"team": lead.team_id, **span.params, "tz": settings_of(request).timezone}
+
+
+def _tone(ratio: float | None) -> str:
+    if ratio is None or ratio >= 0.95:
+        return "normal"
+    return "warn" if ratio >= 0.8 else "alert"
+
+
+@router.get("/reports")
+async def reports_page(
+    request: Request, lead: SignedInLead, first: str | None = None, last: str | None = None
+) -> Response:
+    span = _range_of(request, first, last)
+    params = _params(lead, span, request)
+    t = translations_for(request_language(request)).gettext
+    shown = [(table, table.page_limit) for table in TABLES.values() if table.page_limit is not None]
+    # The page's reads are independent: run them at once on pooled connections.
+    table_rows, hourly_rows, totals_rows, never_used = await asyncio.gather(
+        asyncio.gather(*(fetch_tuples(request, table.sql + f" LIMIT {limit + 1}", params) for table, limit in shown)),
+        fetch_tuples(request, HOURLY_SQL, params),
+        fetch_tuples(request, TOTALS_SQL, params),
+        unused_phrases(request, lead, span),
+    )
+    tables: dict[str, list[list[Any]]] = {
+        table.key: [table.row(row) for row in rows] for (table, _limit), rows in zip(shown, table_rows)
+    }
+    hourly = {hour: count for hour, count in hourly_rows}
+    totals = totals_rows[0]
+    no_data = t("No calls in this range.")
+    seat_rows = tables["seats"]
+    chart_svgs = {
+        "seats": charts.bar_chart([charts.Bar(r[0], r[1]) for r in seat_rows], title=t("Calls per seat"), empty_text=no_data),
+        "mandatory": charts.bar_chart(
+            [charts.Bar(r[0], round((r[4] or 0) * 100), f"{(r[4] or 0) * 100:.0f}%", _tone(r[4])) for r in seat_rows if r[4] is not None],
+            title=t("Mandatory steps done"), empty_text=no_data),
+        "scenarios": charts.bar_chart([charts.Bar(r[0], r[1]) for r in tables["scenarios"][:12]],
+                                      title=t("Calls per scenario"), empty_text=no_data),
+        "hours": charts.column_chart([(f"{h:02d}", hourly.get(h, 0)) for h in range(24)],
+                                     title=t("Calls per hour"), empty_text=no_data),
+        "banned": charts.bar_chart(_banned_bars(tables["banned"]), title=t("Banned phrases"), empty_text=no_data),
+    }
+    return render(
+        request,
+        "reports.html",
+        {
+            "span": span,
+            "tables": {key: (TABLES[key], rows) for key, rows in tables.items()},
+            "limit_of": {key: TABLES[key].page_limit for key in tables},
+            "charts": chart_svgs,
+            "totals": {
+                "calls": totals[0], "handle": totals[1], "acw": totals[2],
+                "mandatory": _ratio(totals[3], totals[4]), "banned": totals[5],
+            },
+            "never_used": never_used,
+            "query": f"first={span.first.isoformat()}&last={span.last.isoformat()}",
+        },
+    )
+
+
+def _banned_bars(rows: list[list[Any]]) -> list[charts.Bar]:
+    totals: dict[str, int] = {}
+    for phrase, _seat, hits in rows:
+        totals[phrase] = totals.get(phrase, 0) + hits
+    return [charts.Bar(p, n, tone="alert") for p, n in sorted(totals.items(), key=lambda kv: -kv[1])[:12]]
+
+
+async def unused_phrases(request: Request, lead: Lead, span: Range) -> list[dict[str, Any]]:
+    """Per pack version run in the range: phrases of that version no call of the range used."""
+    from hub.web.packs import bundle_phrases
+
+    used_rows = await fetch_all(
+        request,
+        f"""
+        SELECT c.pack_version AS version, array_agg(DISTINCT p->>'phrase_id') AS used
+          FROM calls c CROSS JOIN LATERAL jsonb_array_elements(c.phrases) p
+         WHERE {RANGE} AND c.pack_version IS NOT NULL
+         GROUP BY 1 ORDER BY 1 DESC LIMIT 5
+        """,
+        _params(lead, span, request),
+    )
+    result = []
+    for row in used_rows:
+        pack = await fetch_all(
+            request, "SELECT bundle FROM packs WHERE team_id = %s AND version = %s", (lead.team_id, row["version"])
+        )
+        if not pack:
+            continue
+        phrases = bundle_phrases(bytes(pack[0]["bundle"]))
+        used = set(row["used"] or ())
+        result.append({
+            "version": row["version"],
+            "unused": [p for p in phrases if p["id"] not in used],
+            "total": len(phrases),
+        })
+    return result
+
+
+def _export_rows(url: str, sql: str, params: dict[str, Any], convert: Callable[[Sequence[Any]], list[Any]]) -> Iterator[list[Any]]:
+    """Rows from a server-side cursor on a connection of its own (runs in a worker thread)."""
+    with psycopg.connect(url) as conn, conn.cursor(name="seatside_export") as cur:
+        cur.itersize = EXPORT_FETCH_ROWS
+        cur.execute(sql, params)
+        for row in cur:
+            yield convert(row)
+
+
+@router.get("/reports/{key}.{fmt}")
+async def export_table(
+    request: Request, lead: SignedInLead, key: str, fmt: str, first: str | None = None, last: str | None = None,
+    seat: int | None = None,
+) -> Response:
+    """A table of the reports page (``unused`` too), or with ``seat`` the calls of one seat of the team."""
+    if fmt not in {"csv", "xlsx"} or (key not in TABLES and key != UNUSED.key) or (seat is not None and key != "calls"):
+        raise HTTPException(404)
+    span = _range_of(request, first, last)
+    t = translations_for(request_language(request)).gettext
+    params = _params(lead, span, request)
+    rows: Iterable[Sequence[Any]]
+    if key == UNUSED.key:
+        table = UNUSED
+        rows = [[item["version"], p["scenario"], p["step"], p["text"]]
+                for item in await unused_phrases(request, lead, span) for p in item["unused"]]
+    else:
+        table = TABLES[key]
+        sql = table.sql
+        if seat is not None:
+            owned = await fetch_all(request, "SELECT 1 FROM seats WHERE id = %s AND team_id = %s", (seat, lead.team_id))
+            if not owned:
+                raise HTTPException(404)
+            sql = sql.replace("ORDER BY c.started_at", "AND c.seat_id = %(seat)s ORDER BY c.started_at")
+            params["seat"] = seat
+        rows = _export_rows(request.app.state.database_url, sql, params, table.row)
+    header = [t(name) for name in table.columns]
+    await audit(request, lead, "report.export",
+                {"table": key, "format": fmt, "first": span.first.isoformat(), "last": span.last.isoformat()})
+    days = span.first.isoformat() if span.first == span.last else f"{span.first.isoformat()}_{span.last.isoformat()}"
+    filename = f"seatside-{lead.team_name}-{key}-{days}.{fmt}"
+    zone = ZoneInfo(settings_of(request).timezone)
+    if fmt == "csv":
+        body = csv_stream(header, rows, zone)
+        media = CSV_MEDIA_TYPE
+    else:
+        body = xlsx_stream(t(table.title), header, rows, zone)
+        media = XLSX_MEDIA_TYPE
+    return StreamingResponse(body, media_type=media,
+                             headers={"content-disposition": attachment(filename), "cache-control": "no-store"})
+
+
+@router.get("/seats/{seat_id}")
+async def seat_page(
+    request: Request, lead: SignedInLead, seat_id: int, first: str | None = None, last: str | None = None,
+) -> Response:
+    """One seat's calls of the range; another team's seat is not found."""
+    seat = await fetch_all(request, "SELECT id, name FROM seats WHERE id = %s AND team_id = %s", (seat_id, lead.team_id))
+    if not seat:
+        raise HTTPException(404)
+    span = _range_of(request, first, last)
+    calls = await fetch_all(
+        request,
+        """
+        SELECT c.id, c.call_uid, c.started_at, c.duration_s, c.wrapup_s,
+               coalesce(nullif(c.scenario_name, ''), c.scenario_id) AS scenario, c.disposition,
+               c.mandatory_done, c.mandatory_total, c.banned_hits, c.pack_version
+          FROM calls c
+         WHERE c.seat_id = %(seat)s AND c.team_id = %(team)s AND c.latest
+           AND c.started_at >= %(start)s AND c.started_at < %(end)s
+         ORDER BY c.started_at DESC LIMIT 500
+        """,
+        {"seat": seat_id, "team": lead.team_id, **span.params},
+    )
+    return render(request, "seat.html", {"seat": seat[0], "calls": calls, "span": span})
+
+
+@router.get("/calls/{call_id}")
+async def call_page(request: Request, lead: SignedInLead, call_id: int) -> Response:
+    """One call's record (masked texts only); another team's call is not found."""
+    rows = await fetch_all(
+        request,
+        """
+        SELECT c.*, se.name AS seat FROM calls c JOIN seats se ON se.id = c.seat_id
+         WHERE c.id = %s AND c.team_id = %s
+        """,
+        (call_id, lead.team_id),
+    )
+    if not rows:
+        raise HTTPException(404)
+    return render(request, "call.html", {"call": rows[0]})
+
+
+__all__ = ["TABLES", "Range", "gettext", "parse_range", "router"]

@@ -1,0 +1,84 @@
+// Live board: tiles updated from server-sent events; elapsed time ticks locally.
+"use strict";
+(() => {
+  const board = document.getElementById("board");
+  if (!board) return;
+  const status = document.getElementById("live-status");
+  let target = Number(board.dataset.target) || 300;
+  // Elapsed seconds as of the moment each tile's figure arrived (monotonic clock).
+  const base = new Map();
+  const now = () => performance.now() / 1000;
+
+  function format(seconds) {
+    const s = Math.max(0, Math.round(seconds));
+    return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+  }
+
+  function tone(state, elapsed) {
+    if (state === "idle") return "normal";
+    if (elapsed > 2 * target) return "red";
+    if (elapsed > target) return "amber";
+    return "normal";
+  }
+
+  function label(tile) {
+    if (tile.stale) return board.dataset.labelStale;
+    return board.dataset["label" + tile.state.charAt(0).toUpperCase() + tile.state.slice(1)] ||
+      board.dataset["label_" + tile.state] || tile.state;
+  }
+
+  function setField(element, name, value) {
+    const field = element.querySelector(`[data-field="${name}"]`);
+    if (field && field.textContent !== String(value)) field.textContent = String(value);
+  }
+
+  function paint(element) {
+    const state = element.dataset.state;
+    const known = base.get(element.id);
+    const elapsed = known ? known.elapsed + (now() - known.at) : Number(element.dataset.elapsed) || 0;
+    const stale = element.dataset.stale === "true";
+    const toneNow = stale ? "normal" : tone(state, elapsed);
+    element.className = `tile state-${state} tone-${toneNow}${stale ? " stale" : ""}`;
+    setField(element, "elapsed", state === "idle" ? "" : format(elapsed));
+  }
+
+  function update(tile) {
+    const element = document.getElementById(`seat-${tile.id}`);
+    if (!element) {
+      window.location.reload(); // a seat was added to the team
+      return;
+    }
+    element.dataset.state = tile.state;
+    element.dataset.stale = tile.stale ? "true" : "false";
+    element.dataset.seq = String(tile.seq);
+    base.set(element.id, { elapsed: Number(tile.elapsed) || 0, at: now() });
+    setField(element, "state", label(tile));
+    setField(element, "scenario", tile.scenario || board.dataset.labelNone);
+    for (const name of ["steps_done", "steps_total", "mandatory_done", "mandatory_total", "banned"]) {
+      setField(element, name, tile[name]);
+    }
+    element.querySelector(".banned")?.classList.toggle("has-banned", Number(tile.banned) > 0);
+    paint(element);
+  }
+
+  for (const element of board.querySelectorAll(".tile")) {
+    base.set(element.id, { elapsed: Number(element.dataset.elapsed) || 0, at: now() });
+  }
+
+  const source = new EventSource("/board/events");
+  source.addEventListener("tiles", (event) => {
+    const data = JSON.parse(event.data);
+    target = Number(data.target) || target;
+    for (const tile of data.tiles) update(tile);
+    board.dataset.updates = String((Number(board.dataset.updates) || 0) + 1);
+  });
+  source.addEventListener("open", () => {
+    status.textContent = status.dataset.connected;
+    status.className = "live-status connected";
+  });
+  source.addEventListener("error", () => {
+    status.textContent = status.dataset.lost;
+    status.className = "live-status lost";
+  });
+  window.setInterval(() => board.querySelectorAll(".tile").forEach(paint), 1000);
+})();
