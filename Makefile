@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 TS     := resources/i18n/seatside_zh_CN.ts
 QM     := $(TS:.ts=.qm)
 
-.PHONY: run test bench screenshots dist system-deps translations clean
+.PHONY: run test test-stress bench screenshots dist system-deps translations clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ run: system-deps $(STAMP) $(QM)
 test: system-deps $(STAMP) $(QM)
 	$(PY) -m pytest tests/core -p no:pytest-qt -p no:xvfb -W ignore::pytest.PytestConfigWarning
 	$(PY) -m pytest tests/gui
+
+## test-stress: the GUI suite 5 times in a row with stress-ng hogging 2 CPUs beside it
+test-stress: system-deps $(STAMP) $(QM)
+	bash scripts/test-stress.sh $(PY) 5
 
 ## bench: run the benchmarks and write docs/benchmarks.md
 bench: system-deps $(STAMP) $(QM)

@@ -41,6 +41,8 @@ def main() -> None:
             app.hotkeys.backend.press(f"ctrl+alt+{number}")
             while clipboard.text() != expected:
                 QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents)
+                if time.perf_counter() > start + 10:
+                    raise SystemExit(f"hotkey {number}: the clipboard never held {expected!r}")
             hotkey.append(time.perf_counter() - start)
             start = time.perf_counter()
             clipboard.setText(expected + str(i))

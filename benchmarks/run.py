@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from benchmarks import csv_export, hotkeys, machine, notes_autosave, records, report, search, startup
+from benchmarks import csv_export, hotkeys, limits, machine, notes_autosave, records, report, search, startup
 
 FULL = {"startup_repeats": 5, "saves": 500, "calls": 10_000, "export_repeats": 3}
 QUICK = {"startup_repeats": 2, "saves": 100, "calls": 1_000, "export_repeats": 1}
@@ -77,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     log("5/6 call records (exports, caller history, notes search)")
     sections.append(records.markdown(records.run(quick=args.quick)))
     sections.append(hotkey_section)
+    log("7. refusals and the real library")
+    sections.append(limits.markdown(limits.run(quick=args.quick)))
 
     text = report.render(
         machine_rows,

@@ -18,6 +18,7 @@ from desktop import __version__
 from desktop.core.banned import builtin_banned
 from desktop.core.packs import LoadResult, Problem
 from desktop.core.packset import PackSet
+from desktop.core.texts import output_language
 from desktop.core.paths import data_dir, resources_dir
 from desktop.core.paths import pack_dirs as packs_in
 from desktop.core.settings import Settings
@@ -225,7 +226,7 @@ def build(
     panel = PanelWindow(
         model,
         packs.problems,
-        lang="en" if language.startswith("en") else "zh",
+        lang=output_language(language),
         hotkeys=hotkeys,
         own_packs=own_packs,
         followups=followups,

@@ -13,6 +13,8 @@ PACKAGES=(
   fonts-wqy-microhei
   # virtual display and X11 tools used by the tests and screenshots
   xvfb xauth xclip xdotool x11-utils
+  # a CPU hog beside the GUI suite (make test-stress)
+  stress-ng
 )
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

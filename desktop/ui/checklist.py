@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QBrush, QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -17,8 +17,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.models.call_model import CallModel
+from desktop.ui.appearance import theme_colour
 
-HIGHLIGHT = QColor("#fff1c2")
+GUIDANCE_MIN_HEIGHT = 60
+GUIDANCE_MAX_LINES = 14  # taller guidance scrolls
+
 # Combined once: building a flag combination is slow in PySide's Python enums.
 STEP_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable
 
@@ -48,7 +51,8 @@ class ChecklistView(QWidget):
         scroll.setWidget(self.guidance)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setMinimumHeight(60)
+        scroll.setMinimumHeight(GUIDANCE_MIN_HEIGHT)
+        scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.guidance_area = scroll
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -92,6 +96,22 @@ class ChecklistView(QWidget):
             lines = [step.guidance] if step.guidance else []
             lines += [f"• {fact}" for fact in step.facts]
             self.guidance.setText("\n".join(lines))
+        self._fit_guidance()
+
+    def _fit_guidance(self) -> None:
+        """Make the guidance box tall enough for all its text, up to GUIDANCE_MAX_LINES
+        lines; beyond that it scrolls, with its scroll bar showing."""
+        area = self.guidance_area
+        # The width without a scroll bar: the text fits when it needs no scroll bar.
+        needed = self.guidance.heightForWidth(max(1, area.contentsRect().width()))
+        line = self.guidance.fontMetrics().lineSpacing()
+        cap = GUIDANCE_MAX_LINES * line + 8
+        area.setMinimumHeight(max(GUIDANCE_MIN_HEIGHT, min(needed, cap)))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():  # the text wraps anew
+            self._fit_guidance()
 
     def _new_item(self, index: int, step) -> QListWidgetItem:
         label = f"{index + 1}. {step.title}"
@@ -100,18 +120,23 @@ class ChecklistView(QWidget):
         item = QListWidgetItem(label)
         item.setData(Qt.ItemDataRole.UserRole, step.id)
         item.setFlags(STEP_FLAGS)
-        if step.mandatory:
-            item.setForeground(QBrush(QColor("#b3261e")))
         item.setToolTip(step.guidance)
         return item
 
     def _update_item(self, item: QListWidgetItem, step, highlighted: bool) -> None:
         ticked = self.model.is_ticked(step.id)
         item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
-        item.setBackground(QBrush(HIGHLIGHT) if highlighted else QBrush())
+        # Colours of the theme in effect: the current step's background, required steps in red.
+        item.setBackground(QBrush(theme_colour("step_highlight")) if highlighted else QBrush())
+        item.setForeground(QBrush(theme_colour("required")) if step.mandatory else QBrush())
         font = QFont(item.font())
         font.setBold(highlighted)
         item.setFont(font)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):  # a new theme
+            self.refresh()
 
     def highlighted_row(self) -> int | None:
         return self.model.current_index()

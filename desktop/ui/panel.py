@@ -26,6 +26,7 @@ from desktop.core.packs import Problem
 from desktop.models.call_model import CallModel
 from desktop.models.followups import FollowUpsModel
 from desktop.models.hotkey_dispatcher import HotkeyDispatcher
+from desktop.ui.appearance import set_text_colour
 from desktop.ui.checklist import ChecklistView
 from desktop.ui.end_call_dialog import EndCallDialog
 from desktop.ui.notes import NotesView
@@ -149,7 +150,7 @@ class PanelWindow(QMainWindow):
         self.problem_label = QLabel()
         self.problem_label.setObjectName("packProblems")
         self.problem_label.setWordWrap(True)
-        self.problem_label.setStyleSheet("color: #8a5300")
+        set_text_colour(self.problem_label, "warning")
         self.problem_label.setTextFormat(Qt.TextFormat.PlainText)
 
         self.picker = ScenarioPicker(model)
@@ -320,13 +321,13 @@ class PanelWindow(QMainWindow):
         if overdue:
             text += " " + self.tr("(%d due)") % overdue
         self.followups_button.setText(text)
-        self.followups_button.setStyleSheet("color: #b3261e" if overdue else "")
+        set_text_colour(self.followups_button, "required" if overdue else None)
         self.followups_button.show()
 
     def show_records(self) -> RecordsDialog | None:
         if self.followups is None:
             return None
-        dialog = RecordsDialog(self.followups, self)
+        dialog = RecordsDialog(self.followups, self, self.lang)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.followups.reload()
         dialog.show()
@@ -378,7 +379,7 @@ class PanelWindow(QMainWindow):
         start, end = self.model.shift_bounds(shift) if shift else self.model.current_shift_bounds()
         progress = ExportProgress(self.model, self)
         self.export_progress = progress
-        self.model.export_shift(path, start, end, "zh" if self.lang == "zh" else "en", fmt)
+        self.model.export_shift(path, start, end, self.lang, fmt)
         return progress
 
     def ask_export(self) -> None:

@@ -8,7 +8,6 @@ import importlib.util
 import io
 import os
 import re
-import time
 from pathlib import Path
 from unittest import mock
 
@@ -469,18 +468,15 @@ def test_a_file_over_20_mb_is_refused_at_once(tmp_path):
     path = tmp_path / "huge.xlsx"
     with path.open("wb") as handle:
         handle.truncate(importer.MAX_FILE_BYTES + 1)  # sparse: costs no disk and no time
-    started = time.perf_counter()
-    report = io.StringIO()
-    assert run_import(path, tmp_path / "out", skip_invalid=True, overwrite=False, out=report) == 2
-    assert time.perf_counter() - started < 0.5
+    report = io.StringIO()  # its time is measured in benchmarks/limits.py
+    with mock.patch("openpyxl.load_workbook", side_effect=AssertionError("the file was opened")):
+        assert run_import(path, tmp_path / "out", skip_invalid=True, overwrite=False, out=report) == 2
     assert "too large" in report.getvalue() and "limit 20,971,520" in report.getvalue()
 
 
 def test_more_than_50000_rows_is_refused_quickly(tmp_path):
     path = write_text(tmp_path, HEADER + "甲,一,好\n" * (MAX_ROWS + 1))
-    started = time.perf_counter()
-    result = import_table(path)
-    assert time.perf_counter() - started < 3
+    result = import_table(path)  # its time is measured in benchmarks/limits.py
     assert result.unreadable and "more than 50,000 rows" in result.problems[0].message
 
 

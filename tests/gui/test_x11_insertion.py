@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QApplication
 
 from tests.gui.conftest import x11_clipboard
 
@@ -76,7 +78,11 @@ def test_clicking_a_phrase_leaves_the_keyboard_in_the_crm(make_app, crm, qtbot):
         app.model.choose_scenario("atm-cash-retained")
         phrases = panel.phrases
         row = next(i for i, c in enumerate(app.model.current_choices()) if "{" not in c.text)
-        with qtbot.waitSignal(app.model.phraseCopied, timeout=5000):
+        # The panel is laid out anew for the scenario (the guidance box takes its text's height)
+        # by posted layout requests: run them before aiming at a row.
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        assert phrases.viewport().rect().contains(phrases.visualItemRect(phrases.item(row)))
+        with qtbot.waitSignal(app.model.phraseCopied, timeout=10000):
             click_global(phrases.viewport(), phrases.visualItemRect(phrases.item(row)).center())
         assert x11.active_window() == crm_window  # still typing in the CRM
         assert not panel.isActiveWindow()
