@@ -6,16 +6,14 @@ renamed into place, so a failed export leaves the previous file (or nothing).
 from __future__ import annotations
 
 import csv
-import io
 import os
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import IO
 
+from desktop.core.atomic import atomic_path, atomic_write
 from desktop.core.dispositions import DISPOSITIONS, Disposition, disposition_label
 from desktop.core.reports import (
     ShiftSummary,
@@ -211,60 +209,6 @@ def _items(dispositions: Iterable[Disposition] | None) -> tuple[Disposition, ...
     return DISPOSITIONS if dispositions is None else tuple(dispositions)
 
 
-# -- atomic writes ----------------------------------------------------------------
-def _umask() -> int:
-    """The process umask, read without changing it where the OS allows (no race with other threads)."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-@contextmanager
-def atomic_path(path: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``path`` to write; afterwards give it normal
-    permissions and rename it onto ``path``. On any failure it is removed and
-    ``path`` is left untouched. The caller flushes its data to disk."""
-    path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    os.close(fd)
-    try:
-        yield Path(tmp_name)
-        os.chmod(tmp_name, 0o666 & ~_umask())  # mkstemp makes it 0600; give it normal permissions
-        os.replace(tmp_name, path)
-    except BaseException:
-        try:
-            os.unlink(tmp_name)
-        except FileNotFoundError:
-            pass
-        raise
-
-
-def atomic_write(path: Path, write: Callable[[IO[str]], int], encoding: str) -> int:
-    """Call ``write`` on a temporary text file beside ``path`` and rename it into place.
-
-    On any failure the temporary file is removed and ``path`` is left untouched.
-    """
-    with atomic_path(path) as tmp:
-        with io.open(tmp, "w", encoding=encoding, newline="") as handle:
-            result = write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-    return result
-
-
-def _fsync_file(path: Path) -> None:
-    with open(path, "rb+") as handle:
-        os.fsync(handle.fileno())
-
-
 # -- CSV ---------------------------------------------------------------------------
 def write_csv(
     calls: Iterable[CallRecord], out: IO[str], lang: str = "zh", dispositions: Iterable[Disposition] | None = None
@@ -371,7 +315,6 @@ def export_xlsx(
         except BaseException:
             _discard(workbook)
             raise
-        _fsync_file(tmp)
     return row
 
 

@@ -31,7 +31,7 @@ from typing import Any, TextIO
 
 import yaml
 
-from desktop.core.export import atomic_write
+from desktop.core.atomic import atomic_write
 from desktop.core.packs import ID_RE, load_pack_file
 from desktop.core.placeholders import KNOWN_PLACEHOLDERS, placeholders_in
 from desktop.core.scenarios import PackInfo, Phrase, Scenario, Step
@@ -1023,7 +1023,7 @@ def _round_trip(files: dict[str, str], expected: dict[str, Scenario], rows: dict
     with tempfile.TemporaryDirectory(prefix="seatside-import-") as tmp:
         for name, text in files.items():
             path = Path(tmp) / name
-            path.write_text(text, encoding="utf-8", newline="")
+            path.write_text(text, encoding="utf-8", newline="")  # scratch copy, read back at once
             _, scenarios, pack_problems = load_pack_file(path, display=name)
             row = rows[name]
             for problem in pack_problems:

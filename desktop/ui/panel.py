@@ -469,7 +469,7 @@ class PanelWindow(QMainWindow):
 
     def apply_appearance(self, *_args) -> None:
         settings = self.model.settings
-        self.setWindowOpacity(max(40, min(100, int(settings.get("opacity")))) / 100)
+        self.setWindowOpacity(settings.integer("opacity") / 100)  # the schema keeps it in range
         font = QApplication.font()
         if int(settings.get("font_size")) > 0:
             font.setPointSize(int(settings.get("font_size")))

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.clock import parse_hhmm
 from desktop.core.dispositions import MAX_DISPOSITIONS, dispositions_from
-from desktop.core.settings import DEFAULT_HOTKEYS, INSERT_MODES, Settings
+from desktop.core.settings import DEFAULT_HOTKEYS, INSERT_MODES, Settings, limits
 from desktop.platform.hotkeys import check_bindings
 
 ACTION_NAMES = {
@@ -135,12 +135,12 @@ class SettingsDialog(QDialog):
         self.theme.setCurrentIndex(max(0, self.theme.findData(self.settings.get("theme"))))
         form.addRow(self.tr("Theme"), self.theme)
         self.opacity = QSlider(Qt.Orientation.Horizontal)
-        self.opacity.setRange(40, 100)
+        self.opacity.setRange(*limits("opacity"))
         self.opacity.setValue(int(self.settings.get("opacity")))
         self.opacity.setAccessibleName(self.tr("Opacity"))
         form.addRow(self.tr("Opacity"), self.opacity)
         self.font_size = QSpinBox()
-        self.font_size.setRange(0, 28)
+        self.font_size.setRange(*limits("font_size"))
         self.font_size.setSpecialValueText(self.tr("system"))
         self.font_size.setValue(int(self.settings.get("font_size")))
         form.addRow(self.tr("Font size"), self.font_size)
@@ -168,7 +168,7 @@ class SettingsDialog(QDialog):
         shift.addWidget(self.shift_end)
         form.addRow(self.tr("Shift (HH:MM)"), shift)
         self.complaint_days = QSpinBox()
-        self.complaint_days.setRange(1, 90)
+        self.complaint_days.setRange(*limits("complaint_days"))
         self.complaint_days.setValue(int(self.settings.get("complaint_days")))
         form.addRow(self.tr("Complaint deadline (days)"), self.complaint_days)
         policy = self.settings.get("mask_policy")
