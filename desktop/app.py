@@ -30,8 +30,9 @@ from desktop.models.hotkey_dispatcher import HotkeyDispatcher
 from desktop.models.insertion import InsertionController, PendingInsert
 from desktop.models.pack_watcher import PackWatcher
 from desktop.platform.clipboard import Clipboard, QtClipboard
-from desktop.platform.hotkeys import HotkeyBackend, Trigger, choose_backend
-from desktop.platform.insertion import Inserter, NoInserter, WindowInfo, choose_inserter
+from desktop.platform.factories import choose_backend, choose_inserter
+from desktop.platform.hotkeys import HotkeyBackend, Trigger
+from desktop.platform.insertion import Inserter, NoInserter, WindowInfo
 from desktop.ui.appearance import apply_theme
 from desktop.ui.palette import SearchPalette
 from desktop.ui.panel import PanelWindow

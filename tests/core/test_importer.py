@@ -17,6 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from desktop.core import importer
+from desktop.core.importer import importing as importing_module
+from desktop.core.importer import writing as writing_module
 from desktop.core.importer import (
     MAX_CELL_CHARS,
     MAX_ROWS,
@@ -91,7 +93,7 @@ def test_good_files_round_trip_into_clean_packs(files, tmp_path, name):
 
 
 def test_pack_file_is_readable_yaml_with_a_pack_header(files, tmp_path, monkeypatch):
-    monkeypatch.setattr(importer, "_today", lambda: "2026-11-25")
+    monkeypatch.setattr(importing_module, "_today", lambda: "2026-11-25")
     result = import_table(files["xlsx"])
     text = result.files["card-retained.yaml"]
     assert "吞卡处理" in text and "\\u" not in text  # Chinese not escaped
@@ -389,7 +391,7 @@ def three(files):
 
 def test_a_failure_while_writing_the_second_file_leaves_no_file(three, tmp_path, monkeypatch):
     calls = []
-    real = importer.atomic_write
+    real = writing_module.atomic_write
 
     def failing(path, write, encoding):
         calls.append(path)
@@ -397,7 +399,7 @@ def test_a_failure_while_writing_the_second_file_leaves_no_file(three, tmp_path,
             raise OSError(28, "No space left on device")
         return real(path, write, encoding)
 
-    monkeypatch.setattr(importer, "atomic_write", failing)
+    monkeypatch.setattr(writing_module, "atomic_write", failing)
     out = tmp_path / "out"
     with pytest.raises(OSError):
         write_pack(three, out)
@@ -423,7 +425,7 @@ def test_a_failure_while_renaming_undoes_the_files_already_in_place(three, tmp_p
                 raise OSError(5, "Input/output error")
         return real(src, dst)
 
-    monkeypatch.setattr(importer.os, "replace", failing)
+    monkeypatch.setattr(os, "replace", failing)
     with pytest.raises(OSError):
         write_pack(three, out, overwrite=True)
     assert listing(out) == ["ji-fen-dui-huan.yaml"]
@@ -447,7 +449,7 @@ def test_existing_files_are_not_overwritten_unless_asked(three, tmp_path):
 
 
 def test_a_round_trip_failure_is_an_error(files, monkeypatch):
-    monkeypatch.setattr(importer, "pack_yaml", lambda info, scenario, name: "scenarios: [oops\n")
+    monkeypatch.setattr(importing_module, "pack_yaml", lambda info, scenario, name: "scenarios: [oops\n")
     result = import_table(files["utf8"])
     assert not result.ok and result.files == {}
     assert any("does not load cleanly" in p.message for p in result.errors)
@@ -455,7 +457,7 @@ def test_a_round_trip_failure_is_an_error(files, monkeypatch):
 
 def test_loader_warnings_on_the_generated_file_stay_warnings(files, monkeypatch):
     real = importer.pack_yaml
-    monkeypatch.setattr(importer, "pack_yaml", lambda *args: real(*args) + "extra: 1\n")
+    monkeypatch.setattr(importing_module, "pack_yaml", lambda *args: real(*args) + "extra: 1\n")
     result = import_table(files["utf8"])
     assert result.ok
     assert sum("unknown top-level field 'extra'" in p.message for p in result.warnings) == 3
@@ -589,7 +591,7 @@ def test_a_failure_anywhere_in_writing_leaves_no_partial_output(tmp_path_factory
         return
     out = folder / "out"
     count = 0
-    real_write, real_replace = importer.atomic_write, os.replace
+    real_write, real_replace = writing_module.atomic_write, os.replace
 
     def write(path, writer, encoding):
         nonlocal count
@@ -605,7 +607,7 @@ def test_a_failure_anywhere_in_writing_leaves_no_partial_output(tmp_path_factory
             raise OSError(5, "I/O error")
         return real_replace(src, dst)
 
-    with mock.patch.object(importer, "atomic_write", write), mock.patch.object(importer.os, "replace", replace):
+    with mock.patch.object(writing_module, "atomic_write", write), mock.patch.object(os, "replace", replace):
         try:
             write_pack(result, out)
         except OSError:
