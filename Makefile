@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 TS     := resources/i18n/seatside_zh_CN.ts
 QM     := $(TS:.ts=.qm)
 
-.PHONY: run test test-stress bench screenshots dist system-deps translations clean
+.PHONY: run lint test test-stress bench screenshots dist system-deps translations clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,11 @@ $(QM): $(TS) $(STAMP)
 ## run: start Seatside with the built-in scenarios
 run: system-deps $(STAMP) $(QM)
 	$(VENV)/bin/seatside
+
+## lint: ruff and mypy (config in pyproject.toml)
+lint: $(STAMP)
+	$(VENV)/bin/ruff check desktop tests benchmarks scripts
+	$(VENV)/bin/mypy
 
 ## test: run the whole test suite: the core without Qt, then the GUI on Xvfb
 test: system-deps $(STAMP) $(QM)

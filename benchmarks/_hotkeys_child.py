@@ -63,7 +63,7 @@ def main() -> None:
         subprocess.run(["xdotool", "search", "--sync", "--name", "seatside-test-target", "windowfocus", "--sync"],
                        check=True, capture_output=True)
         arrive, paste_only = [], []
-        for i in range(max(3, repeats // 10)):
+        for _ in range(max(3, repeats // 10)):
             subprocess.run(["xdotool", "key", "ctrl+a", "BackSpace"], check=True)
             deadline = time.perf_counter() + 5
             while out.exists() and out.read_text(encoding="utf-8") and time.perf_counter() < deadline:

@@ -18,11 +18,11 @@ from desktop import __version__
 from desktop.core.banned import builtin_banned
 from desktop.core.packs import LoadResult, Problem
 from desktop.core.packset import PackSet
-from desktop.core.texts import output_language
 from desktop.core.paths import data_dir, resources_dir
 from desktop.core.paths import pack_dirs as packs_in
 from desktop.core.settings import Settings
 from desktop.core.storage import DB_FILENAME, StorageError
+from desktop.core.texts import output_language
 from desktop.models.call_model import CallModel
 from desktop.models.db_worker import DbWorker
 from desktop.models.followups import FollowUpsModel
@@ -147,14 +147,13 @@ class Seatside:
 
 
 def ensure_qapp(argv: list[str] | None = None) -> QApplication:
-    app = QApplication.instance()
-    if app is None:
-        app = QApplication(argv if argv is not None else sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("Seatside")
     app.setApplicationDisplayName("坐席助手")
     app.setApplicationVersion(__version__)
     app.setQuitOnLastWindowClosed(True)
-    return app  # type: ignore[return-value]
+    return app
 
 
 def install_translator(app: QApplication, language: str) -> list[QTranslator]:
@@ -281,7 +280,7 @@ def build(
 
 def warm_up() -> None:
     """Import what the first masked save and the first export need, off the GUI thread."""
-    import desktop.core.export  # noqa: F401
+    import desktop.core.export  # noqa: F401 - imported for its side effect: the module is cached
     from desktop.core.privacy import is_card_number
 
     is_card_number("6222020000000000")
@@ -290,7 +289,7 @@ def warm_up() -> None:
 def _quit_on_sigterm(qapp: QApplication) -> None:
     """Quit cleanly on SIGTERM/SIGINT: let Python's handler run every 200 ms."""
 
-    def handler(signum, frame):  # noqa: ARG001
+    def handler(signum, frame):  # both unused: the signal module calls it so
         qapp.quit()
 
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -373,4 +372,4 @@ def self_test(pack_dirs: list[Path]) -> int:
             app.shutdown()
 
 
-__all__ = ["Seatside", "build", "run", "self_test", "Problem"]
+__all__ = ["Problem", "Seatside", "build", "run", "self_test"]

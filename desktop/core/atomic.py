@@ -7,7 +7,6 @@ cut. On any failure the temporary file is removed and the target is left as it w
 
 from __future__ import annotations
 
-import io
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -95,10 +94,9 @@ def atomic_write(
     Line ends are written as given (no translation). Returns what ``write`` returned.
     """
     result: Result | None = None
-    with atomic_path(path, mode) as tmp:
-        with io.open(tmp, "w", encoding=encoding, newline="") as handle:
-            if isinstance(write, str):
-                handle.write(write)
-            else:
-                result = write(handle)
+    with atomic_path(path, mode) as tmp, open(tmp, "w", encoding=encoding, newline="") as handle:
+        if isinstance(write, str):
+            handle.write(write)
+        else:
+            result = write(handle)
     return result

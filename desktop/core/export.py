@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from desktop.core.atomic import atomic_path, atomic_write
 from desktop.core.dispositions import DISPOSITIONS, Disposition, disposition_label
@@ -318,7 +318,7 @@ def export_xlsx(
     return row
 
 
-def _discard(workbook) -> None:
+def _discard(workbook: Any) -> None:  # an xlsxwriter Workbook
     """Remove a workbook's streaming temporary files without writing it."""
     for sheet in workbook.worksheets():
         handle = getattr(sheet, "row_data_fh", None)
@@ -336,7 +336,7 @@ def _discard(workbook) -> None:
     workbook.fileclosed = True  # nothing to write on garbage collection
 
 
-def _write_summary(workbook, sheet, summary: ShiftSummary, lang: str, title: str) -> None:
+def _write_summary(workbook: Any, sheet: Any, summary: ShiftSummary, lang: str, title: str) -> None:
     t = texts(lang)
     bold = workbook.add_format({"bold": True})
     heading = workbook.add_format({"bold": True, "font_size": 14})
@@ -403,21 +403,21 @@ def _write_summary(workbook, sheet, summary: ShiftSummary, lang: str, title: str
     sheet.write_string(row, 0, t("xlsx.by_disposition"), bold)
     row += 1
     table_header(t("head.disposition"), t("head.calls"), t("head.share"))
-    for item in summary.by_disposition:
-        sheet.write_string(row, 0, summary.disposition_name(item.code, lang))
-        sheet.write_number(row, 1, item.calls)
-        sheet.write_number(row, 2, item.calls / summary.calls, percent)
+    for disposition in summary.by_disposition:
+        sheet.write_string(row, 0, summary.disposition_name(disposition.code, lang))
+        sheet.write_number(row, 1, disposition.calls)
+        sheet.write_number(row, 2, disposition.calls / summary.calls, percent)
         row += 1
     row += 1
 
     sheet.write_string(row, 0, t("xlsx.top_phrases"), bold)
     row += 1
     table_header(t("head.scenario"), t("head.uses"), t("head.phrase_id"), t("head.phrase"))
-    for item in summary.top_phrases:
-        sheet.write_string(row, 0, scenario_label(item.scenario_id, item.scenario_name, lang))
-        sheet.write_number(row, 1, item.uses)
-        sheet.write_string(row, 2, item.phrase_id)
-        sheet.write_string(row, 3, item.text)
+    for phrase in summary.top_phrases:
+        sheet.write_string(row, 0, scenario_label(phrase.scenario_id, phrase.scenario_name, lang))
+        sheet.write_number(row, 1, phrase.uses)
+        sheet.write_string(row, 2, phrase.phrase_id)
+        sheet.write_string(row, 3, phrase.text)
         row += 1
     row += 1
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from desktop.core.banned import BannedPhrase
 from desktop.core.packs import LoadResult, Problem, assemble, load_pack_file, pack_files
@@ -44,7 +45,7 @@ class PackSet:
         return LoadResult(result.library, problems + result.problems)
 
 
-def snapshot(library: Library) -> dict:
+def snapshot(library: Library) -> dict[str, Any]:
     """A JSON-able picture of the library, to compare with a later version."""
     return {
         s.id: {
@@ -71,14 +72,14 @@ class PackChange:
         return f"{verb} {self.what} {self.scenario}{(' · ' + self.detail) if self.detail else ''}"
 
 
-def changed_versions(old: dict, new: dict) -> bool:
+def changed_versions(old: dict[str, Any], new: dict[str, Any]) -> bool:
     """True when a scenario's pack version differs from the one seen last time."""
     return any(old[sid].get("version") != new[sid].get("version") for sid in set(old) & set(new)) or (
         bool(old) and set(old) != set(new)
     )
 
 
-def diff(old: dict, new: dict) -> list[PackChange]:
+def diff(old: dict[str, Any], new: dict[str, Any]) -> list[PackChange]:
     """Scenarios, steps and phrases added, removed or edited between two snapshots."""
     changes: list[PackChange] = []
     for sid in sorted(set(new) - set(old)):

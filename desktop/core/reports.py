@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from desktop.core.dispositions import DISPOSITIONS, Disposition, disposition_label
 from desktop.core.storage import CallRecord, FollowUp
@@ -43,7 +44,7 @@ def format_seconds(seconds: float | None, lang: str = "zh") -> str:
     """A duration a person reads: ``4分12秒`` / ``4 min 12 s``."""
     if seconds is None:
         return "—"
-    total = int(round(seconds))
+    total = round(seconds)
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     t = texts(lang)
@@ -140,10 +141,10 @@ class SummaryBuilder:
         self.wrap_count = 0
         self.handle_total = 0.0
         self.handle_count = 0
-        self.scenarios: dict[str, list] = {}  # id -> [name, calls, talk_total, talk_count]
+        self.scenarios: dict[str, list[Any]] = {}  # id -> [name, calls, talk_total, talk_count]
         self.dispositions: Counter[str] = Counter()
         self.hours: Counter[int] = Counter()
-        self.phrases: dict[tuple[str, str], list] = {}  # (scenario, phrase) -> [text, uses]
+        self.phrases: dict[tuple[str, str], list[Any]] = {}  # (scenario, phrase) -> [text, uses]
         self.phrases_used = 0
         self.open: list[FollowUp] = []
         self.customers: Counter[str] = Counter()
@@ -279,7 +280,7 @@ def summarise(
 
 
 def is_overdue(followup: FollowUp, now: datetime) -> bool:
-    return followup.done_at is None and bool(followup.due_at) and _parse(followup.due_at, now) < now
+    return followup.done_at is None and bool(followup.due_at) and _parse(followup.due_at or "", now) < now
 
 
 def disposition_name(code: str, lang: str = "zh", items: tuple[Disposition, ...] = DISPOSITIONS) -> str:

@@ -13,13 +13,13 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.core import clock
 from desktop.core.dispositions import Disposition, dispositions_from
-from desktop.core.placeholders import Rendered
-from desktop.core.scenarios import Library, Phrase, PhraseChoice, Scenario, Step, phrase_key
 from desktop.core.numbering import StepNumbering
+from desktop.core.placeholders import Rendered
+from desktop.core.privacy import MaskPolicy, mask_pii
+from desktop.core.scenarios import Library, Phrase, PhraseChoice, Scenario, Step, phrase_key
 from desktop.core.search import Hit, SearchIndex, frecency, suggest_scenarios
 from desktop.core.session import CallSession
 from desktop.core.settings import Settings
-from desktop.core.privacy import MaskPolicy, mask_pii
 from desktop.core.storage import CallRecord, CallStore, PersonalPhrase, UsedPhrase
 from desktop.models.db_worker import DbWorker
 from desktop.platform.clipboard import Clipboard
@@ -106,7 +106,7 @@ class CallModel(QObject):
 
     def _setting_changed(self, name: str, value: object) -> None:
         if name == "notes_autosave_ms":
-            self._notes_timer.setInterval(int(value))  # type: ignore[arg-type]
+            self._notes_timer.setInterval(self.settings.integer("notes_autosave_ms"))
 
     def load_personal(self) -> None:
         """Read the seat's own phrases, favourites and phrase use (on the worker)."""
@@ -476,7 +476,7 @@ class CallModel(QObject):
         raw = self.settings.get("mask_policy")
         fields = {k: v for k, v in raw.items() if k in MaskPolicy.__dataclass_fields__ and isinstance(v, int)}
         try:
-            return MaskPolicy(**fields)
+            return MaskPolicy(**fields)  # type: ignore[arg-type]  # only the int fields are picked above
         except (TypeError, ValueError):
             return MaskPolicy()
 

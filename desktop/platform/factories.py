@@ -41,7 +41,7 @@ def choose_backend(on_trigger: Trigger, qt_platform: str) -> HotkeyBackend:
             from desktop.platform.keyboard_hotkeys import KeyboardHotkeys
 
             return KeyboardHotkeys(on_trigger)
-    except Exception as exc:  # a backend that cannot start must not stop the app
+    except Exception as exc:  # noqa: BLE001 - a backend that cannot start must not stop the app
         log.info("global hotkeys unavailable: %s", exc)
         return NoHotkeys(on_trigger, f"global hotkeys unavailable: {exc}")
     if qt_platform == "wayland" or os.environ.get("WAYLAND_DISPLAY"):

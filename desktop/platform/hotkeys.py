@@ -10,7 +10,6 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-
 Trigger = Callable[[str], None]
 
 MODIFIERS = ("ctrl", "alt", "shift", "super")
@@ -82,7 +81,7 @@ class HotkeyBackend(ABC):
     @abstractmethod
     def unregister_all(self) -> None: ...
 
-    def resync(self) -> None:
+    def resync(self) -> None:  # noqa: B027 - optional: most backends keep no key state
         """Forget key state that may be stale (after the session was locked)."""
 
     def close(self) -> None:

@@ -40,7 +40,7 @@ class Inserter(ABC):
     def type_text(self, text: str) -> None:
         """Type ``text`` (any Unicode) into the focused window."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - optional: most inserters hold nothing to release
         pass
 
 

@@ -155,7 +155,8 @@ def _keysym_for_char(char: str) -> int:
 
 def _batches(text: str, width: int) -> list[str]:
     """Split ``text`` into runs with at most ``width`` distinct characters each."""
-    batches, current, distinct = [], "", set()
+    batches: list[str] = []
+    current, distinct = "", set[str]()
     for char in text:
         if char not in distinct and len(distinct) == width:
             batches.append(current)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.scenarios import Step
 from desktop.models.call_model import CallModel
 from desktop.ui.appearance import theme_colour
 
@@ -89,12 +90,12 @@ class ChecklistView(QWidget):
                 self._update_item(self.list.item(index), step, index == current)
         finally:
             self.list.blockSignals(False)
-        step = scenario.steps[current] if current is not None else None
-        if step is None:
+        shown: Step | None = scenario.steps[current] if current is not None else None
+        if shown is None:
             self.guidance.setText(self.tr("All steps done. End the call when ready."))
         else:
-            lines = [step.guidance] if step.guidance else []
-            lines += [f"• {fact}" for fact in step.facts]
+            lines = [shown.guidance] if shown.guidance else []
+            lines += [f"• {fact}" for fact in shown.facts]
             self.guidance.setText("\n".join(lines))
         self._fit_guidance()
 

@@ -130,7 +130,7 @@ class EndCallDialog(QDialog):
                 self.model.set_step_ticked(step_id, True)
         callback = None
         if self.callback.isChecked():
-            callback = self.callback_time.dateTime().toPython().astimezone()
+            callback = self.callback_time.dateTime().toPython().astimezone()  # type: ignore[attr-defined]  # toPython() is a datetime here
         self.model.end_call(
             code,
             wrapup_s=self._acw.elapsed() / 1000,

@@ -7,8 +7,8 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEvent, QRect, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QFileDialog,
     QApplication,
+    QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -32,9 +32,8 @@ from desktop.ui.end_call_dialog import EndCallDialog
 from desktop.ui.notes import NotesView
 from desktop.ui.phrase_list import PhraseList
 from desktop.ui.records_dialog import RecordsDialog
-from desktop.ui.settings_dialog import SettingsDialog
 from desktop.ui.scenario_picker import ScenarioPicker
-
+from desktop.ui.settings_dialog import SettingsDialog
 
 APPEARANCE = {"opacity", "font_size", "compact"}
 

@@ -60,6 +60,10 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.tabs)
         layout.addWidget(self.buttons)
 
+    def _restore_default_hotkeys(self) -> None:
+        for action, edit in self.hotkey_edits.items():
+            edit.setText(DEFAULT_HOTKEYS[action])
+
     # -- pages -----------------------------------------------------------------------
     def _hotkeys_page(self) -> QWidget:
         page = QWidget()
@@ -68,14 +72,14 @@ class SettingsDialog(QDialog):
         current = self.settings.hotkeys()
         for action in DEFAULT_HOTKEYS:
             text, number = ACTION_NAMES[action]
-            label = self.tr(text) % number if number else self.tr(text)
+            label = self.tr(str(text)) % number if number else self.tr(str(text))
             edit = QLineEdit(current.get(action, ""))
             edit.setPlaceholderText(self.tr("off"))
             edit.setAccessibleName(label)
             self.hotkey_edits[action] = edit
             form.addRow(label, edit)
         reset = QPushButton(self.tr("Restore defaults"))
-        reset.clicked.connect(lambda: [e.setText(DEFAULT_HOTKEYS[a]) for a, e in self.hotkey_edits.items()])
+        reset.clicked.connect(self._restore_default_hotkeys)
         form.addRow(reset)
         return page
 
@@ -220,15 +224,15 @@ class SettingsDialog(QDialog):
             raise ValueError(self.tr("Hotkey for %s: %s") % (action, why))
         profiles = []
         for row in range(self.profiles.rowCount()):
-            app = (self.profiles.item(row, 0).text() if self.profiles.item(row, 0) else "").strip().lower()
+            app = _cell(self.profiles, row, 0).lower()
             if app:
-                keys = self.profiles.item(row, 2).text().strip() if self.profiles.item(row, 2) else "ctrl+v"
-                profiles.append({"app": app, "mode": self.profiles.cellWidget(row, 1).currentText(),
+                keys = _cell(self.profiles, row, 2) if self.profiles.item(row, 2) else "ctrl+v"
+                mode_box = self.profiles.cellWidget(row, 1)
+                profiles.append({"app": app, "mode": mode_box.currentText() if isinstance(mode_box, QComboBox) else "copy",
                                  "paste_keys": keys or "ctrl+v"})
         dispositions = []
         for row in range(self.dispositions.rowCount()):
-            cells = [(self.dispositions.item(row, c).text().strip() if self.dispositions.item(row, c) else "")
-                     for c in range(3)]
+            cells = [_cell(self.dispositions, row, c) for c in range(3)]
             if any(cells):
                 if not cells[0] or not cells[1]:
                     raise ValueError(self.tr("Every disposition needs a code and a Chinese name"))
@@ -272,3 +276,9 @@ class SettingsDialog(QDialog):
         for name, value in values.items():
             self.settings.set(name, value)
         super().accept()
+
+
+def _cell(table: QTableWidget, row: int, column: int) -> str:
+    """The stripped text of a table cell ('' when the cell was never filled)."""
+    item = table.item(row, column)
+    return item.text().strip() if item is not None else ""

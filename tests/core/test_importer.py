@@ -11,14 +11,11 @@ import re
 from pathlib import Path
 from unittest import mock
 
-import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from desktop.core import importer
-from desktop.core.importer import importing as importing_module
-from desktop.core.importer import writing as writing_module
 from desktop.core.importer import (
     MAX_CELL_CHARS,
     MAX_ROWS,
@@ -30,6 +27,8 @@ from desktop.core.importer import (
     slug,
     write_pack,
 )
+from desktop.core.importer import importing as importing_module
+from desktop.core.importer import writing as writing_module
 from desktop.core.packs import load_pack_file, load_packs
 
 CORPUS_SCRIPT = Path(__file__).resolve().parents[1] / "data" / "import" / "make_corpus.py"
@@ -98,7 +97,7 @@ def test_pack_file_is_readable_yaml_with_a_pack_header(files, tmp_path, monkeypa
     text = result.files["card-retained.yaml"]
     assert "吞卡处理" in text and "\\u" not in text  # Chinese not escaped
     assert "keywords: [吞卡, ATM, 取款机, 卡被吞]" in text
-    info, scenarios, problems = load_pack_file(write_pack(result, tmp_path)[0])
+    info, _scenarios, problems = load_pack_file(write_pack(result, tmp_path)[0])
     assert problems == []
     assert (info.id, info.name, info.version, info.author, info.updated) == (
         "valid", "valid.xlsx", "1", "", "2026-11-25")
@@ -436,7 +435,7 @@ def test_existing_files_are_not_overwritten_unless_asked(three, tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     (out / "atm-tun-chao.yaml").write_text("mine", encoding="utf-8")
-    with pytest.raises(ImportRefused, match="atm-tun-chao.yaml"):
+    with pytest.raises(ImportRefused, match=r"atm-tun-chao\.yaml"):
         write_pack(three, out)
     assert listing(out) == ["atm-tun-chao.yaml"]
     report = io.StringIO()
@@ -501,7 +500,7 @@ cell = st.one_of(
     text_cell,
     st.integers(-10**6, 10**6),
     st.floats(allow_nan=False, allow_infinity=False, width=32),
-    st.lists(st.sampled_from(TRICKY + ["甲", "x"]), max_size=4).map("".join),
+    st.lists(st.sampled_from([*TRICKY, "甲", "x"]), max_size=4).map("".join),
 )
 
 

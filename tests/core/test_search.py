@@ -31,7 +31,7 @@ DAY = 86400.0
 NOW = 1_800_000_000.0
 
 
-def E(key: str, text: str, scenario: str = "demo", step: str = "s1", **kw) -> Entry:
+def E(key: str, text: str, scenario: str = "demo", step: str = "s1", **kw) -> Entry:  # noqa: N802 - reads as a table row
     return Entry(key=key, text=text, scenario_id=scenario, step_id=step, **kw)
 
 

@@ -43,7 +43,7 @@ def test_process_shows_panel_and_exits_cleanly_on_sigterm(tmp_path, qapp):
         state = subprocess.run(["xprop", "-id", windows[0], "_NET_WM_STATE"], capture_output=True, text=True).stdout
         assert "_NET_WM_STATE_ABOVE" in state
         proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=15)
+        _out, err = proc.communicate(timeout=15)
     finally:
         if proc.poll() is None:
             proc.kill()

@@ -40,7 +40,7 @@ def pairs(theme: str) -> list[tuple[str, QColor, QColor]]:
     extra = {name: QColor(value) for name, value in TEXT_COLOURS[theme].items()}
     found = []
     for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
-        def colour(role: Role) -> QColor:
+        def colour(role: Role, group: QPalette.ColorGroup = group) -> QColor:
             return palette.color(group, role)
 
         for text, back in ((Role.WindowText, Role.Window), (Role.Text, Role.Base), (Role.Text, Role.AlternateBase),

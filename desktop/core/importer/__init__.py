@@ -14,7 +14,21 @@ before anything is written.
 
 from __future__ import annotations
 
-from desktop.core.importer.columns import FIELD_LABELS, HEADER_ALIASES, HEADER_SEARCH_ROWS, MAX_BLANK_RUN, MAX_CELL_CHARS, MAX_FILE_BYTES, MAX_ID_CHARS, MAX_ROWS, MAX_XLSX_EXPANDED_BYTES, MULTI_VALUE_FIELDS, PREFERRED_SHEETS, REQUIRED_FIELDS, SILENTLY_IGNORED_HEADERS
+from desktop.core.importer.columns import (
+    FIELD_LABELS,
+    HEADER_ALIASES,
+    HEADER_SEARCH_ROWS,
+    MAX_BLANK_RUN,
+    MAX_CELL_CHARS,
+    MAX_FILE_BYTES,
+    MAX_ID_CHARS,
+    MAX_ROWS,
+    MAX_XLSX_EXPANDED_BYTES,
+    MULTI_VALUE_FIELDS,
+    PREFERRED_SHEETS,
+    REQUIRED_FIELDS,
+    SILENTLY_IGNORED_HEADERS,
+)
 from desktop.core.importer.command import run_import
 from desktop.core.importer.header import column_letter, field_for_header
 from desktop.core.importer.importing import import_table
@@ -28,8 +42,6 @@ __all__ = [
     "FIELD_LABELS",
     "HEADER_ALIASES",
     "HEADER_SEARCH_ROWS",
-    "ImportRefused",
-    "ImportResult",
     "MAX_BLANK_RUN",
     "MAX_CELL_CHARS",
     "MAX_FILE_BYTES",
@@ -39,8 +51,10 @@ __all__ = [
     "MULTI_VALUE_FIELDS",
     "PREFERRED_SHEETS",
     "REQUIRED_FIELDS",
-    "RowProblem",
     "SILENTLY_IGNORED_HEADERS",
+    "ImportRefused",
+    "ImportResult",
+    "RowProblem",
     "cell_text",
     "column_letter",
     "field_for_header",

@@ -143,7 +143,7 @@ def _too_many_rows() -> _Unreadable:
     return _Unreadable(f"the file has more than {MAX_ROWS:,} rows; split it into smaller files")
 
 
-def _open_workbook(path: Path, data_only: bool):
+def _open_workbook(path: Path, data_only: bool) -> Any:  # an openpyxl Workbook
     import openpyxl  # imported here: it is slow to import and only this needs it
 
     with warnings.catch_warnings():
@@ -151,7 +151,7 @@ def _open_workbook(path: Path, data_only: bool):
         return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
 
 
-def _pick_sheet(workbook):
+def _pick_sheet(workbook: Any) -> Any:
     sheets = list(workbook.worksheets)
     if not sheets:
         raise _Unreadable("the workbook has no worksheet")
@@ -161,7 +161,7 @@ def _pick_sheet(workbook):
     return sheets[0]
 
 
-def _merged_ranges(sheet) -> list[tuple[int, int, int, int]]:
+def _merged_ranges(sheet: Any) -> list[tuple[int, int, int, int]]:
     """``(min_col, min_row, max_col, max_row)`` of merged cells; read-only mode hides them."""
     from openpyxl.utils.cell import range_boundaries
 
@@ -255,7 +255,7 @@ def _read_xlsx(path: Path) -> _Table:
                     raise _too_many_rows()
         except _Unreadable:
             raise
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - a broken file fails in many ways; each is reported as unreadable
             raise _Unreadable(f"the sheet '{title}' cannot be read ({type(exc).__name__}: {exc})", number + 1) from None
         _fill_merged(rows, _merged_ranges(sheet))
     finally:

@@ -41,7 +41,7 @@ def slug(text: str) -> str:
         parts = [text]
     else:
         parts = lazy_pinyin(text, style=Style.NORMAL, errors="default")
-    words = []
+    words: list[str] = []
     for part in parts:
         ascii_part = unicodedata.normalize("NFKD", part).encode("ascii", "ignore").decode("ascii").lower()
         words.extend(w for w in re.split(r"[^a-z0-9]+", ascii_part) if w)
@@ -279,12 +279,11 @@ class _Importer:
                                f"the step id '{row.step_id}' is already used for step '{owner[0]}' "
                                f"of this scenario (row {owner[1]})")
                     continue
-            if row.mandatory is not None:
-                if key in mandatory and mandatory[key][0] != row.mandatory:
-                    value, at = mandatory[key]
-                    self.error(row.number, "mandatory",
-                               f"step '{row.step}' is marked {'是' if value else '否'} in row {at}; one step, one value")
-                    continue
+            if row.mandatory is not None and key in mandatory and mandatory[key][0] != row.mandatory:
+                value, at = mandatory[key]
+                self.error(row.number, "mandatory",
+                           f"step '{row.step}' is marked {'是' if value else '否'} in row {at}; one step, one value")
+                continue
             if row.step_id:
                 ids.setdefault(key, (row.step_id, row.number))
                 owners.setdefault((row.scenario_id, row.step_id), (row.step, row.number))

@@ -36,7 +36,7 @@ def write_pack(result: ImportResult, out_dir: Path, *, overwrite: bool = False) 
             text = result.files[target.name]
             stage = out_dir / f".{target.name}.import-{token}.tmp"
             staged.append((stage, target))
-            atomic_write(stage, lambda handle, text=text: handle.write(text), "utf-8")
+            atomic_write(stage, text, "utf-8")
         for stage, target in staged:
             existed = target.exists()
             backup = None

@@ -18,22 +18,22 @@ from desktop.core.scenarios import PackInfo, Scenario
 # -- YAML -----------------------------------------------------------------------
 
 
-class _FlowList(list):
+class _FlowList(list[str]):
     """A short list written on one line: ``[吞卡, 取款机]``."""
 
 
 _DumperBase: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
-class _Dumper(_DumperBase):  # type: ignore[misc, valid-type]
+class _Dumper(_DumperBase):  # type: ignore[misc]  # a base chosen at run time (C or Python)
     pass
 
 
-def _represent_flow(dumper, data):
+def _represent_flow(dumper: Any, data: Any) -> Any:
     return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=True)
 
 
-def _represent_str(dumper, data):
+def _represent_str(dumper: Any, data: Any) -> Any:
     style = "|" if "\n" in data else None  # the emitter falls back to quotes if a block cannot hold it
     return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
 

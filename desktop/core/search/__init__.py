@@ -110,10 +110,10 @@ from desktop.core.search.suggestions import suggest_scenarios
 
 __all__ = [
     "BASE_SCORES",
-    "Entry",
-    "Hit",
     "MATCH_KINDS",
     "NO_MATCH",
+    "Entry",
+    "Hit",
     "SearchIndex",
     "entries_from_library",
     "entries_from_personal",

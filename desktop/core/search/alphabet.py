@@ -6,6 +6,7 @@ import bisect
 import re
 import threading
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from desktop.core.search.scores import _CODE_BASE, _LETTERS, _SYM_ANY, _SYM_OTHER, _TOP
 
@@ -45,14 +46,14 @@ def _runs_pattern(cps: Sequence[int]) -> str:
 
 def _trie_pattern(words: Iterable[str]) -> str:
     """A regex alternation of ``words`` shaped as a trie (fast to match)."""
-    trie: dict = {}
+    trie: dict[str, Any] = {}
     for word in words:
         node = trie
         for char in word:
             node = node.setdefault(char, {})
         node[""] = {}
 
-    def build(node: dict) -> str:
+    def build(node: dict[str, Any]) -> str:
         ends = "" in node
         branches = [re.escape(c) + build(child) for c, child in sorted(node.items()) if c]
         if not branches:
@@ -103,8 +104,8 @@ class _Alphabet:
             for char in phrase:
                 usage[char] = usage.get(char, 0) + 1
         weight: dict[frozenset[str], int] = {}
-        for cp, readings in han.items():
-            initials = initials_of(readings)
+        for cp, char_readings in han.items():
+            initials = initials_of(char_readings)
             if len(initials) > 1:
                 weight[initials] = weight.get(initials, 0) + 1 + usage.get(chr(cp), 0)
         pool = [chr(c) for c in range(0x02, 0xD7) if not (chr(c).isdigit() or chr(c) in _LETTERS)]
@@ -129,7 +130,7 @@ class _Alphabet:
             initials = initials_of(readings_t)
             if len(initials) > 1:
                 sym = symbol_of_set.get(initials, _SYM_ANY)
-            elif first[0] in _LETTERS or first[0].isascii() and first[0].isdigit():
+            elif first[0] in _LETTERS or (first[0].isascii() and first[0].isdigit()):
                 sym = first[0]
             else:
                 sym = _SYM_OTHER

@@ -7,7 +7,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from itertools import groupby
+from itertools import groupby, pairwise
 from operator import attrgetter
 from typing import Any
 
@@ -55,7 +55,7 @@ class SearchIndex:
         self._id = dict(zip(map(attrgetter("key"), items), range(len(items))))
         if len(self._id) != len(items):
             seen: set[str] = set()
-            duplicate = next(e.key for e in items if e.key in seen or seen.add(e.key))  # type: ignore[func-returns-value]
+            duplicate = next(e.key for e in items if e.key in seen or seen.add(e.key))  # type: ignore[func-returns-value]  # set.add() is None: `or` adds and goes on
             raise ValueError(f"duplicate entry key {duplicate!r}")
         # The collector stays on (it is the whole process's): the build's young objects cost
         # it about 5% of the build (benchmarks/search.py measures it).
@@ -213,7 +213,7 @@ class SearchIndex:
             seen.add(pieces)
             found = [self._piece(p) for p in pieces]
             if all(f is not None for f in found):
-                kept.append(_Cut(pieces, [f[0] for f in found], [f[1] for f in found]))  # type: ignore[index]
+                kept.append(_Cut(pieces, [f[0] for f in found], [f[1] for f in found]))  # type: ignore[index]  # every piece was found (checked above)
         return _Plan(kept) if kept else None
 
     def _initials_plan(self, pieces: tuple[Piece, ...]) -> _Plan | None:
@@ -223,7 +223,7 @@ class SearchIndex:
                 return None
             letter_class = self._alpha.letter_class
             regex = re.compile("".join(letter_class[v] for _, v in pieces))
-            return _Plan([_Cut(pieces, [f[0] for f in found], [f[1] for f in found])], regex)  # type: ignore[index]
+            return _Plan([_Cut(pieces, [f[0] for f in found], [f[1] for f in found])], regex)  # type: ignore[index]  # every piece was found (checked above)
         return self._plan([pieces])
 
     def _plan_bits(self, plan: _Plan, corpus: _Corpus) -> int:
@@ -253,11 +253,11 @@ class SearchIndex:
                         x = 0
                         break
                     x &= corpus.readings.get(alpha.primary[rank], 0)
-                    firsts.append(alpha.expand[alpha.symbol[_code_cp(rank)]][0])  # type: ignore[index]
+                    firsts.append(alpha.expand[alpha.symbol[_code_cp(rank)]][0])  # type: ignore[index]  # a coded character always has a symbol
                 if not x:
                     break
             if x:
-                for a, b in zip(firsts, firsts[1:]):
+                for a, b in pairwise(firsts):
                     x &= corpus.pairs.get(a + b, 0)
                     if not x:
                         break
@@ -428,9 +428,9 @@ class SearchIndex:
         hits = []
         for score, i in ranked[:limit]:
             results = [self._evaluate(term, i, fuzzy) for term in terms]
-            weakest = min(results, key=lambda r: r[0])  # type: ignore[index]
-            reasons = tuple(r[2] for r in results)  # type: ignore[index]
-            hits.append(Hit(self.entries[i], round(score, 6), weakest[1], reasons + boosts.reasons(i)))  # type: ignore[index]
+            weakest = min(results, key=lambda r: r[0])  # type: ignore[index]  # a ranked candidate matched every term
+            reasons = tuple(r[2] for r in results)  # type: ignore[index]  # a ranked candidate matched every term
+            hits.append(Hit(self.entries[i], round(score, 6), weakest[1], reasons + boosts.reasons(i)))  # type: ignore[index]  # a ranked candidate matched every term
         return hits
 
     def _parse(self, query: str) -> list[_Term]:

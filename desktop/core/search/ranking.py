@@ -43,7 +43,7 @@ def frecency_boost(value: float) -> float:
 class _Boosts:
     """The boosts of one search: which entries have one (a bitset), and how much and why."""
 
-    __slots__ = ("index", "scenario_id", "step_id", "favourites", "used", "bits", "place")
+    __slots__ = ("bits", "favourites", "index", "place", "scenario_id", "step_id", "used")
 
     def __init__(
         self,

@@ -12,7 +12,7 @@ from desktop.core.search.query import Piece
 class _Cut:
     """One way of reading a term: its pieces' code sets, checked around the narrowest (the anchor)."""
 
-    __slots__ = ("pieces", "length", "anchor", "pattern", "regex", "checks")
+    __slots__ = ("anchor", "checks", "length", "pattern", "pieces", "regex")
 
     def __init__(self, pieces: tuple[Piece, ...], sets: list[frozenset[str]], patterns: list[str]) -> None:
         anchor = min(range(len(sets)), key=lambda k: (len(sets[k]), k))
@@ -46,7 +46,7 @@ class _Cut:
 class _Plan:
     """Alternative cuts of a term (pinyin, mixed initials), or one regex over initial symbols."""
 
-    __slots__ = ("cuts", "symbols_re", "exact", "bits")
+    __slots__ = ("bits", "cuts", "exact", "symbols_re")
 
     def __init__(self, cuts: list[_Cut], symbols_re: re.Pattern[str] | None = None) -> None:
         self.cuts = cuts
@@ -62,7 +62,7 @@ class _Plan:
 
 
 class _Term:
-    __slots__ = ("text", "codes", "symbols", "letters", "pinyin", "initials", "meta", "corrections", "levels")
+    __slots__ = ("codes", "corrections", "initials", "letters", "levels", "meta", "pinyin", "symbols", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
