@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
 
 from desktop import __version__
 from desktop.core.banned import builtin_banned
+from desktop.core.pack_cache import PackCache
 from desktop.core.packs import LoadResult, Problem
 from desktop.core.packset import PackSet
 from desktop.core.paths import data_dir, resources_dir
@@ -204,8 +205,10 @@ def build(
     )
     own_packs = folder / "packs"  # imported and team packs the seat keeps; hot-reloaded like the rest
     own_packs.mkdir(exist_ok=True)
-    packset = PackSet(packs_in(folder, pack_dirs or [], builtin), banned=builtin_banned())
+    pack_cache = PackCache(folder / "packs.cache")  # parsed packs from the last start, if unchanged
+    packset = PackSet(packs_in(folder, pack_dirs or [], builtin), banned=builtin_banned(), cache=pack_cache)
     packs = packset.load()
+    worker.submit_io(pack_cache.save)
     for problem in packs.problems:
         log.log(logging.WARNING if problem.severity == "error" else logging.INFO, "scenario pack problem: %s", problem)
     if scenario and packs.library.get(scenario) is None:
