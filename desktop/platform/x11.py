@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from Xlib import XK, X, display, error
 from Xlib.ext import xtest
 
+from desktop.core.machine_load import busy_factor
 from desktop.platform.hotkeys import Combo, HotkeyBackend, Trigger, check_bindings, parse_combo
 from desktop.platform.insertion import Inserter, WindowInfo
 
@@ -147,6 +148,15 @@ class X11Hotkeys(HotkeyBackend):
         self._display.close()
 
 
+BATCH_PAUSE_S = 0.25
+
+
+def _batch_pause() -> float:
+    """How long a program may take to read the keys of one batch before they are remapped
+    (longer on a busy machine, where programs read their keys later)."""
+    return BATCH_PAUSE_S * busy_factor()
+
+
 def _keysym_for_char(char: str) -> int:
     if char == "\n":
         return XK.string_to_keysym("Return")
@@ -253,7 +263,7 @@ class X11Inserter(Inserter):
             try:
                 for number, batch in enumerate(_batches(text, len(spares))):
                     if number:
-                        time.sleep(0.06)  # the keys are read before their mapping changes
+                        time.sleep(_batch_pause())  # the keys are read before their mapping changes
                     keysyms = {char: _keysym_for_char(char) for char in dict.fromkeys(batch)}
                     codes = dict(zip(keysyms, spares))
                     for char, code in codes.items():

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication
+from pytestqt.exceptions import TimeoutError as WaitTimeout
 
 from tests.gui.conftest import x11_clipboard
 
@@ -51,7 +52,10 @@ def test_hotkey_inserts_into_the_focused_program(make_app, crm, qtbot, mode):
     with qtbot.waitSignal(app.insertion.inserted, timeout=10000) as blocker:
         subprocess.run(["xdotool", "key", f"ctrl+alt+{number}"], check=True)
     assert blocker.args == [expected, mode]
-    qtbot.waitUntil(lambda: received(crm) == expected, timeout=10000)
+    try:
+        qtbot.waitUntil(lambda: received(crm) == expected, timeout=10000)
+    except WaitTimeout:
+        raise AssertionError(f"the program got {received(crm)!r}, not {expected!r}") from None
     # the seat's clipboard is what it was before
     qtbot.waitUntil(lambda: x11_clipboard(qtbot) == "剪贴板里原来的内容", timeout=5000)
 
