@@ -89,7 +89,7 @@ def test_a_broken_or_foreign_cache_is_ignored_and_replaced(tmp_path, parses, con
 def test_an_entry_that_is_not_a_parse_result_is_not_trusted(tmp_path, parses):
     folder = write_pack(tmp_path / "packs", "a.yaml", MINIMAL_PACK).parent
     load(folder, tmp_path / "packs.cache")
-    data = pickle.loads((tmp_path / "packs.cache").read_bytes())
+    data = pickle.loads((tmp_path / "packs.cache").read_bytes())  # noqa: S301 - the file this test just wrote
     name = next(iter(data["files"]))
     key, _ = data["files"][name]
     data["files"][name] = (key, ("forged", [], []))
@@ -104,5 +104,5 @@ def test_a_removed_file_leaves_the_cache(tmp_path):
     load(folder, tmp_path / "packs.cache")
     gone.unlink()
     load(folder, tmp_path / "packs.cache")
-    data = pickle.loads((tmp_path / "packs.cache").read_bytes())
+    data = pickle.loads((tmp_path / "packs.cache").read_bytes())  # noqa: S301 - the file this test just wrote
     assert [os.path.basename(name) for name in data["files"]] == ["a.yaml"]
