@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 TS     := resources/i18n/seatside_zh_CN.ts
 QM     := $(TS:.ts=.qm)
 
-.PHONY: run test bench screenshots dist system-deps translations clean hub bench-hub
+.PHONY: run lint test test-stress bench screenshots dist system-deps translations clean hub bench-hub
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,11 +24,20 @@ $(QM): $(TS) $(STAMP)
 run: system-deps $(STAMP) $(QM)
 	$(VENV)/bin/seatside
 
+## lint: ruff and mypy (config in pyproject.toml)
+lint: $(STAMP)
+	$(VENV)/bin/ruff check desktop tests benchmarks scripts
+	$(VENV)/bin/mypy
+
 ## test: run the whole test suite: the core without Qt, then the GUI on Xvfb
 test: system-deps $(STAMP) $(QM)
 	$(PY) -m pytest tests/core -p no:pytest-qt -p no:xvfb -W ignore::pytest.PytestConfigWarning
 	$(PY) -m pytest tests/gui
 	$(PY) -m pytest tests/hub -p no:pytest-qt -p no:xvfb -W ignore::pytest.PytestConfigWarning
+
+## test-stress: the GUI suite 5 times in a row with stress-ng hogging 2 CPUs beside it
+test-stress: system-deps $(STAMP) $(QM)
+	bash scripts/test-stress.sh $(PY) 5
 
 ## bench: run the benchmarks and write docs/benchmarks.md
 bench: system-deps $(STAMP) $(QM)

@@ -41,6 +41,8 @@ def main() -> None:
             app.hotkeys.backend.press(f"ctrl+alt+{number}")
             while clipboard.text() != expected:
                 QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents)
+                if time.perf_counter() > start + 10:
+                    raise SystemExit(f"hotkey {number}: the clipboard never held {expected!r}")
             hotkey.append(time.perf_counter() - start)
             start = time.perf_counter()
             clipboard.setText(expected + str(i))
@@ -61,7 +63,7 @@ def main() -> None:
         subprocess.run(["xdotool", "search", "--sync", "--name", "seatside-test-target", "windowfocus", "--sync"],
                        check=True, capture_output=True)
         arrive, paste_only = [], []
-        for i in range(max(3, repeats // 10)):
+        for _ in range(max(3, repeats // 10)):
             subprocess.run(["xdotool", "key", "ctrl+a", "BackSpace"], check=True)
             deadline = time.perf_counter() + 5
             while out.exists() and out.read_text(encoding="utf-8") and time.perf_counter() < deadline:

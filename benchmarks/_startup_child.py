@@ -1,4 +1,4 @@
-import time; T0 = time.perf_counter()  # noqa: E702  (must stay the very first statement)
+import time; T0 = time.perf_counter()  # noqa: E702, I001 - must stay the very first statement
 
 # One start-up measurement, run as a script in a fresh interpreter:
 #   python benchmarks/_startup_child.py MODE DATA_DIR [WIDTHxHEIGHT]
@@ -9,7 +9,7 @@ import time; T0 = time.perf_counter()  # noqa: E702  (must stay the very first s
 # Writes "exposed" to stdout the moment the window is exposed on the display,
 # then one JSON line with the timings (seconds from T0) and the peak RSS.
 
-import sys  # noqa: E402
+import sys  # noqa: E402 - after the statement that starts the clock
 
 del sys.path[0]  # this folder; keep its modules from shadowing anything
 
@@ -46,8 +46,9 @@ def main() -> None:
         window.show()
         app = None
     elif mode == "seatside":
-        from desktop.app import build
         from PySide6.QtCore import QEventLoop, QTimer
+
+        from desktop.app import build
 
         mark("imported")
         if profile:

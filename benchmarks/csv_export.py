@@ -87,7 +87,7 @@ def run(calls: int = 10_000, repeats: int = 3, seed: int = 3) -> ExportResult:
             for _ in range(repeats):
                 seconds, records = _timed(lambda: store.calls_between(day_start, day_end))
                 query_times.append(seconds)
-                seconds, _ = _timed(lambda: export_csv(records, out))
+                seconds, _ = _timed(lambda records=records: export_csv(records, out))
                 write_times.append(seconds)
                 del records
             assert exported == calls, f"exported {exported} calls, expected {calls}"

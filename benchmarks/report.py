@@ -122,7 +122,7 @@ def _startup_section(r: StartupResult) -> list[str]:
         "",
         f"- **Bare**: import `PySide6.QtWidgets`, create a `QApplication` and a `QWidget` of the panel's size "
         f"({b.runs[0].size[0]}×{b.runs[0].size[1]}, as the warm-up Seatside run reported it), show it.",
-        "- **Seatside**: `from desktop.app import build`, `build(tmpdir)` on a data folder the warm-up run initialised (an everyday start: the database exists) with "
+        "- **Seatside**: `from desktop.app import build`, `build(tmpdir)` on a data folder the warm-up run initialised (an everyday start: the database exists) with "  # noqa: E501 - one data item, clearer unbroken
         "the built-in scenario packs, `app.panel.show()`; after measuring, `app.panel.close()` and "
         "`app.shutdown()`.",
         "",

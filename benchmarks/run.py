@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from benchmarks import csv_export, durability, hotkeys, machine, notes_autosave, privacy, records, report, search, startup
+from benchmarks import csv_export, durability, hotkeys, limits, machine, notes_autosave, privacy, records, report, search, startup
 from benchmarks import live
 
 FULL = {"startup_repeats": 5, "saves": 500, "calls": 10_000, "export_repeats": 3}
@@ -84,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     sections.append(durability.markdown(durability.run(quick=args.quick, log=log)))
     log("7/7 live call events (latency at 20 segments/s, memory over replayed calls, idle CPU, accuracy)")
     sections.append(live.markdown(live.run(quick=args.quick)))
+    log("7. refusals and the real library")
+    sections.append(limits.markdown(limits.run(quick=args.quick)))
 
     text = report.render(
         machine_rows,

@@ -124,6 +124,9 @@ def run_child(
                 stdout=subprocess.PIPE,
                 stderr=errors,
                 env=child_env(),
+                # Unbuffered: readline() then takes no more than the "exposed" line, so the
+                # JSON line that may arrive with it is left for communicate() (which reads the fd).
+                bufsize=0,
             )
             try:
                 line = _wait_for_line(proc, b"exposed", t0 + TIMEOUT_S)

@@ -28,6 +28,7 @@ from desktop.core import integrity
 from desktop.core.backup import Backup
 from desktop.core.banned import builtin_banned
 from desktop.core.instance_lock import InstanceLock
+from desktop.core.pack_cache import PackCache
 from desktop.core.packs import LoadResult, Problem
 from desktop.core.packset import PackSet
 from desktop.core.paths import data_dir, resources_dir
@@ -36,6 +37,7 @@ from desktop.core.permissions import restrict_umask, secure_data_folder
 from desktop.core.recovery import Recovery, needs_full_check, recover_at_start
 from desktop.core.settings import Settings
 from desktop.core.storage import DB_FILENAME, CallStore, StorageError
+from desktop.core.texts import output_language
 from desktop.models.call_model import CallModel
 from desktop.models.db_worker import DbWorker
 from desktop.models.followups import FollowUpsModel
@@ -46,8 +48,9 @@ from desktop.models.insertion import InsertionController, PendingInsert
 from desktop.models.pack_watcher import PackWatcher
 from desktop.models.retention_timer import RetentionTimer
 from desktop.platform.clipboard import Clipboard, QtClipboard
-from desktop.platform.hotkeys import HotkeyBackend, Trigger, choose_backend
-from desktop.platform.insertion import Inserter, NoInserter, WindowInfo, choose_inserter
+from desktop.platform.factories import choose_backend, choose_inserter
+from desktop.platform.hotkeys import HotkeyBackend, Trigger
+from desktop.platform.insertion import Inserter, NoInserter, WindowInfo
 from desktop.ui.appearance import apply_theme
 from desktop.ui.palette import SearchPalette
 from desktop.ui.panel import PanelWindow
@@ -293,14 +296,13 @@ class ShiftBackups:
 
 
 def ensure_qapp(argv: list[str] | None = None) -> QApplication:
-    app = QApplication.instance()
-    if app is None:
-        app = QApplication(argv if argv is not None else sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("Seatside")
     app.setApplicationDisplayName("坐席助手")
     app.setApplicationVersion(__version__)
     app.setQuitOnLastWindowClosed(True)
-    return app  # type: ignore[return-value]
+    return app
 
 
 def install_translator(app: QApplication, language: str) -> list[QTranslator]:
@@ -356,8 +358,10 @@ def build(
     )
     own_packs = folder / "packs"  # imported and team packs the seat keeps; hot-reloaded like the rest
     own_packs.mkdir(exist_ok=True)
-    packset = PackSet(packs_in(folder, pack_dirs or [], builtin), banned=builtin_banned())
+    pack_cache = PackCache(folder / "packs.cache")  # parsed packs from the last start, if unchanged
+    packset = PackSet(packs_in(folder, pack_dirs or [], builtin), banned=builtin_banned(), cache=pack_cache)
     packs = packset.load()
+    worker.submit_io(pack_cache.save)
     for problem in packs.problems:
         log.log(logging.WARNING if problem.severity == "error" else logging.INFO, "scenario pack problem: %s", problem)
     if scenario and packs.library.get(scenario) is None:
@@ -378,7 +382,7 @@ def build(
     panel = PanelWindow(
         model,
         packs.problems,
-        lang="en" if language.startswith("en") else "zh",
+        lang=output_language(language),
         hotkeys=hotkeys,
         own_packs=own_packs,
         followups=followups,
@@ -476,7 +480,7 @@ def start_live(app: Seatside, wait: bool = False) -> LiveModel:
 
 def warm_up() -> None:
     """Import what the first masked save and the first export need, off the GUI thread."""
-    import desktop.core.export  # noqa: F401
+    import desktop.core.export  # noqa: F401 - imported for its side effect: the module is cached
     from desktop.core.privacy import is_card_number
 
     is_card_number("6222020000000000")
@@ -485,7 +489,7 @@ def warm_up() -> None:
 def _quit_on_sigterm(qapp: QApplication) -> None:
     """Quit cleanly on SIGTERM/SIGINT: let Python's handler run every 200 ms."""
 
-    def handler(signum, frame):  # noqa: ARG001
+    def handler(signum, frame):  # both unused: the signal module calls it so
         qapp.quit()
 
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -586,4 +590,4 @@ def self_test(pack_dirs: list[Path], data: str | None = None) -> int:
             app.shutdown()
 
 
-__all__ = ["Seatside", "build", "run", "self_test", "Problem"]
+__all__ = ["Problem", "Seatside", "build", "run", "self_test"]

@@ -17,6 +17,8 @@ PACKAGES=(
   postgresql
   # the dashboard's browser tests and screenshots (Playwright drives it; no browser download)
   chromium
+  # a CPU hog beside the GUI suite (make test-stress)
+  stress-ng
 )
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

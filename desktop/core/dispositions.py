@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from desktop.core.texts import texts
+
 
 @dataclass(frozen=True)
 class Disposition:
@@ -24,7 +26,7 @@ DISPOSITIONS: tuple[Disposition, ...] = (
 def disposition_label(code: str, lang: str = "zh", items: tuple[Disposition, ...] = DISPOSITIONS) -> str:
     for item in items:
         if item.code == code:
-            return item.zh if lang == "zh" else item.en
+            return texts(lang).pick(item.zh, item.en)
     return code
 
 

@@ -6,16 +6,14 @@ renamed into place, so a failed export leaves the previous file (or nothing).
 from __future__ import annotations
 
 import csv
-import io
 import os
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
+from desktop.core.atomic import atomic_path, atomic_write
 from desktop.core.dispositions import DISPOSITIONS, Disposition, disposition_label
 from desktop.core.reports import (
     ShiftSummary,
@@ -27,6 +25,7 @@ from desktop.core.reports import (
     short_time,
 )
 from desktop.core.storage import CallRecord, FollowUp
+from desktop.core.texts import TEXTS, texts
 
 FORMATS = ("csv", "xlsx", "md")
 PROGRESS_EVERY = 500
@@ -46,31 +45,37 @@ class ExportError(Exception):
 @dataclass(frozen=True)
 class Column:
     key: str
-    zh: str
-    en: str
     kind: str  # "int", "datetime", "seconds" or "text"
     width: float  # XLSX column width in characters
 
+    @property
+    def zh(self) -> str:
+        return TEXTS[f"column.{self.key}"][0]
+
+    @property
+    def en(self) -> str:
+        return TEXTS[f"column.{self.key}"][1]
+
     def title(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
+        return texts(lang)(f"column.{self.key}")
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("id", "通话编号", "Call ID", "int", 9),
-    Column("started_at", "开始时间", "Started", "datetime", 19),
-    Column("ended_at", "结束时间", "Ended", "datetime", 19),
-    Column("duration_s", "时长(秒)", "Duration (s)", "seconds", 10),
-    Column("wrapup_s", "整理时长(秒)", "Wrap-up (s)", "seconds", 12),
-    Column("scenario_id", "场景编号", "Scenario ID", "text", 18),
-    Column("scenario", "场景", "Scenario", "text", 18),
-    Column("customer_ref", "客户标识", "Customer ref", "text", 20),
-    Column("disposition", "处置结果", "Disposition", "text", 12),
-    Column("end_reason", "结束说明", "End reason", "text", 24),
-    Column("steps", "已完成步骤", "Steps ticked", "text", 40),
-    Column("phrases", "使用话术", "Phrases used", "text", 50),
-    Column("followups", "跟进事项", "Follow-ups", "text", 40),
-    Column("continuity", "衔接提醒", "Continuity", "text", 40),
-    Column("notes", "备注", "Notes", "text", 60),
+    Column("id", "int", 9),
+    Column("started_at", "datetime", 19),
+    Column("ended_at", "datetime", 19),
+    Column("duration_s", "seconds", 10),
+    Column("wrapup_s", "seconds", 12),
+    Column("scenario_id", "text", 18),
+    Column("scenario", "text", 18),
+    Column("customer_ref", "text", 20),
+    Column("disposition", "text", 12),
+    Column("end_reason", "text", 24),
+    Column("steps", "text", 40),
+    Column("phrases", "text", 50),
+    Column("followups", "text", 40),
+    Column("continuity", "text", 40),
+    Column("notes", "text", 60),
 )
 
 #: Column key -> (Chinese, English) heading; kept for callers of the v1 API.
@@ -89,21 +94,18 @@ def neutralise(value: str) -> str:
 
 def format_followup(followup: FollowUp, lang: str = "zh") -> str:
     """``kind text due done`` in one line: ``回电：核实到账（到期 2026-11-28 09:00，未完成）``."""
+    t = texts(lang)
     kind = followup_kind_label(followup.kind, lang)
     text = " ".join(followup.text.split())
-    if lang == "zh":
-        state = "已完成" if followup.done else "未完成"
-        due = f"到期 {short_time(followup.due_at)}，" if followup.due_at else ""
-        return f"{kind}：{text}（{due}{state}）"
-    state = "done" if followup.done else "open"
-    due = f"due {short_time(followup.due_at)}, " if followup.due_at else ""
-    return f"{kind}: {text} ({due}{state})"
+    state = t("followup.done") if followup.done else t("followup.open")
+    due = t("followup.due", time=short_time(followup.due_at)) if followup.due_at else ""
+    return t("followup.line", kind=kind, text=text, due=due, state=state)
 
 
 def _continuity_text(followup: FollowUp, lang: str) -> str:
     text = " ".join(followup.text.split())
     if followup.done:
-        return text + ("（已完成）" if lang == "zh" else " (done)")
+        return text + texts(lang)("continuity.done")
     return text
 
 
@@ -207,60 +209,6 @@ def _items(dispositions: Iterable[Disposition] | None) -> tuple[Disposition, ...
     return DISPOSITIONS if dispositions is None else tuple(dispositions)
 
 
-# -- atomic writes ----------------------------------------------------------------
-def _umask() -> int:
-    """The process umask, read without changing it where the OS allows (no race with other threads)."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-@contextmanager
-def atomic_path(path: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``path`` to write; afterwards give it normal
-    permissions and rename it onto ``path``. On any failure it is removed and
-    ``path`` is left untouched. The caller flushes its data to disk."""
-    path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    os.close(fd)
-    try:
-        yield Path(tmp_name)
-        os.chmod(tmp_name, 0o666 & ~_umask())  # mkstemp makes it 0600; give it normal permissions
-        os.replace(tmp_name, path)
-    except BaseException:
-        try:
-            os.unlink(tmp_name)
-        except FileNotFoundError:
-            pass
-        raise
-
-
-def atomic_write(path: Path, write: Callable[[IO[str]], int], encoding: str) -> int:
-    """Call ``write`` on a temporary text file beside ``path`` and rename it into place.
-
-    On any failure the temporary file is removed and ``path`` is left untouched.
-    """
-    with atomic_path(path) as tmp:
-        with io.open(tmp, "w", encoding=encoding, newline="") as handle:
-            result = write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-    return result
-
-
-def _fsync_file(path: Path) -> None:
-    with open(path, "rb+") as handle:
-        os.fsync(handle.fileno())
-
-
 # -- CSV ---------------------------------------------------------------------------
 def write_csv(
     calls: Iterable[CallRecord], out: IO[str], lang: str = "zh", dispositions: Iterable[Disposition] | None = None
@@ -290,11 +238,8 @@ def export_csv(
 
 
 # -- XLSX --------------------------------------------------------------------------
-_SHEETS = {"calls": ("通话记录", "Calls"), "summary": ("汇总", "Summary")}
-
-
 def _default_title(lang: str) -> str:
-    return "坐席助手通话记录" if lang == "zh" else "Seatside call records"
+    return texts(lang)("xlsx.title")
 
 
 def export_xlsx(
@@ -317,7 +262,7 @@ def export_xlsx(
     """
     import xlsxwriter  # imported here: only exports need it
 
-    index = 0 if lang == "zh" else 1
+    t = texts(lang)
     title = title or _default_title(lang)
     items = _items(dispositions)
     total = _total(calls)
@@ -337,8 +282,8 @@ def export_xlsx(
         )
         try:
             workbook.set_properties({"title": title, "comments": "Seatside"})
-            sheet = workbook.add_worksheet(_SHEETS["calls"][index])
-            summary_sheet = workbook.add_worksheet(_SHEETS["summary"][index])
+            sheet = workbook.add_worksheet(t("xlsx.sheet.calls"))
+            summary_sheet = workbook.add_worksheet(t("xlsx.sheet.summary"))
             header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
                                           "valign": "top"})
             stamp = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
@@ -381,7 +326,7 @@ def export_xlsx(
     return row
 
 
-def _discard(workbook) -> None:
+def _discard(workbook: Any) -> None:  # an xlsxwriter Workbook
     """Remove a workbook's streaming temporary files without writing it."""
     for sheet in workbook.worksheets():
         handle = getattr(sheet, "row_data_fh", None)
@@ -399,8 +344,8 @@ def _discard(workbook) -> None:
     workbook.fileclosed = True  # nothing to write on garbage collection
 
 
-def _write_summary(workbook, sheet, summary: ShiftSummary, lang: str, title: str) -> None:
-    zh = lang == "zh"
+def _write_summary(workbook: Any, sheet: Any, summary: ShiftSummary, lang: str, title: str) -> None:
+    t = texts(lang)
     bold = workbook.add_format({"bold": True})
     heading = workbook.add_format({"bold": True, "font_size": 14})
     header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
@@ -432,28 +377,28 @@ def _write_summary(workbook, sheet, summary: ShiftSummary, lang: str, title: str
     row += 1
     span = f"{short_time(summary.first_started)} – {short_time(summary.last_started)}" if summary.calls else ""
     if span:
-        line("时段" if zh else "Period", span)
-    line("生成于" if zh else "Generated", short_time(summary.generated_at))
+        line(t("xlsx.period"), span)
+    line(t("xlsx.generated"), short_time(summary.generated_at))
     row += 1
-    line("通话数" if zh else "Calls", summary.calls)
-    line("已结束" if zh else "Ended", summary.ended)
-    line("进行中" if zh else "Active", summary.active)
+    line(t("xlsx.calls"), summary.calls)
+    line(t("xlsx.ended"), summary.ended)
+    line(t("xlsx.active"), summary.active)
     for label, value in (
-        ("平均通话时长(秒)" if zh else "Average talk time (s)", summary.avg_talk_s),
-        ("平均整理时长(秒)" if zh else "Average wrap-up time (s)", summary.avg_wrapup_s),
-        ("平均处理时长(秒，通话+整理)" if zh else "Average handle time (s, talk + wrap-up)", summary.avg_handle_s),
+        (t("xlsx.avg_talk"), summary.avg_talk_s),
+        (t("xlsx.avg_wrapup"), summary.avg_wrapup_s),
+        (t("xlsx.avg_handle"), summary.avg_handle_s),
     ):
         sheet.write_string(row, 0, label)
         if value is not None:
             sheet.write_number(row, 1, round(value, 1), seconds)
         row += 1
-    line("未完成跟进" if zh else "Open follow-ups", len(summary.open_followups))
-    line("其中已逾期" if zh else "of which overdue", summary.overdue_followups)
+    line(t("xlsx.open_followups"), len(summary.open_followups))
+    line(t("xlsx.overdue_followups"), summary.overdue_followups)
     row += 1
 
-    sheet.write_string(row, 0, "按场景" if zh else "By scenario", bold)
+    sheet.write_string(row, 0, t("xlsx.by_scenario"), bold)
     row += 1
-    table_header(*(("场景", "通话数", "占比", "平均通话时长(秒)") if zh else ("Scenario", "Calls", "Share", "Average talk (s)")))
+    table_header(t("head.scenario"), t("head.calls"), t("head.share"), t("head.avg_talk_s"))
     for item in summary.by_scenario:
         sheet.write_string(row, 0, scenario_label(item.scenario_id, item.name, lang))
         sheet.write_number(row, 1, item.calls)
@@ -463,31 +408,31 @@ def _write_summary(workbook, sheet, summary: ShiftSummary, lang: str, title: str
         row += 1
     row += 1
 
-    sheet.write_string(row, 0, "按处置结果" if zh else "By disposition", bold)
+    sheet.write_string(row, 0, t("xlsx.by_disposition"), bold)
     row += 1
-    table_header(*(("处置结果", "通话数", "占比") if zh else ("Disposition", "Calls", "Share")))
-    for item in summary.by_disposition:
-        sheet.write_string(row, 0, summary.disposition_name(item.code, lang))
-        sheet.write_number(row, 1, item.calls)
-        sheet.write_number(row, 2, item.calls / summary.calls, percent)
+    table_header(t("head.disposition"), t("head.calls"), t("head.share"))
+    for disposition in summary.by_disposition:
+        sheet.write_string(row, 0, summary.disposition_name(disposition.code, lang))
+        sheet.write_number(row, 1, disposition.calls)
+        sheet.write_number(row, 2, disposition.calls / summary.calls, percent)
         row += 1
     row += 1
 
-    sheet.write_string(row, 0, "常用话术（前 10）" if zh else "Most used phrases (top 10)", bold)
+    sheet.write_string(row, 0, t("xlsx.top_phrases"), bold)
     row += 1
-    table_header(*(("场景", "次数", "话术编号", "话术") if zh else ("Scenario", "Uses", "Phrase ID", "Phrase")))
-    for item in summary.top_phrases:
-        sheet.write_string(row, 0, scenario_label(item.scenario_id, item.scenario_name, lang))
-        sheet.write_number(row, 1, item.uses)
-        sheet.write_string(row, 2, item.phrase_id)
-        sheet.write_string(row, 3, item.text)
+    table_header(t("head.scenario"), t("head.uses"), t("head.phrase_id"), t("head.phrase"))
+    for phrase in summary.top_phrases:
+        sheet.write_string(row, 0, scenario_label(phrase.scenario_id, phrase.scenario_name, lang))
+        sheet.write_number(row, 1, phrase.uses)
+        sheet.write_string(row, 2, phrase.phrase_id)
+        sheet.write_string(row, 3, phrase.text)
         row += 1
     row += 1
 
-    sheet.write_string(row, 0, "未完成跟进事项" if zh else "Open follow-up list", bold)
+    sheet.write_string(row, 0, t("xlsx.followup_list"), bold)
     row += 1
-    table_header(*(("事项", "类型", "到期", "通话", "客户标识", "状态") if zh
-                   else ("Follow-up", "Kind", "Due", "Call", "Customer ref", "State")))
+    table_header(t("head.followup"), t("head.kind"), t("head.due"), t("head.call"), t("head.customer_ref"),
+                 t("head.state"))
     now = datetime.fromisoformat(summary.generated_at) if summary.generated_at else datetime.now().astimezone()
     for followup in summary.open_followups:
         brief = summary.briefs.get(followup.call_id)
@@ -499,7 +444,7 @@ def _write_summary(workbook, sheet, summary: ShiftSummary, lang: str, title: str
         if brief and brief.customer_ref:
             sheet.write_string(row, 4, brief.customer_ref)
         if is_overdue(followup, now):
-            sheet.write_string(row, 5, "已逾期" if zh else "overdue")
+            sheet.write_string(row, 5, t("overdue"))
         row += 1
 
 
@@ -524,48 +469,36 @@ def _share(part: int, whole: int) -> str:
 
 def markdown_report(summary: ShiftSummary, *, lang: str = "zh", title: str | None = None) -> str:
     """The shift summary for the team lead, as Markdown."""
-    zh = lang == "zh"
+    t = texts(lang)
     out: list[str] = []
-    heading = title or ("班次小结" if zh else "Shift summary")
+    heading = title or t("md.title")
     if summary.calls:
-        heading += f"：{short_time(summary.first_started)} – {short_time(summary.last_started)[11:]}" if zh else (
-            f": {short_time(summary.first_started)} – {short_time(summary.last_started)[11:]}"
-        )
+        heading += t("md.span", start=short_time(summary.first_started), end=short_time(summary.last_started)[11:])
     out += [f"# {_md(heading)}", ""]
-    out += [("生成于 " if zh else "Generated ") + short_time(summary.generated_at), ""]
+    out += [t("md.generated", time=short_time(summary.generated_at)), ""]
 
-    out += ["## 概况" if zh else "## Overview", ""]
+    out += [t("md.overview"), ""]
     known = {d.code for d in summary.dispositions}
     notable = [(code, summary.disposition_count(code)) for code in NOTABLE_DISPOSITIONS if code in known]
-    if zh:
-        out.append(f"- 通话 **{summary.calls}** 通（已结束 {summary.ended}，进行中 {summary.active}）")
-        out.append(
-            f"- 平均通话时长 {format_seconds(summary.avg_talk_s)}；平均整理时长 {format_seconds(summary.avg_wrapup_s)}；"
-            f"平均处理时长（通话+整理）{format_seconds(summary.avg_handle_s)}"
+    out.append(t("md.calls", calls=summary.calls, ended=summary.ended, active=summary.active))
+    out.append(
+        t(
+            "md.averages",
+            talk=format_seconds(summary.avg_talk_s, lang),
+            wrapup=format_seconds(summary.avg_wrapup_s, lang),
+            handle=format_seconds(summary.avg_handle_s, lang),
         )
-        if notable:
-            out.append("- " + "，".join(f"{summary.disposition_name(code, lang)} {n} 通" for code, n in notable))
-        busiest = summary.busiest_hour()
-        if busiest:
-            out.append(f"- 来电高峰 {busiest[0]:02d}:00–{busiest[0] + 1:02d}:00（{busiest[1]} 通）")
-        out.append(f"- 未完成跟进 {len(summary.open_followups)} 项，其中已逾期 {summary.overdue_followups} 项")
-        if summary.repeat_customers:
-            out.append(f"- 重复来电客户 {len(summary.repeat_customers)} 位")
-    else:
-        out.append(f"- **{summary.calls}** calls ({summary.ended} ended, {summary.active} active)")
-        out.append(
-            f"- Average talk time {format_seconds(summary.avg_talk_s, lang)}; average wrap-up "
-            f"{format_seconds(summary.avg_wrapup_s, lang)}; average handle time (talk + wrap-up) "
-            f"{format_seconds(summary.avg_handle_s, lang)}"
-        )
-        if notable:
-            out.append("- " + ", ".join(f"{summary.disposition_name(code, lang)}: {n}" for code, n in notable))
-        busiest = summary.busiest_hour()
-        if busiest:
-            out.append(f"- Busiest hour {busiest[0]:02d}:00–{busiest[0] + 1:02d}:00 ({busiest[1]} calls)")
-        out.append(f"- Open follow-ups {len(summary.open_followups)}, of which overdue {summary.overdue_followups}")
-        if summary.repeat_customers:
-            out.append(f"- Repeat callers {len(summary.repeat_customers)}")
+    )
+    if notable:
+        out.append("- " + t("md.list_sep").join(
+            t("md.notable", name=summary.disposition_name(code, lang), n=n) for code, n in notable
+        ))
+    busiest = summary.busiest_hour()
+    if busiest:
+        out.append(t("md.busiest", start=busiest[0], end=busiest[0] + 1, n=busiest[1]))
+    out.append(t("md.open_followups", open=len(summary.open_followups), overdue=summary.overdue_followups))
+    if summary.repeat_customers:
+        out.append(t("md.repeat", n=len(summary.repeat_customers)))
     out.append("")
 
     def table(names: Sequence[str], rows: list[list[str]], align: str) -> None:
@@ -575,9 +508,9 @@ def markdown_report(summary: ShiftSummary, *, lang: str = "zh", title: str | Non
         out.append("")
 
     if summary.by_scenario:
-        out += ["## 按场景" if zh else "## By scenario", ""]
+        out += [t("md.by_scenario"), ""]
         table(
-            ("场景", "通话数", "占比", "平均通话时长") if zh else ("Scenario", "Calls", "Share", "Average talk"),
+            (t("head.scenario"), t("head.calls"), t("head.share"), t("head.avg_talk")),
             [
                 [_md(scenario_label(s.scenario_id, s.name, lang)), str(s.calls), _share(s.calls, summary.calls),
                  format_seconds(s.avg_talk_s, lang)]
@@ -585,24 +518,24 @@ def markdown_report(summary: ShiftSummary, *, lang: str = "zh", title: str | Non
             ],
             "lrrr",
         )
-        out += ["## 按处置结果" if zh else "## By disposition", ""]
+        out += [t("md.by_disposition"), ""]
         table(
-            ("处置结果", "通话数", "占比") if zh else ("Disposition", "Calls", "Share"),
+            (t("head.disposition"), t("head.calls"), t("head.share")),
             [[_md(summary.disposition_name(d.code, lang)), str(d.calls), _share(d.calls, summary.calls)]
              for d in summary.by_disposition],
             "lrr",
         )
     if summary.top_phrases:
-        out += ["## 常用话术（前 10）" if zh else "## Most used phrases (top 10)", ""]
+        out += [t("md.top_phrases"), ""]
         table(
-            ("#", "话术", "场景", "次数") if zh else ("#", "Phrase", "Scenario", "Uses"),
+            ("#", t("head.phrase"), t("head.scenario"), t("head.uses")),
             [
                 [str(n), _md(p.text), _md(scenario_label(p.scenario_id, p.scenario_name, lang)), str(p.uses)]
                 for n, p in enumerate(summary.top_phrases, 1)
             ],
             "rllr",
         )
-    out += ["## 未完成跟进" if zh else "## Open follow-ups", ""]
+    out += [t("md.open_list"), ""]
     if summary.open_followups:
         now = datetime.fromisoformat(summary.generated_at)
         rows = []
@@ -610,24 +543,24 @@ def markdown_report(summary: ShiftSummary, *, lang: str = "zh", title: str | Non
             brief = summary.briefs.get(f.call_id)
             due = short_time(f.due_at) if f.due_at else "—"
             if is_overdue(f, now):
-                due = f"**{due} {'已逾期' if zh else 'overdue'}**"
+                due = f"**{due} {t('overdue')}**"
             call = f"#{f.call_id}" + (f" {short_time(brief.started_at)[5:]}" if brief else "")
             rows.append([due, _md(followup_kind_label(f.kind, lang)), _md(f.text), call,
                          _md_code(brief.customer_ref) if brief else "—"])
         table(
-            ("到期", "类型", "事项", "通话", "客户标识") if zh else ("Due", "Kind", "Follow-up", "Call", "Customer ref"),
+            (t("head.due"), t("head.kind"), t("head.followup"), t("head.call"), t("head.customer_ref")),
             rows,
             "lllll",
         )
         hidden = len(summary.open_followups) - MD_MAX_FOLLOWUPS
         if hidden > 0:
-            out += [f"另有 {hidden} 项未列出。" if zh else f"{hidden} more not listed.", ""]
+            out += [t("md.more", n=hidden), ""]
     else:
-        out += ["无。" if zh else "None.", ""]
+        out += [t("md.none"), ""]
     if summary.repeat_customers:
-        out += ["## 重复来电" if zh else "## Repeat callers", ""]
+        out += [t("md.repeat_callers"), ""]
         table(
-            ("客户标识", "来电次数") if zh else ("Customer ref", "Calls"),
+            (t("head.customer_ref"), t("head.call_count")),
             [[_md_code(ref), str(n)] for ref, n in summary.repeat_customers[:20]],
             "lr",
         )

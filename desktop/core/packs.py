@@ -48,14 +48,14 @@ class LoadResult:
         return [p for p in self.problems if p.severity == "error"]
 
 
-class _Node(dict):
+class _Node(dict[str, Any]):
     """A mapping that remembers the line of itself and of each key."""
 
     line: int = 0
     key_lines: dict[str, int]
 
 
-class _List(list):
+class _List(list[Any]):
     line: int = 0
     item_lines: list[int]
 
@@ -64,10 +64,16 @@ class _List(list):
 _SafeBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _LineLoader(_SafeBase):  # type: ignore[misc, valid-type]
+def _item_line(items: list[Any], index: int) -> int:
+    """The 1-based line of item ``index`` of a loaded list (0 when unknown)."""
+    lines: list[int] = getattr(items, "item_lines", [])
+    return lines[index] if index < len(lines) else 0
+
+
+class _LineLoader(_SafeBase):  # type: ignore[misc, valid-type]  # a base chosen at run time (C or Python)
     """Safe loader that records 1-based line numbers on mappings and sequences."""
 
-    def construct_mapping(self, node, deep=False):  # type: ignore[override]
+    def construct_mapping(self, node: Any, deep: bool = False) -> _Node:
         mapping = _Node(super().construct_mapping(node, deep=True))
         mapping.line = node.start_mark.line + 1
         mapping.key_lines = {
@@ -75,7 +81,7 @@ class _LineLoader(_SafeBase):  # type: ignore[misc, valid-type]
         }
         return mapping
 
-    def construct_sequence(self, node, deep=False):  # type: ignore[override]
+    def construct_sequence(self, node: Any, deep: bool = False) -> _List:
         seq = _List(super().construct_sequence(node, deep=True))
         seq.line = node.start_mark.line + 1
         seq.item_lines = [item.start_mark.line + 1 for item in node.value]
@@ -122,10 +128,10 @@ class _Checker:
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             self.error(self._line(node, key), f"{where}: '{key}' must be text")
             return ""
-        value = str(value).strip()
-        if required and not value:
+        text = str(value).strip()
+        if required and not text:
             self.error(self._line(node, key), f"{where}: '{key}' must not be empty")
-        return value
+        return text
 
     def ident(self, node: _Node, key: str, where: str) -> str:
         value = self.text(node, key, required=True, where=where)
@@ -187,7 +193,7 @@ class _Checker:
             return info, []
         scenarios = []
         for i, item in enumerate(raw):
-            node = self.mapping(item, raw.item_lines[i], f"scenario #{i + 1}")
+            node = self.mapping(item, _item_line(raw, i), f"scenario #{i + 1}")
             if node is not None:
                 scenarios.append(self.scenario(node, info))
         return info, scenarios
@@ -201,7 +207,7 @@ class _Checker:
         if raw_defaults is not None:
             mapping = self.mapping(raw_defaults, self._line(node, "defaults"), f"{where}: 'defaults'")
             for key, value in (mapping or {}).items():
-                if key not in KNOWN_PLACEHOLDERS:
+                if key not in KNOWN_PLACEHOLDERS and mapping is not None:
                     self.error(mapping.key_lines.get(str(key), mapping.line),
                                f"{where}: unknown placeholder '{key}' in defaults")
                 defaults[str(key)] = "" if value is None else str(value)
@@ -211,7 +217,7 @@ class _Checker:
             self.error(self._line(node, "steps"), f"{where}: 'steps' must be a non-empty list")
         else:
             for i, item in enumerate(raw_steps):
-                step_node = self.mapping(item, raw_steps.item_lines[i], f"{where}: step #{i + 1}")
+                step_node = self.mapping(item, _item_line(raw_steps, i), f"{where}: step #{i + 1}")
                 if step_node is not None:
                     steps.append(self.step(step_node, where))
         self._unique([s.id for s in steps], node, f"{where}: step id")
@@ -251,7 +257,7 @@ class _Checker:
             self.error(self._line(node, "phrases"), f"{where}: 'phrases' must be a list")
             raw = _List()
         for i, item in enumerate(raw):
-            line = raw.item_lines[i]
+            line = _item_line(raw, i)
             if isinstance(item, str):
                 phrases.append(self.phrase_text(Phrase(f"{step_id}-{i + 1}", item.strip()), line, where))
                 continue

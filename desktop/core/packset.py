@@ -6,10 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from desktop.core.banned import BannedPhrase
 from desktop.core.packs import LoadResult, Problem, assemble, load_pack_file, pack_files
 from desktop.core.scenarios import Library, Scenario
+
+if TYPE_CHECKING:
+    from desktop.core.pack_cache import PackCache
 
 
 @dataclass
@@ -19,6 +23,7 @@ class PackSet:
     dirs: list[Path]
     banned: tuple[BannedPhrase, ...] = ()
     _last_good: dict[Path, list[Scenario]] = field(default_factory=dict)
+    cache: PackCache | None = None  # parse results reused while a file is unchanged
 
     def files(self) -> list[Path]:
         return pack_files([d for d in self.dirs if Path(d).exists()])
@@ -28,7 +33,10 @@ class PackSet:
         loaded: list[tuple[Path, list[Scenario]]] = []
         current = self.files()
         for path in current:
-            _, scenarios, file_problems = load_pack_file(path, banned=self.banned)
+            if self.cache is not None:
+                _, scenarios, file_problems = self.cache.load(path, self.banned)
+            else:
+                _, scenarios, file_problems = load_pack_file(path, banned=self.banned)
             problems.extend(file_problems)
             if any(p.severity == "error" for p in file_problems):
                 kept = self._last_good.get(path, [])
@@ -44,7 +52,7 @@ class PackSet:
         return LoadResult(result.library, problems + result.problems)
 
 
-def snapshot(library: Library) -> dict:
+def snapshot(library: Library) -> dict[str, Any]:
     """A JSON-able picture of the library, to compare with a later version."""
     return {
         s.id: {
@@ -71,14 +79,14 @@ class PackChange:
         return f"{verb} {self.what} {self.scenario}{(' · ' + self.detail) if self.detail else ''}"
 
 
-def changed_versions(old: dict, new: dict) -> bool:
+def changed_versions(old: dict[str, Any], new: dict[str, Any]) -> bool:
     """True when a scenario's pack version differs from the one seen last time."""
     return any(old[sid].get("version") != new[sid].get("version") for sid in set(old) & set(new)) or (
         bool(old) and set(old) != set(new)
     )
 
 
-def diff(old: dict, new: dict) -> list[PackChange]:
+def diff(old: dict[str, Any], new: dict[str, Any]) -> list[PackChange]:
     """Scenarios, steps and phrases added, removed or edited between two snapshots."""
     changes: list[PackChange] = []
     for sid in sorted(set(new) - set(old)):

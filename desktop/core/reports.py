@@ -10,22 +10,21 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from desktop.core.dispositions import DISPOSITIONS, Disposition, disposition_label
 from desktop.core.storage import CallRecord, FollowUp
+from desktop.core.texts import TEXTS, texts
 
 TOP_PHRASES = 10
 
 FOLLOWUP_KINDS: dict[str, tuple[str, str]] = {
-    "callback": ("回电", "Callback"),
-    "complaint": ("投诉", "Complaint"),
-    "continuity": ("衔接", "Continuity"),
+    kind: TEXTS[f"kind.{kind}"] for kind in ("callback", "complaint", "continuity")
 }
 
 
 def followup_kind_label(kind: str, lang: str = "zh") -> str:
-    names = FOLLOWUP_KINDS.get(kind)
-    return (names[0] if lang == "zh" else names[1]) if names else kind
+    return texts(lang)(f"kind.{kind}") if kind in FOLLOWUP_KINDS else kind
 
 
 def scenario_label(scenario_id: str, name: str, lang: str = "zh") -> str:
@@ -33,7 +32,7 @@ def scenario_label(scenario_id: str, name: str, lang: str = "zh") -> str:
         return name
     if scenario_id:
         return scenario_id
-    return "未选场景" if lang == "zh" else "(no scenario)"
+    return texts(lang)("no_scenario")
 
 
 def short_time(timestamp: str | None) -> str:
@@ -45,14 +44,16 @@ def format_seconds(seconds: float | None, lang: str = "zh") -> str:
     """A duration a person reads: ``4分12秒`` / ``4 min 12 s``."""
     if seconds is None:
         return "—"
-    total = int(round(seconds))
+    total = round(seconds)
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
-    if lang == "zh":
-        parts = [f"{hours}小时" if hours else "", f"{minutes}分" if minutes or hours else "", f"{secs}秒"]
-        return "".join(parts)
-    parts = [f"{hours} h" if hours else "", f"{minutes} min" if minutes or hours else "", f"{secs} s"]
-    return " ".join(p for p in parts if p)
+    t = texts(lang)
+    parts = [
+        t("duration.hours", n=hours) if hours else "",
+        t("duration.minutes", n=minutes) if minutes or hours else "",
+        t("duration.seconds", n=secs),
+    ]
+    return t("duration.join").join(p for p in parts if p)
 
 
 @dataclass(frozen=True)
@@ -140,10 +141,10 @@ class SummaryBuilder:
         self.wrap_count = 0
         self.handle_total = 0.0
         self.handle_count = 0
-        self.scenarios: dict[str, list] = {}  # id -> [name, calls, talk_total, talk_count]
+        self.scenarios: dict[str, list[Any]] = {}  # id -> [name, calls, talk_total, talk_count]
         self.dispositions: Counter[str] = Counter()
         self.hours: Counter[int] = Counter()
-        self.phrases: dict[tuple[str, str], list] = {}  # (scenario, phrase) -> [text, uses]
+        self.phrases: dict[tuple[str, str], list[Any]] = {}  # (scenario, phrase) -> [text, uses]
         self.phrases_used = 0
         self.open: list[FollowUp] = []
         self.customers: Counter[str] = Counter()
@@ -279,10 +280,10 @@ def summarise(
 
 
 def is_overdue(followup: FollowUp, now: datetime) -> bool:
-    return followup.done_at is None and bool(followup.due_at) and _parse(followup.due_at, now) < now
+    return followup.done_at is None and bool(followup.due_at) and _parse(followup.due_at or "", now) < now
 
 
 def disposition_name(code: str, lang: str = "zh", items: tuple[Disposition, ...] = DISPOSITIONS) -> str:
     if not code:
-        return "进行中/未填写" if lang == "zh" else "Active / none"
+        return texts(lang)("no_disposition")
     return disposition_label(code, lang, items)

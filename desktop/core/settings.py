@@ -8,45 +8,66 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from desktop.core.atomic import atomic_write
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Setting:
+    """One setting: its type is the default's; numbers may have a range, texts a list of choices."""
+
     name: str
     default: Any
     doc: str
+    minimum: int | None = None
+    maximum: int | None = None
+    choices: tuple[str, ...] = ()
+
+    def allows(self, value: object) -> bool:
+        """True if ``value`` has the setting's type and lies in its range or choices."""
+        if type(value) is not type(self.default):
+            return False
+        if isinstance(value, int) and not isinstance(value, bool):
+            if self.minimum is not None and value < self.minimum:
+                return False
+            if self.maximum is not None and value > self.maximum:
+                return False
+        return not (self.choices and value not in self.choices)
+
+
+INSERT_MODES = ("copy", "paste", "type")
+THEMES = ("system", "light", "dark")
+LANGUAGES = ("zh_CN", "en")
 
 
 SCHEMA: dict[str, Setting] = {
     s.name: s
     for s in (
-        Setting("language", "zh_CN", "UI language: zh_CN or en"),
+        Setting("language", "zh_CN", "UI language: zh_CN or en", choices=LANGUAGES),
         Setting("seat_id", "", "The seat's staff number, filled into {坐席工号}"),
         Setting("bank_name", "", "The bank's name as said on the phone, filled into {银行名称}"),
-        Setting("notes_autosave_ms", 300, "Delay after the last keystroke before notes are saved"),
+        Setting("notes_autosave_ms", 300, "Delay after the last keystroke before notes are saved", 50, 10_000),
         Setting("always_on_top", True, "Keep the panel above other windows"),
         Setting("last_scenario", "", "The scenario chosen last"),
         Setting("hotkeys", {}, "Global hotkeys: action -> combination, over DEFAULT_HOTKEYS ('' disables one)"),
-        Setting("insert_mode", "copy", "How a hotkey inserts a phrase: copy, paste or type"),
+        Setting("insert_mode", "copy", "How a hotkey inserts a phrase: copy, paste or type", choices=INSERT_MODES),
         Setting(
             "app_profiles",
             [],
             "Per-program insertion: a list of {app, mode, paste_keys}; app matches the window class or executable",
         ),
-        Setting("clipboard_restore_ms", 400, "After a paste, restore the previous clipboard after this delay"),
+        Setting("clipboard_restore_ms", 400, "After a paste, restore the previous clipboard after this delay", 0, 10_000),
         Setting("dispositions", [], "How a call can end: up to 15 {code, zh, en}; empty = the built-in five"),
-        Setting("complaint_days", 15, "Handling deadline of a recorded complaint, in days"),
-        Setting("theme", "system", "Colours: system, light or dark"),
-        Setting("opacity", 100, "Panel opacity in percent (40-100)"),
-        Setting("font_size", 0, "Panel font size in points; 0 follows the system"),
+        Setting("complaint_days", 15, "Handling deadline of a recorded complaint, in days", 1, 90),
+        Setting("theme", "system", "Colours: system, light or dark", choices=THEMES),
+        Setting("opacity", 100, "Panel opacity in percent", 40, 100),
+        Setting("font_size", 0, "Panel font size in points; 0 follows the system", 0, 28),
         Setting("compact", False, "Compact panel: checklist and phrases only"),
         Setting("panel_geometry", {}, "Panel position and size per screen layout"),
         Setting("shift_start", "00:00", "When a shift starts (HH:MM)"),
@@ -64,6 +85,14 @@ SCHEMA: dict[str, Setting] = {
     )
 }
 
+def limits(name: str) -> tuple[int, int]:
+    """(minimum, maximum) of a numeric setting, for the settings dialog's controls."""
+    setting = SCHEMA[name]
+    if setting.minimum is None or setting.maximum is None:
+        raise KeyError(f"setting {name} has no range")
+    return setting.minimum, setting.maximum
+
+
 #: Default global hotkeys (see the README).
 DEFAULT_HOTKEYS: dict[str, str] = {
     **{f"insert-{n}": f"ctrl+alt+{n}" for n in range(1, 10)},
@@ -72,8 +101,6 @@ DEFAULT_HOTKEYS: dict[str, str] = {
     "toggle-call": "ctrl+alt+c",
     "next-step": "ctrl+alt+n",
 }
-
-INSERT_MODES = ("copy", "paste", "type")
 
 Listener = Callable[[str, Any], None]
 
@@ -99,16 +126,37 @@ class Settings:
                 log.error("cannot read settings %s (%s); using defaults", path, exc)
 
     def get(self, name: str) -> Any:
+        """The stored value, or the default when it has the wrong type or is out of range."""
         setting = SCHEMA[name]
         value = self._values.get(name, setting.default)
-        if type(value) is not type(setting.default):
-            return setting.default
+        return value if setting.allows(value) else setting.default
+
+    # Typed getters: what mypy and the reader know a setting holds.
+    def integer(self, name: str) -> int:
+        value = self.get(name)
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise TypeError(f"setting {name} is not a number")
+        return value
+
+    def text(self, name: str) -> str:
+        value = self.get(name)
+        if not isinstance(value, str):
+            raise TypeError(f"setting {name} is not a text")
+        return value
+
+    def flag(self, name: str) -> bool:
+        value = self.get(name)
+        if not isinstance(value, bool):
+            raise TypeError(f"setting {name} is not true/false")
         return value
 
     def set(self, name: str, value: Any) -> None:
         setting = SCHEMA[name]
         if type(value) is not type(setting.default):
             raise TypeError(f"setting {name} must be {type(setting.default).__name__}")
+        if not setting.allows(value):
+            allowed = ", ".join(setting.choices) if setting.choices else f"{setting.minimum}–{setting.maximum}"
+            raise ValueError(f"setting {name} must be one of {allowed}, not {value!r}")
         if self.get(name) == value:
             return
         self._values[name] = value
@@ -134,9 +182,6 @@ class Settings:
 
         def write() -> None:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".settings.", dir=path.parent)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            os.replace(tmp, path)
+            atomic_write(path, text, mode=0o600)
 
         self._schedule(write)

@@ -407,7 +407,7 @@ class CallStore:
 
     @property
     def user_version(self) -> int:
-        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
 
     def _migrate(self) -> None:
         version = self.user_version
@@ -442,7 +442,7 @@ class CallStore:
                 "INSERT INTO calls (started_at, started_ts, status) VALUES (?, ?, 'active')",
                 (iso(started), started.timestamp()),
             )
-            return int(cursor.lastrowid)
+            return int(cursor.lastrowid or 0)
 
     def set_scenario(self, call_id: int, scenario_id: str, scenario_name: str) -> None:
         with self.transaction():
@@ -555,7 +555,7 @@ class CallStore:
                 "INSERT INTO followups (call_id, kind, text, due_at, due_ts, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                 (call_id, kind, text, iso(due) if due else None, due.timestamp() if due else None, iso(created)),
             )
-            return int(cursor.lastrowid)
+            return int(cursor.lastrowid or 0)
 
     def set_followup_done(self, followup_id: int, done: datetime | None) -> None:
         with self.transaction():
@@ -586,7 +586,7 @@ class CallStore:
                 " VALUES (?, ?, ?, 0, ?, ?)",
                 (scenario_id, step_id, text, iso(at), iso(at)),
             )
-            return int(cursor.lastrowid)
+            return int(cursor.lastrowid or 0)
 
     def update_personal_phrase(self, phrase_id: int, scenario_id: str, step_id: str, text: str, at: datetime) -> None:
         with self.transaction():
@@ -664,7 +664,7 @@ class CallStore:
             details=False,
         )
 
-    def _followups(self, where: str, params: tuple) -> list[FollowUp]:
+    def _followups(self, where: str, params: tuple[object, ...]) -> list[FollowUp]:
         rows = self.conn.execute(
             f"SELECT id, call_id, kind, text, due_at, done_at, created_at FROM followups {where}", params
         ).fetchall()
@@ -687,9 +687,9 @@ class CallStore:
         return self._calls("WHERE status = 'active' ORDER BY id", ())
 
     def count_calls(self) -> int:
-        return self.conn.execute("SELECT count(*) FROM calls").fetchone()[0]
+        return int(self.conn.execute("SELECT count(*) FROM calls").fetchone()[0])
 
-    def _calls(self, where: str, params: tuple, *, details: bool = True) -> list[CallRecord]:
+    def _calls(self, where: str, params: tuple[object, ...], *, details: bool = True) -> list[CallRecord]:
         """Calls with their follow-ups, and with ``details`` their ticked steps and phrases."""
         rows = self.conn.execute(
             "SELECT id, started_at, ended_at, duration_s, scenario_id, scenario_name, notes,"

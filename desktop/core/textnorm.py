@@ -27,6 +27,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Sequence
+from typing import Any
 
 _WHITESPACE = re.compile(r"\s+")
 _SEPARATOR = "\x00"  # never kept in normalised text
@@ -38,7 +39,7 @@ _unstable: re.Pattern[str] | None = None
 _composing: re.Pattern[str] | None = None
 
 
-def _t2s():
+def _t2s() -> Any:  # an opencc.OpenCC (untyped)
     global _converter
     if _converter is None:
         with _lock:
@@ -57,9 +58,9 @@ def to_simplified(text: str) -> str:
     if not text:
         return text
     try:
-        return _t2s().convert(text)
+        return str(_t2s().convert(text))
     except UnicodeEncodeError:
-        return _t2s().convert(_SURROGATE.sub("\ufffd", text))
+        return str(_t2s().convert(_SURROGATE.sub("\ufffd", text)))
 
 
 def normalize(text: str) -> str:

@@ -13,12 +13,13 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.core import clock
 from desktop.core.dispositions import Disposition, dispositions_from
+from desktop.core.numbering import StepNumbering
 from desktop.core.placeholders import Rendered
+from desktop.core.privacy import MaskPolicy, mask_pii
 from desktop.core.scenarios import Library, Phrase, PhraseChoice, Scenario, Step, phrase_key
 from desktop.core.search import Hit, SearchIndex, frecency
 from desktop.core.session import CallSession
 from desktop.core.settings import Settings
-from desktop.core.privacy import MaskPolicy, mask_pii
 from desktop.core.storage import CallRecord, CallStore, PersonalPhrase, UsedPhrase
 from desktop.core.suggest import Suggestion, suggest_other
 from desktop.models.db_worker import DbWorker
@@ -92,7 +93,7 @@ class CallModel(QObject):
         self.personal: list[PersonalPhrase] = []
         self.favourites: set[str] = set()
         self.usage: dict[str, list[float]] = {}
-        self._order_usage: dict[str, list[float]] = {}  # use counts the step's numbering follows (fixed per call)
+        self._numbering = StepNumbering()  # phrase numbers stay put while a step is shown
         self._index: SearchIndex | None = None
         self._index_version = 0
         # Index builds wait a moment: batched after edits, and off the start-up path.
@@ -122,7 +123,7 @@ class CallModel(QObject):
 
     def _setting_changed(self, name: str, value: object) -> None:
         if name == "notes_autosave_ms":
-            self._notes_timer.setInterval(int(value))  # type: ignore[arg-type]
+            self._notes_timer.setInterval(self.settings.integer("notes_autosave_ms"))
         elif name == "mask_policy":
             self._push_policy()
 
@@ -145,8 +146,6 @@ class CallModel(QObject):
                 usage[key] = sorted(set(usage.get(key, [])) | set(times))
             self.personal, self.usage = personal, usage
             self.favourites = favourites | self.favourites
-            if self.session is None:  # the step's numbering changes only between calls
-                self._order_usage = {k: list(v) for k, v in usage.items()}
             self._rebuild_index()
             self.phrasesChanged.emit()
             self.stepsChanged.emit()
@@ -194,10 +193,13 @@ class CallModel(QObject):
         choices += [
             self._personal_choice(p) for p in self.personal if p.scenario_id == scenario.id and p.step_id == step.id
         ]
-        # The seat's own use reorders the step's list (numbers stay put during a call).
+        # Favourites, then the seat's own use; the numbers stay put while the step is shown.
         now = clock.now().timestamp()
-        use = {c.key: frecency(self._order_usage.get(c.key, ()), now) for c in choices}
-        return sorted(choices, key=lambda c: (not c.favourite, -round(use[c.key], 6)))
+        return self._numbering.arrange(
+            f"{scenario.id}/{step.id}",
+            choices,
+            lambda c: (not c.favourite, -round(frecency(self.usage.get(c.key, ()), now), 6)),
+        )
 
     def all_choices(self) -> list[PhraseChoice]:
         """Every phrase of every scenario plus every personal phrase (for search)."""
@@ -334,7 +336,7 @@ class CallModel(QObject):
         self._call_id = self.worker.submit(insert, opened)
         self._dismissed.clear()
         self._suggested = None
-        self._order_usage = {k: list(v) for k, v in self.usage.items()}
+        self._numbering.next_period()
         self.callStarted.emit()
         self.callStateChanged.emit()
         self.stepsChanged.emit()
@@ -620,6 +622,7 @@ class CallModel(QObject):
         self._write(finish, self.callEnded.emit)
         self.session = None
         self._call_id = None
+        self._numbering.next_period()
         self.callStateChanged.emit()
         self.stepsChanged.emit()
 

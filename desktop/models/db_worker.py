@@ -54,7 +54,7 @@ class DbWorker(QObject):
         def run() -> T:
             self._opened.result()
             assert self._store is not None
-            return self._run(lambda: job(self._store), done)  # type: ignore[arg-type]
+            return self._run(lambda: job(self._store), done)  # type: ignore[arg-type]  # the store is open here (asserted above)
 
         return self._executor.submit(run)
 

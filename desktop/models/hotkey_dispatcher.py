@@ -31,7 +31,11 @@ class HotkeyDispatcher(QObject):
         self.backend: HotkeyBackend = NoHotkeys(self._on_trigger, "starting")
         self.started = False
         self.failures: dict[str, str] = {}
-        settings.on_change(lambda name, value: self.apply() if name == "hotkeys" else None)
+        settings.on_change(self._setting_changed)
+
+    def _setting_changed(self, name: str, value: object) -> None:
+        if name == "hotkeys":
+            self.apply()
 
     def _on_trigger(self, action: str) -> None:
         """Called on the backend's thread: do nothing but emit."""
@@ -60,5 +64,5 @@ class HotkeyDispatcher(QObject):
     def close(self) -> None:
         try:
             self.backend.close()
-        except Exception:  # noqa: BLE001 - closing must not stop the quit
+        except Exception:  # closing must not stop the quit (logged)
             log.exception("closing the hotkey backend failed")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from desktop.core.machine_load import busy_factor
 from desktop.core.scenarios import PhraseChoice
 from desktop.core.settings import INSERT_MODES, Settings
 from desktop.models.call_model import CallModel
@@ -35,6 +36,7 @@ class InsertionController(QObject):
 
     valuesNeeded = Signal(object)  # PendingInsert
     inserted = Signal(str, str)  # text, mode
+    clipboardRestored = Signal(bool)  # after a paste: the seat's clipboard was given back (or left: copied over)
     failed = Signal(str)
     _typed = Signal(object)  # (choice, text, error) from the typing thread
 
@@ -139,13 +141,16 @@ class InsertionController(QObject):
             self._done(choice, text, "copy")
             return
         self._done(choice, text, "paste")
-        delay = int(self.settings.get("clipboard_restore_ms"))
+        # Given back once the program has read the paste: later on a busy machine.
+        delay = int(self.settings.get("clipboard_restore_ms") * busy_factor())
         QTimer.singleShot(delay, lambda: self._restore(text, previous))
 
     def _restore(self, ours: str, previous) -> None:
         """Put the seat's clipboard back, unless something else was copied meanwhile."""
-        if self.clipboard.text() == ours:
+        restored = self.clipboard.text() == ours
+        if restored:
             self.clipboard.restore(previous)
+        self.clipboardRestored.emit(restored)
 
     def _type(self, choice: PhraseChoice, text: str, target: WindowInfo | None) -> None:
         self._focus(target)

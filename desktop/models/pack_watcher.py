@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
+from desktop.core.atomic import atomic_write
 from desktop.core.packs import LoadResult
 from desktop.core.packset import PackChange, PackSet, changed_versions, diff, snapshot, watch_paths
 from desktop.models.call_model import CallModel
@@ -86,10 +85,7 @@ class PackWatcher(QObject):
                 previous = None
             changes = diff(previous, current) if previous and changed_versions(previous, current) else []
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".packs.", dir=path.parent)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(current, handle, ensure_ascii=False)
-            os.replace(tmp, path)
+            atomic_write(path, json.dumps(current, ensure_ascii=False), mode=0o600)
             return changes
 
         self.worker.submit_io(compare).add_done_callback(

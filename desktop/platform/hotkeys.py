@@ -1,4 +1,4 @@
-"""Global hotkeys: an interface, a fake, and the choice of the best backend.
+"""Global hotkeys: the interface and a fake (the backend is chosen in ``desktop.platform.factories``).
 
 A backend calls ``on_trigger(action)`` from whatever thread it listens on; the
 Qt side (``desktop.models.hotkey_dispatcher``) turns that into a queued signal.
@@ -6,14 +6,9 @@ Qt side (``desktop.models.hotkey_dispatcher``) turns that into a queued signal.
 
 from __future__ import annotations
 
-import logging
-import os
-import sys
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-
-log = logging.getLogger(__name__)
 
 Trigger = Callable[[str], None]
 
@@ -86,7 +81,7 @@ class HotkeyBackend(ABC):
     @abstractmethod
     def unregister_all(self) -> None: ...
 
-    def resync(self) -> None:
+    def resync(self) -> None:  # noqa: B027 - optional: most backends keep no key state
         """Forget key state that may be stale (after the session was locked)."""
 
     def close(self) -> None:
@@ -139,35 +134,3 @@ class NoHotkeys(HotkeyBackend):
 
     def unregister_all(self) -> None:
         pass
-
-
-def _input_devices_readable() -> bool:
-    """The keyboard library reads /dev/input: possible as root or in the input group."""
-    import glob
-
-    return any(os.access(path, os.R_OK) for path in glob.glob("/dev/input/event*"))
-
-
-def choose_backend(on_trigger: Trigger, qt_platform: str) -> HotkeyBackend:
-    """The best backend for this session; never raises."""
-    if qt_platform in ("offscreen", "minimal"):
-        return NoHotkeys(on_trigger, f"no keyboard on the '{qt_platform}' platform")
-    try:
-        if sys.platform == "win32":
-            from desktop.platform.keyboard_hotkeys import KeyboardHotkeys
-
-            return KeyboardHotkeys(on_trigger)
-        if qt_platform == "xcb" and os.environ.get("DISPLAY"):
-            from desktop.platform.x11 import X11Hotkeys
-
-            return X11Hotkeys(on_trigger)
-        if sys.platform.startswith("linux") and _input_devices_readable():
-            from desktop.platform.keyboard_hotkeys import KeyboardHotkeys
-
-            return KeyboardHotkeys(on_trigger)
-    except Exception as exc:  # a backend that cannot start must not stop the app
-        log.info("global hotkeys unavailable: %s", exc)
-        return NoHotkeys(on_trigger, f"global hotkeys unavailable: {exc}")
-    if qt_platform == "wayland" or os.environ.get("WAYLAND_DISPLAY"):
-        return NoHotkeys(on_trigger, "a Wayland session does not allow global hotkeys")
-    return NoHotkeys(on_trigger, f"no global hotkey support on the '{qt_platform}' platform")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
@@ -42,7 +40,7 @@ class Inserter(ABC):
     def type_text(self, text: str) -> None:
         """Type ``text`` (any Unicode) into the focused window."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - optional: most inserters hold nothing to release
         pass
 
 
@@ -96,18 +94,3 @@ class NoInserter(Inserter):
 
     def type_text(self, text: str) -> None:
         raise RuntimeError("this session cannot type into other programs")
-
-
-def choose_inserter(qt_platform: str) -> Inserter:
-    try:
-        if sys.platform == "win32":
-            from desktop.platform.windows import WindowsInserter
-
-            return WindowsInserter()
-        if qt_platform == "xcb" and os.environ.get("DISPLAY"):
-            from desktop.platform.x11 import X11Inserter
-
-            return X11Inserter()
-    except Exception:  # noqa: BLE001 - fall back to copy-only
-        pass
-    return NoInserter()

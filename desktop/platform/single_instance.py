@@ -153,7 +153,7 @@ class InstanceServer(QObject):
 
     def _read(self, socket: QLocalSocket) -> None:
         while socket.canReadLine():
-            self.messageReceived.emit(bytes(socket.readLine()).decode("utf-8", "replace").strip())
+            self.messageReceived.emit(bytes(socket.readLine().data()).decode("utf-8", "replace").strip())
 
     def close(self) -> None:
         self._server.close()

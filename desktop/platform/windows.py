@@ -19,8 +19,8 @@ class WindowsInserter(Inserter):
         import keyboard
 
         self._keyboard = keyboard
-        self._user32 = ctypes.windll.user32  # type: ignore[attr-defined]
-        self._kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        self._user32 = ctypes.windll.user32  # type: ignore[attr-defined]  # ctypes.windll exists only on Windows
+        self._kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]  # ctypes.windll exists only on Windows
 
     def active_window(self) -> WindowInfo | None:
         hwnd = self._user32.GetForegroundWindow()

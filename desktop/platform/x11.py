@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from Xlib import XK, X, display, error
 from Xlib.ext import xtest
 
+from desktop.core.machine_load import busy_factor
 from desktop.platform.hotkeys import Combo, HotkeyBackend, Trigger, check_bindings, parse_combo
 from desktop.platform.insertion import Inserter, WindowInfo
 
@@ -147,6 +148,15 @@ class X11Hotkeys(HotkeyBackend):
         self._display.close()
 
 
+BATCH_PAUSE_S = 0.25
+
+
+def _batch_pause() -> float:
+    """How long a program may take to read the keys of one batch before they are remapped
+    (longer on a busy machine, where programs read their keys later)."""
+    return BATCH_PAUSE_S * busy_factor()
+
+
 def _keysym_for_char(char: str) -> int:
     if char == "\n":
         return XK.string_to_keysym("Return")
@@ -155,7 +165,8 @@ def _keysym_for_char(char: str) -> int:
 
 def _batches(text: str, width: int) -> list[str]:
     """Split ``text`` into runs with at most ``width`` distinct characters each."""
-    batches, current, distinct = [], "", set()
+    batches: list[str] = []
+    current, distinct = "", set[str]()
     for char in text:
         if char not in distinct and len(distinct) == width:
             batches.append(current)
@@ -176,6 +187,7 @@ class X11Inserter(Inserter):
             raise RuntimeError("the X server has no XTEST extension")
         self._root = self._display.screen().root
         self._lock = threading.Lock()
+        self._ours: dict[int, int] = {}  # spare keycode -> the keysym we left on it
         self._net_active = self._display.intern_atom("_NET_ACTIVE_WINDOW")
         self._modifier_codes = {
             code for name in _MODIFIER_KEYSYMS if (code := self._display.keysym_to_keycode(XK.string_to_keysym(name)))
@@ -242,16 +254,21 @@ class X11Inserter(Inserter):
         Characters go in batches: the distinct characters of a batch are mapped
         onto spare keycodes in one change, typed, and only after a pause is the
         next batch mapped, so a program that reads a key late still finds the
-        character the key had when it was pressed.
+        character the key had when it was pressed. The last batch's mapping stays
+        until the next typing or :meth:`close`: a busy program may read its keys
+        long after they were sent, and must still find those characters on them.
         """
         with self._lock:
             spares = self._spare_keycodes()
             try:
-                for batch in _batches(text, len(spares)):
+                for number, batch in enumerate(_batches(text, len(spares))):
+                    if number:
+                        time.sleep(_batch_pause())  # the keys are read before their mapping changes
                     keysyms = {char: _keysym_for_char(char) for char in dict.fromkeys(batch)}
                     codes = dict(zip(keysyms, spares))
                     for char, code in codes.items():
                         self._display.change_keyboard_mapping(code, [(keysyms[char], keysyms[char])])
+                        self._ours[code] = keysyms[char]
                     self._display.sync()
                     time.sleep(0.02)  # the program rereads the keyboard mapping
                     for char in batch:
@@ -259,20 +276,35 @@ class X11Inserter(Inserter):
                         xtest.fake_input(self._display, X.KeyRelease, codes[char])
                         self._display.sync()
                         time.sleep(0.002)
-                    time.sleep(0.06)  # the keys are read before their mapping changes
-            finally:
-                for code in spares:
-                    self._display.change_keyboard_mapping(code, [(0, 0)])
-                self._display.sync()
+            except BaseException:
+                self._release_spares()
+                raise
+
+    def _release_spares(self) -> None:
+        """Give the keycodes we mapped back (unmapped); the caller holds the lock."""
+        for code in self._ours:
+            self._display.change_keyboard_mapping(code, [(0, 0)])
+        self._ours.clear()
+        self._display.sync()
 
     def _spare_keycodes(self, most: int = 40) -> list[int]:
         first = self._display.display.info.min_keycode
         count = self._display.display.info.max_keycode - first + 1
         mapping = self._display.get_keyboard_mapping(first, count)
-        spares = [first + offset for offset in range(count - 1, -1, -1) if not any(mapping[offset])][:most]
+        spares = [
+            first + offset
+            for offset in range(count - 1, -1, -1)
+            if not any(mapping[offset]) or self._ours.get(first + offset) == mapping[offset][0]  # free, or ours
+        ][:most]
         if not spares:
             raise RuntimeError("no spare keycode to type with")
         return spares
 
     def close(self) -> None:
+        with self._lock:
+            try:
+                if self._ours:
+                    self._release_spares()
+            except Exception:  # noqa: BLE001 - the display may be gone already; close it anyway
+                log.info("could not give back the keycodes used for typing")
         self._display.close()

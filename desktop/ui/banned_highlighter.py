@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat
+from PySide6.QtGui import QColor, QHelpEvent, QSyntaxHighlighter, QTextCharFormat
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip
 
 from desktop.core.banned import BannedPhrase, find_banned
@@ -14,15 +14,15 @@ class BannedHighlighter(QSyntaxHighlighter):
         super().__init__(editor.document())
         self.editor = editor
         self.entries = entries
-        self.format = QTextCharFormat()
-        self.format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
-        self.format.setUnderlineColor(QColor("#d32f2f"))
-        self.format.setToolTip("")
+        self.banned_format = QTextCharFormat()
+        self.banned_format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+        self.banned_format.setUnderlineColor(QColor("#d32f2f"))
+        self.banned_format.setToolTip("")
         editor.viewport().installEventFilter(self)
 
     def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt API
         for hit in find_banned(text, self.entries):
-            self.setFormat(hit.start, hit.end - hit.start, self.format)
+            self.setFormat(hit.start, hit.end - hit.start, self.banned_format)
 
     def hits_at(self, position: int):
         """The banned phrases covering the character at document ``position``."""
@@ -39,6 +39,7 @@ class BannedHighlighter(QSyntaxHighlighter):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
         if event.type() == QEvent.Type.ToolTip:
+            assert isinstance(event, QHelpEvent)  # a ToolTip event is one
             cursor = self.editor.cursorForPosition(event.pos())
             text = self.tooltip_at(cursor.position())
             if text:

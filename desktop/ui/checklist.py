@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QBrush, QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -16,10 +16,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.scenarios import Fact
+from desktop.core.scenarios import Fact, Step
 from desktop.models.call_model import CallModel
+from desktop.ui.appearance import theme_colour
 
-HIGHLIGHT = QColor("#fff1c2")
+GUIDANCE_MIN_HEIGHT = 60
+GUIDANCE_MAX_LINES = 14  # taller guidance scrolls
+
 # Combined once: building a flag combination is slow in PySide's Python enums.
 STEP_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable
 LABEL_ROLE = Qt.ItemDataRole.UserRole + 1  # the step's label without the "ticked by speech" mark
@@ -50,7 +53,8 @@ class ChecklistView(QWidget):
         scroll.setWidget(self.guidance)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setMinimumHeight(60)
+        scroll.setMinimumHeight(GUIDANCE_MIN_HEIGHT)
+        scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.guidance_area = scroll
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -87,23 +91,39 @@ class ChecklistView(QWidget):
                 self._update_item(self.list.item(index), step, index == current)
         finally:
             self.list.blockSignals(False)
-        step = scenario.steps[current] if current is not None else None
-        if step is None:
+        shown: Step | None = scenario.steps[current] if current is not None else None
+        if shown is None:
             self.guidance.setText(self.tr("All steps done. End the call when ready."))
         else:
-            lines = [step.guidance] if step.guidance else []
-            lines += [self._fact_line(fact) for fact in step.fact_items]
+            lines = [shown.guidance] if shown.guidance else []
+            lines += [self._fact_line(fact) for fact in shown.fact_items]
             self.guidance.setText("\n".join(lines))
-            unconfirmed = any(fact.needs_review for fact in step.fact_items)
+            unconfirmed = any(fact.needs_review for fact in shown.fact_items)
             self.guidance.setToolTip(
                 self.tr("⚑ marks a fact the business has not confirmed yet: say it with care.") if unconfirmed else ""
             )
+        self._fit_guidance()
 
     def _fact_line(self, fact: Fact) -> str:
         """A fact as a bullet; one still to be confirmed carries a small ⚑ mark."""
         if fact.needs_review:
             return f"• {fact}  ⚑" + self.tr("to confirm")
         return f"• {fact}"
+
+    def _fit_guidance(self) -> None:
+        """Make the guidance box tall enough for all its text, up to GUIDANCE_MAX_LINES
+        lines; beyond that it scrolls, with its scroll bar showing."""
+        area = self.guidance_area
+        # The width without a scroll bar: the text fits when it needs no scroll bar.
+        needed = self.guidance.heightForWidth(max(1, area.contentsRect().width()))
+        line = self.guidance.fontMetrics().lineSpacing()
+        cap = GUIDANCE_MAX_LINES * line + 8
+        area.setMinimumHeight(max(GUIDANCE_MIN_HEIGHT, min(needed, cap)))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():  # the text wraps anew
+            self._fit_guidance()
 
     def _new_item(self, index: int, step) -> QListWidgetItem:
         label = f"{index + 1}. {step.title}"
@@ -113,15 +133,15 @@ class ChecklistView(QWidget):
         item.setData(Qt.ItemDataRole.UserRole, step.id)
         item.setData(LABEL_ROLE, label)
         item.setFlags(STEP_FLAGS)
-        if step.mandatory:
-            item.setForeground(QBrush(QColor("#b3261e")))
         item.setToolTip(step.guidance)
         return item
 
     def _update_item(self, item: QListWidgetItem, step, highlighted: bool) -> None:
         ticked = self.model.is_ticked(step.id)
         item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
-        item.setBackground(QBrush(HIGHLIGHT) if highlighted else QBrush())
+        # Colours of the theme in effect: the current step's background, required steps in red.
+        item.setBackground(QBrush(theme_colour("step_highlight")) if highlighted else QBrush())
+        item.setForeground(QBrush(theme_colour("required")) if step.mandatory else QBrush())
         font = QFont(item.font())
         font.setBold(highlighted)
         item.setFont(font)
@@ -131,6 +151,11 @@ class ChecklistView(QWidget):
             label += "  " + self.tr("· ticked by speech")
         if item.text() != label:
             item.setText(label)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):  # a new theme
+            self.refresh()
 
     def highlighted_row(self) -> int | None:
         return self.model.current_index()

@@ -19,7 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core import clock
+from desktop.core.texts import texts
 from desktop.models.call_model import CallModel
+from desktop.ui.appearance import set_text_colour
 
 
 class EndCallDialog(QDialog):
@@ -49,7 +51,7 @@ class EndCallDialog(QDialog):
         if missing:
             warning = QLabel(self.tr("Required steps not ticked — tick them now, or say why:"))
             warning.setObjectName("missingSteps")
-            warning.setStyleSheet("color: #b3261e")
+            set_text_colour(warning, "required")
             layout.addWidget(warning)
             for step in missing:
                 box = QCheckBox(step.title)
@@ -73,7 +75,7 @@ class EndCallDialog(QDialog):
         self.group = QButtonGroup(self)
         self.buttons: dict[str, QRadioButton] = {}
         for disposition in model.dispositions():
-            button = QRadioButton(disposition.zh if lang == "zh" else disposition.en)
+            button = QRadioButton(texts(lang).pick(disposition.zh, disposition.en))
             button.setObjectName(f"disposition-{disposition.code}")
             self.group.addButton(button)
             self.buttons[disposition.code] = button
@@ -128,7 +130,7 @@ class EndCallDialog(QDialog):
                 self.model.set_step_ticked(step_id, True)
         callback = None
         if self.callback.isChecked():
-            callback = self.callback_time.dateTime().toPython().astimezone()
+            callback = self.callback_time.dateTime().toPython().astimezone()  # type: ignore[attr-defined]  # toPython() is a datetime here
         self.model.end_call(
             code,
             wrapup_s=self._acw.elapsed() / 1000,

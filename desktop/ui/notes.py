@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QLocale, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.dispositions import disposition_label
 from desktop.core.storage import CallRecord
+from desktop.core.texts import output_language
 from desktop.models.call_model import CallModel
 from desktop.ui.banned_highlighter import BannedHighlighter
 
@@ -115,7 +116,7 @@ class NotesView(QWidget):
 
     def show_history(self, calls: list[CallRecord]) -> None:
         self.history.clear()
-        lang = "zh" if QLocale().language() == QLocale.Language.Chinese else "en"
+        lang = output_language(str(self.model.settings.get("language")))
         for call in calls:
             open_followups = [f for f in call.followups if not f.done]
             line = f"{call.started_at[:16].replace('T', ' ')} · {call.scenario_name or '—'} · " + (

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from desktop.core.scenarios import PhraseChoice
 from desktop.models.call_model import CallModel
 from desktop.models.insertion import InsertionController
-from desktop.ui.banned_highlighter import banned_warning
 from desktop.platform.insertion import WindowInfo
+from desktop.ui.banned_highlighter import banned_warning
 
 
 class SearchPalette(QDialog):
@@ -74,8 +74,8 @@ class SearchPalette(QDialog):
         return list(self._results)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if watched is self.query and event.type() == QEvent.Type.KeyPress:
-            key = event.key()
+        if watched is self.query and isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress:
+            key = Qt.Key(event.key())
             if key in (Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_PageDown, Qt.Key.Key_PageUp):
                 step = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1, Qt.Key.Key_PageDown: 5, Qt.Key.Key_PageUp: -5}[key]
                 if self.list.count():

@@ -7,8 +7,8 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEvent, QRect, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QFileDialog,
     QApplication,
+    QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -26,14 +26,14 @@ from desktop.core.packs import Problem
 from desktop.models.call_model import CallModel
 from desktop.models.followups import FollowUpsModel
 from desktop.models.hotkey_dispatcher import HotkeyDispatcher
+from desktop.ui.appearance import set_text_colour
 from desktop.ui.checklist import ChecklistView
 from desktop.ui.end_call_dialog import EndCallDialog
 from desktop.ui.notes import NotesView
 from desktop.ui.phrase_list import PhraseList
 from desktop.ui.records_dialog import RecordsDialog
-from desktop.ui.settings_dialog import SettingsDialog
 from desktop.ui.scenario_picker import ScenarioPicker
-
+from desktop.ui.settings_dialog import SettingsDialog
 
 APPEARANCE = {"opacity", "font_size", "compact"}
 
@@ -150,7 +150,7 @@ class PanelWindow(QMainWindow):
         self.problem_label = QLabel()
         self.problem_label.setObjectName("packProblems")
         self.problem_label.setWordWrap(True)
-        self.problem_label.setStyleSheet("color: #8a5300")
+        set_text_colour(self.problem_label, "warning")
         self.problem_label.setTextFormat(Qt.TextFormat.PlainText)
 
         self.picker = ScenarioPicker(model)
@@ -321,13 +321,13 @@ class PanelWindow(QMainWindow):
         if overdue:
             text += " " + self.tr("(%d due)") % overdue
         self.followups_button.setText(text)
-        self.followups_button.setStyleSheet("color: #b3261e" if overdue else "")
+        set_text_colour(self.followups_button, "required" if overdue else None)
         self.followups_button.show()
 
     def show_records(self) -> RecordsDialog | None:
         if self.followups is None:
             return None
-        dialog = RecordsDialog(self.followups, self)
+        dialog = RecordsDialog(self.followups, self, self.lang)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.followups.reload()
         dialog.show()
@@ -385,7 +385,7 @@ class PanelWindow(QMainWindow):
         start, end = self.model.shift_bounds(shift) if shift else self.model.current_shift_bounds()
         progress = ExportProgress(self.model, self)
         self.export_progress = progress
-        self.model.export_shift(path, start, end, "zh" if self.lang == "zh" else "en", fmt)
+        self.model.export_shift(path, start, end, self.lang, fmt)
         return progress
 
     def ask_export(self) -> None:
@@ -475,7 +475,7 @@ class PanelWindow(QMainWindow):
 
     def apply_appearance(self, *_args) -> None:
         settings = self.model.settings
-        self.setWindowOpacity(max(40, min(100, int(settings.get("opacity")))) / 100)
+        self.setWindowOpacity(settings.integer("opacity") / 100)  # the schema keeps it in range
         font = QApplication.font()
         if int(settings.get("font_size")) > 0:
             font.setPointSize(int(settings.get("font_size")))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QLocale, Qt, QTimer
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QDialog,
     QLineEdit,
@@ -19,15 +19,18 @@ from PySide6.QtWidgets import (
 
 from desktop.core.dispositions import disposition_label
 from desktop.core.storage import CallRecord
+from desktop.core.texts import output_language
 from desktop.models.followups import FollowUpsModel
+from desktop.ui.appearance import theme_colour
 
 SEARCH_DELAY_MS = 250
 
 
 class RecordsDialog(QDialog):
-    def __init__(self, followups: FollowUpsModel, parent: QWidget | None = None):
+    def __init__(self, followups: FollowUpsModel, parent: QWidget | None = None, lang: str = "zh"):
         super().__init__(parent)
         self.followups = followups
+        self.lang = output_language(lang)  # of the disposition names
         self.setWindowTitle(self.tr("Follow-ups and call history"))
         self.resize(520, 480)
         tabs = QTabWidget()
@@ -76,7 +79,7 @@ class RecordsDialog(QDialog):
             item = QListWidgetItem(f"{due} · {followup.text}")
             item.setData(Qt.ItemDataRole.UserRole, followup.id)
             if followup.due_at and datetime.fromisoformat(followup.due_at) <= now:
-                item.setForeground(QBrush(QColor("#b3261e")))
+                item.setForeground(QBrush(theme_colour("required")))
                 item.setText(self.tr("OVERDUE") + " · " + item.text())
             self.todo_list.addItem(item)
         self.done_button.setEnabled(self.todo_list.count() > 0)
@@ -90,7 +93,7 @@ class RecordsDialog(QDialog):
         if query != self.query.text():
             return  # a newer query is on its way: drop stale results
         self.results.clear()
-        lang = "zh" if QLocale().language() == QLocale.Language.Chinese else "en"
+        lang = self.lang
         for call in calls:
             head = f"{call.started_at[:16].replace('T', ' ')} · {call.scenario_name or '—'}"
             if call.disposition:

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from desktop.core.clock import parse_hhmm
 from desktop.core.dispositions import MAX_DISPOSITIONS, dispositions_from
 from desktop.core.privacy import MaskPolicy
-from desktop.core.settings import DEFAULT_HOTKEYS, INSERT_MODES, Settings
+from desktop.core.settings import DEFAULT_HOTKEYS, INSERT_MODES, Settings, limits
 from desktop.platform.hotkeys import check_bindings
 
 ACTION_NAMES = {
@@ -61,6 +61,10 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.tabs)
         layout.addWidget(self.buttons)
 
+    def _restore_default_hotkeys(self) -> None:
+        for action, edit in self.hotkey_edits.items():
+            edit.setText(DEFAULT_HOTKEYS[action])
+
     # -- pages -----------------------------------------------------------------------
     def _hotkeys_page(self) -> QWidget:
         page = QWidget()
@@ -69,14 +73,14 @@ class SettingsDialog(QDialog):
         current = self.settings.hotkeys()
         for action in DEFAULT_HOTKEYS:
             text, number = ACTION_NAMES[action]
-            label = self.tr(text) % number if number else self.tr(text)
+            label = self.tr(str(text)) % number if number else self.tr(str(text))
             edit = QLineEdit(current.get(action, ""))
             edit.setPlaceholderText(self.tr("off"))
             edit.setAccessibleName(label)
             self.hotkey_edits[action] = edit
             form.addRow(label, edit)
         reset = QPushButton(self.tr("Restore defaults"))
-        reset.clicked.connect(lambda: [e.setText(DEFAULT_HOTKEYS[a]) for a, e in self.hotkey_edits.items()])
+        reset.clicked.connect(self._restore_default_hotkeys)
         form.addRow(reset)
         return page
 
@@ -136,12 +140,12 @@ class SettingsDialog(QDialog):
         self.theme.setCurrentIndex(max(0, self.theme.findData(self.settings.get("theme"))))
         form.addRow(self.tr("Theme"), self.theme)
         self.opacity = QSlider(Qt.Orientation.Horizontal)
-        self.opacity.setRange(40, 100)
+        self.opacity.setRange(*limits("opacity"))
         self.opacity.setValue(int(self.settings.get("opacity")))
         self.opacity.setAccessibleName(self.tr("Opacity"))
         form.addRow(self.tr("Opacity"), self.opacity)
         self.font_size = QSpinBox()
-        self.font_size.setRange(0, 28)
+        self.font_size.setRange(*limits("font_size"))
         self.font_size.setSpecialValueText(self.tr("system"))
         self.font_size.setValue(int(self.settings.get("font_size")))
         form.addRow(self.tr("Font size"), self.font_size)
@@ -172,7 +176,7 @@ class SettingsDialog(QDialog):
         shift.addWidget(self.shift_end)
         form.addRow(self.tr("Shift (HH:MM)"), shift)
         self.complaint_days = QSpinBox()
-        self.complaint_days.setRange(1, 90)
+        self.complaint_days.setRange(*limits("complaint_days"))
         self.complaint_days.setValue(int(self.settings.get("complaint_days")))
         form.addRow(self.tr("Complaint deadline (days)"), self.complaint_days)
         policy = self.settings.get("mask_policy")
@@ -229,15 +233,15 @@ class SettingsDialog(QDialog):
             raise ValueError(self.tr("Hotkey for %s: %s") % (action, why))
         profiles = []
         for row in range(self.profiles.rowCount()):
-            app = (self.profiles.item(row, 0).text() if self.profiles.item(row, 0) else "").strip().lower()
+            app = _cell(self.profiles, row, 0).lower()
             if app:
-                keys = self.profiles.item(row, 2).text().strip() if self.profiles.item(row, 2) else "ctrl+v"
-                profiles.append({"app": app, "mode": self.profiles.cellWidget(row, 1).currentText(),
+                keys = _cell(self.profiles, row, 2) if self.profiles.item(row, 2) else "ctrl+v"
+                mode_box = self.profiles.cellWidget(row, 1)
+                profiles.append({"app": app, "mode": mode_box.currentText() if isinstance(mode_box, QComboBox) else "copy",
                                  "paste_keys": keys or "ctrl+v"})
         dispositions = []
         for row in range(self.dispositions.rowCount()):
-            cells = [(self.dispositions.item(row, c).text().strip() if self.dispositions.item(row, c) else "")
-                     for c in range(3)]
+            cells = [_cell(self.dispositions, row, c) for c in range(3)]
             if any(cells):
                 if not cells[0] or not cells[1]:
                     raise ValueError(self.tr("Every disposition needs a code and a Chinese name"))
@@ -290,3 +294,9 @@ class SettingsDialog(QDialog):
         for name, value in values.items():
             self.settings.set(name, value)
         super().accept()
+
+
+def _cell(table: QTableWidget, row: int, column: int) -> str:
+    """The stripped text of a table cell ('' when the cell was never filled)."""
+    item = table.item(row, column)
+    return item.text().strip() if item is not None else ""

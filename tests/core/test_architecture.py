@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pkgutil
+import re
 import shutil
 import subprocess
 import sys
@@ -31,4 +32,4 @@ def test_import_linter_contracts_hold():
     assert lint, "import-linter is part of the test extra"
     result = subprocess.run([lint], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Contracts: 2 kept, 0 broken" in result.stdout
+    assert re.search(r"Contracts: [3-9]\d* kept, 0 broken", result.stdout), result.stdout

@@ -8,11 +8,9 @@ import importlib.util
 import io
 import os
 import re
-import time
 from pathlib import Path
 from unittest import mock
 
-import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -29,6 +27,8 @@ from desktop.core.importer import (
     slug,
     write_pack,
 )
+from desktop.core.importer import importing as importing_module
+from desktop.core.importer import writing as writing_module
 from desktop.core.packs import load_pack_file, load_packs
 
 CORPUS_SCRIPT = Path(__file__).resolve().parents[1] / "data" / "import" / "make_corpus.py"
@@ -92,12 +92,12 @@ def test_good_files_round_trip_into_clean_packs(files, tmp_path, name):
 
 
 def test_pack_file_is_readable_yaml_with_a_pack_header(files, tmp_path, monkeypatch):
-    monkeypatch.setattr(importer, "_today", lambda: "2026-11-25")
+    monkeypatch.setattr(importing_module, "_today", lambda: "2026-11-25")
     result = import_table(files["xlsx"])
     text = result.files["card-retained.yaml"]
     assert "吞卡处理" in text and "\\u" not in text  # Chinese not escaped
     assert "keywords: [吞卡, ATM, 取款机, 卡被吞]" in text
-    info, scenarios, problems = load_pack_file(write_pack(result, tmp_path)[0])
+    info, _scenarios, problems = load_pack_file(write_pack(result, tmp_path)[0])
     assert problems == []
     assert (info.id, info.name, info.version, info.author, info.updated) == (
         "valid", "valid.xlsx", "1", "", "2026-11-25")
@@ -390,7 +390,7 @@ def three(files):
 
 def test_a_failure_while_writing_the_second_file_leaves_no_file(three, tmp_path, monkeypatch):
     calls = []
-    real = importer.atomic_write
+    real = writing_module.atomic_write
 
     def failing(path, write, encoding):
         calls.append(path)
@@ -398,7 +398,7 @@ def test_a_failure_while_writing_the_second_file_leaves_no_file(three, tmp_path,
             raise OSError(28, "No space left on device")
         return real(path, write, encoding)
 
-    monkeypatch.setattr(importer, "atomic_write", failing)
+    monkeypatch.setattr(writing_module, "atomic_write", failing)
     out = tmp_path / "out"
     with pytest.raises(OSError):
         write_pack(three, out)
@@ -424,7 +424,7 @@ def test_a_failure_while_renaming_undoes_the_files_already_in_place(three, tmp_p
                 raise OSError(5, "Input/output error")
         return real(src, dst)
 
-    monkeypatch.setattr(importer.os, "replace", failing)
+    monkeypatch.setattr(os, "replace", failing)
     with pytest.raises(OSError):
         write_pack(three, out, overwrite=True)
     assert listing(out) == ["ji-fen-dui-huan.yaml"]
@@ -435,7 +435,7 @@ def test_existing_files_are_not_overwritten_unless_asked(three, tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     (out / "atm-tun-chao.yaml").write_text("mine", encoding="utf-8")
-    with pytest.raises(ImportRefused, match="atm-tun-chao.yaml"):
+    with pytest.raises(ImportRefused, match=r"atm-tun-chao\.yaml"):
         write_pack(three, out)
     assert listing(out) == ["atm-tun-chao.yaml"]
     report = io.StringIO()
@@ -448,7 +448,7 @@ def test_existing_files_are_not_overwritten_unless_asked(three, tmp_path):
 
 
 def test_a_round_trip_failure_is_an_error(files, monkeypatch):
-    monkeypatch.setattr(importer, "pack_yaml", lambda info, scenario, name: "scenarios: [oops\n")
+    monkeypatch.setattr(importing_module, "pack_yaml", lambda info, scenario, name: "scenarios: [oops\n")
     result = import_table(files["utf8"])
     assert not result.ok and result.files == {}
     assert any("does not load cleanly" in p.message for p in result.errors)
@@ -456,7 +456,7 @@ def test_a_round_trip_failure_is_an_error(files, monkeypatch):
 
 def test_loader_warnings_on_the_generated_file_stay_warnings(files, monkeypatch):
     real = importer.pack_yaml
-    monkeypatch.setattr(importer, "pack_yaml", lambda *args: real(*args) + "extra: 1\n")
+    monkeypatch.setattr(importing_module, "pack_yaml", lambda *args: real(*args) + "extra: 1\n")
     result = import_table(files["utf8"])
     assert result.ok
     assert sum("unknown top-level field 'extra'" in p.message for p in result.warnings) == 3
@@ -469,18 +469,15 @@ def test_a_file_over_20_mb_is_refused_at_once(tmp_path):
     path = tmp_path / "huge.xlsx"
     with path.open("wb") as handle:
         handle.truncate(importer.MAX_FILE_BYTES + 1)  # sparse: costs no disk and no time
-    started = time.perf_counter()
-    report = io.StringIO()
-    assert run_import(path, tmp_path / "out", skip_invalid=True, overwrite=False, out=report) == 2
-    assert time.perf_counter() - started < 0.5
+    report = io.StringIO()  # its time is measured in benchmarks/limits.py
+    with mock.patch("openpyxl.load_workbook", side_effect=AssertionError("the file was opened")):
+        assert run_import(path, tmp_path / "out", skip_invalid=True, overwrite=False, out=report) == 2
     assert "too large" in report.getvalue() and "limit 20,971,520" in report.getvalue()
 
 
 def test_more_than_50000_rows_is_refused_quickly(tmp_path):
     path = write_text(tmp_path, HEADER + "甲,一,好\n" * (MAX_ROWS + 1))
-    started = time.perf_counter()
-    result = import_table(path)
-    assert time.perf_counter() - started < 3
+    result = import_table(path)  # its time is measured in benchmarks/limits.py
     assert result.unreadable and "more than 50,000 rows" in result.problems[0].message
 
 
@@ -503,7 +500,7 @@ cell = st.one_of(
     text_cell,
     st.integers(-10**6, 10**6),
     st.floats(allow_nan=False, allow_infinity=False, width=32),
-    st.lists(st.sampled_from(TRICKY + ["甲", "x"]), max_size=4).map("".join),
+    st.lists(st.sampled_from([*TRICKY, "甲", "x"]), max_size=4).map("".join),
 )
 
 
@@ -593,7 +590,7 @@ def test_a_failure_anywhere_in_writing_leaves_no_partial_output(tmp_path_factory
         return
     out = folder / "out"
     count = 0
-    real_write, real_replace = importer.atomic_write, os.replace
+    real_write, real_replace = writing_module.atomic_write, os.replace
 
     def write(path, writer, encoding):
         nonlocal count
@@ -609,7 +606,7 @@ def test_a_failure_anywhere_in_writing_leaves_no_partial_output(tmp_path_factory
             raise OSError(5, "I/O error")
         return real_replace(src, dst)
 
-    with mock.patch.object(importer, "atomic_write", write), mock.patch.object(importer.os, "replace", replace):
+    with mock.patch.object(writing_module, "atomic_write", write), mock.patch.object(os, "replace", replace):
         try:
             write_pack(result, out)
         except OSError:

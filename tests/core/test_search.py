@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,7 +31,7 @@ DAY = 86400.0
 NOW = 1_800_000_000.0
 
 
-def E(key: str, text: str, scenario: str = "demo", step: str = "s1", **kw) -> Entry:
+def E(key: str, text: str, scenario: str = "demo", step: str = "s1", **kw) -> Entry:  # noqa: N802 - reads as a table row
     return Entry(key=key, text=text, scenario_id=scenario, step_id=step, **kw)
 
 
@@ -321,13 +320,6 @@ def test_real_library_pinyin_finds_every_reading(real):
     assert any("积分" in t for t in texts) and any("几分" in t for t in texts)
     hits = real.search("jifen", scenario_id="points-redemption")
     assert "积分" in hits[0].entry.text and "current scenario +10" in hits[0].reasons
-
-
-def test_real_library_is_fast_enough(real):
-    start = time.perf_counter()
-    for query in ("t", "tu", "tun", "tunk", "tunka", "积", "积分", "nh", "nhx", "tukna"):
-        real.search(query, scenario_id="card-retained-atm", step_id="soothe")
-    assert time.perf_counter() - start < 1.0
 
 
 def test_personal_phrases(library):

@@ -56,10 +56,9 @@ def test_failed_migration_rolls_back(tmp_path, monkeypatch):
 
 
 def test_transaction_rolls_back_on_error(store):
-    with pytest.raises(ValueError):
-        with store.transaction():
-            store.conn.execute("INSERT INTO calls (started_at, started_ts, status) VALUES ('x', 1, 'active')")
-            raise ValueError
+    with pytest.raises(ValueError), store.transaction():
+        store.conn.execute("INSERT INTO calls (started_at, started_ts, status) VALUES ('x', 1, 'active')")
+        raise ValueError
     assert store.count_calls() == 0
 
 

@@ -50,10 +50,11 @@ def plain_choice_number(app) -> int:
 def test_copy_mode_is_the_default(seatside, qtbot):
     seatside.model.choose_scenario("atm-cash-retained")
     n = plain_choice_number(seatside)
+    text = seatside.model.current_choices()[n].text  # what the seat sees as number n + 1
     with qtbot.waitSignal(seatside.insertion.inserted) as blocker:
         seatside.hotkeys.backend.press(f"ctrl+alt+{n + 1}")
-    text = seatside.model.current_choices()[n].text
     assert blocker.args == [text, "copy"]
+    assert seatside.model.current_choices()[n].text == text  # the number did not move
     assert seatside.model.clipboard.text() == text
     assert seatside.insertion.inserter.keys == []
 
@@ -82,7 +83,9 @@ def test_clipboard_is_not_restored_over_something_new(make_app, qtbot):
     with qtbot.waitSignal(app.insertion.inserted):
         app.hotkeys.backend.press(f"ctrl+alt+{n + 1}")
     clipboard.set_text("copied by the seat meanwhile")
-    qtbot.wait(app.settings.get("clipboard_restore_ms") + 200)
+    with qtbot.waitSignal(app.insertion.clipboardRestored, timeout=10000) as checked:
+        pass  # the restore runs a moment after the paste
+    assert checked.args == [False]
     assert clipboard.text() == "copied by the seat meanwhile"
 
 
@@ -217,9 +220,14 @@ def test_personal_phrases_layer_over_the_packs(make_app, qtbot):
     assert len([c for c in model.current_choices() if c.personal]) == 1
     model.edit_personal(int(mine[0].phrase_id), "您别担心，钱不会少的", "atm-cash-retained", step)
     model.set_favourite(model.current_choices()[-1], True)
+    starred = model.current_choices()[-1]  # starring moves no number while the step is shown
+    assert starred.personal and starred.favourite and starred.text == "您别担心，钱不会少的"
+    assert app.panel.phrases.texts()[-1].startswith(f"{len(model.current_choices())}. ★ ")
+    model.start_call()  # between calls, the next showing puts favourites first
+    model.choose_scenario("card-retained-atm")
+    model.choose_scenario("atm-cash-retained")
     first = model.current_choices()[0]
-    assert first.personal and first.favourite and first.text == "您别担心，钱不会少的"  # favourites first
-    assert app.panel.phrases.texts()[0].startswith("1. ★ ")
+    assert first.key == starred.key and app.panel.phrases.texts()[0].startswith("1. ★ ")
     # stored in SQLite: a pack reload or a restart does not touch them
     model.set_library(model.library)
     stored = app.worker.call(lambda store: store.personal_phrases())

@@ -43,10 +43,11 @@ def test_process_shows_panel_and_exits_cleanly_on_sigterm(tmp_path, qapp):
         state = subprocess.run(["xprop", "-id", windows[0], "_NET_WM_STATE"], capture_output=True, text=True).stdout
         assert "_NET_WM_STATE_ABOVE" in state
         proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=15)
+        _out, err = proc.communicate(timeout=15)
     finally:
         if proc.poll() is None:
             proc.kill()
+            proc.communicate()
     assert proc.returncode == 0, err
     assert "Traceback" not in err
     store = CallStore(data / "seatside.db")
@@ -74,35 +75,46 @@ def test_sigkill_while_typing_loses_at_most_the_last_moment(tmp_path, qapp):
                             stderr=subprocess.PIPE, text=True)
     try:
         (panel,) = wait_for(lambda: visible_windows(proc.pid), timeout=30)[:1]
-        def call_started():
+        def stored(query: str):
             import sqlite3
 
             try:
                 with sqlite3.connect(f"file:{data / 'seatside.db'}?mode=ro", uri=True) as db:
-                    return db.execute("SELECT count(*) FROM calls WHERE status = 'active'").fetchone()[0]
+                    return db.execute(query).fetchone()
             except sqlite3.Error:
-                return 0
+                return None
 
-        # The global hotkey starts a call (its backend comes up just after the panel).
-        for _ in range(20):
+        def call_started():
+            row = stored("SELECT count(*) FROM calls WHERE status = 'active'")
+            return row[0] if row else 0
+
+        # The global hotkey starts a call (its backend comes up just after the panel). Each
+        # press waits long enough that a slow start is not taken for a missed key: a second
+        # press would end the call again.
+        for _ in range(6):
             subprocess.run(["xdotool", "key", "ctrl+alt+c"], check=True)
-            if wait_for(call_started, timeout=1.5):
+            if wait_for(call_started, timeout=5):
                 break
         assert call_started()
-        time.sleep(0.3)  # the panel has enabled the notes box
+        # The panel enables the notes box in the same step that starts the call, before it reads
+        # the next X event; X delivers the focus change and the keys in order: no pause needed.
         subprocess.run(["xdotool", "windowfocus", "--sync", panel], check=True)
         subprocess.run(["xdotool", "key", "alt+n"], check=True)  # mnemonic: focus the notes
-        time.sleep(0.3)
         # ASCII: xdotool remaps one keycode per CJK character and drops some under load;
         # Chinese typing itself is covered in-process with QInputMethodEvent.
         subprocess.run(["xdotool", "type", "--delay", "15", "card kept by the ATM"], check=True)
-        time.sleep(1.0)  # a pause: this part must be on disk
+        saved = wait_for(
+            lambda: (stored("SELECT notes FROM calls WHERE status = 'active'") or ("",))[0] == "card kept by the ATM",
+            timeout=15,
+        )
+        assert saved, stored("SELECT notes FROM calls WHERE status = 'active'")  # this part is on disk
         subprocess.run(["xdotool", "type", "--delay", "15", ", loss reported"], check=True)
         proc.kill()
         proc.wait(timeout=10)
     finally:
         if proc.poll() is None:
             proc.kill()
+            proc.wait()
         proc.stderr.close()
     store = CallStore(data / "seatside.db")
     try:

@@ -8,6 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QApplication
+from pytestqt.exceptions import TimeoutError as WaitTimeout
 
 from tests.gui.conftest import x11_clipboard
 
@@ -49,7 +52,10 @@ def test_hotkey_inserts_into_the_focused_program(make_app, crm, qtbot, mode):
     with qtbot.waitSignal(app.insertion.inserted, timeout=10000) as blocker:
         subprocess.run(["xdotool", "key", f"ctrl+alt+{number}"], check=True)
     assert blocker.args == [expected, mode]
-    qtbot.waitUntil(lambda: received(crm) == expected, timeout=10000)
+    try:
+        qtbot.waitUntil(lambda: received(crm) == expected, timeout=10000)
+    except WaitTimeout:
+        raise AssertionError(f"the program got {received(crm)!r}, not {expected!r}") from None
     # the seat's clipboard is what it was before
     qtbot.waitUntil(lambda: x11_clipboard(qtbot) == "剪贴板里原来的内容", timeout=5000)
 
@@ -76,7 +82,11 @@ def test_clicking_a_phrase_leaves_the_keyboard_in_the_crm(make_app, crm, qtbot):
         app.model.choose_scenario("atm-cash-retained")
         phrases = panel.phrases
         row = next(i for i, c in enumerate(app.model.current_choices()) if "{" not in c.text)
-        with qtbot.waitSignal(app.model.phraseCopied, timeout=5000):
+        # The panel is laid out anew for the scenario (the guidance box takes its text's height)
+        # by posted layout requests: run them before aiming at a row.
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        assert phrases.viewport().rect().contains(phrases.visualItemRect(phrases.item(row)))
+        with qtbot.waitSignal(app.model.phraseCopied, timeout=10000):
             click_global(phrases.viewport(), phrases.visualItemRect(phrases.item(row)).center())
         assert x11.active_window() == crm_window  # still typing in the CRM
         assert not panel.isActiveWindow()

@@ -101,7 +101,7 @@ def cache_formula_results(path: Path, results: dict[str, str]) -> Path:
         for ref, value in results.items():
             xml = re.sub(
                 rf'<c r="{ref}"([^>]*)><f>(.*?)</f><v\s*/>',
-                lambda m, value=value: f'<c r="{ref}"{m.group(1)} t="str"><f>{m.group(2)}</f><v>{value}</v>',
+                lambda m, value=value, ref=ref: f'<c r="{ref}"{m.group(1)} t="str"><f>{m.group(2)}</f><v>{value}</v>',
                 xml,
             )
         parts[name] = xml.encode("utf-8")

@@ -1,0 +1,102 @@
+"""Writing a file all at once or not at all: the one way every Seatside writer does it.
+
+Data go to a temporary file beside the target, are flushed to disk (``fsync``), and the
+file is renamed over the target; the folder is synced so the rename survives a power
+cut. On any failure the temporary file is removed and the target is left as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, TypeVar, overload
+
+Result = TypeVar("Result")
+
+
+def _umask() -> int:
+    """The process umask, read without changing it where the OS allows (no race with other threads)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def fsync_file(path: Path) -> None:
+    """Flush a closed file's data to disk."""
+    with open(path, "rb+") as handle:
+        os.fsync(handle.fileno())
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (a no-op where folders cannot be opened)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def atomic_path(path: Path, mode: int | None = None) -> Iterator[Path]:
+    """Yield a temporary path beside ``path`` to write; then sync it, set its permissions
+    (``mode``, or what a new file gets under the umask) and rename it onto ``path``.
+
+    On any failure it is removed and ``path`` is left untouched.
+    """
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    os.close(fd)
+    try:
+        yield Path(tmp_name)
+        fsync_file(Path(tmp_name))
+        os.chmod(tmp_name, (0o666 & ~_umask()) if mode is None else mode)  # mkstemp made it 0600
+        os.replace(tmp_name, path)
+    except BaseException:
+        try:
+            os.unlink(tmp_name)
+        except FileNotFoundError:
+            pass
+        raise
+    _fsync_folder(folder)
+
+
+@overload
+def atomic_write(path: Path, write: str, encoding: str = "utf-8", *, mode: int | None = None) -> None: ...
+
+
+@overload
+def atomic_write(
+    path: Path, write: Callable[[IO[str]], Result], encoding: str = "utf-8", *, mode: int | None = None
+) -> Result: ...
+
+
+def atomic_write(
+    path: Path, write: str | Callable[[IO[str]], Result], encoding: str = "utf-8", *, mode: int | None = None
+) -> Result | None:
+    """Write ``write`` (a text, or a function given the open text file) to ``path`` at once.
+
+    Line ends are written as given (no translation). Returns what ``write`` returned.
+    """
+    result: Result | None = None
+    with atomic_path(path, mode) as tmp, open(tmp, "w", encoding=encoding, newline="") as handle:
+        if isinstance(write, str):
+            handle.write(write)
+        else:
+            result = write(handle)
+    return result

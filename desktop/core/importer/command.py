@@ -1,0 +1,50 @@
+""":func:`run_import`: what ``seatside packs import`` runs, with its report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TextIO
+
+from desktop.core.importer.importing import import_table
+from desktop.core.importer.results import ImportRefused, _plural
+from desktop.core.importer.writing import write_pack
+
+
+def run_import(
+    path: Path, out_dir: Path, *, skip_invalid: bool, overwrite: bool, out: TextIO, err: TextIO | None = None
+) -> int:
+    """Import ``path`` into ``out_dir`` and print the report.
+
+    Returns 0 when the packs were written, 1 when there were problems and nothing
+    was written, 2 when the input could not be read at all. Problems of a failed
+    import go to ``err`` (default ``out``).
+    """
+    path, out_dir = Path(path), Path(out_dir)
+    err = err or out
+    label = str(path)
+    result = import_table(path, skip_invalid=skip_invalid)
+    failed = result.unreadable or not result.ok
+    for line in result.report_lines(label):
+        print(line, file=err if failed else out)
+    summary = result.summary(label)
+    if result.unreadable:
+        print(f"{summary}; nothing written", file=err)
+        return 2
+    if not result.ok:
+        hint = "" if skip_invalid or not result.errors else " (--skip-invalid imports the valid rows)"
+        print(f"{summary}; nothing written{hint}", file=err)
+        return 1
+    try:
+        written = write_pack(result, out_dir, overwrite=overwrite)
+    except ImportRefused as exc:
+        print(f"{label}: {exc}", file=err)
+        print(f"{summary}; nothing written", file=err)
+        return 1
+    except OSError as exc:
+        print(f"{out_dir}: cannot write: {exc.strerror or exc}", file=err)
+        print(f"{summary}; nothing written", file=err)
+        return 1
+    for target in written:
+        print(f"wrote {target}", file=out)
+    print(f"{summary}; wrote {len(written)} {_plural(len(written), 'file')} to {out_dir}", file=out)
+    return 0
