@@ -26,7 +26,7 @@ run: system-deps $(STAMP) $(QM)
 
 ## lint: ruff and mypy (config in pyproject.toml)
 lint: $(STAMP)
-	$(VENV)/bin/ruff check desktop tests benchmarks scripts
+	$(VENV)/bin/ruff check desktop hub tests benchmarks scripts
 	$(VENV)/bin/mypy
 
 ## test: run the whole test suite: the core without Qt, then the GUI on Xvfb

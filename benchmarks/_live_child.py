@@ -238,7 +238,8 @@ def main() -> int:
 
     print(json.dumps({
         "seconds": seconds, "segments": len(latencies), "latencies": latencies, "bare": bare_lat,
-        "banned": banned, "ticked": ticked, "alerts": alert_latencies, "switched": switched[0], "rss_kib": readings, "calls": marks.get("calls", 0),
+        "banned": banned, "ticked": ticked, "alerts": alert_latencies, "switched": switched[0], "rss_kib": readings,
+        "calls": marks.get("calls", 0),
         "hours": marks.get("hours", 0.0), "calls_stored": calls_stored, "idle_s": idle, "idle_cpu": idle_cpu, "idle_base": idle_base,
     }))
     return 0

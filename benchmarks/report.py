@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from benchmarks.csv_export import ExportResult
 from benchmarks.notes_autosave import GOAL_MS, NotesResult, steady_typing_line
-from benchmarks.startup import MEMORY_GOAL, TIME_GOAL, ChildRun, StartupResult
+from benchmarks.startup import MEMORY_GOAL, TIME_GOAL, StartupResult
 from benchmarks.stats import fmt_bytes, fmt_int, fmt_mib, fmt_ms, fmt_ratio, ratio
 
 

@@ -17,8 +17,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from benchmarks import csv_export, durability, hotkeys, limits, machine, notes_autosave, privacy, records, report, search, startup
-from benchmarks import live
+from benchmarks import (
+    csv_export,
+    durability,
+    hotkeys,
+    limits,
+    live,
+    machine,
+    notes_autosave,
+    privacy,
+    records,
+    report,
+    search,
+    startup,
+)
 
 FULL = {"startup_repeats": 5, "saves": 500, "calls": 10_000, "export_repeats": 3}
 QUICK = {"startup_repeats": 2, "saves": 100, "calls": 1_000, "export_repeats": 1}

@@ -90,6 +90,7 @@ class Seatside:
     saving_failed: bool = False
     shift_backups: ShiftBackups | None = None
     live: LiveModel | None = None  # the live call-event endpoint, when it listens
+    hub_sync: HubSync | None = None  # heartbeats and uploads to the centre's hub, when enrolled
 
     def own_window(self, window: WindowInfo | None) -> bool:
         ours = {int(w.winId()) for w in (self.panel, self.palette) if w.isVisible()}
@@ -164,7 +165,7 @@ class Seatside:
             if self.live is not None:
                 self.live.close()
             self.panel.flush_geometry()
-            if getattr(self, "hub_sync", None) is not None:
+            if self.hub_sync is not None:
                 self.hub_sync.stop()
             self.packs_watcher.stop()
             self.followups.stop()

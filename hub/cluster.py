@@ -68,7 +68,7 @@ class EmbeddedCluster:
         return ["runuser", "-u", SYSTEM_USER, "--"]
 
     def _run(self, *argv: str) -> subprocess.CompletedProcess[str]:
-        command = self._as_owner() + [str(pg_bin_dir() / argv[0]), *argv[1:]]
+        command = [*self._as_owner(), str(pg_bin_dir() / argv[0]), *argv[1:]]
         return subprocess.run(command, capture_output=True, text=True, check=False, cwd="/")
 
     def _chown(self, path: Path) -> None:

@@ -52,14 +52,14 @@ def load_banned(path: Path | None = None) -> tuple[BannedPhrase, ...]:
     path = path or resources_dir() / "banned_phrases.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict) or not isinstance(data.get("banned"), list):
-        raise ValueError(f"{path}: expected a mapping with a 'banned' list")  # noqa: TRY004
+        raise ValueError(f"{path}: expected a mapping with a 'banned' list")
     entries = []
     for index, item in enumerate(data["banned"], start=1):
         if not isinstance(item, dict) or not str(item.get("phrase", "")).strip():
             raise ValueError(f"{path}: entry {index} needs a 'phrase'")
         unless = item.get("unless") or []
         if not isinstance(unless, list):
-            raise ValueError(f"{path}: entry {index}: 'unless' must be a list")  # noqa: TRY004
+            raise ValueError(f"{path}: entry {index}: 'unless' must be a list")
         entry = BannedPhrase(
             str(item["phrase"]).strip(),
             str(item.get("suggestion", "")).strip(),

@@ -6,6 +6,7 @@ renamed into place, so a failed export leaves the previous file (or nothing).
 from __future__ import annotations
 
 import csv
+import io
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass

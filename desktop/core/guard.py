@@ -15,7 +15,7 @@ import logging
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from desktop.core.privacy import DEFAULT_POLICY, MAYBE_NUMBER, MaskPolicy, mask_pii
 
@@ -41,10 +41,10 @@ def mask_parameters(parameters: Any, policy: MaskPolicy) -> Any:
 class MaskingCursor(sqlite3.Cursor):
     """A cursor whose bound text parameters are masked."""
 
-    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:  # type: ignore[override]
+    def execute(self, sql: str, parameters: Any = (), /) -> MaskingCursor:
         return super().execute(sql, mask_parameters(parameters, _policy(self.connection)))
 
-    def executemany(self, sql: str, seq_of_parameters: Iterable[Any], /) -> sqlite3.Cursor:  # type: ignore[override]
+    def executemany(self, sql: str, seq_of_parameters: Iterable[Any], /) -> MaskingCursor:
         policy = _policy(self.connection)
         return super().executemany(sql, (mask_parameters(p, policy) for p in seq_of_parameters))
 
@@ -57,12 +57,13 @@ class MaskingConnection(sqlite3.Connection):
     def cursor(self, factory: Any = MaskingCursor) -> sqlite3.Cursor:  # type: ignore[override]
         if not (isinstance(factory, type) and issubclass(factory, MaskingCursor)):
             factory = MaskingCursor
-        return super().cursor(factory)
+        cursor: sqlite3.Cursor = super().cursor(factory)
+        return cursor
 
-    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:  # type: ignore[override]
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
         return self.cursor().execute(sql, parameters)
 
-    def executemany(self, sql: str, seq_of_parameters: Iterable[Any], /) -> sqlite3.Cursor:  # type: ignore[override]
+    def executemany(self, sql: str, seq_of_parameters: Iterable[Any], /) -> sqlite3.Cursor:
         return self.cursor().executemany(sql, seq_of_parameters)
 
 
@@ -102,13 +103,19 @@ def mask_record(call: CallRecord, policy: MaskPolicy = DEFAULT_POLICY) -> CallRe
     return replace(call, **changes) if changes else call
 
 
-class MaskedRecords(Sequence):
+class MaskedRecords(Sequence["CallRecord"]):
     """A sequence of calls masked one by one as they are read."""
 
     def __init__(self, calls: Sequence[CallRecord], policy: MaskPolicy = DEFAULT_POLICY):
         self._calls, self._policy = calls, policy
 
-    def __getitem__(self, index):  # type: ignore[no-untyped-def, override]
+    @overload
+    def __getitem__(self, index: int) -> CallRecord: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> MaskedRecords: ...
+
+    def __getitem__(self, index: int | slice) -> CallRecord | MaskedRecords:
         if isinstance(index, slice):
             return MaskedRecords(self._calls[index], self._policy)
         return mask_record(self._calls[index], self._policy)

@@ -5,9 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from desktop.core.scenarios import Library
+    from desktop.core.storage import CallStore
 
 
-def _library(data):  # -> Library
+def _library(data: Path) -> Library:
     from desktop.core.banned import builtin_banned
     from desktop.core.packs import load_packs
     from desktop.core.paths import pack_dirs
@@ -63,7 +69,7 @@ def run_sync(args: argparse.Namespace) -> int:
     return 1 if pushed.refused or (pulled is not None and pulled.refused) else 0
 
 
-def _status(data, store) -> int:
+def _status(data: Path, store: CallStore) -> int:
     from desktop.core.sync import HubLink, SyncError, outbox_status
 
     try:

@@ -63,7 +63,7 @@ class InstanceLock:
                 pass
         os.close(fd)  # closing the descriptor drops a flock
 
-    def __enter__(self) -> InstanceLock:  # noqa: PYI034
+    def __enter__(self) -> InstanceLock:
         return self
 
     def __exit__(

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 #: SQLite's file header; a database file that does not start with it is not one.
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -235,7 +236,7 @@ def _copy_table(
     return copied
 
 
-def _rows_one_by_one(source: sqlite3.Connection, table: str, names: str, start: int) -> list[tuple]:
+def _rows_one_by_one(source: sqlite3.Connection, table: str, names: str, start: int) -> list[tuple[Any, ...]]:
     rows = []
     for rowid in range(start, start + SALVAGE_SLICE):
         try:

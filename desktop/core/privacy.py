@@ -241,7 +241,7 @@ def is_resident_id(number: str, today: date | None = None) -> bool:
     number = number.upper()
     if not looks_like_resident_id(number, today):
         return False
-    return _stdnum()[1].calc_check_digit(number) == number[17]
+    return bool(_stdnum()[1].calc_check_digit(number) == number[17])
 
 
 def looks_like_resident_id(number: str, today: date | None = None) -> bool:

@@ -46,7 +46,7 @@ class Fact(str):
     review: bool
     line: int
 
-    def __new__(cls, text: str, source: str = "", review: bool = False, line: int = 0) -> Fact:  # noqa: PYI034
+    def __new__(cls, text: str, source: str = "", review: bool = False, line: int = 0) -> Fact:
         fact = super().__new__(cls, text)
         fact.source = source
         fact.review = review
@@ -62,7 +62,7 @@ class Fact(str):
         """True when the business must confirm it: marked for review, or no source."""
         return self.review or not self.source
 
-    def __reduce__(self):  # type: ignore[override]
+    def __reduce__(self) -> tuple[type[Fact], tuple[str, str, bool, int]]:
         return (Fact, (str(self), self.source, self.review, self.line))
 
 

@@ -72,7 +72,7 @@ SCHEMA: dict[str, Setting] = {
         Setting("panel_geometry", {}, "Panel position and size per screen layout"),
         Setting("shift_start", "00:00", "When a shift starts (HH:MM)"),
         Setting("shift_end", "00:00", "When a shift ends (HH:MM); before the start = a night shift"),
-        Setting("retention_days", 180, "Calls older than this many days are deleted (1-3650)"),
+        Setting("retention_days", 180, "Calls older than this many days are deleted (1-3650)", 1, 3650),
         Setting(
             "mask_policy",
             {},

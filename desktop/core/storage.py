@@ -337,7 +337,7 @@ class CallStore:
         self.conn = conn
         if policy is not None:
             conn.policy = policy
-        self._history_key: bytes | None | bool = False  # False: not asked yet
+        self._history_key: bytes | bool | None = False  # False: not asked yet
         self._checkpoint_due = False
         try:
             self._migrate()

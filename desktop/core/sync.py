@@ -26,7 +26,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import httpx
 from urllib.parse import urlsplit
 
 from desktop.core.hub_protocol import (
@@ -118,7 +121,7 @@ class HubLink:
         _write_private(Path(data) / CONFIG_FILE, json.dumps(body, ensure_ascii=False, indent=2))
 
 
-def _keyring():  # -> module | None
+def _keyring() -> Any:  # the keyring module, or None
     """The OS secret store when one is usable (python-keyring with a real backend)."""
     try:
         import keyring
@@ -142,7 +145,7 @@ def save_token(data: Path, url: str, token: str) -> str:
             store.set_password(KEYRING_SERVICE, url, token)
             (Path(data) / TOKEN_FILE).unlink(missing_ok=True)
             return "keyring"
-        except Exception:  # noqa: BLE001, S110 - no usable secret store: the 0600 file below
+        except Exception:  # noqa: BLE001 - no usable secret store: the 0600 file below
             pass
     _write_private(Path(data) / TOKEN_FILE, token)
     return "file"
@@ -153,7 +156,7 @@ def load_token(data: Path, link: HubLink) -> str:
         store = _keyring()
         token = store.get_password(KEYRING_SERVICE, link.url) if store is not None else None
         if token:
-            return token
+            return str(token)
         raise SyncError("the hub token is missing from the OS secret store; enrol again")
     try:
         return (Path(data) / TOKEN_FILE).read_text(encoding="utf-8").strip()
@@ -181,7 +184,7 @@ def _loopback(host: str) -> bool:
         return False
 
 
-def _client(url: str, ca_bundle: str = "", token: str = "", timeout: float = TIMEOUT_S):  # -> httpx.Client
+def _client(url: str, ca_bundle: str = "", token: str = "", timeout: float = TIMEOUT_S) -> httpx.Client:
     import httpx
 
     verify: Any = True
@@ -344,10 +347,10 @@ class SeatSync:
         self.store = store
         self.library = library
         self.batch = max(1, min(batch, MAX_BATCH))
-        self._client: Any = None
+        self._client: httpx.Client | None = None
 
     # -- plumbing
-    def client(self):  # -> httpx.Client
+    def client(self) -> httpx.Client:
         if self._client is None:
             self._client = _client(self.link.url, self.link.ca_bundle, self.token)
         return self._client
@@ -443,11 +446,11 @@ class SeatSync:
         except (ValueError, KeyError, TypeError, AttributeError):
             return set()
 
-    def _refused_messages(self, rows: list, refused: set[tuple[str, int]], detail: str) -> list[tuple[int, str]]:
+    def _refused_messages(self, rows: list[Any], refused: set[tuple[str, int]], detail: str) -> list[tuple[int, str]]:
         prefix = install_id(self.store)
         return [(row[1], detail) for row in rows if (f"{prefix}-{row[1]}", row[2]) in refused]
 
-    def _mark_refused(self, rows: list, refused: set[tuple[str, int]], detail: str) -> None:
+    def _mark_refused(self, rows: list[Any], refused: set[tuple[str, int]], detail: str) -> None:
         prefix = install_id(self.store)
         with self.store.transaction():
             for row_id, call_id, revision, *_ in rows:
@@ -455,7 +458,7 @@ class SeatSync:
                     self.store.conn.execute("UPDATE outbox SET status = 'refused', last_error = ? WHERE id = ?",
                                             (detail[:500], row_id))
 
-    def _mark_sent(self, rows: list) -> None:
+    def _mark_sent(self, rows: list[Any]) -> None:
         now = time.time()
         with self.store.transaction():
             for row_id, call_id, _revision, changes, *_ in rows:
@@ -472,7 +475,7 @@ class SeatSync:
                         (call_id, now, call_id),
                     )
 
-    def _back_off(self, rows: list, error: str) -> None:
+    def _back_off(self, rows: list[Any], error: str) -> None:
         now = time.time()
         with self.store.transaction():
             for row_id, _call_id, _revision, _changes, attempts, _pack in rows:

@@ -89,7 +89,8 @@ def load_bounded(text: str, loader_class: type) -> Any:
     for event in yaml.parse(text, Loader=loader_class):
         values += isinstance(event, yaml.NodeEvent)
         if values > MAX_EXPANDED_NODES:
-            raise YamlTooLarge(event.start_mark.line + 1, f"the YAML has too many values (over {MAX_EXPANDED_NODES:,})")
+            line = (event.start_mark.line if event.start_mark else 0) + 1
+            raise YamlTooLarge(line, f"the YAML has too many values (over {MAX_EXPANDED_NODES:,})")
     loader = loader_class(text)
     try:
         node = loader.get_single_node()

@@ -590,7 +590,10 @@ class PanelWindow(QMainWindow):
         from desktop.ui.live_bar import LiveBar
 
         self.live_bar = LiveBar(live)
-        layout = self.centralWidget().layout()
+        central = self.centralWidget()
+        assert central is not None  # set in __init__
+        layout = central.layout()
+        assert isinstance(layout, QVBoxLayout)  # built in __init__
         layout.insertWidget(layout.indexOf(self.suggestion_box) + 1, self.live_bar)
         live.wrapUpRequested.connect(self.open_wrapup)
         self.model.scenarioSuggested.connect(lambda scenario_id, keyword: self._said_by_customer(live, scenario_id, keyword))

@@ -188,7 +188,7 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("ID digits kept (first/last)"), self.id_keep)
         self.retention_days = QSpinBox()
         self.retention_days.setObjectName("retentionDays")
-        self.retention_days.setRange(1, 3650)
+        self.retention_days.setRange(*limits("retention_days"))
         self.retention_days.setValue(int(self.settings.get("retention_days")))
         form.addRow(self.tr("Keep calls for (days)"), self.retention_days)
         layout.addLayout(form)
@@ -252,14 +252,14 @@ class SettingsDialog(QDialog):
             raise ValueError(self.tr("Disposition codes must be different"))
         for text in (self.shift_start.text(), self.shift_end.text()):
             parse_hhmm(text.strip())  # ValueError with a readable message
-        policy = {}
+        policy: dict[str, int] = {}
         for prefix, edit in (("card", self.card_keep), ("mobile", self.mobile_keep), ("id", self.id_keep)):
             first, _, last = edit.text().partition("/")
             if not (first.strip().isdigit() and last.strip().isdigit()):
                 raise ValueError(self.tr("Digits kept must look like 6/4"))
             policy[f"{prefix}_keep_first"], policy[f"{prefix}_keep_last"] = int(first), int(last)
         try:
-            MaskPolicy(**policy)
+            MaskPolicy(**policy)  # type: ignore[arg-type]  # the six *_keep_* fields, all int
         except ValueError:
             raise ValueError(
                 self.tr("At most the first 6 and last 4 digits of a card and the last 4 of an ID or mobile may stay "

@@ -110,7 +110,7 @@ async def login(request: Request, name: str = Form(""), password: str = Form("")
     return response
 
 
-async def _audit(cur, team_id: int | None, actor: str, action: str, detail: dict) -> None:  # type: ignore[no-untyped-def]
+async def _audit(cur, team_id: int | None, actor: str, action: str, detail: dict) -> None:
     await cur.execute(
         "INSERT INTO audit_log (team_id, actor, action, detail) VALUES (%s, %s, %s, %s)",
         (team_id, actor, action, Jsonb(detail)),

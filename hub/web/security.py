@@ -21,7 +21,7 @@ LANG_COOKIE = "seatside_lang"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 
-CONTENT_SECURITY_POLICY = "; ".join(  # noqa: FLY002 - one directive a line
+CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'none'",
         "script-src 'self'",

@@ -133,7 +133,7 @@ def test_websocket_messages_are_capped(server) -> None:
 
 def test_only_loopback_can_be_bound() -> None:
     for host in ("0.0.0.0", "::", "192.168.1.10", "localhost"):
-        with pytest.raises(ValueError, match="127.0.0.1 only"):
+        with pytest.raises(ValueError, match=r"127\.0\.0\.1 only"):
             LiveServer(lambda e, t: None, host=host)
 
 

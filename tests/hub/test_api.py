@@ -194,7 +194,8 @@ def test_tls_serving(hub_db: str, hub_home: Path, tmp_path: Path) -> None:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                response = httpx.get(f"https://127.0.0.1:{port}/api/v1/health", verify=ssl.create_default_context(cafile=str(cert)), timeout=1)
+                trusted = ssl.create_default_context(cafile=str(cert))
+                response = httpx.get(f"https://127.0.0.1:{port}/api/v1/health", verify=trusted, timeout=1)
                 break
             except httpx.HTTPError:
                 time.sleep(0.1)
