@@ -58,3 +58,25 @@ scenarios:
         title: 第二步
         phrases: [好的]
 """
+
+
+def damage_pages(path: Path, spare: tuple[str, ...] = ("sqlite_schema",)) -> None:
+    """Overwrite every third page of a database file with garbage (b-tree page headers
+    too), sparing the pages of the tables and indexes in ``spare`` (by default the
+    schema's own: with those gone nothing at all can be read)."""
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        marks = ", ".join("?" * len(spare))
+        schema_pages = {page for (page,) in conn.execute(f"SELECT pageno FROM dbstat WHERE name IN ({marks})", spare)}
+    finally:
+        conn.close()
+    size = Path(path).stat().st_size
+    with open(path, "r+b") as handle:
+        for offset in range(4096 * 2, size - 4096, 4096 * 3):
+            if offset // 4096 + 1 in schema_pages:
+                continue
+            handle.seek(offset)
+            handle.write(b"\xde\xad\xbe\xef" * 256)

@@ -75,12 +75,23 @@ def check(path: Path, full: bool = True) -> Health:
     wal_size = wal.stat().st_size if wal.exists() else 0
     if pages and page_size and size < pages * page_size and wal_size == 0:
         return Health(False, f"the file is truncated ({size} of {pages * page_size} bytes)")
-    if not full:
-        return Health(True)
     try:
         conn = sqlite3.connect(read_only_uri(path), uri=True, timeout=5.0)
     except sqlite3.Error as exc:
         return Health(False, str(exc))
+    if not full:
+        # A large file is checked in full after start; what opening it reads (the
+        # schema and the small meta table) must be sound now, or it cannot open at all.
+        try:
+            conn.execute("SELECT name, value FROM meta").fetchall()  # the table itself
+            conn.execute("SELECT value FROM meta WHERE name = 'vacuum_pending'").fetchall()  # and its key's index
+        except sqlite3.OperationalError:
+            pass  # no meta table yet: an older or a foreign file, for the migrations to judge
+        except sqlite3.DatabaseError as exc:
+            return Health(False, str(exc))
+        finally:
+            conn.close()
+        return Health(True)
     try:
         rows = [row[0] for row in conn.execute("PRAGMA quick_check")]
     except sqlite3.Error as exc:

@@ -105,7 +105,9 @@ class HubSync(QObject):
                 "mandatory_done": sum(1 for s in done if s.mandatory),
                 "mandatory_total": sum(1 for s in steps if s.mandatory),
                 "elapsed_s": round(max(0.0, time.time() - session.started.timestamp()), 1),
-                "banned_count": len(find_banned(session.notes)) if session.notes else 0,
+                # Banned phrases in the notes, plus those the seat said (live transcript).
+                "banned_count": (len(find_banned(session.notes)) if session.notes else 0)
+                + model.banned_count,
             }
         with self._lock:
             self._snapshot = state

@@ -20,7 +20,7 @@ from desktop.core.packs import load_pack_file
 from desktop.core.recovery import recover_at_start
 from desktop.core.selfcheck import check_folder
 from desktop.core.storage import DB_FILENAME, SCHEMA_VERSION, CallStore
-from tests.helpers import MINIMAL_PACK, make_call, write_pack
+from tests.helpers import MINIMAL_PACK, damage_pages, make_call, write_pack
 
 
 def run_cli(*args: str, data: Path | None = None, **kwargs) -> subprocess.CompletedProcess:
@@ -54,19 +54,7 @@ def checkpoint(path: Path) -> None:
 def damage_middle(path: Path) -> None:
     """Overwrite pages in the middle of the file with garbage (headers of b-tree pages too)."""
     checkpoint(path)
-    size = path.stat().st_size
-    # The schema's own pages are spared: with them gone nothing can be read, by design.
-    conn = sqlite3.connect(path)
-    try:
-        schema_pages = {page for (page,) in conn.execute("SELECT pageno FROM dbstat WHERE name = 'sqlite_schema'")}
-    finally:
-        conn.close()
-    with open(path, "r+b") as handle:
-        for offset in range(4096 * 2, size - 4096, 4096 * 3):
-            if offset // 4096 + 1 in schema_pages:
-                continue
-            handle.seek(offset)
-            handle.write(b"\xde\xad\xbe\xef" * 256)
+    damage_pages(path)
 
 
 # -- migrations ---------------------------------------------------------------
@@ -523,3 +511,23 @@ def test_commands_leave_an_emptied_or_truncated_database_for_the_panel_to_repair
             line = assert_one_line_error(run_cli(*command, data=data, cwd=tmp_path))
             assert words in line
             assert db.read_bytes() == content and not (tmp_path / "out.csv").exists()
+
+
+def test_the_quick_check_of_a_large_file_finds_damage_that_would_stop_it_opening(tmp_path):
+    """A file too large for a full check at start is still refused at once when what
+    opening it reads (the meta table and its key) is damaged."""
+    db = filled_store(tmp_path, calls=50)
+    checkpoint(db)
+    conn = sqlite3.connect(db)
+    try:
+        pages = [page for (page,) in conn.execute(
+            "SELECT pageno FROM dbstat WHERE name IN ('meta', 'sqlite_autoindex_meta_1')")]
+    finally:
+        conn.close()
+    assert integrity.check(db, full=False).ok
+    with open(db, "r+b") as handle:
+        for page in pages:
+            handle.seek((page - 1) * 4096)
+            handle.write(b"\xde\xad\xbe\xef" * 1024)
+    health = integrity.check(db, full=False)
+    assert not health.ok and "malformed" in health.reason

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import stat
 from datetime import datetime, timedelta
 
@@ -13,7 +12,7 @@ from desktop.core import backup
 from desktop.core.storage import DB_FILENAME, CallStore
 from desktop.models.call_model import NOTES_MAX_WAIT_MS
 from tests.gui.conftest import type_text
-from tests.helpers import make_call
+from tests.helpers import damage_pages, make_call
 
 
 def test_steady_typing_is_saved_before_the_typing_stops(seatside, qtbot):
@@ -55,21 +54,15 @@ def test_a_save_that_fails_locks_the_notes_and_says_so(seatside, qtbot):
 
 def fill(folder, calls: int) -> None:
     store = CallStore(folder / DB_FILENAME)
-    start = datetime(2026, 3, 2, 0, 5).astimezone()
+    # Recent calls: older ones would be purged at start (retention).
+    start = (datetime.now() - timedelta(days=2)).replace(hour=0, minute=5).astimezone()
     for i in range(calls):
         make_call(store, start + timedelta(seconds=200 * i), notes=f"第{i}通：客户称卡被ATM吞了", minutes=1)
     store.close()
 
 
-def damage(path) -> None:
-    conn = sqlite3.connect(path)
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.close()
-    size = path.stat().st_size
-    with open(path, "r+b") as handle:
-        for offset in range(4096 * 2, size - 4096, 4096 * 3):
-            handle.seek(offset)
-            handle.write(b"\xde\xad\xbe\xef" * 256)
+def damage(path, spare: tuple[str, ...] = ("sqlite_schema",)) -> None:
+    damage_pages(path, spare)
 
 
 def test_a_damaged_database_is_set_aside_salvaged_and_the_seat_told(make_app, isolated_dirs, qtbot):
@@ -127,7 +120,8 @@ def test_a_large_database_is_checked_after_start_and_repaired_at_the_next(make_a
     monkeypatch.setattr(recovery, "FULL_CHECK_MAX_BYTES", 0)  # every database counts as large here
     isolated_dirs.mkdir(parents=True)
     fill(isolated_dirs, 400)
-    damage(isolated_dirs / DB_FILENAME)
+    # Damage that opening the file does not meet (it reads the schema and the meta table).
+    damage(isolated_dirs / DB_FILENAME, spare=("sqlite_schema", "meta", "sqlite_autoindex_meta_1"))
     first = make_app(choose_backup=lambda b, r: pytest.fail("no backup to offer"))
     marker = isolated_dirs / f"{DB_FILENAME}.damaged"
     qtbot.waitUntil(marker.exists, timeout=10_000)

@@ -84,7 +84,9 @@ def test_whole_call_loop_then_csv_export(make_app, qtbot, tmp_path, monkeypatch)
         (second_step.phrases[plain_row].id, "click"),
         (second_step.phrases[key_row].id, "key"),
     ]
-    assert record.phrases[0].text == expected
+    # The record keeps the phrase as written in the pack, never with the caller's name in it.
+    assert record.phrases[0].text == second_step.phrases[plain_row].text
+    assert "王先生" not in record.phrases[0].text or "王先生" in second_step.phrases[plain_row].text
 
     # 6. export the shift from the panel's menu
     out = tmp_path / "shift.csv"
@@ -98,5 +100,5 @@ def test_whole_call_loop_then_csv_export(make_app, qtbot, tmp_path, monkeypatch)
     assert row["场景"] == scenario.name
     assert row["处置结果"] == "需跟进"
     assert row["备注"] == record.notes
-    assert expected in row["使用话术"]
+    assert second_step.phrases[plain_row].text in row["使用话术"]
     QApplication.processEvents()

@@ -15,7 +15,7 @@ def guidance_state(panel) -> tuple[bool, bool]:
     return needed <= area.viewport().height(), bar.isVisible() and bar.maximum() > 0
 
 
-def test_every_built_in_steps_guidance_shows_in_full(seatside, qtbot):
+def test_every_built_in_steps_guidance_shows_in_full_or_scrolls_visibly(seatside, qtbot):
     panel, model = seatside.panel, seatside.model
     panel.show()
     qtbot.waitExposed(panel)
@@ -26,8 +26,9 @@ def test_every_built_in_steps_guidance_shows_in_full(seatside, qtbot):
         model.choose_scenario(scenario.id)
         for step in scenario.steps:
             assert model.current_step_id() == step.id
+            # All of it shows, or (a long one) it scrolls with its scroll bar showing.
             try:
-                qtbot.waitUntil(lambda: guidance_state(panel)[0], timeout=2000)
+                qtbot.waitUntil(lambda: guidance_state(panel) in ((True, False), (False, True)), timeout=2000)
             except WaitTimeout:
                 cut.append((f"{scenario.id}/{step.id}", guidance_state(panel)))
             model.tick_current()
