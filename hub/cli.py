@@ -8,13 +8,13 @@ stderr: exit 1 for a failure, 2 for a wrong command line.
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import json
 import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from desktop.core.net import is_loopback
 from hub.errors import HubError, UsageError
 
 
@@ -122,7 +122,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise UsageError("--port must be 1-65535")
     if bool(args.cert) != bool(args.key):
         raise UsageError("--cert and --key go together")
-    if not args.cert and not _is_loopback(args.host):
+    if not args.cert and not is_loopback(args.host):
         raise UsageError(f"plain HTTP is only served on loopback; give --cert and --key to serve on {args.host}")
     for path in (args.cert, args.key):
         if path is not None and not path.is_file():
@@ -152,13 +152,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0 if server.started else 1
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def cmd_db(args: argparse.Namespace) -> int:

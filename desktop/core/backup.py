@@ -7,14 +7,13 @@ so a crash during a backup leaves the older copies as they were.
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from desktop.core import integrity
+from desktop.core.atomic import atomic_path
 
 BACKUP_DIR = "backups"
 KEEP = 7
@@ -79,25 +78,13 @@ def make_backup(conn: sqlite3.Connection, data_dir: Path, now: datetime | None =
     while target.exists():
         counter += 1
         target = folder / f"{_PREFIX}{stamp}-{counter}{_SUFFIX}"
-    fd, tmp_name = tempfile.mkstemp(prefix=".backup-", suffix=".tmp", dir=folder)
-    os.close(fd)
-    try:
-        os.chmod(tmp_name, 0o600)
-        copy = sqlite3.connect(tmp_name)
+    with atomic_path(target, mode=0o600) as tmp:
+        copy = sqlite3.connect(tmp)
         try:
             conn.backup(copy)
             copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
         finally:
             copy.close()
-        with open(tmp_name, "rb+") as handle:
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, target)
-    except BaseException:
-        try:
-            os.unlink(tmp_name)
-        except FileNotFoundError:
-            pass
-        raise
     for old in list_backups(data_dir)[keep:]:
         old.path.unlink(missing_ok=True)
     return target
@@ -133,27 +120,16 @@ def restore(data_dir: Path, number: int, db_name: str, now: datetime | None = No
     if not health.ok or health.empty:
         raise BackupError(f"backup {number} ({chosen.path.name}) is damaged: {health.reason or 'empty'}")
     db_path = Path(data_dir) / db_name
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{db_name}.", suffix=".restore", dir=data_dir)
-    os.close(fd)
-    try:
-        os.chmod(tmp_name, 0o600)
+    with atomic_path(db_path, mode=0o600) as tmp:
         source = sqlite3.connect(integrity.read_only_uri(chosen.path), uri=True)
-        copy = sqlite3.connect(tmp_name)
+        copy = sqlite3.connect(tmp)
         try:
             source.backup(copy)
         finally:
             copy.close()
             source.close()
-        with open(tmp_name, "rb+") as handle:
-            os.fsync(handle.fileno())
+        # The copy is complete: only now is the current file set aside for it.
         aside = integrity.set_aside(db_path, "before-restore", now) if db_path.exists() else None
         for stale in integrity.companions(db_path)[1:]:
             stale.unlink(missing_ok=True)
-        os.replace(tmp_name, db_path)
-    except BaseException:
-        try:
-            os.unlink(tmp_name)
-        except FileNotFoundError:
-            pass
-        raise
     return chosen, aside

@@ -16,9 +16,7 @@ Qt-free: the CLI calls it directly, the panel through ``desktop.models.hub_sync`
 
 from __future__ import annotations
 
-import ipaddress
 import json
-import os
 import random
 import tempfile
 import time
@@ -27,10 +25,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from desktop.core.atomic import atomic_write
+from desktop.core.net import is_loopback
 
 if TYPE_CHECKING:
     import httpx
-from urllib.parse import urlsplit
 
 from desktop.core.hub_protocol import (
     API,
@@ -64,17 +65,7 @@ class NotEnrolled(SyncError):
 def _write_private(path: Path, text: str) -> None:
     """Write ``text`` atomically into a 0600 file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, 0o600)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, text, mode=0o600)
 
 
 def _read_json(path: Path) -> dict[str, Any] | None:
@@ -170,18 +161,11 @@ def check_url(url: str) -> str:
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise SyncError(f"not a hub address: {url!r} (expected https://host[:port])")
-    if parts.scheme == "http" and not _loopback(parts.hostname):
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
         raise SyncError("plain http:// is only for a hub on this computer; use https://")
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _client(url: str, ca_bundle: str = "", token: str = "", timeout: float = TIMEOUT_S) -> httpx.Client:
