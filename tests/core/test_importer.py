@@ -271,9 +271,9 @@ UNREADABLE = {
 
 
 @pytest.mark.parametrize("name", UNREADABLE)
-def test_unreadable_workbooks_exit_2(files, tmp_path, name):
+def test_unreadable_workbooks_exit_1(files, tmp_path, name):
     report = io.StringIO()
-    assert run_import(files[name], tmp_path / "out", skip_invalid=True, overwrite=False, out=report) == 2
+    assert run_import(files[name], tmp_path / "out", skip_invalid=True, overwrite=False, out=report) == 1
     assert UNREADABLE[name][0] in report.getvalue()
     assert listing(tmp_path / "out") == []
 
@@ -289,7 +289,7 @@ def test_text_that_does_not_decode_is_reported(tmp_path, raw, message):
     result = import_table(path)
     assert result.unreadable and not result.ok
     assert message in result.problems[0].message
-    assert run_import(path, tmp_path / "out", skip_invalid=False, overwrite=False, out=io.StringIO()) == 2
+    assert run_import(path, tmp_path / "out", skip_invalid=False, overwrite=False, out=io.StringIO()) == 1
 
 
 def test_report_lines_and_summary(tmp_path):
@@ -471,7 +471,7 @@ def test_a_file_over_20_mb_is_refused_at_once(tmp_path):
         handle.truncate(importer.MAX_FILE_BYTES + 1)  # sparse: costs no disk and no time
     report = io.StringIO()  # its time is measured in benchmarks/limits.py
     with mock.patch("openpyxl.load_workbook", side_effect=AssertionError("the file was opened")):
-        assert run_import(path, tmp_path / "out", skip_invalid=True, overwrite=False, out=report) == 2
+        assert run_import(path, tmp_path / "out", skip_invalid=True, overwrite=False, out=report) == 1
     assert "too large" in report.getvalue() and "limit 20,971,520" in report.getvalue()
 
 
@@ -483,7 +483,7 @@ def test_more_than_50000_rows_is_refused_quickly(tmp_path):
 
 def test_missing_file_is_unreadable(tmp_path):
     report = io.StringIO()
-    assert run_import(tmp_path / "nope.csv", tmp_path / "out", skip_invalid=False, overwrite=False, out=report) == 2
+    assert run_import(tmp_path / "nope.csv", tmp_path / "out", skip_invalid=False, overwrite=False, out=report) == 1
     assert "cannot read the file" in report.getvalue()
 
 

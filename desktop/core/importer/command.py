@@ -15,8 +15,9 @@ def run_import(
 ) -> int:
     """Import ``path`` into ``out_dir`` and print the report.
 
-    Returns 0 when the packs were written, 1 when there were problems and nothing
-    was written, 2 when the input could not be read at all. Problems of a failed
+    Returns 0 when the packs were written, 1 when there were problems or the input
+    could not be read at all, and nothing was written (2 is kept for usage errors,
+    as in every command). Problems of a failed
     import go to ``err`` (default ``out``).
     """
     path, out_dir = Path(path), Path(out_dir)
@@ -29,7 +30,7 @@ def run_import(
     summary = result.summary(label)
     if result.unreadable:
         print(f"{summary}; nothing written", file=err)
-        return 2
+        return 1
     if not result.ok:
         hint = "" if skip_invalid or not result.errors else " (--skip-invalid imports the valid rows)"
         print(f"{summary}; nothing written{hint}", file=err)
