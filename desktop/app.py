@@ -28,7 +28,6 @@ from desktop.core import integrity
 from desktop.core.backup import Backup
 from desktop.core.banned import builtin_banned
 from desktop.core.instance_lock import InstanceLock
-from desktop.core.pack_cache import PackCache
 from desktop.core.packs import LoadResult, Problem
 from desktop.core.packset import PackSet
 from desktop.core.paths import data_dir, resources_dir
@@ -359,10 +358,8 @@ def build(
     )
     own_packs = folder / "packs"  # imported and team packs the seat keeps; hot-reloaded like the rest
     own_packs.mkdir(exist_ok=True)
-    pack_cache = PackCache(folder / "packs.cache")  # parsed packs from the last start, if unchanged
-    packset = PackSet(packs_in(folder, pack_dirs or [], builtin), banned=builtin_banned(), cache=pack_cache)
+    packset = PackSet(packs_in(folder, pack_dirs or [], builtin), banned=builtin_banned())
     packs = packset.load()
-    worker.submit_io(pack_cache.save)
     for problem in packs.problems:
         log.log(logging.WARNING if problem.severity == "error" else logging.INFO, "scenario pack problem: %s", problem)
     if scenario and packs.library.get(scenario) is None:

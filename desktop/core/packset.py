@@ -6,14 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from desktop.core.banned import BannedPhrase
 from desktop.core.packs import LoadResult, Problem, assemble, load_pack_file, pack_files
 from desktop.core.scenarios import Library, Scenario
-
-if TYPE_CHECKING:
-    from desktop.core.pack_cache import PackCache
 
 
 @dataclass
@@ -23,7 +20,6 @@ class PackSet:
     dirs: list[Path]
     banned: tuple[BannedPhrase, ...] = ()
     _last_good: dict[Path, list[Scenario]] = field(default_factory=dict)
-    cache: PackCache | None = None  # parse results reused while a file is unchanged
 
     def files(self) -> list[Path]:
         return pack_files([d for d in self.dirs if Path(d).exists()])
@@ -33,10 +29,7 @@ class PackSet:
         loaded: list[tuple[Path, list[Scenario]]] = []
         current = self.files()
         for path in current:
-            if self.cache is not None:
-                _, scenarios, file_problems = self.cache.load(path, self.banned)
-            else:
-                _, scenarios, file_problems = load_pack_file(path, banned=self.banned)
+            _, scenarios, file_problems = load_pack_file(path, banned=self.banned)
             problems.extend(file_problems)
             if any(p.severity == "error" for p in file_problems):
                 kept = self._last_good.get(path, [])
