@@ -140,9 +140,10 @@ class Seatside:
         self.panel.hide_to_tray = True
         self.qapp.setQuitOnLastWindowClosed(False)
         self.hotkeys.failuresChanged.connect(tray.refresh)
+        lang = output_language(str(self.model.settings.get("language")))
         self.followups.dueNow.connect(
             lambda due: tray.showMessage(
-                self.panel.tr("Follow-up due"), "\n".join(f.text for f in due), QSystemTrayIcon.MessageIcon.Warning
+                self.panel.tr("Follow-up due"), "\n".join(f.label(lang) for f in due), QSystemTrayIcon.MessageIcon.Warning
             )
         )
         self.tray = tray
@@ -403,7 +404,7 @@ def build(
     RetentionTimer(model, worker, parent=model).start()  # purge old calls now and at each shift end
     model.callEnded.connect(lambda _call_id: followups.reload())
     followups.dueNow.connect(
-        lambda due: panel.show_message(panel.tr("Follow-up due: %s") % "；".join(f.text for f in due))
+        lambda due: panel.show_message(panel.tr("Follow-up due: %s") % "；".join(f.label(output_language(language)) for f in due))
     )
     watcher = PackWatcher(packset, model, worker, folder / "pack_snapshot.json")
     watcher.reloaded.connect(lambda result: panel.set_problems(result.problems))

@@ -97,14 +97,14 @@ def format_followup(followup: FollowUp, lang: str = "zh") -> str:
     """``kind text due done`` in one line: ``回电：核实到账（到期 2026-11-28 09:00，未完成）``."""
     t = texts(lang)
     kind = followup_kind_label(followup.kind, lang)
-    text = " ".join(followup.text.split())
+    text = " ".join(followup.label(lang).split())
     state = t("followup.done") if followup.done else t("followup.open")
     due = t("followup.due", time=short_time(followup.due_at)) if followup.due_at else ""
     return t("followup.line", kind=kind, text=text, due=due, state=state)
 
 
 def _continuity_text(followup: FollowUp, lang: str) -> str:
-    text = " ".join(followup.text.split())
+    text = " ".join(followup.label(lang).split())
     if followup.done:
         return text + texts(lang)("continuity.done")
     return text
@@ -437,7 +437,7 @@ def _write_summary(workbook: Any, sheet: Any, summary: ShiftSummary, lang: str, 
     now = datetime.fromisoformat(summary.generated_at) if summary.generated_at else datetime.now().astimezone()
     for followup in summary.open_followups:
         brief = summary.briefs.get(followup.call_id)
-        sheet.write_string(row, 0, followup.text)
+        sheet.write_string(row, 0, followup.label(lang))
         sheet.write_string(row, 1, followup_kind_label(followup.kind, lang))
         if followup.due_at:
             sheet.write_string(row, 2, short_time(followup.due_at))
@@ -546,7 +546,7 @@ def markdown_report(summary: ShiftSummary, *, lang: str = "zh", title: str | Non
             if is_overdue(f, now):
                 due = f"**{due} {t('overdue')}**"
             call = f"#{f.call_id}" + (f" {short_time(brief.started_at)[5:]}" if brief else "")
-            rows.append([due, _md(followup_kind_label(f.kind, lang)), _md(f.text), call,
+            rows.append([due, _md(followup_kind_label(f.kind, lang)), _md(f.label(lang)), call,
                          _md_code(brief.customer_ref) if brief else "—"])
         table(
             (t("head.due"), t("head.kind"), t("head.followup"), t("head.call"), t("head.customer_ref")),

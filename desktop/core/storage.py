@@ -68,6 +68,15 @@ class FollowUp:
     def done(self) -> bool:
         return self.done_at is not None
 
+    def label(self, lang: str = "zh") -> str:
+        """What the follow-up says in ``lang``: the text the seat or the pack gave, or
+        for one the app made itself (stored as its kind alone), its standard wording."""
+        if self.text:
+            return self.text
+        from desktop.core.texts import STANDARD_FOLLOWUPS, texts
+
+        return texts(lang)(f"followup.standard.{self.kind}") if self.kind in STANDARD_FOLLOWUPS else self.kind
+
 
 @dataclass
 class PersonalPhrase:

@@ -269,7 +269,7 @@ def call_payload(record: CallRecord, uid: str, revision: int, library: Any = Non
                    "ticked_at": s.ticked_at} for s in record.steps],
         "phrases": [{"scenario_id": p.scenario_id, "step_id": p.step_id, "phrase_id": p.phrase_id, "text": p.text,
                      "used_at": p.used_at, "via": p.via} for p in record.phrases],
-        "followups": [{"kind": f.kind, "text": f.text, "due_at": f.due_at, "done_at": f.done_at,
+        "followups": [{"kind": f.kind, "text": f.label("zh"), "due_at": f.due_at, "done_at": f.done_at,
                        "created_at": f.created_at} for f in record.followups],
         "skipped": skipped,
         "banned": [{"phrase": phrase, "count": count} for phrase, count in sorted(banned.items())],

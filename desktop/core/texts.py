@@ -39,6 +39,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "kind.callback": ("回电", "Callback"),
     "kind.complaint": ("投诉", "Complaint"),
     "kind.continuity": ("衔接", "Continuity"),
+    # What a follow-up the app creates says, stored as its kind alone and worded when shown
+    "followup.standard.complaint": ("投诉处理时限", "Complaint handling deadline"),
+    "followup.standard.callback": ("给客户回电", "Call the customer back"),
     "no_scenario": ("未选场景", "(no scenario)"),
     "overdue": ("已逾期", "overdue"),
     "no_disposition": ("进行中/未填写", "Active / none"),
@@ -103,6 +106,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "md.none": ("无。", "None."),
     "md.repeat_callers": ("## 重复来电", "## Repeat callers"),
 }
+
+
+#: Follow-ups the app creates itself: stored with an empty text, worded when shown.
+STANDARD_FOLLOWUPS = ("complaint", "callback")
 
 
 def output_language(setting: str | None) -> str:

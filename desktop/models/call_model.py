@@ -609,9 +609,10 @@ class CallModel(QObject):
             followups.append(("continuity", reminder, None))
         if disposition == "complaint":
             days = int(self.settings.get("complaint_days"))
-            followups.append(("complaint", self.tr("Complaint handling deadline"), now + timedelta(days=days)))
+            # The kind alone is stored; it is worded in the reader's language when shown.
+            followups.append(("complaint", "", now + timedelta(days=days)))
         if callback is not None:
-            followups.append(("callback", self.tr("Call the customer back"), callback))
+            followups.append(("callback", "", callback))
 
         def finish(store: CallStore, call_id: int) -> None:
             with store.transaction():

@@ -123,7 +123,7 @@ class NotesView(QWidget):
                 disposition_label(call.disposition, lang) if call.disposition else self.tr("in progress")
             )
             if open_followups:
-                line += " · " + self.tr("open: %s") % "；".join(f.text for f in open_followups)
+                line += " · " + self.tr("open: %s") % "；".join(f.label(lang) for f in open_followups)
             if call.notes:
                 line += "\n" + call.notes
             item = QListWidgetItem(line)

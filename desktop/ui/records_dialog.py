@@ -76,7 +76,7 @@ class RecordsDialog(QDialog):
         now = datetime.now().astimezone()
         for followup in self.followups.open:
             due = followup.due_at[:16].replace("T", " ") if followup.due_at else self.tr("no due time")
-            item = QListWidgetItem(f"{due} · {followup.text}")
+            item = QListWidgetItem(f"{due} · {followup.label(self.lang)}")
             item.setData(Qt.ItemDataRole.UserRole, followup.id)
             if followup.due_at and datetime.fromisoformat(followup.due_at) <= now:
                 item.setForeground(QBrush(theme_colour("required")))

@@ -166,3 +166,18 @@ def test_outbox_migration_is_idempotent(tmp_path):
     make_call(store, T0)
     assert store.conn.execute("SELECT count(*) FROM outbox").fetchone()[0] == 1
     store.close()
+
+
+def test_a_followup_the_app_made_is_worded_in_the_readers_language(tmp_path):
+    store = CallStore(tmp_path / "seatside.db")
+    try:
+        call = make_call(store, T0)
+        store.add_followup(call, "complaint", "", T0 + timedelta(days=15), T0)
+        store.add_followup(call, "callback", "客户要求明早回电", T0 + timedelta(days=1), T0)
+        store.add_followup(call, "continuity", "", None, T0)
+        complaint, callback, odd = store.get_call(call).followups
+        assert complaint.label("zh") == "投诉处理时限" and complaint.label("en") == "Complaint handling deadline"
+        assert callback.label("en") == "客户要求明早回电"  # the seat's own words stay as written
+        assert odd.label("en") == "continuity"  # an unknown empty one shows its kind, never nothing
+    finally:
+        store.close()

@@ -159,6 +159,11 @@ def test_end_call_needs_a_disposition_and_a_reason_for_skipped_required_steps(se
     complaint = next(f for f in record.followups if f.kind == "complaint")
     started = datetime.fromisoformat(record.started_at)
     assert timedelta(days=14) < datetime.fromisoformat(complaint.due_at) - started < timedelta(days=16)
+    # Stored as its kind alone (no UI-language text in the database), worded when shown.
+    callback = next(f for f in record.followups if f.kind == "callback")
+    assert complaint.text == "" and callback.text == ""
+    assert (complaint.label("zh"), complaint.label("en")) == ("投诉处理时限", "Complaint handling deadline")
+    assert callback.label("en") == "Call the customer back"
     assert not model.in_call
     assert seatside.panel.call_button.text() == "开始通话"
 
