@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QRect, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QShortcut
@@ -34,6 +35,9 @@ from desktop.ui.phrase_list import PhraseList
 from desktop.ui.records_dialog import RecordsDialog
 from desktop.ui.scenario_picker import ScenarioPicker
 from desktop.ui.settings_dialog import SettingsDialog
+
+if TYPE_CHECKING:
+    from desktop.core.importer import ImportOutcome
 
 APPEARANCE = {"opacity", "font_size", "compact"}
 
@@ -410,27 +414,16 @@ class PanelWindow(QMainWindow):
             self.import_library(Path(path))
 
     def import_library(self, path: Path, skip_invalid: bool = False) -> None:
-        """Check and import on the worker thread; the packs folder is hot-reloaded."""
-        from desktop.core.importer import ImportRefused, import_table, write_pack
+        """Check and import on the worker thread (``import_into``, in the core); the packs
+        folder is hot-reloaded. This widget only shows the report."""
+        from desktop.core.importer import import_into
 
         out = self.own_packs
         assert out is not None
+        self.model.worker.submit_io(lambda: import_into(path, out, skip_invalid=skip_invalid), self._imported)
 
-        def work():
-            result = import_table(path, skip_invalid=skip_invalid)
-            written: list[Path] = []
-            error = ""
-            if result.ok:
-                try:
-                    written = write_pack(result, out)
-                except (ImportRefused, OSError) as exc:
-                    error = str(exc)
-            return result, written, error
-
-        self.model.worker.submit_io(work, self._imported)
-
-    def _imported(self, payload) -> None:
-        result, written, error = payload
+    def _imported(self, outcome: ImportOutcome) -> None:
+        result, written, error = outcome.result, outcome.written, outcome.error
         report = "\n".join(result.report_lines()) or self.tr("No problems found.")
         box = QMessageBox(self)
         box.setObjectName("importReport")

@@ -613,3 +613,16 @@ def test_a_failure_anywhere_in_writing_leaves_no_partial_output(tmp_path_factory
             assert listing(out) == []
             return
     assert len(listing(out)) == len(result.files)
+
+
+def test_import_into_writes_a_valid_table_and_nothing_of_a_broken_one(files, tmp_path):
+    from desktop.core.importer import import_into
+
+    done = import_into(files["xlsx"], tmp_path / "packs")
+    assert done.result.ok and done.error == ""
+    assert [p.name for p in done.written] == ["card-retained.yaml", "ji-fen-dui-huan.yaml", "atm-tun-chao.yaml"]
+    broken = write_text(tmp_path, "场景,步骤,话术\n挂失,,\n")
+    refused = import_into(broken, tmp_path / "other")
+    assert not refused.result.ok and refused.written == [] and listing(tmp_path / "other") == []
+    again = import_into(files["xlsx"], tmp_path / "packs")  # the same packs again: refused, not overwritten
+    assert again.written == [] and again.error

@@ -29,7 +29,7 @@ from desktop.core.importer.columns import (
     REQUIRED_FIELDS,
     SILENTLY_IGNORED_HEADERS,
 )
-from desktop.core.importer.command import run_import
+from desktop.core.importer.command import ImportOutcome, import_into, run_import
 from desktop.core.importer.header import column_letter, field_for_header
 from desktop.core.importer.importing import import_table
 from desktop.core.importer.reading import cell_text
@@ -52,12 +52,14 @@ __all__ = [
     "PREFERRED_SHEETS",
     "REQUIRED_FIELDS",
     "SILENTLY_IGNORED_HEADERS",
+    "ImportOutcome",
     "ImportRefused",
     "ImportResult",
     "RowProblem",
     "cell_text",
     "column_letter",
     "field_for_header",
+    "import_into",
     "import_table",
     "pack_yaml",
     "run_import",

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
 from desktop.core.importer.importing import import_table
-from desktop.core.importer.results import ImportRefused, _plural
+from desktop.core.importer.results import ImportRefused, ImportResult, _plural
 from desktop.core.importer.writing import write_pack
 
 
@@ -49,3 +50,25 @@ def run_import(
         print(f"wrote {target}", file=out)
     print(f"{summary}; wrote {len(written)} {_plural(len(written), 'file')} to {out_dir}", file=out)
     return 0
+
+
+@dataclass
+class ImportOutcome:
+    """What importing a spreadsheet into a packs folder did: the checked table, the
+    files written (none unless it was valid) and why writing failed, if it did."""
+
+    result: ImportResult
+    written: list[Path] = field(default_factory=list)
+    error: str = ""
+
+
+def import_into(path: Path, out_dir: Path, *, skip_invalid: bool = False) -> ImportOutcome:
+    """Check ``path`` and, when it is valid (or ``skip_invalid``), write its packs into
+    ``out_dir``, all or nothing: what the panel's 导入话术库 runs off the GUI thread."""
+    outcome = ImportOutcome(import_table(Path(path), skip_invalid=skip_invalid))
+    if outcome.result.ok:
+        try:
+            outcome.written = write_pack(outcome.result, Path(out_dir))
+        except (ImportRefused, OSError) as exc:
+            outcome.error = str(exc)
+    return outcome
