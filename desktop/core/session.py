@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from desktop.core.placeholders import Rendered, automatic_values, render
 from desktop.core.scenarios import Phrase, Scenario, Step
@@ -78,3 +79,37 @@ class CallSession:
     def render(self, phrase: Phrase | str, seat_id: str = "", bank_name: str = "") -> Rendered:
         text = phrase if isinstance(phrase, str) else phrase.text
         return render(text, self.placeholder_values(seat_id, bank_name=bank_name))
+
+
+def normalise_reference(text: str) -> str:
+    """Phone and card numbers compare equal however they were typed (spaces, dashes, +86)."""
+    text = text.strip()
+    if re.fullmatch(r"[\d\s\-+()]+", text):
+        digits = re.sub(r"\D", "", text)
+        if len(digits) == 13 and digits.startswith("86") and digits[2] == "1":
+            digits = digits[2:]
+        return digits
+    return text
+
+
+#: A follow-up to store when a call ends: (kind, text, due). Text "" means the app's
+#: own standard wording for that kind, chosen when it is shown (``FollowUp.label``).
+PlannedFollowUp = tuple[str, str, "datetime | None"]
+
+
+def followups_at_end(
+    scenario: Scenario | None,
+    disposition: str,
+    now: datetime,
+    *,
+    complaint_days: int,
+    callback: datetime | None = None,
+) -> list[PlannedFollowUp]:
+    """What ending a call hands on: the scenario's continuity reminders, a complaint's
+    handling deadline, and a promised callback."""
+    planned: list[PlannedFollowUp] = [("continuity", reminder, None) for reminder in (scenario.continuity if scenario else ())]
+    if disposition == "complaint":
+        planned.append(("complaint", "", now + timedelta(days=complaint_days)))
+    if callback is not None:
+        planned.append(("callback", "", callback))
+    return planned

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from concurrent.futures import Future
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -18,7 +17,7 @@ from desktop.core.placeholders import Rendered
 from desktop.core.privacy import MaskPolicy, mask_pii
 from desktop.core.scenarios import Library, Phrase, PhraseChoice, Scenario, Step, phrase_key
 from desktop.core.search import Hit, SearchIndex, frecency
-from desktop.core.session import CallSession
+from desktop.core.session import CallSession, followups_at_end, normalise_reference
 from desktop.core.settings import Settings
 from desktop.core.storage import CallRecord, CallStore, PersonalPhrase, UsedPhrase
 from desktop.core.suggest import Suggestion, suggest_other
@@ -26,17 +25,6 @@ from desktop.models.db_worker import DbWorker
 from desktop.platform.clipboard import Clipboard
 
 log = logging.getLogger(__name__)
-
-def normalise_reference(text: str) -> str:
-    """Phone and card numbers compare equal however they were typed (spaces, dashes, +86)."""
-    text = text.strip()
-    if re.fullmatch(r"[\d\s\-+()]+", text):
-        digits = re.sub(r"\D", "", text)
-        if len(digits) == 13 and digits.startswith("86") and digits[2] == "1":
-            digits = digits[2:]
-        return digits
-    return text
-
 
 #: Delay before the search index is rebuilt in the background after a change.
 INDEX_DELAY_MS = 1000
@@ -603,16 +591,10 @@ class CallModel(QObject):
         self._mask_notes()
         notes, ended = self.session.notes, ended or clock.now()
         now = clock.now()
-        followups: list[tuple[str, str, datetime | None]] = []
-        scenario = self.session.scenario
-        for reminder in scenario.continuity if scenario else ():
-            followups.append(("continuity", reminder, None))
-        if disposition == "complaint":
-            days = int(self.settings.get("complaint_days"))
-            # The kind alone is stored; it is worded in the reader's language when shown.
-            followups.append(("complaint", "", now + timedelta(days=days)))
-        if callback is not None:
-            followups.append(("callback", "", callback))
+        followups = followups_at_end(
+            self.session.scenario, disposition, now,
+            complaint_days=self.settings.integer("complaint_days"), callback=callback,
+        )
 
         def finish(store: CallStore, call_id: int) -> None:
             with store.transaction():

@@ -23,8 +23,9 @@ from desktop.core.live.speech import (
     speech_suggestion,
     take_segment,
 )
+from desktop.core.session import normalise_reference
 from desktop.core.storage import CallStore
-from desktop.models.call_model import CallModel, normalise_reference
+from desktop.models.call_model import CallModel
 
 if TYPE_CHECKING:
     from desktop.platform.live_server import LiveServer

@@ -9,7 +9,8 @@ import pytest
 from desktop.core import clock
 from desktop.core.packs import load_pack_file
 from desktop.core.placeholders import placeholders_in, render
-from desktop.core.session import CallSession
+from desktop.core.scenarios import Scenario, Step
+from desktop.core.session import CallSession, followups_at_end, normalise_reference
 from desktop.core.settings import Settings
 from tests.helpers import MINIMAL_PACK, write_pack
 
@@ -155,3 +156,32 @@ def test_current_day_shift(moment, expected):
 def test_current_shift_whole_day_default():
     assert clock.current_shift(datetime(2026, 11, 25, 23, 59)) == date(2026, 11, 25)
     assert clock.current_shift(datetime(2026, 11, 26, 0, 0)) == date(2026, 11, 26)
+
+
+@pytest.mark.parametrize(("typed", "kept"), [
+    ("138 1234 5678", "13812345678"),
+    ("+86 138-1234-5678", "13812345678"),
+    ("(86) 13812345678", "13812345678"),
+    ("8613812345678", "13812345678"),
+    ("  6222 0212 3456 7890 128 ", "6222021234567890128"),
+    ("8602112345678", "8602112345678"),  # 86 before a landline's area code: no mobile inside, kept whole
+    ("CRM-00042", "CRM-00042"),  # not a number: kept as typed, only trimmed
+    ("王先生 1381234", "王先生 1381234"),
+])
+def test_references_compare_equal_however_they_were_typed(typed, kept):
+    assert normalise_reference(typed) == kept
+
+
+def test_ending_a_call_hands_on_continuity_a_complaint_deadline_and_a_callback():
+    from datetime import timedelta
+
+    scenario = Scenario("s", "场景", steps=(Step("a", "一"),), continuity=("卡片寄出后提醒客户激活",))
+    now = datetime(2026, 11, 30, 10, 0)
+    callback = now + timedelta(hours=3)
+    planned = followups_at_end(scenario, "complaint", now, complaint_days=15, callback=callback)
+    assert planned == [
+        ("continuity", "卡片寄出后提醒客户激活", None),
+        ("complaint", "", now + timedelta(days=15)),
+        ("callback", "", callback),
+    ]
+    assert followups_at_end(None, "resolved", now, complaint_days=15) == []
