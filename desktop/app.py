@@ -498,6 +498,10 @@ def _quit_on_sigterm(qapp: QApplication) -> None:
     timer.start(200)
 
 
+#: Seconds a quit may take before every thread's stack is written to stderr.
+SHUTDOWN_REPORT_S = 8
+
+
 def run(
     data: str | None,
     pack_dirs: list[Path],
@@ -535,7 +539,17 @@ def run(
     app.panel.restore_geometry()
     app.panel.show()
     code = qapp.exec()
-    app.shutdown()
+    # A quit that hangs says where: every thread's stack on stderr after SHUTDOWN_REPORT_S.
+    watchdog = sys.stderr is not None and hasattr(sys.stderr, "fileno")
+    if watchdog:
+        import faulthandler
+
+        faulthandler.dump_traceback_later(SHUTDOWN_REPORT_S, exit=False)
+    try:
+        app.shutdown()
+    finally:
+        if watchdog:
+            faulthandler.cancel_dump_traceback_later()
     server.close()
     lock.release()
     if tray is not None:

@@ -43,7 +43,12 @@ def test_process_shows_panel_and_exits_cleanly_on_sigterm(tmp_path, qapp):
         state = subprocess.run(["xprop", "-id", windows[0], "_NET_WM_STATE"], capture_output=True, text=True).stdout
         assert "_NET_WM_STATE_ABOVE" in state
         proc.send_signal(signal.SIGTERM)
-        _out, err = proc.communicate(timeout=15)
+        try:
+            _out, err = proc.communicate(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            _out, err = proc.communicate()
+            raise AssertionError(f"still running 15 s after SIGTERM; its stderr:\n{err}") from None
     finally:
         if proc.poll() is None:
             proc.kill()
