@@ -142,23 +142,30 @@ class _Checker:
             )
         return value
 
-    def text_list(self, node: _Node, key: str, where: str) -> tuple[str, ...]:
+    def items(self, node: _Node, key: str, where: str) -> list[tuple[int, Any]]:
+        """The items of the list under ``key`` with their lines; none (and an error)
+        when it is not a list."""
         value = node.get(key)
         if value is None:
-            return ()
+            return []
         if not isinstance(value, list):
             self.error(self._line(node, key), f"{where}: '{key}' must be a list")
-            return ()
-        out = []
+            return []
         lines = getattr(value, "item_lines", [])
-        for i, item in enumerate(value):
+        return [(lines[i] if i < len(lines) else self._line(node, key), item) for i, item in enumerate(value)]
+
+    def text_items(self, node: _Node, key: str, where: str) -> list[tuple[int, str]]:
+        """The list under ``key`` as text with lines; an item that is not text is an error."""
+        out = []
+        for line, item in self.items(node, key, where):
             if isinstance(item, bool) or not isinstance(item, (str, int, float)):
-                line = lines[i] if i < len(lines) else self._line(node, key)
                 self.error(line, f"{where}: every item of '{key}' must be text")
                 continue
-            if str(item).strip():
-                out.append(str(item).strip())
-        return tuple(out)
+            out.append((line, str(item)))
+        return out
+
+    def text_list(self, node: _Node, key: str, where: str) -> tuple[str, ...]:
+        return tuple(text.strip() for _line, text in self.text_items(node, key, where) if text.strip())
 
     def mapping(self, value: Any, line: int, where: str) -> _Node | None:
         if not isinstance(value, _Node):
@@ -280,16 +287,8 @@ class _Checker:
 
     def facts(self, node: _Node, where: str) -> tuple[Fact, ...]:
         """A fact is text, or a mapping with ``text``, optional ``source`` and ``review``."""
-        value = node.get("facts")
-        if value is None:
-            return ()
-        if not isinstance(value, list):
-            self.error(self._line(node, "facts"), f"{where}: 'facts' must be a list")
-            return ()
         out: list[Fact] = []
-        lines = getattr(value, "item_lines", [])
-        for i, item in enumerate(value):
-            line = lines[i] if i < len(lines) else self._line(node, "facts")
+        for i, (line, item) in enumerate(self.items(node, "facts", where)):
             if isinstance(item, _Node):
                 fact_where = f"{where}: fact #{i + 1}"
                 for key in item:
@@ -313,21 +312,10 @@ class _Checker:
 
     def patterns(self, node: _Node, key: str, where: str) -> tuple[str, ...]:
         """A list of patterns (text with optional … gaps); each must compile."""
-        value = node.get(key)
-        if value is None:
-            return ()
-        if not isinstance(value, list):
-            self.error(self._line(node, key), f"{where}: '{key}' must be a list")
-            return ()
-        lines = getattr(value, "item_lines", [])
         good: list[str] = []
-        for i, item in enumerate(value):
-            line = lines[i] if i < len(lines) else self._line(node, key)
-            if isinstance(item, bool) or not isinstance(item, (str, int, float)):
-                self.error(line, f"{where}: every item of '{key}' must be text")
-                continue
+        for line, text in self.text_items(node, key, where):
             try:
-                good.append(compile_pattern(str(item)).source)
+                good.append(compile_pattern(text).source)
             except PatternError as exc:
                 self.error(line, f"{where}: '{key}': {exc}")
         return tuple(good)
