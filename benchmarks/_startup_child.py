@@ -102,7 +102,7 @@ def main() -> None:
 def _time_build_parts(phases: list, resource) -> None:
     """Wrap the steps of ``desktop.app.build`` to time each one (profile mode only)."""
     import desktop.app as app_module
-    from desktop.models.db_worker import DbWorker
+    from desktop.models.background import Background
 
     def timed(name, func):
         def wrapper(*args, **kwargs):
@@ -118,15 +118,15 @@ def _time_build_parts(phases: list, resource) -> None:
         ("ensure_qapp", "QApplication"),
         ("install_translator", "translator"),
         ("load_packs", "scenario packs (YAML)"),
-        ("DbWorker", "database worker thread"),
+        ("Background", "database worker thread"),
         ("CallModel", "call model"),
         ("PanelWindow", "panel widgets"),
     ):
         if hasattr(app_module, attr):  # skip what build() no longer uses
             setattr(app_module, attr, timed(name, getattr(app_module, attr)))
-    if hasattr(DbWorker, "wait_ready"):
+    if hasattr(Background, "wait_ready"):
         label = "waiting for the database to open"
-        DbWorker.wait_ready = timed(label, DbWorker.wait_ready)
+        Background.wait_ready = timed(label, Background.wait_ready)
 
 
 main()

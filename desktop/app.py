@@ -37,8 +37,8 @@ from desktop.core.recovery import Recovery, needs_full_check, recover_at_start
 from desktop.core.settings import Settings
 from desktop.core.storage import DB_FILENAME, CallStore, StorageError
 from desktop.core.texts import output_language
+from desktop.models.background import Background, DbOp, IoOp
 from desktop.models.call_model import CallModel
-from desktop.models.db_worker import DbWorker
 from desktop.models.followups import FollowUpsModel
 from desktop.models.hotkey_dispatcher import HotkeyDispatcher
 from desktop.models.hub_sync import HubSync
@@ -73,7 +73,7 @@ class Seatside:
     data_dir: Path
     settings: Settings
     packs: LoadResult
-    worker: DbWorker
+    worker: Background
     model: CallModel
     panel: PanelWindow
     hotkeys: HotkeyDispatcher
@@ -187,8 +187,8 @@ class Seatside:
         box.open()
         return box
 
-    def storage_failed(self, error: str) -> None:
-        """A write to the database failed: no more typing into notes that cannot be saved."""
+    def storage_failed(self, what: str, error: str) -> None:
+        """A database operation (``what``) failed: no more typing into notes that cannot be saved."""
         if self.closed:
             return
         self.panel.notes.editor.setReadOnly(True)
@@ -199,9 +199,9 @@ class Seatside:
             QCoreApplication.translate("Seatside", "Notes cannot be saved"),
             QCoreApplication.translate(
                 "Seatside",
-                "Seatside could not save to its database: %s\n\nThe notes box is locked so that nothing more is "
+                "Seatside could not %s in its database: %s\n\nThe notes box is locked so that nothing more is "
                 "typed that cannot be kept. Copy what you still need, then quit and start Seatside again."
-            ) % error,
+            ) % (what, error),
             QMessageBox.Icon.Critical,
         )
 
@@ -230,7 +230,10 @@ class Seatside:
                     QMessageBox.Icon.Critical,
                 )
 
-        self.worker.submit(check, done)
+        # A check that cannot even run is reported by databaseFailed like any other.
+        DbOp(QCoreApplication.translate("Seatside", "check the database"), check).success(done).run_in_background(
+            self.worker
+        )
 
     def tell_recovery(self, recovery: Recovery) -> QMessageBox:
         """Say in plain words what was done with a damaged database."""
@@ -290,7 +293,10 @@ class ShiftBackups:
         if self.app.closed or self.app.saving_failed or clock.now() < self.next_end:
             return
         self.next_end = self._next_end()
-        self.app.worker.submit(lambda store: backup_now(store, self.app.data_dir))
+        DbOp(
+            QCoreApplication.translate("Seatside", "back up the database"),
+            lambda store: backup_now(store, self.app.data_dir),
+        ).run_in_background(self.app.worker)
 
     def stop(self) -> None:
         self.timer.stop()
@@ -352,10 +358,13 @@ def build(
     secure_data_folder(folder)  # and an existing installation is fixed
     # A damaged or emptied database is set aside and salvaged (or a backup restored) first.
     recovery = recover_at_start(folder, DB_FILENAME, choose_backup or ask_restore_backup)
-    worker = DbWorker(folder / DB_FILENAME)
+    worker = Background(folder / DB_FILENAME)
     # Settings files are written on the worker thread too, never on the GUI thread.
     settings = Settings(
-        folder / "settings.json", schedule=lambda write: write() if worker.closed else worker.submit_io(write)
+        folder / "settings.json",
+        schedule=lambda write: write() if worker.closed else IoOp(
+            QCoreApplication.translate("Seatside", "save the settings"), write, ordered=True
+        ).run_in_background(worker),
     )
     own_packs = folder / "packs"  # imported and team packs the seat keeps; hot-reloaded like the rest
     own_packs.mkdir(exist_ok=True)
@@ -399,7 +408,12 @@ def build(
     model.load_personal()
     model.recover()
     # Imports the first masked save and export need: on the worker, once the panel is up.
-    QTimer.singleShot(1500, lambda: None if worker.closed else worker.submit_io(warm_up))
+    QTimer.singleShot(
+        1500,
+        lambda: None if worker.closed else IoOp("warm up", warm_up).failure(
+            lambda error: log.warning("warm-up imports failed: %s", error)
+        ).run_in_background(worker),
+    )
     followups.start()
     RetentionTimer(model, worker, parent=model).start()  # purge old calls now and at each shift end
     model.callEnded.connect(lambda _call_id: followups.reload())
@@ -438,7 +452,13 @@ def build(
         app.hub_sync.message.connect(panel.show_message)
         app.hub_sync.start()
     qapp.aboutToQuit.connect(app.shutdown)
-    worker.failed.connect(app.storage_failed)
+    worker.databaseFailed.connect(app.storage_failed)
+    worker.workFailed.connect(
+        lambda what, error: panel.show_message(
+            QCoreApplication.translate("Seatside", "Could not %s: %s") % (what, error)
+        )
+    )
+    watcher.failed.connect(panel.show_message)
     app.shift_backups = ShiftBackups(app)
     if recovery is not None:
         app.tell_recovery(recovery)

@@ -21,7 +21,7 @@ from desktop.core.session import CallSession, followups_at_end, normalise_refere
 from desktop.core.settings import Settings
 from desktop.core.storage import CallRecord, CallStore, PersonalPhrase, UsedPhrase
 from desktop.core.suggest import Suggestion, suggest_other
-from desktop.models.db_worker import DbWorker
+from desktop.models.background import Background, DbOp, IoOp
 from desktop.platform.clipboard import Clipboard
 
 log = logging.getLogger(__name__)
@@ -62,7 +62,7 @@ class CallModel(QObject):
     def __init__(
         self,
         library: Library,
-        worker: DbWorker,
+        worker: Background,
         clipboard: Clipboard,
         settings: Settings,
         parent: QObject | None = None,
@@ -103,7 +103,6 @@ class CallModel(QObject):
         self._notes_max_wait.timeout.connect(self.save_notes_now)
         settings.on_change(self._setting_changed)
         self._push_policy()
-        worker.failed.connect(lambda error: self.message.emit(self.tr("Could not save: %s") % error))
         # Live call events (desktop.models.live_model): (scenario id, step id) ticked by the
         # seat's speech, and banned phrases said on this call (the hub heartbeat reads it).
         self.speech_ticked: set[tuple[str, str]] = set()
@@ -119,7 +118,9 @@ class CallModel(QObject):
         """The store masks everything it writes with the seat's (capped) policy."""
         policy = self.mask_policy()
         if not self.worker.closed:
-            self.worker.submit(lambda store: setattr(store, "policy", policy))
+            DbOp(self.tr("set the masking policy"), lambda store: setattr(store, "policy", policy)).run_in_background(
+                self.worker
+            )
 
     def load_personal(self) -> None:
         """Read the seat's own phrases, favourites and phrase use (on the worker)."""
@@ -138,7 +139,7 @@ class CallModel(QObject):
             self.phrasesChanged.emit()
             self.stepsChanged.emit()
 
-        self.worker.submit(read, loaded)
+        DbOp(self.tr("read your own phrases"), read).success(loaded).run_in_background(self.worker)
 
     def set_library(self, library: Library) -> None:
         """Swap in a reloaded library, keeping the call in progress."""
@@ -214,9 +215,13 @@ class CallModel(QObject):
             if version == self._index_version:
                 self._index = index
 
+        def not_built(error: Exception) -> None:
+            # Searches keep the previous index (or build one when asked); the seat is told why.
+            self.message.emit(self.tr("The phrase search could not be updated: %s") % error)
+
         if self.worker.closed:
             return
-        self.worker.submit_io(build, ready)
+        IoOp(self.tr("index the phrases"), build).success(ready).failure(not_built).run_in_background(self.worker)
 
     def search_index(self) -> SearchIndex:
         if self._index is None:  # asked before the worker finished: build it here once
@@ -321,7 +326,7 @@ class CallModel(QObject):
                 store.set_scenario(call_id, session.scenario.id, session.scenario.name)
             return call_id
 
-        self._call_id = self.worker.submit(insert, opened)
+        self._call_id = DbOp(self.tr("start the call record"), insert).success(opened).run_in_background(self.worker)
         self._dismissed.clear()
         self._suggested = None
         self._numbering.next_period()
@@ -329,7 +334,9 @@ class CallModel(QObject):
         self.callStateChanged.emit()
         self.stepsChanged.emit()
 
-    def _write(self, job: Callable[[CallStore, int], object], done: Callable[[int], object] | None = None) -> None:
+    def _write(
+        self, what: str, job: Callable[[CallStore, int], object], done: Callable[[int], object] | None = None
+    ) -> None:
         """Queue ``job(store, call_id)`` for the current call on the database worker.
 
         Jobs run in order on one thread, after the insert that created the call,
@@ -342,7 +349,10 @@ class CallModel(QObject):
             job(store, call_id.result())
             return call_id.result()
 
-        self.worker.submit(run, done)
+        op = DbOp(what, run)
+        if done is not None:
+            op.success(done)
+        op.run_in_background(self.worker)
 
     def choose_scenario(self, scenario_id: str) -> None:
         scenario = self.library.get(scenario_id)
@@ -356,7 +366,10 @@ class CallModel(QObject):
             self.scenarioSuggested.emit("", "")
         if self.session is not None:
             self.session.choose_scenario(scenario)
-            self._write(lambda store, call_id: store.set_scenario(call_id, scenario.id, scenario.name))
+            self._write(
+                self.tr("store the scenario"),
+                lambda store, call_id: store.set_scenario(call_id, scenario.id, scenario.name),
+            )
         self.scenarioChanged.emit()
         self.stepsChanged.emit()
 
@@ -370,10 +383,13 @@ class CallModel(QObject):
         step = self.session.tick(step_id, checked, at)
         if checked:
             self._write(
+                self.tr("tick the step"),
                 lambda store, call_id: store.tick_step(call_id, scenario.id, step.id, step.title, step.mandatory, at)
             )
         else:
-            self._write(lambda store, call_id: store.untick_step(call_id, scenario.id, step.id))
+            self._write(
+                self.tr("untick the step"), lambda store, call_id: store.untick_step(call_id, scenario.id, step.id)
+            )
         self.stepsChanged.emit()
 
     def tick_current(self) -> None:
@@ -409,7 +425,9 @@ class CallModel(QObject):
         """Log that ``choice`` was used (copied, pasted or typed) as ``text``."""
         now = clock.now()
         self.usage.setdefault(choice.key, []).append(now.timestamp())
-        self.worker.submit(lambda store: store.record_use(choice.key, now))
+        DbOp(self.tr("count the phrase's use"), lambda store: store.record_use(choice.key, now)).run_in_background(
+            self.worker
+        )
         if self.session is not None:
             used = UsedPhrase(
                 scenario_id=choice.scenario_id,
@@ -420,7 +438,7 @@ class CallModel(QObject):
                 via=mode,
             )
             self.session.phrases_used += 1
-            self._write(lambda store, call_id: store.record_phrase(call_id, used))
+            self._write(self.tr("log the phrase on the call"), lambda store, call_id: store.record_phrase(call_id, used))
         self.phraseUsed.emit(choice.key, mode)
 
     def copy_choice(self, choice: PhraseChoice, via: str = "click") -> bool:
@@ -452,7 +470,9 @@ class CallModel(QObject):
             PersonalPhrase(p.id, p.scenario_id, p.step_id, p.text, favourite, p.updated_at) if p.key == choice.key else p
             for p in self.personal
         ]
-        self.worker.submit(lambda store: store.set_favourite(choice.key, favourite, now))
+        DbOp(
+            self.tr("save the favourite"), lambda store: store.set_favourite(choice.key, favourite, now)
+        ).run_in_background(self.worker)
         self.phrasesChanged.emit()
 
     def add_personal(self, text: str, scenario_id: str = "", step_id: str = "") -> None:
@@ -460,10 +480,11 @@ class CallModel(QObject):
         if not text:
             return
         now = clock.now()
-        self.worker.submit(
-            lambda store: store.add_personal_phrase(scenario_id, step_id, text, now),
-            lambda new_id: self._personal_saved(PersonalPhrase(new_id, scenario_id, step_id, text, False, clock.iso(now))),
-        )
+        DbOp(
+            self.tr("save your phrase"), lambda store: store.add_personal_phrase(scenario_id, step_id, text, now)
+        ).success(
+            lambda new_id: self._personal_saved(PersonalPhrase(new_id, scenario_id, step_id, text, False, clock.iso(now)))
+        ).run_in_background(self.worker)
 
     def _personal_saved(self, phrase: PersonalPhrase) -> None:
         self.personal = [p for p in self.personal if p.id != phrase.id] + [phrase]
@@ -478,13 +499,18 @@ class CallModel(QObject):
         if old is None or not text:
             return
         now = clock.now()
-        self.worker.submit(lambda store: store.update_personal_phrase(phrase_id, scenario_id, step_id, text, now))
+        DbOp(
+            self.tr("save your phrase"),
+            lambda store: store.update_personal_phrase(phrase_id, scenario_id, step_id, text, now),
+        ).run_in_background(self.worker)
         self._personal_saved(PersonalPhrase(phrase_id, scenario_id, step_id, text, old.favourite, clock.iso(now)))
 
     def delete_personal(self, phrase_id: int) -> None:
         self.personal = [p for p in self.personal if p.id != phrase_id]
         self.favourites.discard(f"personal/{phrase_id}")
-        self.worker.submit(lambda store: store.delete_personal_phrase(phrase_id))
+        DbOp(self.tr("delete your phrase"), lambda store: store.delete_personal_phrase(phrase_id)).run_in_background(
+            self.worker
+        )
         self._rebuild_index()
         self.phrasesChanged.emit()
         self.stepsChanged.emit()
@@ -517,7 +543,7 @@ class CallModel(QObject):
             self.historyExact.emit(all(exact))
             self.historyLoaded.emit(found)
 
-        self._write(store_and_look_up, loaded)
+        self._write(self.tr("store the caller's reference"), store_and_look_up, loaded)
         return ref
 
     def load_history(self, ref: str) -> None:
@@ -532,7 +558,7 @@ class CallModel(QObject):
             row = store.conn.execute("SELECT customer_key FROM calls WHERE id = ?", (call_id,)).fetchone()
             found.extend(store.calls_by_customer(ref, exclude_call=call_id, key=row[0] if row else ""))
 
-        self._write(look_up, lambda _call_id: self.historyLoaded.emit(found))
+        self._write(self.tr("read the caller's history"), look_up, lambda _call_id: self.historyLoaded.emit(found))
 
     # -- notes -----------------------------------------------------------------
     def set_customer(self, text: str) -> None:
@@ -558,7 +584,9 @@ class CallModel(QObject):
             return
         self._mask_notes()
         notes, at = self.session.notes, clock.now()
-        self._write(lambda store, call_id: store.save_notes(call_id, notes, at), self.notesSaved.emit)
+        self._write(
+            self.tr("save the notes"), lambda store, call_id: store.save_notes(call_id, notes, at), self.notesSaved.emit
+        )
 
     def _mask_notes(self) -> None:
         """Card, ID and mobile numbers never reach the disk: mask them before any save."""
@@ -602,7 +630,7 @@ class CallModel(QObject):
                 for kind, text, due in followups:
                     store.add_followup(call_id, kind, text, due, now)
 
-        self._write(finish, self.callEnded.emit)
+        self._write(self.tr("close the call record"), finish, self.callEnded.emit)
         self.session = None
         self._call_id = None
         self._numbering.next_period()
@@ -618,7 +646,9 @@ class CallModel(QObject):
                 store.end_call(stale.id, clock.now(), "other", stale.notes, end_reason="interrupted")
             return active[-1] if active else None
 
-        self.worker.submit(find, lambda record: self.restore(record) if record is not None else None)
+        DbOp(self.tr("look for an interrupted call"), find).success(
+            lambda record: self.restore(record) if record is not None else None
+        ).run_in_background(self.worker)
 
     def restore(self, record: CallRecord) -> None:
         if self.session is not None:
@@ -689,7 +719,11 @@ class CallModel(QObject):
             else:
                 self.exportFinished.emit(str(path), result)
 
-        self.worker.submit(run, done)
+        # An export error the writer knows (full disk, bad path) comes back as text; anything
+        # else reaches the seat through the same signal instead of locking the notes.
+        DbOp(self.tr("export the shift"), run).success(done).failure(lambda error: done(str(error))).run_in_background(
+            self.worker
+        )
 
     # -- live call events (desktop.models.live_model) ---------------------------------
     def ticked_by_speech(self, step_id: str) -> bool:
@@ -697,12 +731,13 @@ class CallModel(QObject):
         return scenario is not None and self.is_ticked(step_id) and (scenario.id, step_id) in self.speech_ticked
 
     def write_for_call(
-        self, job: Callable[[CallStore, int], object], done: Callable[[int], object] | None = None
+        self, what: str, job: Callable[[CallStore, int], object], done: Callable[[int], object] | None = None
     ) -> bool:
-        """Queue ``job(store, call_id)`` for the call in progress; False when there is none."""
+        """Queue ``job(store, call_id)`` (described by ``what``) for the call in progress;
+        False when there is none."""
         if self._call_id is None:
             return False
-        self._write(job, done)
+        self._write(what, job, done)
         return True
 
     def dismissed_scenarios(self) -> set[str]:

@@ -8,7 +8,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.core import clock
 from desktop.core.storage import CallRecord, CallStore, FollowUp
-from desktop.models.db_worker import DbWorker
+from desktop.models.background import Background, DbOp
 
 CHECK_INTERVAL_MS = 60_000
 
@@ -20,7 +20,7 @@ class FollowUpsModel(QObject):
     dueNow = Signal(list)  # follow-ups that just became due or overdue
     searchResults = Signal(str, list)  # query, list[CallRecord]
 
-    def __init__(self, worker: DbWorker, parent: QObject | None = None):
+    def __init__(self, worker: Background, parent: QObject | None = None):
         super().__init__(parent)
         self.worker = worker
         self.open: list[FollowUp] = []
@@ -38,7 +38,9 @@ class FollowUpsModel(QObject):
 
     def reload(self) -> None:
         if not self.worker.closed:
-            self.worker.submit(lambda store: store.open_followups(), self._loaded)
+            DbOp(self.tr("read the follow-ups"), lambda store: store.open_followups()).success(
+                self._loaded
+            ).run_in_background(self.worker)
 
     def _loaded(self, followups: list[FollowUp]) -> None:
         self.open = followups
@@ -61,7 +63,9 @@ class FollowUpsModel(QObject):
 
     def mark_done(self, followup_id: int, done: bool = True) -> None:
         at = clock.now() if done else None
-        self.worker.submit(lambda store: store.set_followup_done(followup_id, at), lambda _: self.reload())
+        DbOp(self.tr("mark the follow-up done"), lambda store: store.set_followup_done(followup_id, at)).success(
+            lambda _: self.reload()
+        ).run_in_background(self.worker)
 
     def search_notes(self, query: str) -> None:
         """Full-text search of past notes; results arrive by ``searchResults``."""
@@ -69,4 +73,6 @@ class FollowUpsModel(QObject):
         def run(store: CallStore) -> list[CallRecord]:
             return store.search_notes(query)
 
-        self.worker.submit(run, lambda calls: self.searchResults.emit(query, calls))
+        DbOp(self.tr("search the notes"), run).success(
+            lambda calls: self.searchResults.emit(query, calls)
+        ).run_in_background(self.worker)

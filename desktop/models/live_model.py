@@ -180,7 +180,10 @@ class LiveModel(QObject):
             store.set_customer_ref(call_id, ref, key)
             found.extend(store.calls_by_customer(ref, exclude_call=call_id, key=key))
 
-        model.write_for_call(store_and_look_up, lambda _call_id: model.historyLoaded.emit(found))
+        model.write_for_call(
+            self.tr("store the caller's reference"), store_and_look_up,
+            lambda _call_id: model.historyLoaded.emit(found),
+        )
         model.callStateChanged.emit()  # the views show the reference
 
     def _transcript(self, event: TranscriptEvent) -> None:
@@ -202,6 +205,7 @@ class LiveModel(QObject):
         if model.settings.get("live_keep_transcript"):
             masked, at = model.mask(segment.text), clock.now()
             model.write_for_call(
+                self.tr("keep the transcript"),
                 lambda store, call_id: live_store.add_transcript_segment(store, call_id, segment.speaker, masked, at)
             )
         if segment.speaker == "customer":
@@ -218,14 +222,17 @@ class LiveModel(QObject):
         if outcome.banned:
             model.banned_count = call.banned_count
             count = call.banned_count
-            model.write_for_call(lambda store, call_id: live_store.set_banned_count(store, call_id, count))
+            model.write_for_call(
+                self.tr("count the banned phrases"),
+                lambda store, call_id: live_store.set_banned_count(store, call_id, count),
+            )
         scenario = model.scenario
         for match in outcome.ticks:
             if scenario is None:
                 break
             model.speech_ticked.add((scenario.id, match.step_id))
             model.set_step_ticked(match.step_id, True)
-            model.write_for_call(_speech_tick_job(scenario.id, match.step_id))
+            model.write_for_call(self.tr("tick the step"), _speech_tick_job(scenario.id, match.step_id))
 
     # -- the call model's own changes -------------------------------------------------
     def _call_started(self) -> None:

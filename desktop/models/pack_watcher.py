@@ -11,8 +11,8 @@ from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 from desktop.core.atomic import atomic_write
 from desktop.core.packs import LoadResult
 from desktop.core.packset import PackChange, PackSet, changed_versions, diff, snapshot, watch_paths
+from desktop.models.background import Background, IoOp
 from desktop.models.call_model import CallModel
-from desktop.models.db_worker import DbWorker
 
 log = logging.getLogger(__name__)
 
@@ -24,9 +24,9 @@ class PackWatcher(QObject):
 
     reloaded = Signal(object)  # LoadResult
     changesFound = Signal(list)  # list[PackChange], when a pack's version changed
-    _loaded = Signal(object)  # from the worker thread
+    failed = Signal(str)  # the packs could not be read again: the last good library stays
 
-    def __init__(self, packset: PackSet, model: CallModel, worker: DbWorker, snapshot_file: Path,
+    def __init__(self, packset: PackSet, model: CallModel, worker: Background, snapshot_file: Path,
                  parent: QObject | None = None):
         super().__init__(parent)
         self.packset = packset
@@ -40,7 +40,6 @@ class PackWatcher(QObject):
         self._timer.timeout.connect(self.reload)
         self._watcher.fileChanged.connect(lambda _: self._timer.start())
         self._watcher.directoryChanged.connect(lambda _: self._timer.start())
-        self._loaded.connect(self._deliver)
         self._watch()
 
     def _watch(self) -> None:
@@ -64,9 +63,9 @@ class PackWatcher(QObject):
     def reload(self) -> None:
         if self.worker.closed:
             return
-        self.worker.submit_io(self.packset.load).add_done_callback(
-            lambda future: None if future.exception() else self._loaded.emit(future.result())
-        )
+        IoOp(self.tr("reload the scenario packs"), self.packset.load).success(self._deliver).failure(
+            lambda error: self.failed.emit(self.tr("The scenario packs could not be reloaded: %s") % error)
+        ).run_in_background(self.worker)
 
     def _deliver(self, result: LoadResult) -> None:
         self.model.set_library(result.library)
@@ -88,6 +87,11 @@ class PackWatcher(QObject):
             atomic_write(path, json.dumps(current, ensure_ascii=False), mode=0o600)
             return changes
 
-        self.worker.submit_io(compare).add_done_callback(
-            lambda future: None if future.exception() or not future.result() else self.changesFound.emit(future.result())
-        )
+        def compared(changes: list[PackChange]) -> None:
+            if changes:
+                self.changesFound.emit(changes)
+
+        # A snapshot that cannot be read or written only costs the "what changed" notice.
+        IoOp(self.tr("compare pack versions"), compare).success(compared).failure(
+            lambda error: log.warning("pack versions not compared: %s", error)
+        ).run_in_background(self.worker)

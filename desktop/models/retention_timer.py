@@ -10,8 +10,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from desktop.core import clock
 from desktop.core.retention import purge, retention_days
 from desktop.core.storage import CallStore
+from desktop.models.background import Background, DbOp
 from desktop.models.call_model import CallModel
-from desktop.models.db_worker import DbWorker
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +22,7 @@ MAX_WAIT_MS = 6 * 3600 * 1000
 class RetentionTimer(QObject):
     purged = Signal(int)  # number of calls deleted
 
-    def __init__(self, model: CallModel, worker: DbWorker, parent: QObject | None = None):
+    def __init__(self, model: CallModel, worker: Background, parent: QObject | None = None):
         super().__init__(parent)
         self.model = model
         self.worker = worker
@@ -46,7 +46,9 @@ class RetentionTimer(QObject):
         def run(store: CallStore) -> int:
             return purge(store, days, now)
 
-        self.worker.submit(run, self.purged.emit)
+        DbOp(self.tr("delete calls past the retention period"), run).success(self.purged.emit).run_in_background(
+            self.worker
+        )
 
     def _arm(self) -> None:
         end = self._shift_end = self.model.current_shift_bounds()[1]

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core import clock
 from desktop.core.packs import Problem
+from desktop.models.background import IoOp
 from desktop.models.call_model import CallModel
 from desktop.models.followups import FollowUpsModel
 from desktop.models.hotkey_dispatcher import HotkeyDispatcher
@@ -420,7 +421,11 @@ class PanelWindow(QMainWindow):
 
         out = self.own_packs
         assert out is not None
-        self.model.worker.submit_io(lambda: import_into(path, out, skip_invalid=skip_invalid), self._imported)
+        IoOp(self.tr("import a phrase library"), lambda: import_into(path, out, skip_invalid=skip_invalid)).success(
+            self._imported
+        ).failure(lambda error: self.show_message(self.tr("The import failed: %s") % error)).run_in_background(
+            self.model.worker
+        )
 
     def _imported(self, outcome: ImportOutcome) -> None:
         result, written, error = outcome.result, outcome.written, outcome.error

@@ -11,8 +11,24 @@
 <context>
     <name>CallModel</name>
     <message>
-        <source>Could not save: %s</source>
-        <extracomment>Delay before the search index is rebuilt in the background after a change. The scenario the insert hotkeys use on a first run, before any was chosen.</extracomment>
+        <source>set the masking policy</source>
+        <extracomment>Delay before the search index is rebuilt in the background after a change. Notes typed without a pause are still saved at least this often (at most this much is lost in a crash). The scenario the insert hotkeys use on a first run, before any was chosen.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>read your own phrases</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The phrase search could not be updated: %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>index the phrases</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>start the call record</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -20,7 +36,27 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>store the scenario</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Start a call to tick steps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>tick the step</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>untick the step</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>count the phrase&apos;s use</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>log the phrase on the call</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -28,11 +64,39 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Complaint handling deadline</source>
+        <source>save the favourite</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Call the customer back</source>
+        <source>save your phrase</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>delete your phrase</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>store the caller&apos;s reference</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>read the caller&apos;s history</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>save the notes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>close the call record</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>look for an interrupted call</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>export the shift</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -55,7 +119,19 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>⚑ marks a fact the business has not confirmed yet: say it with care.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>to confirm</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>[required]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>· ticked by speech</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -98,6 +174,36 @@
     </message>
 </context>
 <context>
+    <name>FollowUpsModel</name>
+    <message>
+        <source>read the follow-ups</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>mark the follow-up done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>search the notes</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>HubSync</name>
+    <message>
+        <source>Hub: %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The hub refused a call record: %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New packs from the hub were refused: %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>InsertionController</name>
     <message>
         <source>No phrase %d for this step</source>
@@ -109,6 +215,61 @@
     </message>
     <message>
         <source>Could not type (%s); the phrase is on the clipboard</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LiveBar</name>
+    <message>
+        <source>You said “%s”. Softer: %s</source>
+        <extracomment>How long the banned-phrase alert stays (it is discreet: no sound, no focus).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You said “%s”, a banned phrase</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(%d on this call)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Incoming call, number ending %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Incoming call</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LiveModel</name>
+    <message>
+        <source>A call is already in progress; the answered call was not started</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>store the caller&apos;s reference</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>keep the transcript</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>count the banned phrases</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>tick the step</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -139,7 +300,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>No OS key store: earlier calls are matched by the last digits only and may be someone else's</source>
+        <source>No OS key store: earlier calls are matched by the last digits only and may be someone else&apos;s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -164,6 +325,21 @@
     </message>
     <message>
         <source>open: %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PackWatcher</name>
+    <message>
+        <source>reload the scenario packs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The scenario packs could not be reloaded: %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>compare pack versions</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -286,6 +462,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Why this scenario: %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>… and %d more</source>
         <translation type="unfinished"></translation>
     </message>
@@ -318,6 +498,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>import a phrase library</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The import failed: %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>No problems found.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -343,6 +531,18 @@
     </message>
     <message>
         <source>Scenario pack problems</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Live call events on 127.0.0.1:%d</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The customer said “%s”: switch to %s?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Live call events are off: %s</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -433,6 +633,14 @@
     </message>
 </context>
 <context>
+    <name>RetentionTimer</name>
+    <message>
+        <source>delete calls past the retention period</source>
+        <extracomment>Longest wait before the next check (timers drift over days; the clock may change).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ScenarioPicker</name>
     <message>
         <source>Filter scenarios…</source>
@@ -475,6 +683,61 @@
     </message>
     <message>
         <source>Contains a banned phrase: %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Seatside</name>
+    <message>
+        <source>Notes cannot be saved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seatside could not %s in its database: %s
+
+The notes box is locked so that nothing more is typed that cannot be kept. Copy what you still need, then quit and start Seatside again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seatside&apos;s database is damaged (%s). The notes box is locked. Quit and start Seatside again: it will set the damaged file aside and recover what can be read.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>check the database</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The database could not be used (%s). It was kept aside as %s and the backup of %s was restored.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The database was damaged (%s). It was kept aside as %s; %d calls could be read back into a new database. Tell your team leader if calls are missing.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Database repaired</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>back up the database</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>save the settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not %s: %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restore the backup?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seatside&apos;s database cannot be used (%1). The newest backup is from %2.
+
+Restore that backup? (No: keep what can still be read from the damaged file.)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -610,6 +873,14 @@
     </message>
     <message>
         <source>Staff number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>as said on outbound calls</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bank name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>BannedHighlighter</name>
@@ -10,29 +11,93 @@
 <context>
     <name>CallModel</name>
     <message>
-        <source>Could not save: %s</source>
-        <extracomment>Delay before the search index is rebuilt in the background after a change. The scenario the insert hotkeys use on a first run, before any was chosen.</extracomment>
-        <translation>保存失败：%s</translation>
+        <source>set the masking policy</source>
+        <extracomment>Delay before the search index is rebuilt in the background after a change. Notes typed without a pause are still saved at least this often (at most this much is lost in a crash). The scenario the insert hotkeys use on a first run, before any was chosen.</extracomment>
+        <translation>设置号码遮盖规则</translation>
+    </message>
+    <message>
+        <source>read your own phrases</source>
+        <translation>读取您自己的话术</translation>
+    </message>
+    <message>
+        <source>The phrase search could not be updated: %s</source>
+        <translation>话术搜索没能更新：%s</translation>
+    </message>
+    <message>
+        <source>index the phrases</source>
+        <translation>给话术建索引</translation>
+    </message>
+    <message>
+        <source>start the call record</source>
+        <translation>新建通话记录</translation>
     </message>
     <message>
         <source>Unknown scenario: %s</source>
         <translation>未知场景：%s</translation>
     </message>
     <message>
+        <source>store the scenario</source>
+        <translation>保存场景</translation>
+    </message>
+    <message>
         <source>Start a call to tick steps</source>
         <translation>请先开始通话再勾选步骤</translation>
+    </message>
+    <message>
+        <source>tick the step</source>
+        <translation>勾选步骤</translation>
+    </message>
+    <message>
+        <source>untick the step</source>
+        <translation>取消勾选步骤</translation>
+    </message>
+    <message>
+        <source>count the phrase&apos;s use</source>
+        <translation>记录话术使用次数</translation>
+    </message>
+    <message>
+        <source>log the phrase on the call</source>
+        <translation>把话术记到这通电话上</translation>
     </message>
     <message>
         <source>Fill in %s first; nothing was copied</source>
         <translation>请先填写%s，本次未复制</translation>
     </message>
     <message>
-        <source>Complaint handling deadline</source>
-        <translation>投诉处理时限</translation>
+        <source>save the favourite</source>
+        <translation>保存收藏</translation>
     </message>
     <message>
-        <source>Call the customer back</source>
-        <translation>回电客户</translation>
+        <source>save your phrase</source>
+        <translation>保存您的话术</translation>
+    </message>
+    <message>
+        <source>delete your phrase</source>
+        <translation>删除您的话术</translation>
+    </message>
+    <message>
+        <source>store the caller&apos;s reference</source>
+        <translation>保存来电人编号</translation>
+    </message>
+    <message>
+        <source>read the caller&apos;s history</source>
+        <translation>读取来电人的历史记录</translation>
+    </message>
+    <message>
+        <source>save the notes</source>
+        <translation>保存备注</translation>
+    </message>
+    <message>
+        <source>close the call record</source>
+        <translation>结束通话记录</translation>
+    </message>
+    <message>
+        <source>look for an interrupted call</source>
+        <translation>查找中断的通话</translation>
+    </message>
+    <message>
+        <source>export the shift</source>
+        <translation>导出本班记录</translation>
     </message>
     <message>
         <source>The call that was in progress has been restored</source>
@@ -64,6 +129,10 @@
     <message>
         <source>All steps done. End the call when ready.</source>
         <translation>步骤已全部完成，可以结束通话。</translation>
+    </message>
+    <message>
+        <source>· ticked by speech</source>
+        <translation>· 按通话语音勾选</translation>
     </message>
 </context>
 <context>
@@ -105,6 +174,21 @@
     </message>
 </context>
 <context>
+    <name>FollowUpsModel</name>
+    <message>
+        <source>read the follow-ups</source>
+        <translation>读取待跟进事项</translation>
+    </message>
+    <message>
+        <source>mark the follow-up done</source>
+        <translation>标记跟进已完成</translation>
+    </message>
+    <message>
+        <source>search the notes</source>
+        <translation>搜索备注</translation>
+    </message>
+</context>
+<context>
     <name>HubSync</name>
     <message>
         <source>Hub: %s</source>
@@ -135,13 +219,68 @@
     </message>
 </context>
 <context>
+    <name>LiveBar</name>
+    <message>
+        <source>You said “%s”. Softer: %s</source>
+        <extracomment>How long the banned-phrase alert stays (it is discreet: no sound, no focus).</extracomment>
+        <translation>刚才说了“%s”，换个说法：%s</translation>
+    </message>
+    <message>
+        <source>You said “%s”, a banned phrase</source>
+        <translation>刚才说了服务禁语“%s”</translation>
+    </message>
+    <message>
+        <source>(%d on this call)</source>
+        <translation>（本通已%d次）</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>You</source>
+        <translation>我</translation>
+    </message>
+    <message>
+        <source>Incoming call, number ending %s</source>
+        <translation>来电，尾号%s</translation>
+    </message>
+    <message>
+        <source>Incoming call</source>
+        <translation>来电</translation>
+    </message>
+</context>
+<context>
+    <name>LiveModel</name>
+    <message>
+        <source>A call is already in progress; the answered call was not started</source>
+        <translation>当前已有通话在进行，新接起的来电没有另开记录</translation>
+    </message>
+    <message>
+        <source>store the caller&apos;s reference</source>
+        <translation>保存来电人编号</translation>
+    </message>
+    <message>
+        <source>keep the transcript</source>
+        <translation>保存通话转写</translation>
+    </message>
+    <message>
+        <source>count the banned phrases</source>
+        <translation>统计禁语次数</translation>
+    </message>
+    <message>
+        <source>tick the step</source>
+        <translation>勾选步骤</translation>
+    </message>
+</context>
+<context>
     <name>NotesView</name>
     <message>
         <source>e.g. 王先生</source>
         <translation>如：王先生</translation>
     </message>
     <message>
-        <source>Customer's form of address</source>
+        <source>Customer&apos;s form of address</source>
         <translation>客户称呼</translation>
     </message>
     <message>
@@ -161,7 +300,7 @@
         <translation>通话备注（自动保存，卡号/证件号/手机号自动脱敏）</translation>
     </message>
     <message>
-        <source>No OS key store: earlier calls are matched by the last digits only and may be someone else's</source>
+        <source>No OS key store: earlier calls are matched by the last digits only and may be someone else&apos;s</source>
         <translation>本机没有系统密钥库：历史来电只按号码尾号匹配，可能混有其他客户的记录</translation>
     </message>
     <message>
@@ -187,6 +326,21 @@
     <message>
         <source>Address as</source>
         <translation>客户称呼</translation>
+    </message>
+</context>
+<context>
+    <name>PackWatcher</name>
+    <message>
+        <source>reload the scenario packs</source>
+        <translation>重新加载场景包</translation>
+    </message>
+    <message>
+        <source>The scenario packs could not be reloaded: %s</source>
+        <translation>场景包没能重新加载：%s，继续使用上一版</translation>
+    </message>
+    <message>
+        <source>compare pack versions</source>
+        <translation>比对场景包版本</translation>
     </message>
 </context>
 <context>
@@ -268,7 +422,7 @@
         <translation>快捷键：启动中…</translation>
     </message>
     <message>
-        <source>Global hotkeys are off (%s); the panel's own keys still work.</source>
+        <source>Global hotkeys are off (%s); the panel&apos;s own keys still work.</source>
         <translation>全局快捷键不可用（%s），面板内快捷键仍可使用。</translation>
     </message>
     <message>
@@ -344,6 +498,14 @@
         <translation>表格文件 (*.xlsx *.xlsm *.csv *.tsv *.txt)</translation>
     </message>
     <message>
+        <source>import a phrase library</source>
+        <translation>导入话术库</translation>
+    </message>
+    <message>
+        <source>The import failed: %s</source>
+        <translation>导入失败：%s</translation>
+    </message>
+    <message>
         <source>No problems found.</source>
         <translation>未发现问题。</translation>
     </message>
@@ -370,6 +532,18 @@
     <message>
         <source>Scenario pack problems</source>
         <translation>场景包问题</translation>
+    </message>
+    <message>
+        <source>Live call events on 127.0.0.1:%d</source>
+        <translation>通话事件接口已开启：127.0.0.1:%d</translation>
+    </message>
+    <message>
+        <source>Live call events are off: %s</source>
+        <translation>通话事件接口未开启：%s</translation>
+    </message>
+    <message>
+        <source>The customer said “%s”: switch to %s?</source>
+        <translation>客户提到“%s”，是否切换到“%s”？</translation>
     </message>
 </context>
 <context>
@@ -459,6 +633,14 @@
     </message>
 </context>
 <context>
+    <name>RetentionTimer</name>
+    <message>
+        <source>delete calls past the retention period</source>
+        <extracomment>Longest wait before the next check (timers drift over days; the clock may change).</extracomment>
+        <translation>删除超过保存期限的通话</translation>
+    </message>
+</context>
+<context>
     <name>ScenarioPicker</name>
     <message>
         <source>Filter scenarios…</source>
@@ -507,7 +689,7 @@
 <context>
     <name>Seatside</name>
     <message>
-        <source>Seatside's database is damaged (%s). The notes box is locked. Quit and start Seatside again: it will set the damaged file aside and recover what can be read.</source>
+        <source>Seatside&apos;s database is damaged (%s). The notes box is locked. Quit and start Seatside again: it will set the damaged file aside and recover what can be read.</source>
         <translation>坐席助手的数据库坏了（%s）。备注框已经锁住了。请退出后重新打开坐席助手：它会把坏掉的文件另外放好，再把能读出来的内容恢复回来。</translation>
     </message>
     <message>
@@ -519,19 +701,35 @@
         <translation>备注存不进去了</translation>
     </message>
     <message>
+        <source>Seatside could not %s in its database: %s
+
+The notes box is locked so that nothing more is typed that cannot be kept. Copy what you still need, then quit and start Seatside again.</source>
+        <translation>坐席助手没能在数据库里%s：%s
+
+备注框已经锁住，免得再输入保存不了的内容。请先把还需要的内容复制出来，然后退出并重新打开坐席助手。</translation>
+    </message>
+    <message>
+        <source>check the database</source>
+        <translation>检查数据库</translation>
+    </message>
+    <message>
+        <source>back up the database</source>
+        <translation>备份数据库</translation>
+    </message>
+    <message>
+        <source>save the settings</source>
+        <translation>保存设置</translation>
+    </message>
+    <message>
+        <source>Could not %s: %s</source>
+        <translation>没能%s：%s</translation>
+    </message>
+    <message>
         <source>Restore the backup?</source>
         <translation>要恢复备份吗？</translation>
     </message>
     <message>
-        <source>Seatside could not save to its database: %s
-
-The notes box is locked so that nothing more is typed that cannot be kept. Copy what you still need, then quit and start Seatside again.</source>
-        <translation>坐席助手没法把内容存进数据库：%s
-
-备注框已经锁住了，免得再打进去的字存不下来。需要的内容先复制出来，然后退出、重新打开坐席助手。</translation>
-    </message>
-    <message>
-        <source>Seatside's database cannot be used (%1). The newest backup is from %2.
+        <source>Seatside&apos;s database cannot be used (%1). The newest backup is from %2.
 
 Restore that backup? (No: keep what can still be read from the damaged file.)</source>
         <translation>坐席助手的数据库用不了（%1）。最近的一份备份是 %2 的。
@@ -825,66 +1023,6 @@ Restore that backup? (No: keep what can still be read from the damaged file.)</s
         <source>Follow-up due</source>
         <extracomment>Real OS hooks start this long after the panel is built.</extracomment>
         <translation>跟进事项到期</translation>
-    </message>
-</context>
-<context>
-    <name>LiveBar</name>
-    <message>
-        <source>You said “%s”. Softer: %s</source>
-        <translation>刚才说了“%s”，换个说法：%s</translation>
-    </message>
-    <message>
-        <source>You said “%s”, a banned phrase</source>
-        <translation>刚才说了服务禁语“%s”</translation>
-    </message>
-    <message>
-        <source>(%d on this call)</source>
-        <translation>（本通已%d次）</translation>
-    </message>
-    <message>
-        <source>Customer</source>
-        <translation>客户</translation>
-    </message>
-    <message>
-        <source>You</source>
-        <translation>我</translation>
-    </message>
-    <message>
-        <source>Incoming call, number ending %s</source>
-        <translation>来电，尾号%s</translation>
-    </message>
-    <message>
-        <source>Incoming call</source>
-        <translation>来电</translation>
-    </message>
-</context>
-<context>
-    <name>LiveModel</name>
-    <message>
-        <source>A call is already in progress; the answered call was not started</source>
-        <translation>当前已有通话在进行，新接起的来电没有另开记录</translation>
-    </message>
-</context>
-<context>
-    <name>PanelWindow</name>
-    <message>
-        <source>Live call events on 127.0.0.1:%d</source>
-        <translation>通话事件接口已开启：127.0.0.1:%d</translation>
-    </message>
-    <message>
-        <source>Live call events are off: %s</source>
-        <translation>通话事件接口未开启：%s</translation>
-    </message>
-    <message>
-        <source>The customer said “%s”: switch to %s?</source>
-        <translation>客户提到“%s”，是否切换到“%s”？</translation>
-    </message>
-</context>
-<context>
-    <name>ChecklistView</name>
-    <message>
-        <source>· ticked by speech</source>
-        <translation>· 按通话语音勾选</translation>
     </message>
 </context>
 </TS>
