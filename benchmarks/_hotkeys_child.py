@@ -31,8 +31,8 @@ def main() -> None:
         # 1. In-process: a hotkey fires on another thread's behalf -> the clipboard holds the phrase.
         app = build(Path(tmp) / "a", hotkey_backend=FakeHotkeys, inserter=FakeInserter())
         app.model.choose_scenario("atm-cash-retained")
-        number = next(i for i, c in enumerate(app.model.current_choices()) if "{" not in c.text) + 1
-        expected = app.model.current_choices()[number - 1].text
+        number = next(i for i, c in enumerate(app.phrases.current_choices()) if "{" not in c.text) + 1
+        expected = app.phrases.current_choices()[number - 1].text
         clipboard = QGuiApplication.clipboard()
         hotkey, baseline = [], []
         for i in range(repeats):
@@ -55,7 +55,7 @@ def main() -> None:
         app = build(Path(tmp) / "b", insert_mode="paste")
         app.start_hooks()  # normally a moment after the panel is shown
         app.model.choose_scenario("atm-cash-retained")
-        expected = app.model.current_choices()[number - 1].text
+        expected = app.phrases.current_choices()[number - 1].text
         out = Path(tmp) / "received.txt"
         target = subprocess.Popen([sys.executable, str(ROOT / "tests" / "gui" / "target_app.py"), str(out)],
                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)

@@ -120,6 +120,8 @@ def _time_build_parts(phases: list, resource) -> None:
         ("load_packs", "scenario packs (YAML)"),
         ("Background", "database worker thread"),
         ("CallModel", "call model"),
+        ("PhrasesModel", "phrases model"),
+        ("RecordsModel", "records model"),
         ("PanelWindow", "panel widgets"),
     ):
         if hasattr(app_module, attr):  # skip what build() no longer uses

@@ -45,6 +45,8 @@ from desktop.models.hub_sync import HubSync
 from desktop.models.hub_sync import enrolled as hub_enrolled
 from desktop.models.insertion import InsertionController, PendingInsert
 from desktop.models.pack_watcher import PackWatcher
+from desktop.models.phrases_model import PhrasesModel
+from desktop.models.records_model import RecordsModel
 from desktop.models.retention_timer import RetentionTimer
 from desktop.platform.clipboard import Clipboard, QtClipboard
 from desktop.platform.factories import choose_backend, choose_inserter
@@ -74,7 +76,9 @@ class Seatside:
     settings: Settings
     packs: LoadResult
     worker: Background
-    model: CallModel
+    model: CallModel  # the call: life cycle, scenario, steps, notes, caller
+    phrases: PhrasesModel  # team and personal phrases, their numbers, search and use
+    records: RecordsModel  # shifts, dispositions, export and import
     panel: PanelWindow
     hotkeys: HotkeyDispatcher
     insertion: InsertionController
@@ -281,10 +285,10 @@ class ShiftBackups:
         from desktop.core import clock
 
         now = clock.now()
-        end = self.app.model.current_shift_bounds()[1]
+        end = self.app.records.current_shift_bounds()[1]
         if end <= now:
             day = clock.current_shift(now, self.app.settings.get("shift_start"), self.app.settings.get("shift_end"))
-            end = self.app.model.shift_bounds((day + timedelta(days=1)).isoformat())[1]
+            end = self.app.records.shift_bounds((day + timedelta(days=1)).isoformat())[1]
         return end
 
     def check(self) -> None:
@@ -380,23 +384,28 @@ def build(
     apply_theme(qapp, settings.get("theme"))
     settings.on_change(lambda name, value: apply_theme(qapp, value) if name == "theme" else None)
     clipboard = clipboard or QtClipboard()
-    model = CallModel(packs.library, worker, clipboard, settings)
+    model = CallModel(packs.library, worker, settings)
+    phrases = PhrasesModel(model, worker, clipboard, settings, parent=model)
+    records = RecordsModel(worker, settings, own_packs, parent=model)
     if scenario:
         model.choose_scenario(scenario)
     platform_name = qapp.platformName()
-    insertion = InsertionController(model, inserter or NoInserter(), clipboard, settings, mode_override=insert_mode)
+    insertion = InsertionController(
+        model, phrases, inserter or NoInserter(), clipboard, settings, mode_override=insert_mode
+    )
     hotkeys = HotkeyDispatcher(hotkey_backend or (lambda fire: choose_backend(fire, platform_name)), settings)
     followups = FollowUpsModel(worker)
     panel = PanelWindow(
         model,
+        phrases,
+        records,
         packs.problems,
         lang=output_language(language),
         hotkeys=hotkeys,
-        own_packs=own_packs,
         followups=followups,
         data_dir=folder,
     )
-    palette = SearchPalette(model, insertion)
+    palette = SearchPalette(phrases, insertion)
     try:
         worker.wait_ready()  # the database opened on its thread meanwhile
     except Exception:
@@ -405,7 +414,7 @@ def build(
         for translator in translators:
             qapp.removeTranslator(translator)
         raise
-    model.load_personal()
+    phrases.load_personal()
     model.recover()
     # Imports the first masked save and export need: on the worker, once the panel is up.
     QTimer.singleShot(
@@ -415,7 +424,7 @@ def build(
         ).run_in_background(worker),
     )
     followups.start()
-    RetentionTimer(model, worker, parent=model).start()  # purge old calls now and at each shift end
+    RetentionTimer(records, worker, parent=model).start()  # purge old calls now and at each shift end
     model.callEnded.connect(lambda _call_id: followups.reload())
     followups.dueNow.connect(
         lambda due: panel.show_message(panel.tr("Follow-up due: %s") % "；".join(f.label(output_language(language)) for f in due))
@@ -425,8 +434,8 @@ def build(
     watcher.changesFound.connect(panel.show_pack_changes)
     watcher.check_versions()
     app = Seatside(
-        qapp, folder, settings, packs, worker, model, panel, hotkeys, insertion, palette, watcher, followups,
-        translators,
+        qapp, folder, settings, packs, worker, model, phrases, records, panel, hotkeys, insertion, palette, watcher,
+        followups, translators,
     )
     hotkeys.triggered.connect(app.handle_action)
     insertion.valuesNeeded.connect(app.ask_values)
@@ -608,7 +617,7 @@ def self_test(pack_dirs: list[Path], data: str | None = None) -> int:
             version = app.worker.call(lambda store: store.user_version)
             errors = len(app.packs.errors)
             # The search engine's data (pinyin, OpenCC) is there: a pinyin query finds its phrase.
-            found = app.model.search("tunka", limit=1)
+            found = app.phrases.search("tunka", limit=1)
             if not found or "吞" not in found[0].text:
                 print("self-test failed: phrase search does not work", file=sys.stderr)
                 return 1

@@ -174,3 +174,15 @@ class IoOp(Op[T]):
 
     def run_in_background(self, background: Background) -> Future[T]:
         return background.run_io(self)
+
+
+class CallOp(DbOp[int]):
+    """``job(store, call_id)`` for a call whose record may still be on its way in: it runs
+    after the insert that creates the record (one queue) and succeeds with the call's id."""
+
+    def __init__(self, what: str, call_id: Future[int], job: Callable[[CallStore, int], object]):
+        def run(store: CallStore) -> int:
+            job(store, call_id.result())
+            return call_id.result()
+
+        super().__init__(what, run)

@@ -13,6 +13,7 @@ from desktop.core.machine_load import busy_factor
 from desktop.core.scenarios import PhraseChoice
 from desktop.core.settings import INSERT_MODES, Settings
 from desktop.models.call_model import CallModel
+from desktop.models.phrases_model import PhrasesModel
 from desktop.platform.clipboard import Clipboard
 from desktop.platform.insertion import Inserter, NoInserter, WindowInfo
 
@@ -43,6 +44,7 @@ class InsertionController(QObject):
     def __init__(
         self,
         model: CallModel,
+        phrases: PhrasesModel,
         inserter: Inserter,
         clipboard: Clipboard,
         settings: Settings,
@@ -51,6 +53,7 @@ class InsertionController(QObject):
     ):
         super().__init__(parent)
         self.model = model
+        self.phrases = phrases
         self.inserter = inserter
         self.clipboard = clipboard
         self.settings = settings
@@ -83,14 +86,14 @@ class InsertionController(QObject):
     # -- inserting -----------------------------------------------------------------
     def insert_nth(self, number: int, target: WindowInfo | None) -> bool:
         """Insert suggestion ``number`` (0-based) of the current step into ``target``."""
-        choices = self.model.current_choices()
+        choices = self.phrases.current_choices()
         if not 0 <= number < len(choices):
-            self.model.message.emit(self.tr("No phrase %d for this step") % (number + 1))
+            self.phrases.message.emit(self.tr("No phrase %d for this step") % (number + 1))
             return False
         return self.insert(choices[number], target)
 
     def insert(self, choice: PhraseChoice, target: WindowInfo | None) -> bool:
-        rendered = self.model.render(choice)
+        rendered = self.phrases.render(choice)
         if not rendered.complete:
             self.valuesNeeded.emit(PendingInsert(choice, target, rendered.missing))
             return False
@@ -102,7 +105,7 @@ class InsertionController(QObject):
         for name, value in values.items():
             if value.strip():
                 self.model.set_value(name, value.strip())
-        if not self.model.render(pending.choice).complete:
+        if not self.phrases.render(pending.choice).complete:
             return False
         return self.insert(pending.choice, pending.target)
 
@@ -174,7 +177,7 @@ class InsertionController(QObject):
             self._done(choice, text, "type")
 
     def _done(self, choice: PhraseChoice, text: str, mode: str) -> None:
-        self.model.record_use(choice, text, mode)
+        self.phrases.record_use(choice, text, mode)
         self.inserted.emit(text, mode)
 
     def close(self) -> None:

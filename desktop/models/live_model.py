@@ -210,8 +210,8 @@ class LiveModel(QObject):
             )
         if segment.speaker == "customer":
             found = speech_suggestion(
-                model.notes() + "\n" + call.transcript.customer_text(), model.library, model.scenario,
-                model.dismissed_scenarios(),
+                model.call.notes + "\n" + call.transcript.customer_text(), model.library, model.scenario,
+                set(model.call.dismissed),
             )
             if found is not None:
                 self.speech_suggested = found.scenario_id

@@ -11,7 +11,7 @@ from desktop.core import clock
 from desktop.core.retention import purge, retention_days
 from desktop.core.storage import CallStore
 from desktop.models.background import Background, DbOp
-from desktop.models.call_model import CallModel
+from desktop.models.records_model import RecordsModel
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +22,7 @@ MAX_WAIT_MS = 6 * 3600 * 1000
 class RetentionTimer(QObject):
     purged = Signal(int)  # number of calls deleted
 
-    def __init__(self, model: CallModel, worker: Background, parent: QObject | None = None):
+    def __init__(self, model: RecordsModel, worker: Background, parent: QObject | None = None):
         super().__init__(parent)
         self.model = model
         self.worker = worker

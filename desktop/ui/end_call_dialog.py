@@ -21,11 +21,12 @@ from PySide6.QtWidgets import (
 from desktop.core import clock
 from desktop.core.texts import texts
 from desktop.models.call_model import CallModel
+from desktop.models.records_model import RecordsModel
 from desktop.ui.appearance import set_text_colour
 
 
 class EndCallDialog(QDialog):
-    def __init__(self, model: CallModel, lang: str = "zh", parent: QWidget | None = None):
+    def __init__(self, model: CallModel, records: RecordsModel, lang: str = "zh", parent: QWidget | None = None):
         super().__init__(parent)
         self.model = model
         self.ended = clock.now()  # the conversation ends now; what follows is after-call work
@@ -74,7 +75,7 @@ class EndCallDialog(QDialog):
         layout.addWidget(QLabel(self.tr("How did the call end?")))
         self.group = QButtonGroup(self)
         self.buttons: dict[str, QRadioButton] = {}
-        for disposition in model.dispositions():
+        for disposition in records.dispositions():
             button = QRadioButton(texts(lang).pick(disposition.zh, disposition.en))
             button.setObjectName(f"disposition-{disposition.code}")
             self.group.addButton(button)

@@ -7,8 +7,8 @@ from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from desktop.core.scenarios import PhraseChoice
-from desktop.models.call_model import CallModel
 from desktop.models.insertion import InsertionController
+from desktop.models.phrases_model import PhrasesModel
 from desktop.platform.insertion import WindowInfo
 from desktop.ui.banned_highlighter import banned_warning
 
@@ -19,7 +19,7 @@ class SearchPalette(QDialog):
 
     closedWithout = Signal()
 
-    def __init__(self, model: CallModel, controller: InsertionController, parent: QWidget | None = None):
+    def __init__(self, model: PhrasesModel, controller: InsertionController, parent: QWidget | None = None):
         super().__init__(parent)
         self.model = model
         self.controller = controller

@@ -24,10 +24,11 @@ from PySide6.QtWidgets import (
 
 from desktop.core import clock
 from desktop.core.packs import Problem
-from desktop.models.background import IoOp
 from desktop.models.call_model import CallModel
 from desktop.models.followups import FollowUpsModel
 from desktop.models.hotkey_dispatcher import HotkeyDispatcher
+from desktop.models.phrases_model import PhrasesModel
+from desktop.models.records_model import RecordsModel
 from desktop.ui.appearance import set_text_colour
 from desktop.ui.checklist import ChecklistView
 from desktop.ui.end_call_dialog import EndCallDialog
@@ -46,7 +47,7 @@ APPEARANCE = {"opacity", "font_size", "compact"}
 class ExportProgress(QProgressDialog):
     """Shown when an export takes longer than a moment; closes itself when it ends."""
 
-    def __init__(self, model: CallModel, parent: QWidget):
+    def __init__(self, model: RecordsModel, parent: QWidget):
         super().__init__(QCoreApplication.translate("ExportProgress", "Exporting…"), "", 0, 0, parent)
         self.model = model
         self.setObjectName("exportProgress")
@@ -68,22 +69,24 @@ class ExportProgress(QProgressDialog):
 
 
 class PanelWindow(QMainWindow):
-    """Composes the views around one ``CallModel``."""
+    """Composes the views around the call, phrases and records models."""
 
     def __init__(
         self,
         model: CallModel,
+        phrases: PhrasesModel,
+        records: RecordsModel,
         problems: list[Problem] | None = None,
         lang: str = "zh",
         hotkeys: HotkeyDispatcher | None = None,
-        own_packs: Path | None = None,
         followups: FollowUpsModel | None = None,
         data_dir: Path | None = None,
     ):
         super().__init__()
         self.model = model
+        self.phrase_model = phrases  # not .phrases: that is the phrase list below
+        self.records = records
         self.hotkeys = hotkeys
-        self.own_packs = own_packs
         self.followups = followups
         self.data_dir = data_dir
         self.hide_to_tray = False  # set when a tray icon is there to bring the panel back
@@ -158,9 +161,9 @@ class PanelWindow(QMainWindow):
         set_text_colour(self.problem_label, "warning")
         self.problem_label.setTextFormat(Qt.TextFormat.PlainText)
 
-        self.picker = ScenarioPicker(model)
+        self.picker = ScenarioPicker(model, phrases)
         self.checklist = ChecklistView(model)
-        self.phrases = PhraseList(model)
+        self.phrases = PhraseList(model, phrases)
         self.notes = NotesView(model)
         splitter = self.splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.checklist)
@@ -186,15 +189,18 @@ class PanelWindow(QMainWindow):
 
         for number in range(1, 10):
             shortcut = QShortcut(QKeySequence(str(number)), self)
-            shortcut.activated.connect(lambda n=number: self.model.copy_phrase(n - 1, via="key"))
+            shortcut.activated.connect(lambda n=number: phrases.copy_phrase(n - 1, via="key"))
 
         self._tick = QTimer(self)
         self._tick.setInterval(1000)
         self._tick.timeout.connect(self._update_timer)
         model.callStateChanged.connect(self.refresh)
-        model.message.connect(self.show_message)
-        model.phraseCopied.connect(lambda text: self.show_message(self.tr("Copied: %s") % text))
-        model.exportFinished.connect(
+        for messages in (model.message, phrases.message, records.message):
+            messages.connect(self.show_message)
+        phrases.phraseCopied.connect(lambda text: self.show_message(self.tr("Copied: %s") % text))
+        records.imported.connect(self._imported)
+        records.importFailed.connect(lambda error: self.show_message(self.tr("The import failed: %s") % error))
+        records.exportFinished.connect(
             lambda path, count: self.show_message(self.tr("Exported %d calls to %s") % (count, path))
         )
         # Clicks on these ask for the keyboard (an editor's clicks land on its viewport).
@@ -227,7 +233,7 @@ class PanelWindow(QMainWindow):
         menu.addAction(self.export_action)
         self.import_action = QAction(self.tr("Import a phrase library (Excel/CSV)…"), self)
         self.import_action.triggered.connect(self.ask_import)
-        self.import_action.setEnabled(self.own_packs is not None)
+        self.import_action.setEnabled(self.records.own_packs is not None)
         menu.addAction(self.import_action)
         self.records_action = QAction(self.tr("Follow-ups and call history…"), self)
         self.records_action.triggered.connect(self.show_records)
@@ -346,7 +352,7 @@ class PanelWindow(QMainWindow):
             self.suggestion_box.hide()
             return
         self.suggestion_label.setText(self.tr("The notes mention “%s”: switch to %s?") % (keyword, scenario.name))
-        suggestion = self.model.suggestion
+        suggestion = self.model.call.suggestion
         self.explain_suggestion(suggestion.explanation if suggestion is not None else "")
         self.suggestion_box.show()
 
@@ -381,16 +387,16 @@ class PanelWindow(QMainWindow):
             self.model.start_call()
 
     def end_call_dialog(self) -> EndCallDialog:
-        dialog = EndCallDialog(self.model, self.lang, self)
+        dialog = EndCallDialog(self.model, self.records, self.lang, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         return dialog
 
     def export_shift(self, path: Path, shift: str | None = None, fmt: str | None = None) -> ExportProgress:
         """Export a shift (the current one by default); a progress dialog follows long exports."""
-        start, end = self.model.shift_bounds(shift) if shift else self.model.current_shift_bounds()
-        progress = ExportProgress(self.model, self)
+        start, end = self.records.shift_bounds(shift) if shift else self.records.current_shift_bounds()
+        progress = ExportProgress(self.records, self)
         self.export_progress = progress
-        self.model.export_shift(path, start, end, self.lang, fmt)
+        self.records.export_shift(path, start, end, self.lang, fmt)
         return progress
 
     def ask_export(self) -> None:
@@ -415,17 +421,8 @@ class PanelWindow(QMainWindow):
             self.import_library(Path(path))
 
     def import_library(self, path: Path, skip_invalid: bool = False) -> None:
-        """Check and import on the worker thread (``import_into``, in the core); the packs
-        folder is hot-reloaded. This widget only shows the report."""
-        from desktop.core.importer import import_into
-
-        out = self.own_packs
-        assert out is not None
-        IoOp(self.tr("import a phrase library"), lambda: import_into(path, out, skip_invalid=skip_invalid)).success(
-            self._imported
-        ).failure(lambda error: self.show_message(self.tr("The import failed: %s") % error)).run_in_background(
-            self.model.worker
-        )
+        """The records model imports; this window shows the report when it is done."""
+        self.records.import_library(path, skip_invalid=skip_invalid)
 
     def _imported(self, outcome: ImportOutcome) -> None:
         result, written, error = outcome.result, outcome.written, outcome.error

@@ -6,12 +6,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from desktop.models.call_model import CallModel
+from desktop.models.phrases_model import PhrasesModel
 
 
 class ScenarioPicker(QWidget):
-    def __init__(self, model: CallModel, parent: QWidget | None = None):
+    def __init__(self, model: CallModel, phrases: PhrasesModel, parent: QWidget | None = None):
         super().__init__(parent)
         self.model = model
+        self.phrases = phrases
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText(self.tr("Filter scenarios…"))
         self.filter_edit.setClearButtonEnabled(True)
@@ -37,7 +39,7 @@ class ScenarioPicker(QWidget):
         current = self.model.scenario.id if self.model.scenario else None
         self.list.blockSignals(True)
         self.list.clear()
-        for scenario in self.model.filter_scenarios(self.filter_edit.text()):
+        for scenario in self.phrases.filter_scenarios(self.filter_edit.text()):
             item = QListWidgetItem(scenario.name)
             item.setData(Qt.ItemDataRole.UserRole, scenario.id)
             item.setToolTip(scenario.description)

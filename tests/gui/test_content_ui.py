@@ -34,8 +34,9 @@ def test_notes_about_a_swallowed_card_suggest_the_card_scenario_with_a_reason(se
 
 def test_the_bank_name_setting_fills_outbound_openings(seatside):
     model = seatside.model
+    phrases = seatside.phrases
     model.settings.set("bank_name", "示例银行")
     model.choose_scenario("card-pickup-notice")
-    choice = model.current_choices()[0]
-    rendered = model.render(choice)
+    choice = phrases.current_choices()[0]
+    rendered = phrases.render(choice)
     assert "{银行名称}" in choice.text and "示例银行" in rendered.text and "银行名称" not in rendered.missing

@@ -21,7 +21,7 @@ def test_steady_typing_is_saved_before_the_typing_stops(seatside, qtbot):
     model, editor = seatside.model, seatside.panel.notes.editor
     model.start_call()
     saves: list[int] = []
-    model.notesSaved.connect(lambda _call_id: saves.append(len(model.notes())))
+    model.notesSaved.connect(lambda _call_id: saves.append(len(model.call.notes)))
     text = "card kept by the ATM at the branch, loss reported, pick-up"
     for ch in text:
         type_text(editor, ch)

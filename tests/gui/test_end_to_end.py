@@ -91,7 +91,7 @@ def test_whole_call_loop_then_csv_export(make_app, qtbot, tmp_path, monkeypatch)
     # 6. export the shift from the panel's menu
     out = tmp_path / "shift.csv"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(out), "")))
-    with qtbot.waitSignal(model.exportFinished, timeout=5000) as exported:
+    with qtbot.waitSignal(app.records.exportFinished, timeout=5000) as exported:
         panel.export_action.trigger()
     assert exported.args == [str(out), 1]
     raw = out.read_bytes()

@@ -25,7 +25,7 @@ def test_every_built_in_steps_guidance_shows_in_full_or_scrolls_visibly(seatside
     for scenario in model.library.scenarios:
         model.choose_scenario(scenario.id)
         for step in scenario.steps:
-            assert model.current_step_id() == step.id
+            assert model.call.current_step_id() == step.id
             # All of it shows, or (a long one) it scrolls with its scroll bar showing.
             try:
                 qtbot.waitUntil(lambda: guidance_state(panel) in ((True, False), (False, True)), timeout=2000)

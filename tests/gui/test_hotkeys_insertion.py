@@ -44,29 +44,29 @@ def test_preselect_scenario_and_unknown_one(make_app):
 
 
 def plain_choice_number(app) -> int:
-    return next(i for i, c in enumerate(app.model.current_choices()) if "{" not in c.text)
+    return next(i for i, c in enumerate(app.phrases.current_choices()) if "{" not in c.text)
 
 
 def test_copy_mode_is_the_default(seatside, qtbot):
     seatside.model.choose_scenario("atm-cash-retained")
     n = plain_choice_number(seatside)
-    text = seatside.model.current_choices()[n].text  # what the seat sees as number n + 1
+    text = seatside.phrases.current_choices()[n].text  # what the seat sees as number n + 1
     with qtbot.waitSignal(seatside.insertion.inserted) as blocker:
         seatside.hotkeys.backend.press(f"ctrl+alt+{n + 1}")
     assert blocker.args == [text, "copy"]
-    assert seatside.model.current_choices()[n].text == text  # the number did not move
-    assert seatside.model.clipboard.text() == text
+    assert seatside.phrases.current_choices()[n].text == text  # the number did not move
+    assert seatside.phrases.clipboard.text() == text
     assert seatside.insertion.inserter.keys == []
 
 
 def test_paste_waits_for_modifiers_and_restores_the_clipboard(make_app, qtbot):
     app = make_app(insert_mode="paste")
-    clipboard, inserter = app.model.clipboard, app.insertion.inserter
+    clipboard, inserter = app.phrases.clipboard, app.insertion.inserter
     clipboard.set_text("what the seat copied before")
     inserter.held_modifiers = 5
     app.model.choose_scenario("atm-cash-retained")
     n = plain_choice_number(app)
-    text = app.model.current_choices()[n].text
+    text = app.phrases.current_choices()[n].text
     with qtbot.waitSignal(app.insertion.inserted, timeout=3000) as blocker:
         app.hotkeys.backend.press(f"ctrl+alt+{n + 1}")
     assert blocker.args == [text, "paste"]
@@ -76,7 +76,7 @@ def test_paste_waits_for_modifiers_and_restores_the_clipboard(make_app, qtbot):
 
 def test_clipboard_is_not_restored_over_something_new(make_app, qtbot):
     app = make_app(insert_mode="paste")
-    clipboard = app.model.clipboard
+    clipboard = app.phrases.clipboard
     clipboard.set_text("old")
     app.model.choose_scenario("atm-cash-retained")
     n = plain_choice_number(app)
@@ -96,7 +96,7 @@ def test_per_app_profile_and_type_mode(make_app, qtbot):
     inserter = app.insertion.inserter
     app.model.choose_scenario("atm-cash-retained")
     n = plain_choice_number(app)
-    text = app.model.current_choices()[n].text
+    text = app.phrases.current_choices()[n].text
     inserter.window = WindowInfo(7, "wps", "WPS 文字")
     with qtbot.waitSignal(app.insertion.inserted):
         app.hotkeys.backend.press(f"ctrl+alt+{n + 1}")
@@ -139,7 +139,7 @@ def test_missing_placeholder_prompts_then_inserts(make_app, tmp_path, qtbot):
     qtbot.waitUntil(lambda: len(prompts) == 1)
     (pending,) = prompts
     assert pending.missing == ("称呼",) and pending.target == WindowInfo(1, "crm", "CRM")
-    assert app.insertion.inserter.keys == [] and app.model.clipboard.history == []
+    assert app.insertion.inserter.keys == [] and app.phrases.clipboard.history == []
     prompt = next(w for w in QApplication.topLevelWidgets() if isinstance(w, ValuesPrompt) and w.isVisible())
     type_text(prompt.fields["称呼"], "李女士")
     with qtbot.waitSignal(app.insertion.inserted, timeout=3000) as blocker:
@@ -159,7 +159,7 @@ def test_cancelled_prompt_inserts_nothing_and_returns_focus(make_app, tmp_path, 
     prompt.reject()
     qtbot.wait(50)
     inserter = app.insertion.inserter
-    assert inserter.keys == [] and inserter.typed == [] and app.model.clipboard.history == []
+    assert inserter.keys == [] and inserter.typed == [] and app.phrases.clipboard.history == []
     assert inserter.activated == [WindowInfo(1, "crm", "CRM")]
 
 
@@ -208,30 +208,31 @@ def test_toggle_actions(make_app, qtbot):
 def test_personal_phrases_layer_over_the_packs(make_app, qtbot):
     app = make_app()
     model = app.model
+    phrases = app.phrases
     model.choose_scenario("atm-cash-retained")
-    step = model.current_step_id()
-    model.add_personal("您别担心，钱一分都不会少", "atm-cash-retained", step)
-    qtbot.waitUntil(lambda: any(c.personal for c in model.current_choices()), timeout=3000)
-    mine = [c for c in model.current_choices() if c.personal]
+    step = model.call.current_step_id()
+    phrases.add_personal("您别担心，钱一分都不会少", "atm-cash-retained", step)
+    qtbot.waitUntil(lambda: any(c.personal for c in phrases.current_choices()), timeout=3000)
+    mine = [c for c in phrases.current_choices() if c.personal]
     assert [c.text for c in mine] == ["您别担心，钱一分都不会少"]
     assert any("[我的]" in text for text in app.panel.phrases.texts())
-    model.add_personal("稍等，我帮您查一下", "", "")  # general: in search, not in the step list
-    qtbot.waitUntil(lambda: len(model.personal) == 2, timeout=3000)
-    assert len([c for c in model.current_choices() if c.personal]) == 1
-    model.edit_personal(int(mine[0].phrase_id), "您别担心，钱不会少的", "atm-cash-retained", step)
-    model.set_favourite(model.current_choices()[-1], True)
-    starred = model.current_choices()[-1]  # starring moves no number while the step is shown
+    phrases.add_personal("稍等，我帮您查一下", "", "")  # general: in search, not in the step list
+    qtbot.waitUntil(lambda: len(phrases.personal) == 2, timeout=3000)
+    assert len([c for c in phrases.current_choices() if c.personal]) == 1
+    phrases.edit_personal(int(mine[0].phrase_id), "您别担心，钱不会少的", "atm-cash-retained", step)
+    phrases.set_favourite(phrases.current_choices()[-1], True)
+    starred = phrases.current_choices()[-1]  # starring moves no number while the step is shown
     assert starred.personal and starred.favourite and starred.text == "您别担心，钱不会少的"
-    assert app.panel.phrases.texts()[-1].startswith(f"{len(model.current_choices())}. ★ ")
+    assert app.panel.phrases.texts()[-1].startswith(f"{len(phrases.current_choices())}. ★ ")
     model.start_call()  # between calls, the next showing puts favourites first
     model.choose_scenario("card-retained-atm")
     model.choose_scenario("atm-cash-retained")
-    first = model.current_choices()[0]
+    first = phrases.current_choices()[0]
     assert first.key == starred.key and app.panel.phrases.texts()[0].startswith("1. ★ ")
     # stored in SQLite: a pack reload or a restart does not touch them
     model.set_library(model.library)
     stored = app.worker.call(lambda store: store.personal_phrases())
     assert [(p.text, p.favourite) for p in stored] == [("您别担心，钱不会少的", True), ("稍等，我帮您查一下", False)]
-    model.delete_personal(int(first.phrase_id))
-    assert not [c for c in model.current_choices() if c.personal]
+    phrases.delete_personal(int(first.phrase_id))
+    assert not [c for c in phrases.current_choices() if c.personal]
     assert [p.text for p in app.worker.call(lambda store: store.personal_phrases())] == ["稍等，我帮您查一下"]

@@ -66,7 +66,7 @@ def test_import_from_the_panel_with_report_then_skip_invalid(make_app, tmp_path,
     qtbot.waitUntil(lambda: getattr(app.panel, "import_report", None) is not None and app.panel.import_report.isVisible())
     box = app.panel.import_report
     assert "team.csv:3:" in box.detailedText()
-    assert not list(app.panel.own_packs.glob("*.yaml"))
+    assert not list(app.records.own_packs.glob("*.yaml"))
     with qtbot.waitSignal(app.packs_watcher.reloaded, timeout=10000):
         box.button(QMessageBox.StandardButton.Yes).click()
     qtbot.waitUntil(lambda: any(s.name == "外币兑换" for s in app.model.library.scenarios), timeout=5000)

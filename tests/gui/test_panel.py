@@ -80,14 +80,14 @@ def test_ticking_without_a_call_is_refused(seatside, qtbot):
 
 
 def test_number_keys_copy_phrases_when_the_panel_has_focus(seatside, qtbot):
-    clipboard = seatside.model.clipboard
+    clipboard = seatside.phrases.clipboard
     panel = seatside.panel
     seatside.model.choose_scenario("atm-cash-retained")
     panel.show()
     panel.take_focus()
     qtbot.waitUntil(panel.isActiveWindow)
     panel.phrases.setFocus()
-    phrases = seatside.model.current_choices()
+    phrases = seatside.phrases.current_choices()
     plain = [i for i, p in enumerate(phrases) if "{" not in p.text]
     assert plain, "the first step needs a phrase without placeholders"
     qtbot.keyClick(panel.phrases, Qt.Key(Qt.Key.Key_1 + plain[0]))
@@ -103,16 +103,17 @@ def test_number_keys_copy_phrases_when_the_panel_has_focus(seatside, qtbot):
 def test_missing_placeholder_copies_nothing(make_app, tmp_path, qtbot):
     app = make_app(builtin=False, pack_dirs=[write_pack(tmp_path / "packs", "t.yaml", MINIMAL_PACK).parent])
     model = app.model
+    phrases = app.phrases
     model.choose_scenario("test-scenario")
     model.start_call()
-    with qtbot.waitSignal(model.message) as blocker:
-        assert model.copy_phrase(0) is False
+    with qtbot.waitSignal(phrases.message) as blocker:
+        assert phrases.copy_phrase(0) is False
     assert "{称呼}" in blocker.args[0]
-    assert model.clipboard.history == []
+    assert phrases.clipboard.history == []
     type_text(app.panel.notes.customer, "王先生")
     app.panel.notes.customer.textEdited.emit("王先生")
-    assert model.copy_phrase(0) is True
-    assert model.clipboard.text() == "王先生，您好"
+    assert phrases.copy_phrase(0) is True
+    assert phrases.clipboard.text() == "王先生，您好"
 
 
 def test_notes_are_saved_soon_after_typing(seatside, qtbot):
@@ -134,7 +135,7 @@ def test_end_call_needs_a_disposition_and_a_reason_for_skipped_required_steps(se
     model.choose_scenario("card-retained-atm")
     scenario = model.scenario
     required = [s for s in scenario.steps if s.mandatory]
-    dialog = EndCallDialog(model)
+    dialog = EndCallDialog(model, seatside.records)
     qtbot.addWidget(dialog)
     assert dialog.findChild(QWidget, "missingSteps") is not None
     assert set(dialog.missing_boxes) == {s.id for s in required}
@@ -174,7 +175,7 @@ def test_no_reason_needed_when_everything_required_is_done(seatside, qtbot):
     model.choose_scenario("atm-cash-retained")
     for step in model.scenario.steps:
         model.set_step_ticked(step.id, True)
-    dialog = EndCallDialog(model)
+    dialog = EndCallDialog(model, seatside.records)
     qtbot.addWidget(dialog)
     assert dialog.reason.isHidden()
     dialog.choose("resolved")
@@ -186,7 +187,7 @@ def test_configured_dispositions(seatside, qtbot):
                                            {"code": "resolved", "zh": "已解决", "en": "Resolved"}])
     model = seatside.model
     model.start_call()
-    dialog = EndCallDialog(model)
+    dialog = EndCallDialog(model, seatside.records)
     qtbot.addWidget(dialog)
     assert [b.text() for b in dialog.buttons.values()] == ["已营销", "已解决"]
     with pytest.raises(ValueError):

@@ -44,12 +44,13 @@ def test_a_mobile_typed_with_a_pause_leaves_no_seven_digit_fragment(seatside, qt
 
 def test_the_shift_report_shows_phrases_as_written_in_the_pack(seatside, qtbot):
     model = seatside.model
+    phrases = seatside.phrases
     model.start_call()
     model.choose_scenario("atm-cash-retained")
     model.set_value("称呼", "崔先生")
-    choice = next(c for c in model.current_choices() if "{称呼}" in c.text)
-    assert model.copy_choice(choice)
-    assert seatside.panel.model.clipboard.text().startswith("崔先生")
+    choice = next(c for c in phrases.current_choices() if "{称呼}" in c.text)
+    assert phrases.copy_choice(choice)
+    assert seatside.phrases.clipboard.text().startswith("崔先生")
     with qtbot.waitSignal(model.callEnded, timeout=5000):
         model.end_call("resolved", end_reason="客户13812345678…卡6222021234567890128")
     now = clock.now()

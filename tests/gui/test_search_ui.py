@@ -71,33 +71,35 @@ def test_switching_from_a_suggestion(seatside, qtbot):
 
 def test_step_list_follows_the_seats_own_use_between_calls(seatside, qtbot):
     model = seatside.model
+    phrases = seatside.phrases
     model.choose_scenario("atm-cash-retained")
-    last = model.current_choices()[-1]
+    last = phrases.current_choices()[-1]
     model.start_call()
     for _ in range(3):
-        model.copy_choice(last)
-    assert model.current_choices()[-1].key == last.key  # numbers stay put during the call
+        phrases.copy_choice(last)
+    assert phrases.current_choices()[-1].key == last.key  # numbers stay put during the call
     with qtbot.waitSignal(model.callEnded):
         model.end_call("resolved", end_reason="test")
-    assert model.current_choices()[-1].key == last.key  # still on screen: still in place
+    assert phrases.current_choices()[-1].key == last.key  # still on screen: still in place
     model.choose_scenario("card-retained-atm")
     model.choose_scenario("atm-cash-retained")
-    assert model.current_choices()[0].key == last.key  # shown again after the call: re-ranked
+    assert phrases.current_choices()[0].key == last.key  # shown again after the call: re-ranked
 
 
 def test_phrase_use_loaded_at_start_moves_no_number_on_screen(make_app, qtbot):
     first = make_app()
     model = first.model
+    phrases = first.phrases
     model.choose_scenario("atm-cash-retained")
-    last = model.current_choices()[-1]
+    last = phrases.current_choices()[-1]
     for _ in range(3):
-        model.copy_choice(last)
+        phrases.copy_choice(last)
     qtbot.waitUntil(lambda: first.worker.call(lambda store: len(store.phrase_usage())) == 1, timeout=3000)
-    shown = [c.key for c in model.current_choices()]
-    with qtbot.waitSignal(model.stepsChanged, timeout=3000):
-        model.load_personal()  # the stored use arrives while the step is on screen
-    assert len(model.usage[last.key]) >= 1
-    assert [c.key for c in model.current_choices()] == shown
+    shown = [c.key for c in phrases.current_choices()]
+    with qtbot.waitSignal(phrases.phrasesChanged, timeout=3000):
+        phrases.load_personal()  # the stored use arrives while the step is on screen
+    assert len(phrases.usage[last.key]) >= 1
+    assert [c.key for c in phrases.current_choices()] == shown
 
 
 def test_a_keyword_the_current_scenario_shares_suggests_nothing(seatside, qtbot):

@@ -48,7 +48,7 @@ def test_hotkey_inserts_into_the_focused_program(make_app, crm, qtbot, mode):
     app.model.choose_scenario("atm-cash-retained")
     app.model.set_value("称呼", "王先生")
     number = 1
-    expected = app.model.render(app.model.current_choices()[number - 1]).text
+    expected = app.phrases.render(app.phrases.current_choices()[number - 1]).text
     with qtbot.waitSignal(app.insertion.inserted, timeout=10000) as blocker:
         subprocess.run(["xdotool", "key", f"ctrl+alt+{number}"], check=True)
     assert blocker.args == [expected, mode]
@@ -81,12 +81,12 @@ def test_clicking_a_phrase_leaves_the_keyboard_in_the_crm(make_app, crm, qtbot):
         assert crm_window is not None and crm_window.title == "seatside-test-target"
         app.model.choose_scenario("atm-cash-retained")
         phrases = panel.phrases
-        row = next(i for i, c in enumerate(app.model.current_choices()) if "{" not in c.text)
+        row = next(i for i, c in enumerate(app.phrases.current_choices()) if "{" not in c.text)
         # The panel is laid out anew for the scenario (the guidance box takes its text's height)
         # by posted layout requests: run them before aiming at a row.
         QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
         assert phrases.viewport().rect().contains(phrases.visualItemRect(phrases.item(row)))
-        with qtbot.waitSignal(app.model.phraseCopied, timeout=10000):
+        with qtbot.waitSignal(app.phrases.phraseCopied, timeout=10000):
             click_global(phrases.viewport(), phrases.visualItemRect(phrases.item(row)).center())
         assert x11.active_window() == crm_window  # still typing in the CRM
         assert not panel.isActiveWindow()

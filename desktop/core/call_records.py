@@ -1,0 +1,62 @@
+"""What the transitions of a :class:`desktop.core.call.Call` write to the call's record,
+and what they read back: each function is one database job, run on the database thread
+(``desktop.models.call_model`` queues them)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from desktop.core.call import INTERRUPTED_DISPOSITION, INTERRUPTED_REASON, Ending, plan_recovery
+from desktop.core.scenarios import Scenario, Step
+from desktop.core.session import CallSession
+from desktop.core.storage import CallRecord, CallStore
+
+
+def insert_call(store: CallStore, session: CallSession) -> int:
+    """The record of a call that just started, with its scenario; returns its id."""
+    call_id = store.start_call(session.started)
+    if session.scenario is not None:
+        store.set_scenario(call_id, session.scenario.id, session.scenario.name)
+    return call_id
+
+
+def store_tick(store: CallStore, call_id: int, scenario: Scenario, step: Step, checked: bool, at: datetime) -> None:
+    """A step ticked (when first) or unticked."""
+    if checked:
+        store.tick_step(call_id, scenario.id, step.id, step.title, step.mandatory, at)
+    else:
+        store.untick_step(call_id, scenario.id, step.id)
+
+
+def store_ending(
+    store: CallStore, call_id: int, ending: Ending, now: datetime, *, wrapup_s: float | None, end_reason: str
+) -> None:
+    """Close the record and add its follow-ups, all or nothing."""
+    with store.transaction():
+        store.end_call(call_id, ending.ended, ending.disposition, ending.notes, wrapup_s=wrapup_s, end_reason=end_reason)
+        for kind, text, due in ending.followups:
+            store.add_followup(call_id, kind, text, due, now)
+
+
+def close_interrupted(store: CallStore, now: datetime) -> CallRecord | None:
+    """Apply the recovery policy to the calls left active: the older ones are closed as
+    interrupted (their notes as they were last saved); returns the one to restore."""
+    plan = plan_recovery(store.active_calls())
+    for stale in plan.close:
+        store.end_call(stale.id, now, INTERRUPTED_DISPOSITION, stale.notes, end_reason=INTERRUPTED_REASON)
+    return plan.restore
+
+
+def store_reference(store: CallStore, call_id: int, full: str, masked: str) -> tuple[list[CallRecord], bool]:
+    """Keep the masked reference and a keyed hash of the full one; returns the caller's
+    earlier calls, and whether they were told apart by that key (else by the masked tail)."""
+    key = store.customer_key(full)
+    store.set_customer_ref(call_id, masked, key)
+    return store.calls_by_customer(masked, exclude_call=call_id, key=key), store.history_exact
+
+
+def earlier_calls(store: CallStore, call_id: int, masked: str) -> list[CallRecord]:
+    """The caller's earlier calls for a call whose full reference is no longer known (after
+    a restart): by the key stored with the call, else by the masked reference."""
+    row = store.conn.execute("SELECT customer_key FROM calls WHERE id = ?", (call_id,)).fetchone()
+    return store.calls_by_customer(masked, exclude_call=call_id, key=str(row[0] or "") if row else "")
