@@ -11,24 +11,8 @@
 <context>
     <name>CallModel</name>
     <message>
-        <source>set the masking policy</source>
-        <extracomment>Delay before the search index is rebuilt in the background after a change. Notes typed without a pause are still saved at least this often (at most this much is lost in a crash). The scenario the insert hotkeys use on a first run, before any was chosen.</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>read your own phrases</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The phrase search could not be updated: %s</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>index the phrases</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>start the call record</source>
+        <extracomment>Notes typed without a pause are still saved at least this often (at most this much is lost in a crash).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -44,35 +28,15 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Choose a scenario to tick its steps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>tick the step</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>untick the step</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>count the phrase&apos;s use</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>log the phrase on the call</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Fill in %s first; nothing was copied</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>save the favourite</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>save your phrase</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>delete your phrase</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -93,10 +57,6 @@
     </message>
     <message>
         <source>look for an interrupted call</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>export the shift</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -498,10 +458,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>import a phrase library</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>The import failed: %s</source>
         <translation type="unfinished"></translation>
     </message>
@@ -598,6 +554,46 @@
     </message>
 </context>
 <context>
+    <name>PhrasesModel</name>
+    <message>
+        <source>read your own phrases</source>
+        <extracomment>Delay before the search index is rebuilt in the background after a change.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The phrase search could not be updated: %s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>index the phrases</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>count the phrase&apos;s use</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>log the phrase on the call</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fill in %s first; nothing was copied</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>save the favourite</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>save your phrase</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>delete your phrase</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>RecordsDialog</name>
     <message>
         <source>Follow-ups and call history</source>
@@ -629,6 +625,21 @@
     </message>
     <message>
         <source>OVERDUE</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RecordsModel</name>
+    <message>
+        <source>set the masking policy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>export the shift</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>import a phrase library</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

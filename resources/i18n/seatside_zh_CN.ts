@@ -11,24 +11,8 @@
 <context>
     <name>CallModel</name>
     <message>
-        <source>set the masking policy</source>
-        <extracomment>Delay before the search index is rebuilt in the background after a change. Notes typed without a pause are still saved at least this often (at most this much is lost in a crash). The scenario the insert hotkeys use on a first run, before any was chosen.</extracomment>
-        <translation>设置号码遮盖规则</translation>
-    </message>
-    <message>
-        <source>read your own phrases</source>
-        <translation>读取您自己的话术</translation>
-    </message>
-    <message>
-        <source>The phrase search could not be updated: %s</source>
-        <translation>话术搜索没能更新：%s</translation>
-    </message>
-    <message>
-        <source>index the phrases</source>
-        <translation>给话术建索引</translation>
-    </message>
-    <message>
         <source>start the call record</source>
+        <extracomment>Notes typed without a pause are still saved at least this often (at most this much is lost in a crash).</extracomment>
         <translation>新建通话记录</translation>
     </message>
     <message>
@@ -44,36 +28,16 @@
         <translation>请先开始通话再勾选步骤</translation>
     </message>
     <message>
+        <source>Choose a scenario to tick its steps</source>
+        <translation>请先选择场景，再勾选步骤</translation>
+    </message>
+    <message>
         <source>tick the step</source>
         <translation>勾选步骤</translation>
     </message>
     <message>
         <source>untick the step</source>
         <translation>取消勾选步骤</translation>
-    </message>
-    <message>
-        <source>count the phrase&apos;s use</source>
-        <translation>记录话术使用次数</translation>
-    </message>
-    <message>
-        <source>log the phrase on the call</source>
-        <translation>把话术记到这通电话上</translation>
-    </message>
-    <message>
-        <source>Fill in %s first; nothing was copied</source>
-        <translation>请先填写%s，本次未复制</translation>
-    </message>
-    <message>
-        <source>save the favourite</source>
-        <translation>保存收藏</translation>
-    </message>
-    <message>
-        <source>save your phrase</source>
-        <translation>保存您的话术</translation>
-    </message>
-    <message>
-        <source>delete your phrase</source>
-        <translation>删除您的话术</translation>
     </message>
     <message>
         <source>store the caller&apos;s reference</source>
@@ -94,10 +58,6 @@
     <message>
         <source>look for an interrupted call</source>
         <translation>查找中断的通话</translation>
-    </message>
-    <message>
-        <source>export the shift</source>
-        <translation>导出本班记录</translation>
     </message>
     <message>
         <source>The call that was in progress has been restored</source>
@@ -498,10 +458,6 @@
         <translation>表格文件 (*.xlsx *.xlsm *.csv *.tsv *.txt)</translation>
     </message>
     <message>
-        <source>import a phrase library</source>
-        <translation>导入话术库</translation>
-    </message>
-    <message>
         <source>The import failed: %s</source>
         <translation>导入失败：%s</translation>
     </message>
@@ -598,6 +554,46 @@
     </message>
 </context>
 <context>
+    <name>PhrasesModel</name>
+    <message>
+        <source>read your own phrases</source>
+        <extracomment>Delay before the search index is rebuilt in the background after a change.</extracomment>
+        <translation>读取您自己的话术</translation>
+    </message>
+    <message>
+        <source>The phrase search could not be updated: %s</source>
+        <translation>话术搜索没能更新：%s</translation>
+    </message>
+    <message>
+        <source>index the phrases</source>
+        <translation>给话术建索引</translation>
+    </message>
+    <message>
+        <source>count the phrase&apos;s use</source>
+        <translation>记录话术使用次数</translation>
+    </message>
+    <message>
+        <source>log the phrase on the call</source>
+        <translation>把话术记到这通电话上</translation>
+    </message>
+    <message>
+        <source>Fill in %s first; nothing was copied</source>
+        <translation>请先填写%s，本次未复制</translation>
+    </message>
+    <message>
+        <source>save the favourite</source>
+        <translation>保存收藏</translation>
+    </message>
+    <message>
+        <source>save your phrase</source>
+        <translation>保存您的话术</translation>
+    </message>
+    <message>
+        <source>delete your phrase</source>
+        <translation>删除您的话术</translation>
+    </message>
+</context>
+<context>
     <name>RecordsDialog</name>
     <message>
         <source>Follow-ups and call history</source>
@@ -630,6 +626,21 @@
     <message>
         <source>OVERDUE</source>
         <translation>逾期</translation>
+    </message>
+</context>
+<context>
+    <name>RecordsModel</name>
+    <message>
+        <source>set the masking policy</source>
+        <translation>设置号码遮盖规则</translation>
+    </message>
+    <message>
+        <source>export the shift</source>
+        <translation>导出本班记录</translation>
+    </message>
+    <message>
+        <source>import a phrase library</source>
+        <translation>导入话术库</translation>
     </message>
 </context>
 <context>
