@@ -318,8 +318,13 @@ class CallModel(QObject):
         if change.offered is not None:
             self.scenarioSuggested.emit(*change.offered)
 
-    def dismiss_suggestion(self, scenario_id: str) -> None:
-        self._show_suggestion(self.call.dismiss(scenario_id))
+    def accept_suggestion(self) -> None:
+        if self.call.offered:
+            self.choose_scenario(self.call.offered)
+
+    def dismiss_suggestion(self) -> None:
+        if self.call.offered:
+            self._show_suggestion(self.call.dismiss(self.call.offered))
 
     def offer_scenario(self, suggestion: Suggestion) -> None:
         """Show a suggestion found elsewhere (the customer's speech) in the suggestion bar."""

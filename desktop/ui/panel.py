@@ -136,9 +136,8 @@ class PanelWindow(QMainWindow):
         suggestion_layout.addWidget(self.suggestion_switch)
         suggestion_layout.addWidget(self.suggestion_dismiss)
         self.suggestion_box.hide()
-        self._suggested = ""
-        self.suggestion_switch.clicked.connect(lambda: self.model.choose_scenario(self._suggested))
-        self.suggestion_dismiss.clicked.connect(lambda: self.model.dismiss_suggestion(self._suggested))
+        self.suggestion_switch.clicked.connect(model.accept_suggestion)
+        self.suggestion_dismiss.clicked.connect(model.dismiss_suggestion)
         model.scenarioSuggested.connect(self.show_suggestion)
         model.suggestionExplained.connect(self.explain_suggestion)
 
@@ -347,7 +346,6 @@ class PanelWindow(QMainWindow):
     def show_suggestion(self, scenario_id: str, keyword: str) -> None:
         """One scenario switch at a time, offered, never made by itself."""
         scenario = self.model.library.get(scenario_id) if scenario_id else None
-        self._suggested = scenario_id
         if scenario is None:
             self.suggestion_box.hide()
             return
