@@ -22,6 +22,7 @@ from datetime import datetime
 from enum import Enum
 
 from desktop.core import clock
+from desktop.core.live.speech import mask_caller
 from desktop.core.placeholders import Rendered
 from desktop.core.privacy import MaskPolicy, mask_pii
 from desktop.core.scenarios import Library, PhraseChoice, Scenario, Step
@@ -213,6 +214,37 @@ class Call:
             raise Refused(Refusal.NO_SCENARIO)
         return session.scenario, session.tick(step_id, checked, at)
 
+    def tick_by_speech(self, step_id: str, at: datetime) -> tuple[Scenario, Step]:
+        """Tick a step because the seat was heard doing it (shown as such until taken back)."""
+        scenario, step = self.tick(step_id, True, at)
+        self._session().speech_ticked.add((scenario.id, step.id))
+        return scenario, step
+
+    def ticked_by_speech(self, step_id: str) -> bool:
+        scenario = self.scenario
+        return (
+            self.session is not None
+            and scenario is not None
+            and self.is_ticked(step_id)
+            and (scenario.id, step_id) in self.session.speech_ticked
+        )
+
+    def speech_taken_back(self) -> list[str]:
+        """Steps speech ticked that the seat has unticked since (forgotten as speech ticks)."""
+        if self.session is None:
+            return []
+        gone = [key for key in self.session.speech_ticked if key not in self.session.ticks]
+        self.session.speech_ticked.difference_update(gone)
+        return [step_id for _, step_id in gone]
+
+    def set_banned_spoken(self, count: int) -> None:
+        """How many banned phrases the seat has said on this call (from the transcript)."""
+        self._session().banned_spoken = max(0, count)
+
+    @property
+    def banned_spoken(self) -> int:
+        return self.session.banned_spoken if self.session is not None else 0
+
     def set_value(self, name: str, value: str) -> str | None:
         """A placeholder value the seat typed, kept for the rest of the call (or until the
         next one starts). A seat's own value returns the setting to store it in instead."""
@@ -269,12 +301,13 @@ class Call:
         session.notes = masked
         return True
 
-    def set_customer_ref(self, text: str) -> tuple[str, str]:
+    def set_customer_ref(self, text: str, *, caller_id: bool = False) -> tuple[str, str]:
         """The caller's reference as (full, masked): the full one, normalised, only to key
-        the look-up of earlier calls; the masked one is what is kept and shown."""
+        the look-up of earlier calls; the masked one is what is kept and shown. A number
+        from the phone system (``caller_id``) keeps at most its last four digits, landlines too."""
         session = self._session()
         full = normalise_reference(text)
-        session.customer_ref = self.mask(full)
+        session.customer_ref = mask_caller(full, self.mask) if caller_id else self.mask(full)
         return full, session.customer_ref
 
     def end(

@@ -20,10 +20,17 @@ def insert_call(store: CallStore, session: CallSession) -> int:
     return call_id
 
 
-def store_tick(store: CallStore, call_id: int, scenario: Scenario, step: Step, checked: bool, at: datetime) -> None:
-    """A step ticked (when first) or unticked."""
+def store_tick(
+    store: CallStore, call_id: int, scenario: Scenario, step: Step, checked: bool, at: datetime,
+    *, by_speech: bool = False,
+) -> None:
+    """A step ticked (when first; ``by_speech``: marked as ticked by the live transcript) or unticked."""
     if checked:
         store.tick_step(call_id, scenario.id, step.id, step.title, step.mandatory, at)
+        if by_speech:
+            from desktop.core.live import store as live_store  # the live tables, only when speech ticks
+
+            live_store.mark_speech_tick(store, call_id, scenario.id, step.id)
     else:
         store.untick_step(call_id, scenario.id, step.id)
 

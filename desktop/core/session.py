@@ -23,6 +23,8 @@ class CallSession:
     customer_ref: str = ""
     values: dict[str, str] = field(default_factory=dict)  # placeholder values typed during the call
     phrases_used: int = 0
+    speech_ticked: set[tuple[str, str]] = field(default_factory=set)  # (scenario, step) ticked by speech
+    banned_spoken: int = 0  # banned phrases the seat said, from the live transcript
 
     def choose_scenario(self, scenario: Scenario) -> None:
         self.scenario = scenario

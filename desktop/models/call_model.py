@@ -60,8 +60,6 @@ class CallModel(QObject):
         settings.on_change(self._setting_changed)
         # Live call events (desktop.models.live_model): (scenario id, step id) ticked by the
         # seat's speech, and banned phrases said on this call (the hub heartbeat reads it).
-        self.speech_ticked: set[tuple[str, str]] = set()
-        self.banned_count = 0
 
     def _notes_saver(self, interval_ms: int) -> QTimer:
         timer = QTimer(self)
@@ -248,12 +246,13 @@ class CallModel(QObject):
         self.message.emit(self.tr("The call that was in progress has been restored"))
 
     # -- the caller ------------------------------------------------------------
-    def set_customer_ref(self, text: str) -> str:
-        """The caller's reference (phone or card tail, CRM id): stored masked, with a keyed
-        hash of the full text to find this caller's earlier calls; shows them."""
+    def set_customer_ref(self, text: str, *, caller_id: bool = False) -> str:
+        """The caller's reference (phone or card tail, CRM id; ``caller_id``: the number the
+        phone system gave): stored masked, with a keyed hash of the full text to find this
+        caller's earlier calls; shows them."""
         if not self.call.in_call:
             return ""
-        full, ref = self.call.set_customer_ref(text)
+        full, ref = self.call.set_customer_ref(text, caller_id=caller_id)
         found: list[tuple[list[CallRecord], bool]] = []
 
         def loaded(_call_id: int) -> None:
@@ -332,5 +331,22 @@ class CallModel(QObject):
 
     # -- live call events (desktop.models.live_model) ---------------------------------
     def ticked_by_speech(self, step_id: str) -> bool:
-        scenario = self.scenario
-        return scenario is not None and self.is_ticked(step_id) and (scenario.id, step_id) in self.speech_ticked
+        return self.call.ticked_by_speech(step_id)
+
+    def tick_by_speech(self, step_id: str) -> None:
+        """The transcript shows the seat did this step: tick it, marked as ticked by speech."""
+        at = clock.now()
+        try:
+            scenario, step = self.call.tick_by_speech(step_id, at)
+        except Refused:
+            return  # the call or its scenario changed meanwhile: nothing to tick
+        self.write_for_call(
+            self.tr("tick the step"),
+            lambda store, call_id: records.store_tick(store, call_id, scenario, step, True, at, by_speech=True),
+        )
+        self.stepsChanged.emit()
+
+    @property
+    def banned_count(self) -> int:
+        """Banned phrases the seat said on this call (the live transcript)."""
+        return self.call.banned_spoken

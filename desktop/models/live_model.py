@@ -7,7 +7,6 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,12 +18,9 @@ from desktop.core.live import store as live_store
 from desktop.core.live.events import CallEvent, Event, TranscriptEvent
 from desktop.core.live.speech import (
     LiveCall,
-    mask_caller,
     speech_suggestion,
     take_segment,
 )
-from desktop.core.session import normalise_reference
-from desktop.core.storage import CallStore
 from desktop.models.call_model import CallModel
 
 if TYPE_CHECKING:
@@ -37,13 +33,6 @@ def caller_tail(caller: str) -> str:
     """Only the last four digits of a number are ever shown."""
     digits = re.sub(r"\D", "", caller)
     return digits[-4:] if len(digits) >= 4 else ""
-
-
-def _speech_tick_job(scenario_id: str, step_id: str) -> Callable[[CallStore, int], None]:
-    def job(store: CallStore, call_id: int) -> None:
-        live_store.mark_speech_tick(store, call_id, scenario_id, step_id)
-
-    return job
 
 
 class LiveModel(QObject):
@@ -72,7 +61,6 @@ class LiveModel(QObject):
         self._closed = False
         self._received.connect(self.apply, Qt.ConnectionType.QueuedConnection)
         self._booted.connect(self._started, Qt.ConnectionType.QueuedConnection)
-        model.callStarted.connect(self._call_started)
         model.callStateChanged.connect(self._call_state_changed)
         model.stepsChanged.connect(self._steps_changed)
 
@@ -168,23 +156,8 @@ class LiveModel(QObject):
     def _set_caller(self, caller: str) -> None:
         """The caller's number becomes the customer reference, masked at once (landlines
         too), with the keyed hash that finds this caller's earlier calls; shows them."""
-        model, session = self.model, self.model.session
-        assert session is not None
-        full = normalise_reference(caller)
-        ref = mask_caller(full, model.mask)
-        session.customer_ref = ref
-        found: list = []
-
-        def store_and_look_up(store, call_id: int) -> None:
-            key = store.customer_key(full)
-            store.set_customer_ref(call_id, ref, key)
-            found.extend(store.calls_by_customer(ref, exclude_call=call_id, key=key))
-
-        model.write_for_call(
-            self.tr("store the caller's reference"), store_and_look_up,
-            lambda _call_id: model.historyLoaded.emit(found),
-        )
-        model.callStateChanged.emit()  # the views show the reference
+        self.model.set_customer_ref(caller, caller_id=True)
+        self.model.callStateChanged.emit()  # the views show the reference
 
     def _transcript(self, event: TranscriptEvent) -> None:
         model = self.model
@@ -220,37 +193,23 @@ class LiveModel(QObject):
         for hit in outcome.banned:
             self.bannedSpoken.emit(hit.text, hit.entry.suggestion)
         if outcome.banned:
-            model.banned_count = call.banned_count
+            model.call.set_banned_spoken(call.banned_count)
             count = call.banned_count
             model.write_for_call(
                 self.tr("count the banned phrases"),
                 lambda store, call_id: live_store.set_banned_count(store, call_id, count),
             )
-        scenario = model.scenario
         for match in outcome.ticks:
-            if scenario is None:
-                break
-            model.speech_ticked.add((scenario.id, match.step_id))
-            model.set_step_ticked(match.step_id, True)
-            model.write_for_call(self.tr("tick the step"), _speech_tick_job(scenario.id, match.step_id))
+            model.tick_by_speech(match.step_id)
 
     # -- the call model's own changes -------------------------------------------------
-    def _call_started(self) -> None:
-        self.model.speech_ticked.clear()
-        self.model.banned_count = 0
-
     def _call_state_changed(self) -> None:
         if not self.model.in_call:
             self.call = None
 
     def _steps_changed(self) -> None:
         """A step speech ticked that is no longer ticked: the seat took it back."""
-        session = self.model.session
-        if session is None:
-            return
-        for key in list(self.model.speech_ticked):
-            if key not in session.ticks:
-                self.model.speech_ticked.discard(key)
-                if self.call is not None:
-                    self.call.seat_refused.add(key[1])
+        for step_id in self.model.call.speech_taken_back():
+            if self.call is not None:
+                self.call.seat_refused.add(step_id)
 

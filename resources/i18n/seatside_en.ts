@@ -217,19 +217,11 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>store the caller&apos;s reference</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>keep the transcript</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>count the banned phrases</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>tick the step</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

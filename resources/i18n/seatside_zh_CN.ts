@@ -217,20 +217,12 @@
         <translation>当前已有通话在进行，新接起的来电没有另开记录</translation>
     </message>
     <message>
-        <source>store the caller&apos;s reference</source>
-        <translation>保存来电人编号</translation>
-    </message>
-    <message>
         <source>keep the transcript</source>
         <translation>保存通话转写</translation>
     </message>
     <message>
         <source>count the banned phrases</source>
         <translation>统计禁语次数</translation>
-    </message>
-    <message>
-        <source>tick the step</source>
-        <translation>勾选步骤</translation>
     </message>
 </context>
 <context>

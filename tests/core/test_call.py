@@ -159,6 +159,43 @@ def test_the_reference_is_normalised_then_masked(call):
     assert call.customer_ref == masked == call.session.customer_ref
 
 
+def test_a_number_from_the_phone_system_keeps_at_most_its_last_four_digits(call):
+    call.start(NOW)
+    full, masked = call.set_customer_ref("010-8765 4321", caller_id=True)  # a landline, not a mobile
+    assert full == "01087654321"
+    assert masked.endswith("4321") and sum(c.isdigit() for c in masked) == 4
+    typed = call.set_customer_ref("010-8765 4321")[1]  # typed by the seat: an ordinary number stays
+    assert typed == "01087654321"
+
+
+def test_speech_ticks_are_marked_until_the_seat_takes_them_back(call):
+    call.choose_scenario("atm-cash-retained")
+    with pytest.raises(Refused):
+        call.tick_by_speech("anything", NOW)  # no call
+    call.start(NOW)
+    first, second = (s.id for s in call.scenario.steps[:2])
+    call.tick_by_speech(first, NOW)
+    call.tick(second, True, NOW)
+    assert call.ticked_by_speech(first) and not call.ticked_by_speech(second)
+    assert call.speech_taken_back() == []
+    call.tick(first, False, NOW)  # the seat unticks what speech ticked
+    assert call.speech_taken_back() == [first] and call.speech_taken_back() == []
+    call.tick(first, True, NOW)
+    assert not call.ticked_by_speech(first)  # ticked again by hand: no longer speech's
+
+
+def test_banned_phrases_spoken_belong_to_the_call(call):
+    assert call.banned_spoken == 0
+    with pytest.raises(Refused):
+        call.set_banned_spoken(1)
+    call.start(NOW)
+    call.set_banned_spoken(2)
+    assert call.banned_spoken == 2
+    call.end("resolved", ALLOWED, NOW, complaint_days=7)
+    call.start(NOW)
+    assert call.banned_spoken == 0 and call.speech_taken_back() == []
+
+
 def test_end_checks_the_disposition_masks_the_notes_and_plans_follow_ups(call):
     call.choose_scenario("atm-cash-retained")
     call.start(NOW)

@@ -217,7 +217,7 @@ def test_replaying_a_demo_call_with_the_cli(make_app, qtbot) -> None:
             model.choose_scenario(scenario_id)
 
     model.scenarioSuggested.connect(seat_switches)
-    model.stepsChanged.connect(lambda: ticked.update(model.speech_ticked))
+    model.stepsChanged.connect(lambda: ticked.update(model.session.speech_ticked if model.session else ()))
     demo = ROOT / "resources" / "demo" / "card-retained-atm.jsonl"
     proc = subprocess.Popen(
         [sys.executable, "-m", "desktop", "--data-dir", str(app.data_dir), "replay", str(demo), "--speed", "40"],
