@@ -67,6 +67,7 @@ dist: system-deps $(STAMP) $(QM)
 	$(PY) -m pip install -q -e ".[dist]"
 	$(VENV)/bin/pyinstaller --noconfirm --clean build.spec
 	QT_QPA_PLATFORM=offscreen dist/seatside/seatside --self-test
+	@echo "dist/seatside: $$(du -sb dist/seatside | cut -f1) bytes"
 
 clean:
 	rm -rf $(VENV) .pytest_cache build dist

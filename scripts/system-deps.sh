@@ -19,6 +19,8 @@ PACKAGES=(
   chromium
   # a CPU hog beside the GUI suite (make test-stress)
   stress-ng
+  # make dist: PyInstaller reads and strips binaries, build.spec rebuilds ICU's data library
+  binutils
 )
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

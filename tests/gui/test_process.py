@@ -69,6 +69,8 @@ def test_self_test_passes():
     )
     assert result.returncode == 0, result.stderr
     assert re.search(r"self-test ok: [1-9]\d* scenarios, 0 pack errors, database schema v\d+", result.stdout), result.stdout
+    for check in ("4 searches", "keyring", "Ed25519 signatures", "XLSX export", "ICU", "Qt plugins"):
+        assert check in result.stdout
 
 
 def test_sigkill_while_typing_loses_at_most_the_last_moment(tmp_path, qapp):
