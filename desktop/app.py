@@ -509,7 +509,9 @@ def _quit_on_sigterm(qapp: QApplication) -> None:
     """Quit cleanly on SIGTERM/SIGINT: let Python's handler run every 200 ms."""
 
     def handler(signum, frame):  # both unused: the signal module calls it so
-        qapp.quit()
+        # Queued: a signal that arrives before the event loop runs (still starting) must not be lost,
+        # and quit() outside exec() does nothing.
+        QTimer.singleShot(0, qapp.quit)
 
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, handler)
