@@ -76,7 +76,7 @@ def render(
     out += _table(["Benchmark", "Seatside", "Baseline", "Ratio", "Goal", "Met"], rows, "lrrrll")
     out.append("")
 
-    out += _startup_section(startup)
+    out += startup_section(startup)
     out += _notes_section(notes)
     out += _export_section(export)
     for section in sections or []:
@@ -110,7 +110,7 @@ def startup_summary_rows_text(r: StartupResult) -> list[str]:
     return _table(["Benchmark", "Seatside", "Baseline", "Ratio", "Goal", "Met"], startup_summary_rows(r), "lrrrll")
 
 
-def _startup_section(r: StartupResult) -> list[str]:
+def startup_section(r: StartupResult) -> list[str]:
     b, s = r.bare, r.seatside
     width, height = b.runs[0].size
     out = ["## 1. Start → panel visible", ""]

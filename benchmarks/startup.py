@@ -338,7 +338,7 @@ def main() -> int:
     from benchmarks import report
 
     result = run(int(sys.argv[1]) if len(sys.argv) > 1 else 5, log=lambda line: print(line, file=sys.stderr))
-    print("\n".join(report.startup_summary_rows_text(result) + [""] + report._startup_section(result)))
+    print("\n".join([*report.startup_summary_rows_text(result), "", *report.startup_section(result)]))
     return 0
 
 

@@ -30,7 +30,7 @@ from desktop.core.banned import builtin_banned
 from desktop.core.instance_lock import InstanceLock
 from desktop.core.packs import LoadResult, Problem
 from desktop.core.packset import PackSet
-from desktop.core.paths import data_dir, resources_dir
+from desktop.core.paths import HUB_CONFIG_FILE, data_dir, resources_dir
 from desktop.core.paths import pack_dirs as packs_in
 from desktop.core.permissions import restrict_umask, secure_data_folder
 from desktop.core.recovery import Recovery, needs_full_check, recover_at_start
@@ -41,8 +41,6 @@ from desktop.models.background import Background, DbOp, IoOp
 from desktop.models.call_model import CallModel
 from desktop.models.followups import FollowUpsModel
 from desktop.models.hotkey_dispatcher import HotkeyDispatcher
-from desktop.models.hub_sync import HubSync
-from desktop.models.hub_sync import enrolled as hub_enrolled
 from desktop.models.insertion import InsertionController, PendingInsert
 from desktop.models.pack_watcher import PackWatcher
 from desktop.models.retention_timer import RetentionTimer
@@ -51,13 +49,14 @@ from desktop.platform.factories import choose_backend, choose_inserter
 from desktop.platform.hotkeys import HotkeyBackend, Trigger
 from desktop.platform.insertion import Inserter, NoInserter, WindowInfo
 from desktop.ui.appearance import apply_theme
-from desktop.ui.palette import SearchPalette
 from desktop.ui.panel import PanelWindow
-from desktop.ui.tray import TrayIcon
-from desktop.ui.values_prompt import ValuesPrompt
 
-if TYPE_CHECKING:  # aiohttp loads only when the endpoint starts
-    from desktop.models.live_model import LiveModel
+if TYPE_CHECKING:  # loaded when first used, not at start
+    from desktop.models.hub_sync import HubSync
+    from desktop.models.live_model import LiveModel  # aiohttp loads only when the endpoint starts
+    from desktop.ui.palette import SearchPalette
+    from desktop.ui.tray import TrayIcon
+    from desktop.ui.values_prompt import ValuesPrompt
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +77,6 @@ class Seatside:
     panel: PanelWindow
     hotkeys: HotkeyDispatcher
     insertion: InsertionController
-    palette: SearchPalette
     packs_watcher: PackWatcher
     followups: FollowUpsModel
     translators: list[QTranslator] = field(default_factory=list)
@@ -90,9 +88,19 @@ class Seatside:
     shift_backups: ShiftBackups | None = None
     live: LiveModel | None = None  # the live call-event endpoint, when it listens
     hub_sync: HubSync | None = None  # heartbeats and uploads to the centre's hub, when enrolled
+    built_palette: SearchPalette | None = None  # the search palette, once it has been opened
+
+    @property
+    def palette(self) -> SearchPalette:
+        """The search palette, built the first time it is wanted (it is hidden at start)."""
+        if self.built_palette is None:
+            from desktop.ui.palette import SearchPalette
+
+            self.built_palette = SearchPalette(self.model, self.insertion)
+        return self.built_palette
 
     def own_window(self, window: WindowInfo | None) -> bool:
-        ours = {int(w.winId()) for w in (self.panel, self.palette) if w.isVisible()}
+        ours = {int(w.winId()) for w in (self.panel, self.built_palette) if w is not None and w.isVisible()}
         return window is not None and window.id in ours
 
     def target_window(self) -> WindowInfo | None:
@@ -134,6 +142,8 @@ class Seatside:
         """A tray icon where the desktop has a tray; closing the panel then hides it there."""
         if not QSystemTrayIcon.isSystemTrayAvailable():
             return None
+        from desktop.ui.tray import TrayIcon
+
         icon = QIcon(str(resources_dir() / "icons" / "seatside.svg"))
         tray = TrayIcon(self.model, self.panel, self.hotkeys, icon)
         tray.show()
@@ -150,6 +160,8 @@ class Seatside:
         return tray
 
     def ask_values(self, pending: PendingInsert) -> ValuesPrompt:
+        from desktop.ui.values_prompt import ValuesPrompt
+
         prompt = ValuesPrompt(self.insertion, pending, self.panel)  # parented: kept alive until closed
         prompt.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         prompt.show()
@@ -396,7 +408,6 @@ def build(
         followups=followups,
         data_dir=folder,
     )
-    palette = SearchPalette(model, insertion)
     try:
         worker.wait_ready()  # the database opened on its thread meanwhile
     except Exception:
@@ -425,8 +436,7 @@ def build(
     watcher.changesFound.connect(panel.show_pack_changes)
     watcher.check_versions()
     app = Seatside(
-        qapp, folder, settings, packs, worker, model, panel, hotkeys, insertion, palette, watcher, followups,
-        translators,
+        qapp, folder, settings, packs, worker, model, panel, hotkeys, insertion, watcher, followups, translators,
     )
     hotkeys.triggered.connect(app.handle_action)
     insertion.valuesNeeded.connect(app.ask_values)
@@ -444,7 +454,8 @@ def build(
     qapp.applicationStateChanged.connect(
         lambda state: hotkeys.backend.resync() if state == Qt.ApplicationState.ApplicationActive else None
     )
-    if hub_enrolled(folder):  # the centre's hub: heartbeats, outbox and packs in the background
+    if (folder / HUB_CONFIG_FILE).is_file():  # enrolled at the centre's hub: heartbeats, outbox and packs
+        from desktop.models.hub_sync import HubSync
         from desktop.ui.end_call_dialog import EndCallDialog
 
         app.hub_sync = HubSync(folder, model, after_call=lambda: any(
@@ -493,7 +504,11 @@ def start_live(app: Seatside, wait: bool = False) -> LiveModel:
     app.panel.attach_live(live)
     live.failed.connect(app.panel.show_live_off)
     app.live = live
-    live.listen(app.data_dir, wait=wait)
+    if wait:
+        live.listen(app.data_dir, wait=True)
+    else:
+        # Loading aiohttp would compete with the panel's first frame: a moment after it.
+        QTimer.singleShot(HOOKS_DELAY_MS, live, lambda: None if app.closed else live.listen(app.data_dir))
     return live
 
 

@@ -30,15 +30,15 @@ from desktop.models.followups import FollowUpsModel
 from desktop.models.hotkey_dispatcher import HotkeyDispatcher
 from desktop.ui.appearance import set_text_colour
 from desktop.ui.checklist import ChecklistView
-from desktop.ui.end_call_dialog import EndCallDialog
 from desktop.ui.notes import NotesView
 from desktop.ui.phrase_list import PhraseList
-from desktop.ui.records_dialog import RecordsDialog
 from desktop.ui.scenario_picker import ScenarioPicker
-from desktop.ui.settings_dialog import SettingsDialog
 
 if TYPE_CHECKING:
     from desktop.core.importer import ImportOutcome
+    from desktop.ui.end_call_dialog import EndCallDialog
+    from desktop.ui.records_dialog import RecordsDialog
+    from desktop.ui.settings_dialog import SettingsDialog
 
 APPEARANCE = {"opacity", "font_size", "compact"}
 
@@ -332,6 +332,8 @@ class PanelWindow(QMainWindow):
     def show_records(self) -> RecordsDialog | None:
         if self.followups is None:
             return None
+        from desktop.ui.records_dialog import RecordsDialog  # dialogs load when first opened
+
         dialog = RecordsDialog(self.followups, self, self.lang)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.followups.reload()
@@ -381,6 +383,8 @@ class PanelWindow(QMainWindow):
             self.model.start_call()
 
     def end_call_dialog(self) -> EndCallDialog:
+        from desktop.ui.end_call_dialog import EndCallDialog
+
         dialog = EndCallDialog(self.model, self.lang, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         return dialog
@@ -466,6 +470,8 @@ class PanelWindow(QMainWindow):
 
     # -- settings and appearance -----------------------------------------------------
     def open_settings(self) -> SettingsDialog:
+        from desktop.ui.settings_dialog import SettingsDialog
+
         dialog = SettingsDialog(self.model.settings, str(self.data_dir or ""), self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
@@ -610,6 +616,8 @@ class PanelWindow(QMainWindow):
         """The wrap-up, once (a second "ended" while it is open changes nothing)."""
         if not self.model.in_call:
             return None
+        from desktop.ui.end_call_dialog import EndCallDialog
+
         for dialog in self.findChildren(EndCallDialog):
             if dialog.isVisible():
                 return dialog
