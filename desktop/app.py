@@ -12,6 +12,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+# First, before anything else imports PySide6: see desktop/platform/pyside_startup.py.
+from desktop.platform import pyside_startup  # noqa: F401 - imported for its side effect
+
+# isort: split
 from PySide6.QtCore import (
     QCoreApplication,
     QLibraryInfo,
