@@ -108,6 +108,8 @@ def child_env() -> dict[str, str]:
     # Measure what a seat gets: an installed program runs from compiled bytecode (pip and
     # PyInstaller both write it). The discarded warm-up run writes the cache here.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
+    # This checkout's code, whatever copy of it the environment has installed.
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
     return env
 
 

@@ -92,6 +92,13 @@ def _compiled(source: str) -> Pattern:
     return compile_pattern(_fold(source))
 
 
+@lru_cache(maxsize=1024)
+def _uncased_pieces(pattern: Pattern) -> tuple[str, ...]:
+    """The pattern's literal pieces that have no upper or lower case (Chinese, digits): any match
+    contains each of them exactly, so a text without one of them cannot match."""
+    return tuple(piece for piece in pattern.pieces if piece.lower() == piece.upper() == piece)
+
+
 def customer_speech(text: str) -> list[tuple[int, int]]:
     """Spans of quoted customer speech: 「…」, “…”, and what follows 客户说 to the sentence end."""
     spans = [m.span() for m in _QUOTED_RE.finditer(text)]
@@ -111,7 +118,10 @@ def _covered(length: int, spans: list[tuple[int, int]]) -> list[bool]:
 def _entry_spans(entry: BannedPhrase, text: str, folded: str) -> list[tuple[int, int]]:
     if entry.rule == ADDRESS_RULE:
         return [(m.start(), m.end()) for m in re.finditer(re.escape(entry.phrase), text)]
-    found = list(_compiled(entry.phrase).finditer(folded))
+    pattern = _compiled(entry.phrase)
+    if any(piece not in folded for piece in _uncased_pieces(pattern)):
+        return []  # a piece the pattern needs is not in the text: no regular expression to run
+    found = list(pattern.finditer(folded))
     if not found or not entry.unless:
         return found
     allowed = _covered(len(folded), [span for source in entry.unless for span in _compiled(source).finditer(folded)])
