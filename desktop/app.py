@@ -58,6 +58,7 @@ from desktop.ui.panel import PanelWindow
 if TYPE_CHECKING:  # loaded when first used, not at start
     from desktop.models.hub_sync import HubSync
     from desktop.models.live_model import LiveModel  # aiohttp loads only when the endpoint starts
+    from desktop.platform.single_instance import InstanceServer
     from desktop.ui.palette import SearchPalette
     from desktop.ui.tray import TrayIcon
     from desktop.ui.values_prompt import ValuesPrompt
@@ -551,8 +552,6 @@ def run(
     insert_mode: str | None = None,
 ) -> int:
     """Run the panel until it is closed or the process is told to stop."""
-    from desktop.platform.single_instance import InstanceServer, ask_running_instance  # QtNetwork: run() only
-
     qapp = ensure_qapp()
     folder = data_dir(data)
     folder.mkdir(parents=True, exist_ok=True)
@@ -560,6 +559,8 @@ def run(
     # the same moment exactly one gets it; the other asks that one to show itself.
     lock = InstanceLock(folder)
     if not lock.acquire():
+        from desktop.platform.single_instance import ask_running_instance  # QtNetwork: only here
+
         answered = ask_running_instance(folder)
         print(f"seatside: already running{'; brought its panel forward' if answered else ''}", file=sys.stderr)
         return 0
@@ -571,10 +572,20 @@ def run(
         QMessageBox.critical(None, "Seatside", str(exc))
         lock.release()
         return 1
-    server = InstanceServer(folder, qapp)
-    server.messageReceived.connect(lambda message: app.bring_forward() if message == "show" else None)
-    if not server.listen():
-        log.info("single-instance server could not listen")
+    servers: list[InstanceServer] = []
+
+    def listen() -> None:
+        """The private socket a later launch asks to show the panel through. Until it listens
+        (just after the panel is up), a later launch still finds the lock and stops."""
+        from desktop.platform.single_instance import InstanceServer  # QtNetwork: after the first frame
+
+        server = InstanceServer(folder, qapp)
+        server.messageReceived.connect(lambda message: app.bring_forward() if message == "show" else None)
+        if not server.listen():
+            log.info("single-instance server could not listen")
+        servers.append(server)
+
+    QTimer.singleShot(HOOKS_DELAY_MS, listen)
     tray = app.add_tray()
     _quit_on_sigterm(qapp)
     app.panel.restore_geometry()
@@ -591,7 +602,8 @@ def run(
     finally:
         if watchdog:
             faulthandler.cancel_dump_traceback_later()
-    server.close()
+    for server in servers:
+        server.close()
     lock.release()
     if tray is not None:
         tray.hide()
