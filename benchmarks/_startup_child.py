@@ -117,7 +117,6 @@ def _time_build_parts(phases: list, resource) -> None:
     for attr, name in (
         ("ensure_qapp", "QApplication"),
         ("install_translator", "translator"),
-        ("load_packs", "scenario packs (YAML)"),
         ("Background", "database worker thread"),
         ("CallModel", "call model"),
         ("PhrasesModel", "phrases model"),
@@ -126,6 +125,11 @@ def _time_build_parts(phases: list, resource) -> None:
     ):
         if hasattr(app_module, attr):  # skip what build() no longer uses
             setattr(app_module, attr, timed(name, getattr(app_module, attr)))
+    from desktop.core.packset import PackSet
+
+    PackSet.load = timed("scenario packs (read and checked)", PackSet.load)
+    if hasattr(app_module, "builtin_banned"):
+        app_module.builtin_banned = timed("banned-phrase list", app_module.builtin_banned)
     if hasattr(Background, "wait_ready"):
         label = "waiting for the database to open"
         Background.wait_ready = timed(label, Background.wait_ready)

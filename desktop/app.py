@@ -12,6 +12,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+# First, before anything else imports PySide6: see desktop/platform/pyside_startup.py.
+from desktop.platform import pyside_startup  # noqa: F401 - imported for its side effect
+
+# isort: split
 from PySide6.QtCore import (
     QCoreApplication,
     QLibraryInfo,
@@ -30,7 +34,7 @@ from desktop.core.banned import builtin_banned
 from desktop.core.instance_lock import InstanceLock
 from desktop.core.packs import LoadResult, Problem
 from desktop.core.packset import PackSet
-from desktop.core.paths import data_dir, resources_dir
+from desktop.core.paths import HUB_CONFIG_FILE, data_dir, resources_dir
 from desktop.core.paths import pack_dirs as packs_in
 from desktop.core.permissions import restrict_umask, secure_data_folder
 from desktop.core.recovery import Recovery, needs_full_check, recover_at_start
@@ -41,8 +45,6 @@ from desktop.models.background import Background, DbOp, IoOp
 from desktop.models.call_model import CallModel
 from desktop.models.followups import FollowUpsModel
 from desktop.models.hotkey_dispatcher import HotkeyDispatcher
-from desktop.models.hub_sync import HubSync
-from desktop.models.hub_sync import enrolled as hub_enrolled
 from desktop.models.insertion import InsertionController, PendingInsert
 from desktop.models.pack_watcher import PackWatcher
 from desktop.models.phrases_model import PhrasesModel
@@ -53,13 +55,15 @@ from desktop.platform.factories import choose_backend, choose_inserter
 from desktop.platform.hotkeys import HotkeyBackend, Trigger
 from desktop.platform.insertion import Inserter, NoInserter, WindowInfo
 from desktop.ui.appearance import apply_theme
-from desktop.ui.palette import SearchPalette
 from desktop.ui.panel import PanelWindow
-from desktop.ui.tray import TrayIcon
-from desktop.ui.values_prompt import ValuesPrompt
 
-if TYPE_CHECKING:  # aiohttp loads only when the endpoint starts
-    from desktop.models.live_model import LiveModel
+if TYPE_CHECKING:  # loaded when first used, not at start
+    from desktop.models.hub_sync import HubSync
+    from desktop.models.live_model import LiveModel  # aiohttp loads only when the endpoint starts
+    from desktop.platform.single_instance import InstanceServer
+    from desktop.ui.palette import SearchPalette
+    from desktop.ui.tray import TrayIcon
+    from desktop.ui.values_prompt import ValuesPrompt
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +86,6 @@ class Seatside:
     panel: PanelWindow
     hotkeys: HotkeyDispatcher
     insertion: InsertionController
-    palette: SearchPalette
     packs_watcher: PackWatcher
     followups: FollowUpsModel
     translators: list[QTranslator] = field(default_factory=list)
@@ -94,9 +97,19 @@ class Seatside:
     shift_backups: ShiftBackups | None = None
     live: LiveModel | None = None  # the live call-event endpoint, when it listens
     hub_sync: HubSync | None = None  # heartbeats and uploads to the centre's hub, when enrolled
+    built_palette: SearchPalette | None = None  # the search palette, once it has been opened
+
+    @property
+    def palette(self) -> SearchPalette:
+        """The search palette, built the first time it is wanted (it is hidden at start)."""
+        if self.built_palette is None:
+            from desktop.ui.palette import SearchPalette
+
+            self.built_palette = SearchPalette(self.phrases, self.insertion)
+        return self.built_palette
 
     def own_window(self, window: WindowInfo | None) -> bool:
-        ours = {int(w.winId()) for w in (self.panel, self.palette) if w.isVisible()}
+        ours = {int(w.winId()) for w in (self.panel, self.built_palette) if w is not None and w.isVisible()}
         return window is not None and window.id in ours
 
     def target_window(self) -> WindowInfo | None:
@@ -138,6 +151,8 @@ class Seatside:
         """A tray icon where the desktop has a tray; closing the panel then hides it there."""
         if not QSystemTrayIcon.isSystemTrayAvailable():
             return None
+        from desktop.ui.tray import TrayIcon
+
         icon = QIcon(str(resources_dir() / "icons" / "seatside.svg"))
         tray = TrayIcon(self.model, self.panel, self.hotkeys, icon)
         tray.show()
@@ -154,6 +169,8 @@ class Seatside:
         return tray
 
     def ask_values(self, pending: PendingInsert) -> ValuesPrompt:
+        from desktop.ui.values_prompt import ValuesPrompt
+
         prompt = ValuesPrompt(self.insertion, pending, self.panel)  # parented: kept alive until closed
         prompt.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         prompt.show()
@@ -405,7 +422,6 @@ def build(
         followups=followups,
         data_dir=folder,
     )
-    palette = SearchPalette(phrases, insertion)
     try:
         worker.wait_ready()  # the database opened on its thread meanwhile
     except Exception:
@@ -434,8 +450,8 @@ def build(
     watcher.changesFound.connect(panel.show_pack_changes)
     watcher.check_versions()
     app = Seatside(
-        qapp, folder, settings, packs, worker, model, phrases, records, panel, hotkeys, insertion, palette, watcher,
-        followups, translators,
+        qapp, folder, settings, packs, worker, model, phrases, records, panel, hotkeys, insertion, watcher, followups,
+        translators,
     )
     hotkeys.triggered.connect(app.handle_action)
     insertion.valuesNeeded.connect(app.ask_values)
@@ -453,7 +469,8 @@ def build(
     qapp.applicationStateChanged.connect(
         lambda state: hotkeys.backend.resync() if state == Qt.ApplicationState.ApplicationActive else None
     )
-    if hub_enrolled(folder):  # the centre's hub: heartbeats, outbox and packs in the background
+    if (folder / HUB_CONFIG_FILE).is_file():  # enrolled at the centre's hub: heartbeats, outbox and packs
+        from desktop.models.hub_sync import HubSync
         from desktop.ui.end_call_dialog import EndCallDialog
 
         app.hub_sync = HubSync(folder, model, after_call=lambda: any(
@@ -502,7 +519,11 @@ def start_live(app: Seatside, wait: bool = False) -> LiveModel:
     app.panel.attach_live(live)
     live.failed.connect(app.panel.show_live_off)
     app.live = live
-    live.listen(app.data_dir, wait=wait)
+    if wait:
+        live.listen(app.data_dir, wait=True)
+    else:
+        # Loading aiohttp would compete with the panel's first frame: a moment after it.
+        QTimer.singleShot(HOOKS_DELAY_MS, live, lambda: None if app.closed else live.listen(app.data_dir))
     return live
 
 
@@ -518,7 +539,9 @@ def _quit_on_sigterm(qapp: QApplication) -> None:
     """Quit cleanly on SIGTERM/SIGINT: let Python's handler run every 200 ms."""
 
     def handler(signum, frame):  # both unused: the signal module calls it so
-        qapp.quit()
+        # Queued: a signal that arrives before the event loop runs (still starting) must not be lost,
+        # and quit() outside exec() does nothing.
+        QTimer.singleShot(0, qapp.quit)
 
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, handler)
@@ -539,8 +562,6 @@ def run(
     insert_mode: str | None = None,
 ) -> int:
     """Run the panel until it is closed or the process is told to stop."""
-    from desktop.platform.single_instance import InstanceServer, ask_running_instance  # QtNetwork: run() only
-
     qapp = ensure_qapp()
     folder = data_dir(data)
     folder.mkdir(parents=True, exist_ok=True)
@@ -548,6 +569,8 @@ def run(
     # the same moment exactly one gets it; the other asks that one to show itself.
     lock = InstanceLock(folder)
     if not lock.acquire():
+        from desktop.platform.single_instance import ask_running_instance  # QtNetwork: only here
+
         answered = ask_running_instance(folder)
         print(f"seatside: already running{'; brought its panel forward' if answered else ''}", file=sys.stderr)
         return 0
@@ -559,10 +582,20 @@ def run(
         QMessageBox.critical(None, "Seatside", str(exc))
         lock.release()
         return 1
-    server = InstanceServer(folder, qapp)
-    server.messageReceived.connect(lambda message: app.bring_forward() if message == "show" else None)
-    if not server.listen():
-        log.info("single-instance server could not listen")
+    servers: list[InstanceServer] = []
+
+    def listen() -> None:
+        """The private socket a later launch asks to show the panel through. Until it listens
+        (just after the panel is up), a later launch still finds the lock and stops."""
+        from desktop.platform.single_instance import InstanceServer  # QtNetwork: after the first frame
+
+        server = InstanceServer(folder, qapp)
+        server.messageReceived.connect(lambda message: app.bring_forward() if message == "show" else None)
+        if not server.listen():
+            log.info("single-instance server could not listen")
+        servers.append(server)
+
+    QTimer.singleShot(HOOKS_DELAY_MS, listen)
     tray = app.add_tray()
     _quit_on_sigterm(qapp)
     app.panel.restore_geometry()
@@ -579,7 +612,8 @@ def run(
     finally:
         if watchdog:
             faulthandler.cancel_dump_traceback_later()
-    server.close()
+    for server in servers:
+        server.close()
     lock.release()
     if tray is not None:
         tray.hide()

@@ -50,7 +50,12 @@ class BannedHit:
 def load_banned(path: Path | None = None) -> tuple[BannedPhrase, ...]:
     """Read the list; raises ValueError naming the file and entry when it is malformed."""
     path = path or resources_dir() / "banned_phrases.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    # A safe loader, libyaml's when PyYAML has it (several times faster: this runs at every start).
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(path.read_text(encoding="utf-8"))
+    try:
+        data = loader.get_single_data()
+    finally:
+        loader.dispose()
     if not isinstance(data, dict) or not isinstance(data.get("banned"), list):
         raise ValueError(f"{path}: expected a mapping with a 'banned' list")
     entries = []
@@ -92,6 +97,13 @@ def _compiled(source: str) -> Pattern:
     return compile_pattern(_fold(source))
 
 
+@lru_cache(maxsize=1024)
+def _uncased_pieces(pattern: Pattern) -> tuple[str, ...]:
+    """The pattern's literal pieces that have no upper or lower case (Chinese, digits): any match
+    contains each of them exactly, so a text without one of them cannot match."""
+    return tuple(piece for piece in pattern.pieces if piece.lower() == piece.upper() == piece)
+
+
 def customer_speech(text: str) -> list[tuple[int, int]]:
     """Spans of quoted customer speech: 「…」, “…”, and what follows 客户说 to the sentence end."""
     spans = [m.span() for m in _QUOTED_RE.finditer(text)]
@@ -111,7 +123,10 @@ def _covered(length: int, spans: list[tuple[int, int]]) -> list[bool]:
 def _entry_spans(entry: BannedPhrase, text: str, folded: str) -> list[tuple[int, int]]:
     if entry.rule == ADDRESS_RULE:
         return [(m.start(), m.end()) for m in re.finditer(re.escape(entry.phrase), text)]
-    found = list(_compiled(entry.phrase).finditer(folded))
+    pattern = _compiled(entry.phrase)
+    if any(piece not in folded for piece in _uncased_pieces(pattern)):
+        return []  # a piece the pattern needs is not in the text: no regular expression to run
+    found = list(pattern.finditer(folded))
     if not found or not entry.unless:
         return found
     allowed = _covered(len(folded), [span for source in entry.unless for span in _compiled(source).finditer(folded)])

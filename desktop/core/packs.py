@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from desktop.core.banned import BannedPhrase, find_banned
-from desktop.core.patterns import PatternError, compile_pattern
+from desktop.core.patterns import PatternError, check_pattern
 from desktop.core.placeholders import KNOWN_PLACEHOLDERS, placeholders_in
 from desktop.core.scenarios import Fact, Library, PackInfo, Phrase, Scenario, Step
 from desktop.core.yaml_limits import YamlTooLarge, load_bounded
@@ -315,7 +315,7 @@ class _Checker:
         good: list[str] = []
         for line, text in self.text_items(node, key, where):
             try:
-                good.append(compile_pattern(text).source)
+                good.append(check_pattern(text)[0])
             except PatternError as exc:
                 self.error(line, f"{where}: '{key}': {exc}")
         return tuple(good)

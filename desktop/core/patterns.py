@@ -53,8 +53,10 @@ class Pattern:
         return len(self.pieces) > 1
 
 
-def compile_pattern(text: str) -> Pattern:
-    """Compile ``text``; raises :class:`PatternError` for an unusable pattern."""
+def check_pattern(text: str) -> tuple[str, tuple[str, ...], tuple[int, ...]]:
+    """The pattern's source, its literal pieces and the gaps between them, without compiling
+    a regular expression (a pack is checked at every start; matching compiles it later);
+    raises :class:`PatternError` for an unusable pattern."""
     source = text.strip()
     if not source:
         raise PatternError("the pattern is empty")
@@ -73,16 +75,22 @@ def compile_pattern(text: str) -> Pattern:
         raise PatternError(f"'{source}': a gap (…) must stand between two words, not at an end")
     if any(not part.strip() for part in parts):
         raise PatternError(f"'{source}': two gaps (……) in a row")
-    regex = re.escape(parts[0].strip())
-    for limit, part in zip(gaps, parts[1:], strict=True):
-        regex += f"{_GAP_CHAR}{{0,{limit}}}?" + re.escape(part.strip())
-    return Pattern(source, tuple(p.strip() for p in parts), re.compile(regex, re.IGNORECASE))
+    return source, tuple(p.strip() for p in parts), tuple(gaps)
+
+
+def compile_pattern(text: str) -> Pattern:
+    """Compile ``text``; raises :class:`PatternError` for an unusable pattern."""
+    source, pieces, gaps = check_pattern(text)
+    regex = re.escape(pieces[0])
+    for limit, piece in zip(gaps, pieces[1:], strict=True):
+        regex += f"{_GAP_CHAR}{{0,{limit}}}?" + re.escape(piece)
+    return Pattern(source, pieces, re.compile(regex, re.IGNORECASE))
 
 
 def is_pattern(text: str) -> bool:
     """True when ``text`` compiles."""
     try:
-        compile_pattern(text)
+        check_pattern(text)
     except PatternError:
         return False
     return True

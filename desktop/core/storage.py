@@ -6,9 +6,6 @@ single database worker (``desktop.models.db_worker``), the CLI directly.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -176,6 +173,8 @@ def _v2(db: sqlite_utils.Database) -> None:
     db["calls"].create_index(["customer_ref", "started_ts"])
     db["calls"].create_index(["customer_key", "started_ts"])
     db["meta"].create({"name": str, "value": str}, pk="name")
+    import secrets  # only here and in _v_outbox: hashlib/hmac/secrets load OpenSSL (about 3 MiB)
+
     db["meta"].insert({"name": "customer_key_secret", "value": secrets.token_hex(32)})
     db["calls"].create_index(["status"])
     db["followups"].create(
@@ -282,6 +281,8 @@ def _v_outbox(db: sqlite_utils.Database) -> None:
         " pack_version INTEGER, UNIQUE (call_id, revision))"
     )
     db.execute("CREATE INDEX IF NOT EXISTS outbox_status ON outbox (status, next_try_ts)")
+    import secrets
+
     db.execute("INSERT OR IGNORE INTO meta (name, value) VALUES ('install_id', ?)", (secrets.token_hex(8),))
     now = "((julianday('now') - 2440587.5) * 86400.0)"
 
@@ -530,6 +531,9 @@ class CallStore:
         key = self.history_key
         if not reference.strip() or key is None:
             return ""
+        import hashlib  # when a caller is looked up, not at start (OpenSSL: about 3 MiB)
+        import hmac
+
         digest = hmac.new(key, reference.strip().encode("utf-8"), hashlib.sha256).hexdigest()[:32]
         return digest.translate(_LETTERS_FOR_HEX)
 

@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 
 from desktop.core.atomic import atomic_write
 from desktop.core.net import is_loopback
+from desktop.core.paths import HUB_CONFIG_FILE
 
 if TYPE_CHECKING:
     import httpx
@@ -44,7 +45,7 @@ from desktop.core.hub_protocol import (
 )
 from desktop.core.storage import CallRecord, CallStore
 
-CONFIG_FILE = "hub.json"
+CONFIG_FILE = HUB_CONFIG_FILE
 TOKEN_FILE = "hub-token"
 PACKS_STATE_FILE = "hub-packs.json"
 KEYRING_SERVICE = "Seatside Hub"

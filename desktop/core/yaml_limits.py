@@ -84,13 +84,17 @@ def load_bounded(text: str, loader_class: type) -> Any:
     """``yaml.load(text, Loader=loader_class)`` for one document, refusing documents
     whose expanded size passes the limits (``YamlTooLarge``) before building values."""
     # First a streaming pass over the parser's events: a file of too many distinct
-    # nodes is refused before its node graph is held in memory.
-    values = 0
-    for event in yaml.parse(text, Loader=loader_class):
-        values += isinstance(event, yaml.NodeEvent)
-        if values > MAX_EXPANDED_NODES:
-            line = (event.start_mark.line if event.start_mark else 0) + 1
-            raise YamlTooLarge(line, f"the YAML has too many values (over {MAX_EXPANDED_NODES:,})")
+    # nodes is refused before its node graph is held in memory. Every value takes at
+    # least one character of the text (an empty one, as in "?" or "-", its indicator),
+    # so a text this short cannot hold that many and the pass is left out: its node
+    # graph is small, and the size check below still counts it.
+    if len(text) > MAX_EXPANDED_NODES // 2:
+        values = 0
+        for event in yaml.parse(text, Loader=loader_class):
+            values += isinstance(event, yaml.NodeEvent)
+            if values > MAX_EXPANDED_NODES:
+                line = (event.start_mark.line if event.start_mark else 0) + 1
+                raise YamlTooLarge(line, f"the YAML has too many values (over {MAX_EXPANDED_NODES:,})")
     loader = loader_class(text)
     try:
         node = loader.get_single_node()

@@ -31,15 +31,15 @@ from desktop.models.phrases_model import PhrasesModel
 from desktop.models.records_model import RecordsModel
 from desktop.ui.appearance import set_text_colour
 from desktop.ui.checklist import ChecklistView
-from desktop.ui.end_call_dialog import EndCallDialog
 from desktop.ui.notes import NotesView
 from desktop.ui.phrase_list import PhraseList
-from desktop.ui.records_dialog import RecordsDialog
 from desktop.ui.scenario_picker import ScenarioPicker
-from desktop.ui.settings_dialog import SettingsDialog
 
 if TYPE_CHECKING:
     from desktop.core.importer import ImportOutcome
+    from desktop.ui.end_call_dialog import EndCallDialog
+    from desktop.ui.records_dialog import RecordsDialog
+    from desktop.ui.settings_dialog import SettingsDialog
 
 APPEARANCE = {"opacity", "font_size", "compact"}
 
@@ -337,6 +337,8 @@ class PanelWindow(QMainWindow):
     def show_records(self) -> RecordsDialog | None:
         if self.followups is None:
             return None
+        from desktop.ui.records_dialog import RecordsDialog  # dialogs load when first opened
+
         dialog = RecordsDialog(self.followups, self, self.lang)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.followups.reload()
@@ -385,6 +387,8 @@ class PanelWindow(QMainWindow):
             self.model.start_call()
 
     def end_call_dialog(self) -> EndCallDialog:
+        from desktop.ui.end_call_dialog import EndCallDialog
+
         dialog = EndCallDialog(self.model, self.records, self.lang, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         return dialog
@@ -461,6 +465,8 @@ class PanelWindow(QMainWindow):
 
     # -- settings and appearance -----------------------------------------------------
     def open_settings(self) -> SettingsDialog:
+        from desktop.ui.settings_dialog import SettingsDialog
+
         dialog = SettingsDialog(self.model.settings, str(self.data_dir or ""), self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
@@ -605,6 +611,8 @@ class PanelWindow(QMainWindow):
         """The wrap-up, once (a second "ended" while it is open changes nothing)."""
         if not self.model.in_call:
             return None
+        from desktop.ui.end_call_dialog import EndCallDialog
+
         for dialog in self.findChildren(EndCallDialog):
             if dialog.isVisible():
                 return dialog

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from desktop.core.patterns import MAX_GAP, PatternError, compile_pattern, is_pattern
+from desktop.core.patterns import MAX_GAP, PatternError, check_pattern, compile_pattern, is_pattern
 
 
 def spans(pattern: str, text: str) -> list[tuple[int, int]]:
@@ -47,7 +47,17 @@ def test_case_insensitive():
 def test_unusable_patterns_are_refused(bad):
     with pytest.raises(PatternError):
         compile_pattern(bad)
+    with pytest.raises(PatternError):
+        check_pattern(bad)  # what a pack check uses: the same verdict without compiling
     assert not is_pattern(bad)
+
+
+@pytest.mark.parametrize("good", ["规定", " 这是…规定 ", "这是...{0}银行…{12}规定"])
+def test_checking_a_pattern_gives_what_compiling_keeps(good):
+    source, pieces, gaps = check_pattern(good)
+    compiled = compile_pattern(good)
+    assert (source, pieces) == (compiled.source, compiled.pieces)
+    assert len(gaps) == len(pieces) - 1
 
 
 def test_regex_characters_are_literal():
