@@ -147,7 +147,9 @@ class Seatside:
         lang = output_language(str(self.model.settings.get("language")))
         self.followups.dueNow.connect(
             lambda due: tray.showMessage(
-                self.panel.tr("Follow-up due"), "\n".join(f.label(lang) for f in due), QSystemTrayIcon.MessageIcon.Warning
+                QCoreApplication.translate("Seatside", "Follow-up due"),
+                "\n".join(f.label(lang) for f in due),
+                QSystemTrayIcon.MessageIcon.Warning,
             )
         )
         self.tray = tray
@@ -427,7 +429,10 @@ def build(
     RetentionTimer(records, worker, parent=model).start()  # purge old calls now and at each shift end
     model.callEnded.connect(lambda _call_id: followups.reload())
     followups.dueNow.connect(
-        lambda due: panel.show_message(panel.tr("Follow-up due: %s") % "；".join(f.label(output_language(language)) for f in due))
+        lambda due: panel.show_message(
+            QCoreApplication.translate("Seatside", "Follow-up due: %s")
+            % "；".join(f.label(output_language(language)) for f in due)
+        )
     )
     watcher = PackWatcher(packset, model, worker, folder / "pack_snapshot.json")
     watcher.reloaded.connect(lambda result: panel.set_problems(result.problems))
