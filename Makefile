@@ -59,7 +59,7 @@ screenshots: system-deps $(STAMP) $(QM)
 
 ## translations: collect new UI strings into the .ts files (then translate them in the zh_CN one)
 translations: $(STAMP)
-	$(VENV)/bin/pyside6-lupdate $$(find desktop -name '*.py' | sort) -ts $(TS) resources/i18n/seatside_en.ts \
+	$(VENV)/bin/pyside6-lupdate $$(find desktop -name '*.py' | sort) -ts $(TS) \
 		-no-obsolete -locations none
 
 ## dist: PyInstaller one-folder build in dist/seatside/, then its self-test

@@ -162,7 +162,9 @@ class Seatside:
         lang = output_language(str(self.model.settings.get("language")))
         self.followups.dueNow.connect(
             lambda due: tray.showMessage(
-                self.panel.tr("Follow-up due"), "\n".join(f.label(lang) for f in due), QSystemTrayIcon.MessageIcon.Warning
+                QCoreApplication.translate("Seatside", "Follow-up due"),
+                "\n".join(f.label(lang) for f in due),
+                QSystemTrayIcon.MessageIcon.Warning,
             )
         )
         self.tray = tray
@@ -443,7 +445,10 @@ def build(
     RetentionTimer(records, worker, parent=model).start()  # purge old calls now and at each shift end
     model.callEnded.connect(lambda _call_id: followups.reload())
     followups.dueNow.connect(
-        lambda due: panel.show_message(panel.tr("Follow-up due: %s") % "；".join(f.label(output_language(language)) for f in due))
+        lambda due: panel.show_message(
+            QCoreApplication.translate("Seatside", "Follow-up due: %s")
+            % "；".join(f.label(output_language(language)) for f in due)
+        )
     )
     watcher = PackWatcher(packset, model, worker, folder / "pack_snapshot.json")
     watcher.reloaded.connect(lambda result: panel.set_problems(result.problems))
@@ -535,23 +540,39 @@ def warm_up() -> None:
     is_card_number("6222020000000000")
 
 
-def _quit_on_sigterm(qapp: QApplication) -> None:
-    """Quit cleanly on SIGTERM/SIGINT: let Python's handler run every 200 ms."""
+def _quit_on_sigterm(qapp: QApplication) -> QTimer:
+    """Quit cleanly on SIGTERM/SIGINT: let Python's handler run every 200 ms (the timer returned)."""
 
     def handler(signum, frame):  # both unused: the signal module calls it so
-        # Queued: a signal that arrives before the event loop runs (still starting) must not be lost,
-        # and quit() outside exec() does nothing.
+        # Queued, not called: quit() does nothing unless the event loop runs, and the signal
+        # may come after the window is mapped but before qapp.exec() has started.
         QTimer.singleShot(0, qapp.quit)
+        _report_a_hang()
 
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, handler)
     timer = QTimer(qapp)
     timer.timeout.connect(lambda: None)
     timer.start(200)
+    return timer
 
 
 #: Seconds a quit may take before every thread's stack is written to stderr.
 SHUTDOWN_REPORT_S = 8
+
+
+def _report_a_hang() -> None:
+    """Write every thread's stack to stderr if the process is still running in
+    SHUTDOWN_REPORT_S: a quit that hangs (in the event loop, the shutdown or the
+    interpreter's exit, which joins worker threads) then says where."""
+    import faulthandler
+
+    if sys.stderr is None:  # pythonw: nowhere to write
+        return
+    try:
+        faulthandler.dump_traceback_later(SHUTDOWN_REPORT_S, exit=False)
+    except (AttributeError, ValueError, OSError):  # a stderr that is no file
+        log.debug("no stack report on a hung quit: stderr is not a file")
 
 
 def run(
@@ -601,17 +622,8 @@ def run(
     app.panel.restore_geometry()
     app.panel.show()
     code = qapp.exec()
-    # A quit that hangs says where: every thread's stack on stderr after SHUTDOWN_REPORT_S.
-    watchdog = sys.stderr is not None and hasattr(sys.stderr, "fileno")
-    if watchdog:
-        import faulthandler
-
-        faulthandler.dump_traceback_later(SHUTDOWN_REPORT_S, exit=False)
-    try:
-        app.shutdown()
-    finally:
-        if watchdog:
-            faulthandler.cancel_dump_traceback_later()
+    _report_a_hang()  # armed until the process ends
+    app.shutdown()
     for server in servers:
         server.close()
     lock.release()

@@ -318,7 +318,7 @@ def cmd_packs_import(args: argparse.Namespace) -> int:
 
     return run_import(
         args.file, args.output, skip_invalid=args.skip_invalid, overwrite=args.overwrite, out=sys.stdout,
-        err=_OneLinePerWrite(),  # type: ignore[arg-type]
+        err=_OneLinePerWrite(),
     )
 
 

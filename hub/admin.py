@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import psycopg
 
@@ -16,6 +17,9 @@ from hub.errors import HubError
 from hub.live import PACKS_CHANNEL
 from hub.security import hash_password, new_enrolment_code, new_password, token_hash
 from hub.signing import create_key, fingerprint, load_key, public_raw
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 ACTOR = "cli"
 
@@ -112,7 +116,7 @@ def init_keys(conn: psycopg.Connection, path: Path) -> str:
     return print_fp
 
 
-def registered_key(conn: psycopg.Connection, path: Path) -> tuple[object, str]:
+def registered_key(conn: psycopg.Connection, path: Path) -> tuple[Ed25519PrivateKey, str]:
     """The private key from its file, checked against the active public key in the database."""
     key = load_key(path)
     print_fp = fingerprint(public_raw(key))
@@ -175,7 +179,7 @@ def publish_packs(conn: psycopg.Connection, folder: Path, team: str, note: str, 
         version = int(row[0])
         bundle = encode_bundle(team, version, files, note=note,
                                published_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
-        signature = key.sign(bundle)  # type: ignore[attr-defined]
+        signature = key.sign(bundle)
         conn.execute(
             "INSERT INTO packs (team_id, version, note, bundle, signature, key_fingerprint, sha256, files, scenarios,"
             " published_by) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",

@@ -13,13 +13,15 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from types import FrameType
+from typing import NoReturn
 
 from desktop.core.net import is_loopback
 from hub.errors import HubError, UsageError
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: {message}\n")
 
 
@@ -140,12 +142,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
                             ssl_certfile=str(args.cert) if args.cert else None,
                             ssl_keyfile=str(args.key) if args.key else None, timeout_graceful_shutdown=5)
     class Server(uvicorn.Server):
-        def handle_exit(self, sig: int, frame: object) -> None:
+        def handle_exit(self, sig: int, frame: FrameType | None) -> None:
             # Long-polls and live streams end now, not at the graceful-shutdown timeout.
             listener = getattr(app.state, "listener", None)
             if listener is not None:
                 listener.request_stop()
-            super().handle_exit(sig, frame)  # type: ignore[arg-type]
+            super().handle_exit(sig, frame)
 
     server = Server(config)
     server.run()

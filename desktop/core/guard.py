@@ -54,7 +54,7 @@ class MaskingConnection(sqlite3.Connection):
 
     policy: MaskPolicy = DEFAULT_POLICY
 
-    def cursor(self, factory: Any = MaskingCursor) -> sqlite3.Cursor:  # type: ignore[override]
+    def cursor(self, factory: Any = MaskingCursor) -> sqlite3.Cursor:  # type: ignore[override]  # typeshed overloads cursor() by factory type; one body serves both
         if not (isinstance(factory, type) and issubclass(factory, MaskingCursor)):
             factory = MaskingCursor
         cursor: sqlite3.Cursor = super().cursor(factory)
@@ -152,5 +152,5 @@ def mask_logs(policy: MaskPolicy = DEFAULT_POLICY) -> None:
             record.msg, record.args = masked, ()
         return record
 
-    masked_record.masks_pii = True  # type: ignore[attr-defined]
+    masked_record.masks_pii = True  # type: ignore[attr-defined]  # a mark on the function object, read above
     logging.setLogRecordFactory(masked_record)

@@ -544,7 +544,8 @@ class CallStore:
             from desktop.core.keystore import history_key
 
             self._history_key = history_key(self.path.parent)
-        return self._history_key  # type: ignore[return-value]
+        key = self._history_key
+        return key if isinstance(key, bytes) else None
 
     @history_key.setter
     def history_key(self, key: bytes | None) -> None:

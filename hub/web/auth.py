@@ -106,7 +106,7 @@ async def login(request: Request, name: str = Form(""), password: str = Form("")
         return render(request, "login.html", {"next": safe_next(next), "error": error, "name": name}, status_code=401)
     response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(SESSION_COOKIE, session_token, max_age=settings.lead_session_hours * 3600,
-                        **cookie_options(secure=settings.cert is not None))  # type: ignore[arg-type]
+                        **cookie_options(secure=settings.cert is not None))
     return response
 
 
@@ -169,5 +169,5 @@ async def switch_language(request: Request, lang: str = Form("zh_CN"), next: str
     response = RedirectResponse(safe_next(next), status_code=303)
     if lang in LANGUAGES:
         response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400,
-                            **cookie_options(secure=settings_of(request).cert is not None))  # type: ignore[arg-type]
+                            **cookie_options(secure=settings_of(request).cert is not None))
     return response

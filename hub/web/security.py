@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from typing import Literal, TypedDict
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -123,6 +124,15 @@ def csrf_valid(seed: str | None, submitted: str | None) -> bool:
     return hmac.compare_digest(csrf_token(seed), submitted)
 
 
-def cookie_options(*, secure: bool) -> dict[str, object]:
+class CookieOptions(TypedDict):
+    """The keyword arguments of ``Response.set_cookie`` every cookie of the site shares."""
+
+    httponly: bool
+    samesite: Literal["lax", "strict", "none"]
+    secure: bool
+    path: str
+
+
+def cookie_options(*, secure: bool) -> CookieOptions:
     """HttpOnly, SameSite=Strict, Secure over TLS, for the whole site."""
     return {"httponly": True, "samesite": "strict", "secure": secure, "path": "/"}

@@ -28,7 +28,7 @@ def environment(language: str) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.install_gettext_translations(translations_for(language), newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_translations(translations_for(language), newstyle=True)  # type: ignore[attr-defined]  # the i18n extension adds it to the Environment
     env.globals["static_version"] = _static_version()
     env.filters["duration"] = format_duration
     env.filters["percent"] = format_percent

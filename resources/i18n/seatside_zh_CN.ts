@@ -704,6 +704,11 @@
         <translation>备注存不进去了</translation>
     </message>
     <message>
+        <source>Follow-up due</source>
+        <extracomment>Real OS hooks start this long after the panel is built.</extracomment>
+        <translation>跟进事项到期</translation>
+    </message>
+    <message>
         <source>Seatside could not %s in its database: %s
 
 The notes box is locked so that nothing more is typed that cannot be kept. Copy what you still need, then quit and start Seatside again.</source>
@@ -722,6 +727,10 @@ The notes box is locked so that nothing more is typed that cannot be kept. Copy 
     <message>
         <source>save the settings</source>
         <translation>保存设置</translation>
+    </message>
+    <message>
+        <source>Follow-up due: %s</source>
+        <translation>跟进事项到期：%s</translation>
     </message>
     <message>
         <source>Could not %s: %s</source>
@@ -1011,21 +1020,6 @@ Restore that backup? (No: keep what can still be read from the damaged file.)</s
     <message>
         <source>e.g. %s</source>
         <translation>如：%s</translation>
-    </message>
-</context>
-<context>
-    <name>panel</name>
-    <message>
-        <source>Follow-up due: %s</source>
-        <translation>跟进事项到期：%s</translation>
-    </message>
-</context>
-<context>
-    <name>self.panel</name>
-    <message>
-        <source>Follow-up due</source>
-        <extracomment>Real OS hooks start this long after the panel is built.</extracomment>
-        <translation>跟进事项到期</translation>
     </message>
 </context>
 </TS>

@@ -9,6 +9,10 @@ import subprocess
 import sys
 import time
 
+import pytest
+from PySide6.QtCore import QTimer
+
+from desktop.app import _quit_on_sigterm
 from desktop.core.storage import SCHEMA_VERSION, CallStore
 
 
@@ -61,6 +65,59 @@ def test_process_shows_panel_and_exits_cleanly_on_sigterm(tmp_path, qapp):
         assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:
         store.close()
+
+
+@pytest.fixture
+def quit_on_sigterm(qapp):
+    """The panel's SIGTERM handling, installed in this process; put back afterwards."""
+    import faulthandler
+
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+    ticker = _quit_on_sigterm(qapp)
+    deadline = QTimer()  # a lost quit ends the event loop with 1, not the test run
+    deadline.setSingleShot(True)
+    deadline.setInterval(10_000)
+    deadline.timeout.connect(lambda: qapp.exit(1))
+    yield deadline
+    deadline.stop()
+    ticker.stop()
+    ticker.deleteLater()
+    faulthandler.cancel_dump_traceback_later()
+    for sig, handler in handlers.items():
+        signal.signal(sig, handler)
+
+
+def test_sigterm_quits_from_the_event_loop_not_inside_the_handler(qapp, quit_on_sigterm):
+    """Python runs a signal handler between any two bytecodes of the main thread, in the
+    middle of an import too. A quit run right there (the whole shutdown, which waits for
+    the database thread) deadlocked when that thread needed the import lock: the handler
+    only asks for the quit, which the event loop then runs."""
+    during_handler: list[str] = []
+
+    def quitting() -> None:
+        during_handler.append("quit")
+
+    qapp.aboutToQuit.connect(quitting)
+
+    def signalled() -> None:
+        signal.raise_signal(signal.SIGTERM)  # the handler runs here, on this line
+        during_handler.append("handler returned")
+
+    QTimer.singleShot(0, signalled)
+    quit_on_sigterm.start()
+    try:
+        assert qapp.exec() == 0
+    finally:
+        qapp.aboutToQuit.disconnect(quitting)
+    assert during_handler == ["handler returned", "quit"]
+
+
+def test_sigterm_before_the_event_loop_starts_still_quits(qapp, quit_on_sigterm):
+    """The window is mapped a moment before ``qapp.exec()`` starts; a SIGTERM in between
+    must not be lost (``quit()`` does nothing while no event loop runs)."""
+    signal.raise_signal(signal.SIGTERM)  # Python runs the handler here, before exec()
+    quit_on_sigterm.start()
+    assert qapp.exec() == 0
 
 
 def test_self_test_passes():

@@ -27,6 +27,7 @@ def test_due_followups_are_announced_once_and_listed(make_app, qtbot):
     with qtbot.waitSignal(app.followups.dueNow) as due:
         app.followups.reload()
     assert [f.id for f in due.args[0]] == [late]
+    assert app.panel.statusBar().currentMessage() == "跟进事项到期：回电确认到账"  # translated, in Chinese
     qtbot.waitUntil(lambda: not app.panel.followups_button.isHidden())
     assert "2" in app.panel.followups_button.text() and "1" in app.panel.followups_button.text()
     with qtbot.assertNotEmitted(app.followups.dueNow, wait=300):

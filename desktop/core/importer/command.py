@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING
 
 from desktop.core.importer.importing import import_table
 from desktop.core.importer.results import ImportRefused, ImportResult, _plural
 from desktop.core.importer.writing import write_pack
 
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
+
 
 def run_import(
-    path: Path, out_dir: Path, *, skip_invalid: bool, overwrite: bool, out: TextIO, err: TextIO | None = None
+    path: Path, out_dir: Path, *, skip_invalid: bool, overwrite: bool, out: SupportsWrite[str],
+    err: SupportsWrite[str] | None = None,
 ) -> int:
     """Import ``path`` into ``out_dir`` and print the report.
 
