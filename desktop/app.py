@@ -67,7 +67,7 @@ if TYPE_CHECKING:  # loaded when first used, not at start
 
 log = logging.getLogger(__name__)
 
-#: Real OS hooks start this long after the panel is built.
+# Real OS hooks start this long after the panel is built.
 HOOKS_DELAY_MS = 150
 
 
@@ -557,7 +557,7 @@ def _quit_on_sigterm(qapp: QApplication) -> QTimer:
     return timer
 
 
-#: Seconds a quit may take before every thread's stack is written to stderr.
+# Seconds a quit may take before every thread's stack is written to stderr.
 SHUTDOWN_REPORT_S = 8
 
 

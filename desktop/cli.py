@@ -9,7 +9,7 @@ from typing import NoReturn
 
 from desktop import __version__
 
-#: Control characters as escapes, so a message stays on one line.
+# Control characters as escapes, so a message stays on one line.
 _CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F)} | {0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t"}
 
 
@@ -322,7 +322,7 @@ def cmd_packs_import(args: argparse.Namespace) -> int:
     )
 
 
-#: Commands that only read the data folder: they never create it or a database.
+# Commands that only read the data folder: they never create it or a database.
 READ_ONLY_COMMANDS = ("export", "backup list")
 
 

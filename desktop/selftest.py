@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from desktop.app import Seatside
 
-#: (query, text the best phrase must contain): one query per way the search reads input.
+# (query, text the best phrase must contain): one query per way the search reads input.
 SEARCHES = (
     ("tunka", "吞"),  # full pinyin (pypinyin's readings)
     ("jfsc", "积分商城"),  # initials
@@ -33,10 +33,10 @@ SEARCHES = (
     ("積分", "积分"),  # Traditional characters (OpenCC t2s)
 )
 
-#: Surnames in the order of their pinyin (a, li, qian, sun, wang, zhang, zhao): ICU's zh collation.
+# Surnames in the order of their pinyin (a, li, qian, sun, wang, zhang, zhao): ICU's zh collation.
 PINYIN_ORDER = ("阿", "李", "钱", "孙", "王", "张", "赵")
 
-#: Qt plugins the panel loads on Linux (folder, file name without "lib" and ".so").
+# Qt plugins the panel loads on Linux (folder, file name without "lib" and ".so").
 LINUX_PLUGINS = (
     ("platforms", "qxcb"),
     ("platforminputcontexts", "ibusplatforminputcontextplugin"),

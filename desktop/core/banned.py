@@ -20,7 +20,7 @@ import yaml
 from desktop.core.paths import resources_dir
 from desktop.core.patterns import Pattern, PatternError, compile_pattern
 
-#: Marks a bare-你 entry in the list.
+# Marks a bare-你 entry in the list.
 ADDRESS_RULE = "address"
 
 _QUOTED_RE = re.compile(r"「[^」]*」|“[^”]*”|\"[^\"\n]*\"|『[^』]*』")

@@ -30,16 +30,16 @@ from desktop.core.session import CallSession, PlannedFollowUp, followups_at_end,
 from desktop.core.storage import CallRecord, UsedPhrase
 from desktop.core.suggest import Suggestion, suggest_other
 
-#: The scenario shown on a first run, before the seat chose any.
+# The scenario shown on a first run, before the seat chose any.
 FIRST_RUN_SCENARIO = "opening-identity"
 
-#: Placeholders that belong to the seat, not to the call: stored as these settings.
+# Placeholders that belong to the seat, not to the call: stored as these settings.
 SEAT_VALUES = {"坐席工号": "seat_id", "银行名称": "bank_name"}
 
-#: The placeholder filled from the customer's form of address.
+# The placeholder filled from the customer's form of address.
 CUSTOMER_VALUE = "称呼"
 
-#: How a call a crash interrupted, and that is not the one restored, is closed.
+# How a call a crash interrupted, and that is not the one restored, is closed.
 INTERRUPTED_DISPOSITION = "other"
 INTERRUPTED_REASON = "interrupted"
 

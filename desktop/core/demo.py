@@ -25,9 +25,9 @@ from desktop.core.storage import CallStore, UsedPhrase
 BATCH = 500
 DAY_START = time(8, 30)
 DAY_END = time(20, 30)
-#: Relative call volume per hour of the working day (a morning and an afternoon peak).
+# Relative call volume per hour of the working day (a morning and an afternoon peak).
 HOUR_WEIGHTS = {8: 3, 9: 8, 10: 10, 11: 9, 12: 5, 13: 6, 14: 9, 15: 10, 16: 8, 17: 6, 18: 4, 19: 3, 20: 2}
-#: Share of calls per scenario id; scenarios not listed get ``OTHER_WEIGHT``.
+# Share of calls per scenario id; scenarios not listed get ``OTHER_WEIGHT``.
 SCENARIO_WEIGHTS = {
     "card-retained-atm": 14,
     "atm-cash-retained": 12,
@@ -45,10 +45,10 @@ SCENARIO_WEIGHTS = {
 }
 OTHER_WEIGHT = 4
 COMPLAINT_SCENARIOS = {"generic-complaint", "escalation-threat", "credit-record-erasure", "wealth-product-loss"}
-#: disposition code -> weight, for ordinary calls and for complaint-type calls.
+# disposition code -> weight, for ordinary calls and for complaint-type calls.
 DISPOSITION_WEIGHTS = {"resolved": 64, "follow-up": 20, "escalated": 5, "complaint": 5, "other": 6}
 COMPLAINT_DISPOSITION_WEIGHTS = {"resolved": 30, "follow-up": 22, "escalated": 18, "complaint": 27, "other": 3}
-#: Why a mandatory step was left unticked (the wrap-up dialog asks for one).
+# Why a mandatory step was left unticked (the wrap-up dialog asks for one).
 END_REASONS = [
     "客户中途挂断",
     "已转接信用卡专线，由专线继续处理",
@@ -161,7 +161,7 @@ GENERIC_NOTES = [
     "通话结束前复述了处理结果和时间节点，客户表示清楚，没有其他问题。",
     "客户语速快、多次打断，已耐心听完再回应。",
 ]
-#: What a follow-up is about, per scenario (the scenario name when not listed).
+# What a follow-up is about, per scenario (the scenario name when not listed).
 TOPICS = {
     "card-retained-atm": "吞卡取卡",
     "atm-cash-retained": "吞钞退款",

@@ -30,9 +30,9 @@ from desktop.core.texts import TEXTS, texts
 
 FORMATS = ("csv", "xlsx", "md")
 PROGRESS_EVERY = 500
-#: Dispositions the Markdown overview counts (when the configured list has them).
+# Dispositions the Markdown overview counts (when the configured list has them).
 NOTABLE_DISPOSITIONS = ("complaint", "escalated", "follow-up")
-#: The Markdown report lists this many open follow-ups (soonest due first) and counts the rest.
+# The Markdown report lists this many open follow-ups (soonest due first) and counts the rest.
 MD_MAX_FOLLOWUPS = 50
 XLSX_MAX_ROWS = 1_048_576
 
@@ -79,7 +79,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("notes", "text", 60),
 )
 
-#: Column key -> (Chinese, English) heading; kept for callers of the v1 API.
+# Column key -> (Chinese, English) heading; kept for callers of the v1 API.
 CSV_COLUMNS: dict[str, tuple[str, str]] = {c.key: (c.zh, c.en) for c in COLUMNS}
 
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

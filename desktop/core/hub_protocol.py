@@ -13,11 +13,11 @@ from typing import Any
 
 API = "/api/v1"
 BUNDLE_FORMAT = 1
-#: Most call records in one upload.
+# Most call records in one upload.
 MAX_BATCH = 500
-#: Seats send a heartbeat this often while the panel runs.
+# Seats send a heartbeat this often while the panel runs.
 HEARTBEAT_INTERVAL_S = 5.0
-#: File name prefix of packs installed from the hub in the seat's ``packs/`` folder.
+# File name prefix of packs installed from the hub in the seat's ``packs/`` folder.
 HUB_PACK_PREFIX = "hub-"
 
 

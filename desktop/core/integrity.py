@@ -19,11 +19,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-#: SQLite's file header; a database file that does not start with it is not one.
+# SQLite's file header; a database file that does not start with it is not one.
 SQLITE_HEADER = b"SQLite format 3\x00"
-#: Rows are read back in slices of this many row ids, so one bad page loses one slice.
+# Rows are read back in slices of this many row ids, so one bad page loses one slice.
 SALVAGE_SLICE = 200
-#: When a table's highest row id cannot be read, probe this far.
+# When a table's highest row id cannot be read, probe this far.
 SALVAGE_PROBE_LIMIT = 2_000_000
 
 
@@ -112,7 +112,7 @@ def quick_check(conn: sqlite3.Connection) -> Health:
     return Health(True) if rows == ["ok"] else Health(False, "; ".join(str(r) for r in rows[:3]))
 
 
-#: A database found damaged while the panel runs is marked so; the next start repairs it.
+# A database found damaged while the panel runs is marked so; the next start repairs it.
 DAMAGED_MARK = ".damaged"
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 SERVICE = "Seatside"
-#: Backends that are no secret store: they fail, forget, or write a plain file.
+# Backends that are no secret store: they fail, forget, or write a plain file.
 REFUSED_BACKENDS = ("keyring.backends.fail", "keyring.backends.null", "keyrings.alt")
 
 

@@ -11,7 +11,7 @@ import platformdirs
 
 APP_NAME = "Seatside"
 DATA_DIR_ENV = "SEATSIDE_DATA_DIR"
-#: In the data folder of a seat enrolled at the centre's hub (``desktop.core.sync``).
+# In the data folder of a seat enrolled at the centre's hub (``desktop.core.sync``).
 HUB_CONFIG_FILE = "hub.json"
 
 

@@ -12,11 +12,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-#: Default longest gap, in characters.
+# Default longest gap, in characters.
 MAX_GAP = 4
-#: Longest gap a pattern may ask for with ``…{n}``.
+# Longest gap a pattern may ask for with ``…{n}``.
 GAP_LIMIT = 20
-#: A gap never crosses these: the end of a sentence or clause, or a quote.
+# A gap never crosses these: the end of a sentence or clause, or a quote.
 SENTENCE_PUNCTUATION = "。！？!?；;，,、：:\n\r「」“”\"…"
 
 _GAP_RE = re.compile(r"(?:…|\.\.\.)(?:\{(\d{1,2})\})?")

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-#: Placeholder names a pack may use, with what they stand for.
+# Placeholder names a pack may use, with what they stand for.
 KNOWN_PLACEHOLDERS: dict[str, str] = {
     "称呼": "customer's form of address, e.g. 王先生",
     "工作日": "a number of working days",

@@ -80,26 +80,26 @@ CARD = "card"
 RESIDENT_ID = "id"
 MOBILE = "mobile"
 
-#: Separators allowed between the groups of one number.
+# Separators allowed between the groups of one number.
 SEPARATORS = " -.\u00a0\u3000\uff0d"
-#: Characters other programs and people use for hidden digits; a chunk that
-#: contains one is already masked.
+# Characters other programs and people use for hidden digits; a chunk that
+# contains one is already masked.
 MASK_LIKE = "*＊•●×"
 _FULLWIDTH = str.maketrans("０１２３４５６７８９ｘＸ", "0123456789xX")
-#: Province-level codes (first two digits of a resident ID), incl. HK/Macau/Taiwan residence permits.
+# Province-level codes (first two digits of a resident ID), incl. HK/Macau/Taiwan residence permits.
 PROVINCES = frozenset(
     ["11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82", "83"]  # noqa: E501 - one data item, clearer unbroken
 )
 _MOBILE_RE = re.compile(r"(?:0086|86)?1[3-9]\d{9}")
 _DIGITS = "0123456789０１２３４５６７８９"
 
-#: The most each kind may show (first, last): PCI DSS 3.3 for cards; for IDs and
-#: mobiles the last four, what a seat reads back to a caller.
+# The most each kind may show (first, last): PCI DSS 3.3 for cards; for IDs and
+# mobiles the last four, what a seat reads back to a caller.
 MAX_KEEP: dict[str, tuple[int, int]] = {CARD: (6, 4), MOBILE: (0, 4), RESIDENT_ID: (0, 4)}
 
-#: In drafts (notes saved while the seat types) every run of this many digits or
-#: more is hidden: a half-typed number is not recognisable, but it is still a
-#: piece of one.
+# In drafts (notes saved while the seat types) every run of this many digits or
+# more is hidden: a half-typed number is not recognisable, but it is still a
+# piece of one.
 DRAFT_DIGITS = 5
 
 # Labels written in front of a number, nearest last. A reference label keeps the
@@ -258,7 +258,7 @@ _LABEL_KINDS: dict[str, str] = {
     for kind, labels in ((MOBILE, MOBILE_WORDS), (RESIDENT_ID, ID_WORDS), (CARD, CARD_WORDS), ("ref", REFERENCE_LABELS))
     for label in labels
 }
-#: Any label at the end of the words; the leftmost match is the longest label.
+# Any label at the end of the words; the leftmost match is the longest label.
 _LABEL_END_RE = re.compile("(?:" + "|".join(sorted(map(re.escape, _LABEL_KINDS), key=len, reverse=True)) + ")$")
 _LETTER_LABELS: dict[str, str] = {
     label.replace(" ", ""): kind for label, kind in _LABEL_KINDS.items() if label.isascii() and kind != "ref"
@@ -518,8 +518,8 @@ def mask_draft(text: str, policy: MaskPolicy | None = None) -> str:
     return _DRAFT_RUN_RE.sub(hide, masked)
 
 
-#: 11 digits with at most one other character between each two: what any number the
-#: masker finds has (a quick test before the real one).
+# 11 digits with at most one other character between each two: what any number the
+# masker finds has (a quick test before the real one).
 MAYBE_NUMBER = re.compile(r"\d(?:\D?\d){10}")
 _OLD_MASKED_ID_RE = re.compile(r"(?<![0-9０-９])[0-9]{6}(?=[*＊]{8}[0-9Xx*＊]{4}(?![0-9０-９]))")
 

@@ -29,9 +29,9 @@ class Recovery:
     salvaged: SalvageReport | None = None  # what was read back from the damaged file
 
 
-#: Larger databases get only the cheap checks (header, size) before the panel shows;
-#: ``PRAGMA quick_check`` reads the whole file (about 12 ms per 1,000 calls), so
-#: for them it runs on the database thread once the panel is up (``needs_full_check``).
+# Larger databases get only the cheap checks (header, size) before the panel shows;
+# ``PRAGMA quick_check`` reads the whole file (about 12 ms per 1,000 calls), so
+# for them it runs on the database thread once the panel is up (``needs_full_check``).
 FULL_CHECK_MAX_BYTES = 64 * 1024 * 1024
 
 

@@ -94,8 +94,8 @@ def normalise_reference(text: str) -> str:
     return text
 
 
-#: A follow-up to store when a call ends: (kind, text, due). Text "" means the app's
-#: own standard wording for that kind, chosen when it is shown (``FollowUp.label``).
+# A follow-up to store when a call ends: (kind, text, due). Text "" means the app's
+# own standard wording for that kind, chosen when it is shown (``FollowUp.label``).
 PlannedFollowUp = tuple[str, str, "datetime | None"]
 
 

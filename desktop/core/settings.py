@@ -93,7 +93,7 @@ def limits(name: str) -> tuple[int, int]:
     return setting.minimum, setting.maximum
 
 
-#: Default global hotkeys (see the README).
+# Default global hotkeys (see the README).
 DEFAULT_HOTKEYS: dict[str, str] = {
     **{f"insert-{n}": f"ctrl+alt+{n}" for n in range(1, 10)},
     "palette": "ctrl+alt+space",

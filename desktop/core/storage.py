@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # sqlite_utils is imported only when a migration runs (start-
     import sqlite_utils
 
 DB_FILENAME = "seatside.db"
-#: The hash is written with letters only, so no digit run of it looks like a number.
+# The hash is written with letters only, so no digit run of it looks like a number.
 _LETTERS_FOR_HEX = str.maketrans("0123456789", "ghijklmnop")
 
 
@@ -312,7 +312,7 @@ def _v_outbox(db: sqlite_utils.Database) -> None:
                f" WHEN {ended} BEGIN {enqueue('new.call_id')} END")
 
 
-#: Every text column that can hold what a seat typed or a caller said.
+# Every text column that can hold what a seat typed or a caller said.
 _TEXT_COLUMNS: dict[str, tuple[str, ...]] = {
     "calls": ("notes", "customer_ref", "end_reason", "scenario_name"),
     "call_steps": ("title",),
@@ -322,7 +322,7 @@ _TEXT_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
-#: Migration N takes the schema from user_version N to N+1. Only ever append.
+# Migration N takes the schema from user_version N to N+1. Only ever append.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v_privacy, _v_live, _v_outbox]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -653,7 +653,7 @@ class CallStore:
             details=False,
         )
 
-    #: Short (LIKE) searches read at most this many of the newest calls.
+    # Short (LIKE) searches read at most this many of the newest calls.
     LIKE_SCAN_CALLS = 100_000
 
     def search_notes(self, query: str, limit: int = 50) -> list[CallRecord]:

@@ -22,9 +22,9 @@ from desktop.core.patterns import Pattern, PatternError, compile_pattern
 from desktop.core.scenarios import Library, Scenario
 from desktop.core.textnorm import normalize
 
-#: A cue in a later part of the notes weighs up to this much more than one at the start.
+# A cue in a later part of the notes weighs up to this much more than one at the start.
 RECENCY_SPAN = 0.5
-#: A negative cue subtracts its weight times this.
+# A negative cue subtracts its weight times this.
 NEGATIVE_FACTOR = 1.5
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"[a-z0-9]+")

@@ -49,7 +49,7 @@ CONFIG_FILE = HUB_CONFIG_FILE
 TOKEN_FILE = "hub-token"
 PACKS_STATE_FILE = "hub-packs.json"
 KEYRING_SERVICE = "Seatside Hub"
-#: Backoff after a failed upload: 2, 4, 8 … seconds, at most this, with jitter.
+# Backoff after a failed upload: 2, 4, 8 … seconds, at most this, with jitter.
 MAX_BACKOFF_S = 300.0
 TIMEOUT_S = 30.0
 

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 LANGUAGES = ("zh", "en")
 
-#: key -> (Chinese, English). Templates take ``str.format`` fields by name.
+# key -> (Chinese, English). Templates take ``str.format`` fields by name.
 TEXTS: dict[str, tuple[str, str]] = {
     # export columns (CSV header, XLSX "Calls" sheet)
     "column.id": ("通话编号", "Call ID"),
@@ -108,7 +108,7 @@ TEXTS: dict[str, tuple[str, str]] = {
 }
 
 
-#: Follow-ups the app creates itself: stored with an empty text, worded when shown.
+# Follow-ups the app creates itself: stored with an empty text, worded when shown.
 STANDARD_FOLLOWUPS = ("complaint", "callback")
 
 

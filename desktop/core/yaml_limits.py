@@ -12,9 +12,9 @@ from typing import Any
 
 import yaml
 
-#: At most this many values once every alias is expanded (the largest built-in pack has about 250).
+# At most this many values once every alias is expanded (the largest built-in pack has about 250).
 MAX_EXPANDED_NODES = 50_000
-#: At most this many characters of scalar text once every alias is expanded.
+# At most this many characters of scalar text once every alias is expanded.
 MAX_EXPANDED_CHARS = 5_000_000
 
 

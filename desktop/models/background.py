@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 OpT = TypeVar("OpT", bound="Op[Any]")
 
-#: Threads for work that is not the database's (index builds, pack loads, imports, files).
+# Threads for work that is not the database's (index builds, pack loads, imports, files).
 IO_THREADS = 2
 
 

@@ -24,7 +24,7 @@ from desktop.core.storage import CallRecord, CallStore
 from desktop.core.suggest import Suggestion
 from desktop.models.background import Background, CallOp, DbOp
 
-#: Notes typed without a pause are still saved at least this often (at most this much is lost in a crash).
+# Notes typed without a pause are still saved at least this often (at most this much is lost in a crash).
 NOTES_MAX_WAIT_MS = 600
 
 

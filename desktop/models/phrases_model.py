@@ -21,7 +21,7 @@ from desktop.models.background import Background, DbOp, IoOp
 from desktop.models.call_model import CallModel
 from desktop.platform.clipboard import Clipboard
 
-#: Delay before the search index is rebuilt in the background after a change.
+# Delay before the search index is rebuilt in the background after a change.
 INDEX_DELAY_MS = 1000
 
 

@@ -15,7 +15,7 @@ from desktop.models.records_model import RecordsModel
 
 log = logging.getLogger(__name__)
 
-#: Longest wait before the next check (timers drift over days; the clock may change).
+# Longest wait before the next check (timers drift over days; the clock may change).
 MAX_WAIT_MS = 6 * 3600 * 1000
 
 

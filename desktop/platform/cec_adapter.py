@@ -18,7 +18,7 @@ from desktop.core.live.cec import CecFormatError, CecTranslator
 log = logging.getLogger(__name__)
 
 BASE = "/agentgateway/resource"
-#: Consecutive failed polls before the adapter gives up.
+# Consecutive failed polls before the adapter gives up.
 MAX_FAILURES = 5
 
 

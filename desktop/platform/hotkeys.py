@@ -68,7 +68,7 @@ def check_bindings(bindings: Mapping[str, str]) -> dict[str, str]:
 class HotkeyBackend(ABC):
     """Registers system-wide key combinations for actions."""
 
-    #: Shown to the seat, e.g. "X11 (XGrabKey)".
+    # Shown to the seat, e.g. "X11 (XGrabKey)".
     name: str = "none"
 
     def __init__(self, on_trigger: Trigger):

@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 CONNECT_TIMEOUT_MS = 500
-#: Longest Unix socket path (sun_path is 108 bytes on Linux, 104 on macOS).
+# Longest Unix socket path (sun_path is 108 bytes on Linux, 104 on macOS).
 MAX_SOCKET_PATH = 100
 
 

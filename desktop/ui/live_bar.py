@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from desktop.models.live_model import LiveModel
 
-#: How long the banned-phrase alert stays (it is discreet: no sound, no focus).
+# How long the banned-phrase alert stays (it is discreet: no sound, no focus).
 ALERT_MS = 8000
 
 

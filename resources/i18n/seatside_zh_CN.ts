@@ -12,7 +12,6 @@
     <name>CallModel</name>
     <message>
         <source>start the call record</source>
-        <extracomment>Notes typed without a pause are still saved at least this often (at most this much is lost in a crash).</extracomment>
         <translation>新建通话记录</translation>
     </message>
     <message>
@@ -182,7 +181,6 @@
     <name>LiveBar</name>
     <message>
         <source>You said “%s”. Softer: %s</source>
-        <extracomment>How long the banned-phrase alert stays (it is discreet: no sound, no focus).</extracomment>
         <translation>刚才说了“%s”，换个说法：%s</translation>
     </message>
     <message>
@@ -549,7 +547,6 @@
     <name>PhrasesModel</name>
     <message>
         <source>read your own phrases</source>
-        <extracomment>Delay before the search index is rebuilt in the background after a change.</extracomment>
         <translation>读取您自己的话术</translation>
     </message>
     <message>
@@ -639,7 +636,6 @@
     <name>RetentionTimer</name>
     <message>
         <source>delete calls past the retention period</source>
-        <extracomment>Longest wait before the next check (timers drift over days; the clock may change).</extracomment>
         <translation>删除超过保存期限的通话</translation>
     </message>
 </context>
@@ -705,7 +701,6 @@
     </message>
     <message>
         <source>Follow-up due</source>
-        <extracomment>Real OS hooks start this long after the panel is built.</extracomment>
         <translation>跟进事项到期</translation>
     </message>
     <message>

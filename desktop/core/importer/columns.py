@@ -7,17 +7,17 @@ import re
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 50_000
 MAX_CELL_CHARS = 2_000
-#: An .xlsx whose parts would expand to more than this is refused (zip bombs).
+# An .xlsx whose parts would expand to more than this is refused (zip bombs).
 MAX_XLSX_EXPANDED_BYTES = 400 * 1024 * 1024
-#: The header row is looked for among this many first non-blank rows (a title row may come first).
+# The header row is looked for among this many first non-blank rows (a title row may come first).
 HEADER_SEARCH_ROWS = 10
-#: Reading stops after this many blank rows in a row (sheets formatted down to row 1,048,576).
+# Reading stops after this many blank rows in a row (sheets formatted down to row 1,048,576).
 MAX_BLANK_RUN = 10_000
 MAX_ID_CHARS = 60
 
 PREFERRED_SHEETS = ("话术库", "phrases")
 
-#: Field → header names it is recognised by, compared after :func:`_header_key`.
+# Field → header names it is recognised by, compared after :func:`_header_key`.
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "scenario": ("场景", "场景名称", "场景名", "业务场景", "scenario", "scenarioname"),
     "scenario_id": ("场景编号", "场景id", "场景代码", "scenarioid"),
@@ -31,7 +31,7 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "guidance": ("说明", "步骤说明", "提示", "guidance"),
     "description": ("描述", "场景描述", "场景说明", "description"),
 }
-#: How a field is named in messages.
+# How a field is named in messages.
 FIELD_LABELS: dict[str, str] = {
     "scenario": "场景 (scenario)",
     "scenario_id": "场景编号 (scenario id)",
@@ -47,7 +47,7 @@ FIELD_LABELS: dict[str, str] = {
 }
 REQUIRED_FIELDS = ("scenario", "step", "phrase")
 MULTI_VALUE_FIELDS = ("tags", "keywords", "facts")
-#: Columns nobody needs to be told are ignored.
+# Columns nobody needs to be told are ignored.
 SILENTLY_IGNORED_HEADERS = {"序号", "no", "#", "行号"}
 
 _ALIAS_TO_FIELD = {alias: name for name, aliases in HEADER_ALIASES.items() for alias in aliases}

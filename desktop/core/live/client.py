@@ -15,7 +15,7 @@ from typing import Any
 from desktop.core.live.events import Event, EventError, parse_event, to_json
 
 LIVE_FILE = "live.json"
-#: A replay file larger than this is refused (a recorded call is a few hundred lines).
+# A replay file larger than this is refused (a recorded call is a few hundred lines).
 MAX_REPLAY_BYTES = 20 * 1024 * 1024
 
 

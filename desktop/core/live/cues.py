@@ -21,16 +21,16 @@ from desktop.core.scenarios import Scenario, Step
 from desktop.core.textnorm import normalize
 
 _CLAUSE_END = "，。！？；,.!?;：:\n"
-#: Just before a cue, these make it "not done (yet)".
+# Just before a cue, these make it "not done (yet)".
 _NEGATIONS = ("没有", "还没", "尚未", "没能", "未能", "无法", "不能", "不会", "没法", "暂时不", "不用", "没", "未", "别", "不")
-#: Anywhere earlier in the clause, these make it a condition, a plan or a question.
+# Anywhere earlier in the clause, these make it a condition, a plan or a question.
 _CONDITIONS = (
     "如果", "要是", "假如", "万一", "等到", "等", "一旦", "待", "马上", "稍后", "待会", "一会儿", "将会", "会给您",
     "准备", "需要", "要不要", "是否", "是不是", "有没有", "能不能", "可不可以", "可以帮", "帮您看看",
     # a purpose, or a request for what is still to be given: not done yet
     "为了", "麻烦您说", "麻烦您报", "请您说", "请您报", "请问",
 )
-#: Just after a cue, in its clause, these make it still pending (限制的原因我还在查).
+# Just after a cue, in its clause, these make it still pending (限制的原因我还在查).
 _PENDING = ("还在", "正在", "还没", "没有", "尚未", "待会", "稍后", "之后再", "一会儿", "再跟您", "再告诉您", "再通知您")
 _QUESTION_TAIL = re.compile(r"^[^，。！？；,.!?;]*?(吗|么|呢|吧)?\s*[?？]|^[^，。！？；,.!?;]*?(吗|么)(?=$|[，。！；,.!;])")
 

@@ -27,7 +27,7 @@ DIRECTIONS = ("in", "out")
 MAX_CALL_ID = 128
 MAX_CALLER = 64
 MAX_TEXT = 2000
-#: Events in one request or one WebSocket message.
+# Events in one request or one WebSocket message.
 MAX_BATCH = 500
 
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 from desktop.core.live.events import TranscriptEvent
 
-#: Final segments kept per call in memory (a long call cannot grow without bound).
+# Final segments kept per call in memory (a long call cannot grow without bound).
 MAX_SEGMENTS = 400
-#: Customer speech the scenario suggestion looks at (the most recent characters).
+# Customer speech the scenario suggestion looks at (the most recent characters).
 SUGGEST_WINDOW = 600
 
 
