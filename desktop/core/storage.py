@@ -1,7 +1,7 @@
 """The call log in SQLite: versioned schema, WAL, one transaction helper.
 
 ``CallStore`` is synchronous and not thread-safe; the GUI uses it through the
-single database worker (``desktop.models.db_worker``), the CLI directly.
+single database thread (``desktop.models.background``), the CLI directly.
 """
 
 from __future__ import annotations
