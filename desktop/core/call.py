@@ -22,9 +22,8 @@ from datetime import datetime
 from enum import Enum
 
 from desktop.core import clock
-from desktop.core.live.speech import mask_caller
 from desktop.core.placeholders import Rendered
-from desktop.core.privacy import MaskPolicy, mask_pii
+from desktop.core.privacy import MaskPolicy, mask_caller, mask_pii
 from desktop.core.scenarios import Library, PhraseChoice, Scenario, Step
 from desktop.core.session import CallSession, PlannedFollowUp, followups_at_end, normalise_reference
 from desktop.core.storage import CallRecord, UsedPhrase

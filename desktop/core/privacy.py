@@ -59,7 +59,7 @@ asking for more is refused, settings asking for more are cut back.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -530,3 +530,20 @@ def remask_stored(text: str, policy: MaskPolicy | None = None) -> str:
     policy = policy or DEFAULT_POLICY
     text = _OLD_MASKED_ID_RE.sub(lambda m: policy.mask_char * 6, text)
     return mask_pii(text, policy) if MAYBE_NUMBER.search(text) else text
+
+
+def mask_caller(number: str, mask: Callable[[str], str]) -> str:
+    """The caller's number as it may be stored: ``mask`` (the seat's mask policy) for
+    mobiles and cards, and every other number cut to its last four digits."""
+    masked = mask(number)
+    digits = sum(c.isdigit() for c in masked)
+    if digits > 4:
+        keep, out = 4, []
+        for char in reversed(masked):
+            if char.isdigit():
+                out.append(char if keep > 0 else "*")
+                keep -= 1
+            else:
+                out.append(char)
+        masked = "".join(reversed(out))
+    return masked

@@ -9,12 +9,11 @@ from desktop.core.live.cues import find_ticks
 from desktop.core.live.events import TranscriptEvent
 from desktop.core.live.speech import (
     LiveCall,
-    mask_caller,
     speech_suggestion,
     take_segment,
 )
 from desktop.core.live.transcript import MAX_SEGMENTS, CallTranscript
-from desktop.core.privacy import mask_pii
+from desktop.core.privacy import mask_caller, mask_pii
 from desktop.core.scenarios import Library, Scenario, Step
 
 LOSS = Scenario(

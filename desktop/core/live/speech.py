@@ -68,20 +68,3 @@ def speech_suggestion(
     notes use and with its rules (weighed against the current scenario; scenarios the
     seat waved away stay away)."""
     return suggest_other(text, library, current, frozenset(dismissed))
-
-
-def mask_caller(number: str, mask: Callable[[str], str]) -> str:
-    """The caller's number as it may be stored: ``mask`` (the seat's mask policy) for
-    mobiles and cards, and every other number cut to its last four digits."""
-    masked = mask(number)
-    digits = sum(c.isdigit() for c in masked)
-    if digits > 4:
-        keep, out = 4, []
-        for char in reversed(masked):
-            if char.isdigit():
-                out.append(char if keep > 0 else "*")
-                keep -= 1
-            else:
-                out.append(char)
-        masked = "".join(reversed(out))
-    return masked
