@@ -58,8 +58,6 @@ class CallModel(QObject):
             self._notes_saver(NOTES_MAX_WAIT_MS),
         )
         settings.on_change(self._setting_changed)
-        # Live call events (desktop.models.live_model): (scenario id, step id) ticked by the
-        # seat's speech, and banned phrases said on this call (the hub heartbeat reads it).
 
     def _notes_saver(self, interval_ms: int) -> QTimer:
         timer = QTimer(self)
@@ -152,11 +150,15 @@ class CallModel(QObject):
         self.scenarioChanged.emit()
         self.stepsChanged.emit()
 
-    def set_step_ticked(self, step_id: str, checked: bool) -> None:
+    def set_step_ticked(self, step_id: str, checked: bool, *, by_speech: bool = False) -> None:
+        """Tick or untick a step; ``by_speech``: ticked because the transcript shows the seat
+        did it (marked so), and quietly skipped when the call or its scenario changed meanwhile."""
         at = clock.now()
         try:
-            scenario, step = self.call.tick(step_id, checked, at)
+            scenario, step = self.call.tick_by_speech(step_id, at) if by_speech else self.call.tick(step_id, checked, at)
         except Refused as refused:
+            if by_speech:
+                return
             self.message.emit(
                 self.tr("Start a call to tick steps")
                 if refused.reason is Refusal.NO_CALL
@@ -166,7 +168,7 @@ class CallModel(QObject):
             return
         self.write_for_call(
             self.tr("tick the step") if checked else self.tr("untick the step"),
-            lambda store, call_id: records.store_tick(store, call_id, scenario, step, checked, at),
+            lambda store, call_id: records.store_tick(store, call_id, scenario, step, checked, at, by_speech=by_speech),
         )
         self.stepsChanged.emit()
 
@@ -332,19 +334,6 @@ class CallModel(QObject):
     # -- live call events (desktop.models.live_model) ---------------------------------
     def ticked_by_speech(self, step_id: str) -> bool:
         return self.call.ticked_by_speech(step_id)
-
-    def tick_by_speech(self, step_id: str) -> None:
-        """The transcript shows the seat did this step: tick it, marked as ticked by speech."""
-        at = clock.now()
-        try:
-            scenario, step = self.call.tick_by_speech(step_id, at)
-        except Refused:
-            return  # the call or its scenario changed meanwhile: nothing to tick
-        self.write_for_call(
-            self.tr("tick the step"),
-            lambda store, call_id: records.store_tick(store, call_id, scenario, step, True, at, by_speech=True),
-        )
-        self.stepsChanged.emit()
 
     @property
     def banned_count(self) -> int:

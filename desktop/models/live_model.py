@@ -200,7 +200,7 @@ class LiveModel(QObject):
                 lambda store, call_id: live_store.set_banned_count(store, call_id, count),
             )
         for match in outcome.ticks:
-            model.tick_by_speech(match.step_id)
+            model.set_step_ticked(match.step_id, True, by_speech=True)
 
     # -- the call model's own changes -------------------------------------------------
     def _call_state_changed(self) -> None:
