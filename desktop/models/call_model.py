@@ -39,6 +39,7 @@ class CallModel(QObject):
     stepsChanged = Signal()
     notesSaved = Signal(int)  # call id
     notesMasked = Signal()  # personal numbers in the notes were masked: views redraw them
+    referenceChanged = Signal(str)  # the caller's reference, as kept (masked)
     historyLoaded = Signal(list)  # earlier calls of the same customer (CallRecord), newest first
     historyExact = Signal(bool)  # False: no OS secret store, history matched by the masked tail only
     recovered = Signal(int)  # a call interrupted by a crash was restored
@@ -255,6 +256,7 @@ class CallModel(QObject):
         if not self.call.in_call:
             return ""
         full, ref = self.call.set_customer_ref(text, caller_id=caller_id)
+        self.referenceChanged.emit(ref)
         found: list[tuple[list[CallRecord], bool]] = []
 
         def loaded(_call_id: int) -> None:

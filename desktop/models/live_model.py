@@ -157,7 +157,6 @@ class LiveModel(QObject):
         """The caller's number becomes the customer reference, masked at once (landlines
         too), with the keyed hash that finds this caller's earlier calls; shows them."""
         self.model.set_customer_ref(caller, caller_id=True)
-        self.model.callStateChanged.emit()  # the views show the reference
 
     def _transcript(self, event: TranscriptEvent) -> None:
         model = self.model

@@ -65,6 +65,7 @@ class NotesView(QWidget):
         self.reference.editingFinished.connect(self._reference_entered)
         self.editor.textChanged.connect(lambda: model.set_notes(self.editor.toPlainText()))
         model.callStateChanged.connect(self.refresh)
+        model.referenceChanged.connect(self.refresh)
         model.notesMasked.connect(self.show_masked)
         model.historyLoaded.connect(self.show_history)
         model.historyExact.connect(lambda exact: self.history_notice.setVisible(not exact))
