@@ -41,8 +41,9 @@ def test_xlsx_export_opens_with_openpyxl(db: psycopg.Connection, tmp_path) -> No
     fill(db, 6)
     path = tmp_path / "calls.xlsx"
     assert write_xlsx(db, None, T0, T0 + timedelta(days=1), str(path)) == 6
-    sheet = openpyxl.load_workbook(path, read_only=True).active
-    rows = list(sheet.iter_rows(values_only=True))
+    book = openpyxl.load_workbook(path, read_only=True)  # read-only keeps the file open until closed
+    rows = list(book.active.iter_rows(values_only=True))
+    book.close()
     assert rows[0][0] == "seat" and len(rows) == 7
     assert rows[1][2] == datetime(2026, 3, 2, 9, 0)  # shown in the centre's time zone
     assert rows[1][4] == 61.5 and rows[1][-1].endswith("=SUM(A1)")
@@ -61,6 +62,7 @@ def test_streaming_writer_to_a_pipe_and_with_hostile_text(tmp_path) -> None:
     with os.fdopen(read_end, "rb") as pipe:
         data = pipe.read()
     os.waitpid(pid, 0)
-    sheet = openpyxl.load_workbook(io.BytesIO(data), read_only=True).active
-    values = list(sheet.iter_rows(values_only=True))
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    values = list(book.active.iter_rows(values_only=True))
+    book.close()
     assert values[1] == ("ab", "<x>&y", " 前后空格 ", "=1+1", 3, 2.5, None, True)

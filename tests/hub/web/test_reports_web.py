@@ -51,8 +51,9 @@ def test_report_figures_and_streamed_exports(web_hub: WebHub) -> None:
 
         xlsx = client.get("/reports/seats.xlsx", params={"first": day, "last": day})
         assert xlsx.headers["content-type"].startswith("application/vnd.openxmlformats")
-        sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content), read_only=True).active
-        values = list(sheet.iter_rows(values_only=True))
+        book = openpyxl.load_workbook(io.BytesIO(xlsx.content), read_only=True)
+        values = list(book.active.iter_rows(values_only=True))
+        book.close()
         assert values[0][0] == "坐席"
         a03 = next(v for v in values[1:] if v[0] == "A03")
         assert a03[1] == 3 and a03[5] == 2  # three calls, two banned-phrase hits
