@@ -1,0 +1,94 @@
+"""Accuracy of the 服务禁语 alerts on labelled sentences (not a timing).
+
+    python -m benchmarks.banned_accuracy     # prints the Markdown section for docs/benchmarks.md
+
+``benchmarks/data/banned_tuning.jsonl`` is the set the phrase list was tuned on.
+``benchmarks/data/blind/banned_blind.jsonl`` was written by a reviewer briefed as a bank's
+quality-compliance reviewer who never saw the phrase list or the code; see its README.
+A sentence counts as alerted when :func:`find_banned` returns an alert for it: typed
+sentences as the notes box checks them, speech-to-text ones as the live feed does
+(``speech=True``: the bare 你 is noted, not alerted).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from desktop.core.banned import alerts, builtin_banned, find_banned
+
+DATA = Path(__file__).resolve().parent / "data"
+SETS = (
+    (DATA / "banned_tuning.jsonl", "tuning set (seen)"),
+    (DATA / "blind" / "banned_blind.jsonl", "blind set"),
+)
+
+
+@dataclass(frozen=True)
+class Result:
+    name: str
+    form: str
+    positives: int
+    negatives: int
+    caught: int
+    false_alarms: int
+    misses: tuple[str, ...]
+    alarms: tuple[str, ...]
+
+    @property
+    def recall(self) -> float:
+        return self.caught / self.positives if self.positives else 0.0
+
+    @property
+    def false_alarm_rate(self) -> float:
+        return self.false_alarms / self.negatives if self.negatives else 0.0
+
+
+def alerted(text: str, form: str) -> bool:
+    return bool(alerts(find_banned(text, builtin_banned(), speech=form == "asr")))
+
+
+def measure(path: Path, name: str) -> list[Result]:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    results = []
+    for form in ("typed", "asr"):
+        mine = [r for r in rows if r.get("form", "typed") == form]
+        pos = [r["text"] for r in mine if r["banned"]]
+        neg = [r["text"] for r in mine if not r["banned"]]
+        misses = tuple(t for t in pos if not alerted(t, form))
+        alarms = tuple(t for t in neg if alerted(t, form))
+        results.append(Result(name, form, len(pos), len(neg), len(pos) - len(misses), len(alarms), misses, alarms))
+    return results
+
+
+def run() -> list[Result]:
+    out: list[Result] = []
+    for path, name in SETS:
+        if path.exists():
+            out += measure(path, name)
+    return out
+
+
+def markdown(results: list[Result]) -> str:
+    lines = [
+        "| Set | Form | Banned | Harmless | Recall | False alarms | Goal |",
+        "| :--- | :--- | ---: | ---: | ---: | ---: | :--- |",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r.name} | {r.form} | {r.positives} | {r.negatives} | {r.recall:.1%} "
+            f"({r.caught}/{r.positives}) | {r.false_alarm_rate:.1%} ({r.false_alarms}/{r.negatives}) "
+            "| recall ≥ 95%, false alarms ≤ 3% |"
+        )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    res = run()
+    print(markdown(res))
+    for r in res:
+        for t in r.misses:
+            print(f"MISS [{r.name}/{r.form}] {t}")
+        for t in r.alarms:
+            print(f"ALARM [{r.name}/{r.form}] {t}")
