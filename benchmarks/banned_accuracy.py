@@ -21,7 +21,8 @@ from desktop.core.banned import alerts, builtin_banned, find_banned
 DATA = Path(__file__).resolve().parent / "data"
 SETS = (
     (DATA / "banned_tuning.jsonl", "tuning set (seen)"),
-    (DATA / "blind" / "banned_blind.jsonl", "blind set"),
+    (DATA / "blind" / "banned_blind.jsonl", "first blind set (tuned on since)"),
+    (DATA / "blind" / "banned_blind2.jsonl", "second blind set (never tuned on)"),
 )
 
 

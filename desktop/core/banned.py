@@ -108,10 +108,19 @@ def _uncased_pieces(pattern: Pattern) -> tuple[str, ...]:
     return tuple(piece for piece in pattern.pieces if piece.lower() == piece.upper() == piece)
 
 
+# Someone else's words reported by the seat: 骗子跟您说…, 网点那边跟您讲…
+_REPORTED_RE = re.compile(
+    r"(?:骗子|对方|他们|她们|他|她|那边|网点|同事|柜员|柜台|商户|商家|短信)"
+    r"[^。！？!?\n，,]{0,6}?(?:说|讲|告诉[你您]|称|让[你您])[：:，,]?[^。！？!?\n]*"
+)
+
+
 def customer_speech(text: str) -> list[tuple[int, int]]:
-    """Spans of quoted customer speech: 「…」, “…”, and what follows 客户说 to the sentence end."""
+    """Spans of speech the seat reports rather than says: 「…」, “…”, what follows 客户说,
+    and what follows 骗子跟您说 / 网点那边讲 to the sentence end."""
     spans = [m.span() for m in _QUOTED_RE.finditer(text)]
     spans += [m.span() for m in _CUSTOMER_SAID_RE.finditer(text)]
+    spans += [m.span() for m in _REPORTED_RE.finditer(text)]
     return sorted(spans)
 
 

@@ -195,3 +195,16 @@ def test_spoken_bare_you_is_not_counted_on_the_call():
     outcome = take_segment(call, event, None, lambda step: False)
     assert outcome is not None and [h.text for h in outcome.banned] == ["急什么"]
     assert call.banned_count == 1
+
+
+def test_check_text_speech_notes_the_bare_you_and_exits_on_alerts_only(tmp_path):
+    import subprocess
+
+    run = [sys.executable, "-c", "import sys; from desktop.cli import main; sys.exit(main(sys.argv[1:]))", "check-text"]
+    quiet = subprocess.run([*run, "--speech", "你好 请问有什么可以帮你"], capture_output=True, text=True, timeout=60)
+    assert quiet.returncode == 0, quiet.stderr
+    assert quiet.stdout.count("(noted, not counted)") == 2
+    loud = subprocess.run([*run, "--speech", "你急什么"], capture_output=True, text=True, timeout=60)
+    assert loud.returncode == 1 and "急什么" in loud.stdout
+    typed = subprocess.run([*run, "你好"], capture_output=True, text=True, timeout=60)
+    assert typed.returncode == 1 and "noted" not in typed.stdout
