@@ -208,3 +208,16 @@ def test_check_text_speech_notes_the_bare_you_and_exits_on_alerts_only(tmp_path)
     assert loud.returncode == 1 and "急什么" in loud.stdout
     typed = subprocess.run([*run, "你好"], capture_output=True, text=True, timeout=60)
     assert typed.returncode == 1 and "noted" not in typed.stdout
+
+
+def test_accuracy_sets_hold_their_goal():
+    """A regression guard on the sets the list was tuned on (the blind figure is in docs/benchmarks.md)."""
+    from benchmarks.banned_accuracy import DATA, measure
+
+    results = measure(DATA / "banned_tuning.jsonl", "tuning") + measure(
+        DATA / "blind" / "banned_blind.jsonl", "first blind (tuned on since)"
+    )
+    assert len(results) == 4 and all(r.positives and r.negatives for r in results)
+    for r in results:
+        assert r.recall >= 0.95, (r.name, r.form, r.misses)
+        assert r.false_alarm_rate <= 0.03, (r.name, r.form, r.alarms)
