@@ -86,6 +86,9 @@ def parser() -> argparse.ArgumentParser:
 
     check_text = sub.add_parser("check-text", help="find banned phrases (服务禁语) in a text, with softer wordings")
     check_text.add_argument("text", help="the text to check, or - to read it from standard input")
+    check_text.add_argument(
+        "--speech", action="store_true", help="the text is speech-to-text output: the bare 你 is noted, not alerted"
+    )
 
     suggest = sub.add_parser("suggest", help="rank the scenarios that call notes point to, with scores")
     suggest.add_argument("text", help="the notes, or - to read them from standard input")
@@ -139,10 +142,11 @@ def cmd_check_text(args: argparse.Namespace) -> int:
     text = _text_argument(args.text, "check-text")
     if text is None:
         return 1
-    hits = find_banned(text, builtin_banned())
+    hits = find_banned(text, builtin_banned(), speech=args.speech)
     for hit in hits:
-        print(f"{hit.start}-{hit.end}: {hit.text} → {hit.entry.suggestion}")
-    return 1 if hits else 0
+        noted = "" if hit.alert else " (noted, not counted)"
+        print(f"{hit.start}-{hit.end}: {hit.text} → {hit.entry.suggestion}{noted}")
+    return 1 if any(hit.alert for hit in hits) else 0
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:
