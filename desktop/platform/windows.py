@@ -17,6 +17,7 @@ Every class takes the API object (the real DLLs, or ``win32_fake.FakeWin32`` in 
 from __future__ import annotations
 
 import ctypes
+import functools
 import logging
 import os
 import time
@@ -24,8 +25,6 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-
-from PySide6.QtCore import QAbstractNativeEventFilter, QCoreApplication
 
 from desktop.platform import win32_api as w
 from desktop.platform.clipboard import Clipboard, ClipboardBusy
@@ -65,13 +64,15 @@ def _address(message: object) -> int:
     return int(message)  # type: ignore[call-overload]  # VoidPtr converts to int at run time
 
 
-class MessageFilter(QAbstractNativeEventFilter):
-    """Hands Windows messages to ``handle(msg)`` (True: consumed); installed on the Qt application."""
+class MessageFilter:
+    """Hands Windows messages to ``handle(msg)`` (True: consumed); installed on the Qt application.
+
+    Qt is imported only by :meth:`install`, so the backends run without it in tests.
+    """
 
     def __init__(self, handle: Callable[[Any], bool]):
-        super().__init__()
         self._handle = handle
-        self._installed = False
+        self.qt_filter: Any = None
 
     def dispatch(self, event_type: bytes, message: object) -> bool:
         """What Qt's ``nativeEventFilter`` does, given the address of a ``MSG``."""
@@ -79,26 +80,45 @@ class MessageFilter(QAbstractNativeEventFilter):
             return False
         return self._handle(w.MSG.from_address(_address(message)))
 
-    def nativeEventFilter(self, event_type: Any, message: Any) -> tuple[bool, int]:  # noqa: N802 - Qt API
-        try:
-            name = event_type.data() if hasattr(event_type, "data") else bytes(event_type)
-            return self.dispatch(bytes(name), message), 0
-        except Exception:  # an exception must never cross into Qt's event loop
-            log.exception("native event filter failed")
-            return False, 0
-
     def install(self) -> None:
         """Install on the running QCoreApplication (if there is one)."""
+        from PySide6.QtCore import QCoreApplication
+
         app = QCoreApplication.instance()
-        if app is not None and not self._installed:
-            app.installNativeEventFilter(self)
-            self._installed = True
+        if app is not None and self.qt_filter is None:
+            self.qt_filter = _qt_filter_class()(self)
+            app.installNativeEventFilter(self.qt_filter)
 
     def remove(self) -> None:
+        if self.qt_filter is None:
+            return
+        from PySide6.QtCore import QCoreApplication
+
         app = QCoreApplication.instance()
-        if app is not None and self._installed:
-            app.removeNativeEventFilter(self)
-        self._installed = False
+        if app is not None:
+            app.removeNativeEventFilter(self.qt_filter)
+        self.qt_filter = None
+
+
+@functools.cache
+def _qt_filter_class() -> type:
+    """The QAbstractNativeEventFilter subclass (made on first use: it imports Qt)."""
+    from PySide6.QtCore import QAbstractNativeEventFilter
+
+    class QtMessageFilter(QAbstractNativeEventFilter):
+        def __init__(self, owner: MessageFilter):
+            super().__init__()
+            self.owner = owner
+
+        def nativeEventFilter(self, event_type: Any, message: Any) -> tuple[bool, int]:  # noqa: N802 - Qt API
+            try:
+                name = event_type.data() if hasattr(event_type, "data") else event_type
+                return self.owner.dispatch(bytes(name), message), 0
+            except Exception:  # an exception must never cross into Qt's event loop
+                log.exception("native event filter failed")
+                return False, 0
+
+    return QtMessageFilter
 
 
 # -- hotkeys ----------------------------------------------------------------------
