@@ -68,6 +68,8 @@ class FakeInserter(Inserter):
     keys: list[str] = field(default_factory=list)
     typed: list[str] = field(default_factory=list)
     activated: list[WindowInfo] = field(default_factory=list)
+    foregrounded: list[int] = field(default_factory=list)  # our own windows handed the foreground
+    refuse: Exception | None = None  # raised by send_keys/type_text (an elevated target…)
 
     def active_window(self) -> WindowInfo | None:
         return self.window
@@ -82,10 +84,17 @@ class FakeInserter(Inserter):
             return True
         return False
 
+    def take_foreground(self, window_id: int) -> None:
+        self.foregrounded.append(window_id)
+
     def send_keys(self, combo: str) -> None:
+        if self.refuse is not None:
+            raise self.refuse
         self.keys.append(combo)
 
     def type_text(self, text: str) -> None:
+        if self.refuse is not None:
+            raise self.refuse
         self.typed.append(text)
 
 
