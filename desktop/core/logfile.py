@@ -82,3 +82,12 @@ def log_uncaught_exceptions() -> None:
 
     sys.excepthook = hook
     threading.excepthook = thread_hook
+
+
+def ensure_std_streams() -> None:
+    """The windowed Windows build has no console: ``sys.stdout`` and ``sys.stderr`` are None
+    there, and writing to them would raise. They become the null device; the console build
+    (``seatside-cli.exe``) is the one that prints, and the log file keeps the warnings."""
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115 - open for the process's life
