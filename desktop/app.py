@@ -188,6 +188,7 @@ class Seatside:
         prompt.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         prompt.show()
         prompt.activateWindow()
+        self.insertion.inserter.take_foreground(int(prompt.winId()))  # past Windows' foreground lock
         return prompt
 
     def prepare_for_session_end(self) -> None:

@@ -120,6 +120,16 @@ def test_the_log_file_is_masked_and_private(isolated_dirs):
     assert (isolated_dirs / LOG_NAME).stat().st_mode & 0o077 == 0
 
 
+def test_a_session_end_request_backs_up_and_keeps_running(make_app, isolated_dirs):
+    app = make_app()
+    assert not list((isolated_dirs / "backups").glob("*"))
+    app.prepare_for_session_end()  # Qt's commitDataRequest: the logoff may still be cancelled
+    assert list((isolated_dirs / "backups").glob("*"))
+    assert not app.closed
+    app.model.start_call()  # still usable
+    assert app.model.in_call
+
+
 def test_the_session_end_saves_and_backs_up(make_app, isolated_dirs):
     app = make_app()
     app.model.start_call()
