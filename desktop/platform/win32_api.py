@@ -56,6 +56,12 @@ CF_TEXT, CF_UNICODETEXT = 1, 13
 # Clipboard formats that hold a GDI or other handle, not global memory: not copied by
 # a snapshot (CF_DIB, which Windows synthesises from a bitmap, carries the picture).
 HANDLE_FORMATS = frozenset({2, 3, 9, 14, 0x80, 0x82, 0x83, 0x8E})
+
+
+def is_memory_format(fmt: int) -> bool:
+    """True for a clipboard format whose data is global memory (copyable byte for byte):
+    not a GDI handle format, not a private (0x200-0x2FF) or GDI-object (0x300-0x3FF) one."""
+    return fmt not in HANDLE_FORMATS and not 0x200 <= fmt <= 0x3FF
 GMEM_MOVEABLE = 0x0002
 SE_FILE_OBJECT = 1
 DACL_SECURITY_INFORMATION = 0x00000004

@@ -442,7 +442,7 @@ class WindowsClipboard(Clipboard):
         with self._opened():
             fmt = self._api.user32.EnumClipboardFormats(0)
             while fmt:
-                if fmt not in w.HANDLE_FORMATS:
+                if w.is_memory_format(fmt):
                     data = self._read(fmt)
                     if data is not None:
                         formats[fmt] = data

@@ -258,7 +258,8 @@ def _clipboard(fake: FakeWin32, waits: list[float], attempts: int = 10) -> Windo
 
 def test_snapshot_and_restore_keep_every_memory_format_through_a_held_clipboard(desk):
     desk.add_window(EXCEL, "Book1 - Excel", "XLMAIN", pid=300, thread=3000, path="C:\\Office\\EXCEL.EXE")
-    original = {w.CF_UNICODETEXT: "原来的内容\0".encode("utf-16-le"), HTML_FORMAT: b"<b>kept</b>", 2: b"HBITMAP"}
+    original = {w.CF_UNICODETEXT: "原来的内容\0".encode("utf-16-le"), HTML_FORMAT: b"<b>kept</b>", 2: b"HBITMAP",
+                0x250: b"private handle"}
     desk.put_clipboard(original)
     waits: list[float] = []
     clipboard = _clipboard(desk, waits)
