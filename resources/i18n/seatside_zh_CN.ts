@@ -858,12 +858,28 @@ Restore that backup? (No: keep what can still be read from the damaged file.)</s
         <translation>粘贴按键</translation>
     </message>
     <message>
+        <source>Line breaks when typing</source>
+        <translation>输入时的换行</translation>
+    </message>
+    <message>
         <source>Add program</source>
         <translation>添加程序</translation>
     </message>
     <message>
         <source>Remove</source>
         <translation>删除</translation>
+    </message>
+    <message>
+        <source>Shift+Enter (no form is sent)</source>
+        <translation>Shift+Enter（不会提交表单）</translation>
+    </message>
+    <message>
+        <source>Enter</source>
+        <translation>Enter 键</translation>
+    </message>
+    <message>
+        <source>Copy the phrase instead</source>
+        <translation>改为复制话术</translation>
     </message>
     <message>
         <source>Follow the system</source>

@@ -163,3 +163,22 @@ def test_the_hotkey_filter_is_a_qt_native_event_filter(qapp, qtbot):
     finally:
         backend.close()
     assert backend.filter.qt_filter is None and fake.hotkeys == {}
+
+
+def test_the_settings_dialog_keeps_and_sets_a_profiles_line_breaks(seatside, qtbot):
+    from PySide6.QtWidgets import QComboBox
+
+    from desktop.ui.settings_dialog import SettingsDialog
+
+    seatside.settings.set("app_profiles", [{"app": "crm", "mode": "type", "paste_keys": "ctrl+v", "newline": "refuse"}])
+    dialog = SettingsDialog(seatside.settings, str(seatside.data_dir))
+    qtbot.addWidget(dialog)
+    dialog._add_profile_row("notepad.exe", "type", "ctrl+v")
+    breaks = dialog.profiles.cellWidget(1, 3)
+    assert isinstance(breaks, QComboBox) and breaks.currentData() == "shift+enter"
+    breaks.setCurrentIndex(breaks.findData("enter"))
+    dialog.accept()
+    assert seatside.settings.get("app_profiles") == [
+        {"app": "crm", "mode": "type", "paste_keys": "ctrl+v", "newline": "refuse"},
+        {"app": "notepad.exe", "mode": "type", "paste_keys": "ctrl+v", "newline": "enter"},
+    ]
