@@ -245,12 +245,8 @@ class WindowsInserter(Inserter):
 
     def __init__(self, api: w.Win32 | None = None):
         self._api = api or w.load()
-        with self._own_process() as me:
-            self._own_level = integrity_level(self._api, me)
-
-    @contextmanager
-    def _own_process(self) -> Iterator[Any]:
-        yield self._api.kernel32.GetCurrentProcess()  # a pseudo-handle: nothing to close
+        # GetCurrentProcess() is a pseudo-handle: nothing to close.
+        self._own_level = integrity_level(self._api, self._api.kernel32.GetCurrentProcess())
 
     def _pid(self, hwnd: int) -> int:
         pid = w.DWORD()
