@@ -2,8 +2,8 @@
 
 - Hotkeys: ``RegisterHotKey`` on the GUI thread; ``WM_HOTKEY`` is read by a Qt native
   event filter (as CopyQ does). No keyboard hook: nothing Windows can remove silently,
-  nothing an elevated window blocks, and a combination another program holds is refused
-  by name at registration.
+  no first key lost, no modifier left stuck; a combination another program holds is
+  refused at registration and reported by its name.
 - Insertion: ``SendInput`` with ``KEYEVENTF_UNICODE`` (IME-safe), modifier state from
   ``GetAsyncKeyState``, foreground hand-over with the ``AttachThreadInput`` workaround,
   and an elevated target (UIPI) detected from its integrity level before anything is sent.
