@@ -589,6 +589,14 @@
         <translation>请先填写%s，本次未复制</translation>
     </message>
     <message>
+        <source>The clipboard is held by %s; try again in a moment</source>
+        <translation>剪贴板正被 %s 占用，请稍后再试</translation>
+    </message>
+    <message>
+        <source>another program</source>
+        <translation>另一个程序</translation>
+    </message>
+    <message>
         <source>save the favourite</source>
         <translation>保存收藏</translation>
     </message>

@@ -182,3 +182,13 @@ def test_the_settings_dialog_keeps_and_sets_a_profiles_line_breaks(seatside, qtb
         {"app": "crm", "mode": "type", "paste_keys": "ctrl+v", "newline": "refuse"},
         {"app": "notepad.exe", "mode": "type", "paste_keys": "ctrl+v", "newline": "enter"},
     ]
+
+
+def test_a_click_on_a_phrase_with_the_clipboard_held_says_so(make_app, qtbot):
+    app = make_app(language="en")
+    app.phrases.clipboard = HeldClipboard()
+    app.model.choose_scenario("atm-cash-retained")
+    n = next(i for i, c in enumerate(app.phrases.current_choices()) if "{" not in c.text)
+    with qtbot.waitSignal(app.phrases.message, timeout=3000) as said:
+        assert app.phrases.copy_phrase(n) is False
+    assert said.args == ["The clipboard is held by excel.exe; try again in a moment"]
