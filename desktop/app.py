@@ -32,6 +32,7 @@ from desktop.core import integrity
 from desktop.core.backup import Backup
 from desktop.core.banned import builtin_banned
 from desktop.core.instance_lock import InstanceLock
+from desktop.core.logfile import log_to_file, log_uncaught_exceptions
 from desktop.core.packs import LoadResult, Problem
 from desktop.core.packset import PackSet
 from desktop.core.paths import HUB_CONFIG_FILE, data_dir, resources_dir
@@ -50,8 +51,14 @@ from desktop.models.pack_watcher import PackWatcher
 from desktop.models.phrases_model import PhrasesModel
 from desktop.models.records_model import RecordsModel
 from desktop.models.retention_timer import RetentionTimer
-from desktop.platform.clipboard import Clipboard, QtClipboard
-from desktop.platform.factories import choose_backend, choose_inserter
+from desktop.platform.clipboard import Clipboard
+from desktop.platform.factories import (
+    choose_backend,
+    choose_clipboard,
+    choose_inserter,
+    protect_data_folder,
+    watch_session_end,
+)
 from desktop.platform.hotkeys import HotkeyBackend, Trigger
 from desktop.platform.insertion import Inserter, NoInserter, WindowInfo
 from desktop.ui.appearance import apply_theme
@@ -98,6 +105,7 @@ class Seatside:
     live: LiveModel | None = None  # the live call-event endpoint, when it listens
     hub_sync: HubSync | None = None  # heartbeats and uploads to the centre's hub, when enrolled
     built_palette: SearchPalette | None = None  # the search palette, once it has been opened
+    session_watch: object | None = None  # Windows: the WM_ENDSESSION filter
 
     @property
     def palette(self) -> SearchPalette:
@@ -122,7 +130,10 @@ class Seatside:
         if action.startswith("insert-"):
             self.insertion.insert_nth(int(action.removeprefix("insert-")) - 1, self.target_window())
         elif action == "palette":
-            self.palette.open_for(self.target_window())
+            target = self.target_window()
+            self.palette.open_for(target)
+            # Windows keeps the foreground from a program that takes it by itself: hand it over.
+            self.insertion.inserter.take_foreground(int(self.palette.winId()))
         elif action == "toggle-panel":
             self.panel.setVisible(not self.panel.isVisible())
         elif action == "toggle-call":
@@ -177,7 +188,24 @@ class Seatside:
         prompt.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         prompt.show()
         prompt.activateWindow()
+        self.insertion.inserter.take_foreground(int(prompt.winId()))  # past Windows' foreground lock
         return prompt
+
+    def prepare_for_session_end(self) -> None:
+        """The desktop session is about to end (Qt's commitDataRequest: logoff, shutdown; it may
+        still be cancelled): save what is pending and make the quit backup now."""
+        if self.closed:
+            return
+        self.panel.flush_geometry()
+        self.model.flush()
+        if not self.saving_failed:
+            self.worker.call(lambda store: backup_now(store, self.data_dir))
+
+    def end_session(self) -> None:
+        """The session ends for certain (WM_ENDSESSION): the process may be killed as soon as
+        this returns, before any quit event is processed, so the whole quit runs here."""
+        log.info("the desktop session is ending")
+        self.shutdown()
 
     def shutdown(self) -> None:
         """Save what is pending, release the OS hooks, back up and close the database (idempotent)."""
@@ -379,6 +407,7 @@ def build(
     folder = data_dir(data)
     restrict_umask()  # everything created from here on: 0700 folders, 0600 files
     secure_data_folder(folder)  # and an existing installation is fixed
+    protect_data_folder(folder)  # Windows: an owner-only access list (POSIX: the modes above)
     # A damaged or emptied database is set aside and salvaged (or a backup restored) first.
     recovery = recover_at_start(folder, DB_FILENAME, choose_backup or ask_restore_backup)
     worker = Background(folder / DB_FILENAME)
@@ -402,7 +431,7 @@ def build(
     translators = install_translator(qapp, language)
     apply_theme(qapp, settings.get("theme"))
     settings.on_change(lambda name, value: apply_theme(qapp, value) if name == "theme" else None)
-    clipboard = clipboard or QtClipboard()
+    clipboard = clipboard or choose_clipboard()
     model = CallModel(packs.library, worker, settings)
     phrases = PhrasesModel(model, worker, clipboard, settings, parent=model)
     records = RecordsModel(worker, settings, own_packs, parent=model)
@@ -483,6 +512,9 @@ def build(
         app.hub_sync.message.connect(panel.show_message)
         app.hub_sync.start()
     qapp.aboutToQuit.connect(app.shutdown)
+    # Logoff and shutdown: aboutToQuit may never come (Windows ends the process after WM_ENDSESSION).
+    qapp.commitDataRequest.connect(lambda _manager: app.prepare_for_session_end())
+    app.session_watch = watch_session_end(app.end_session)
     worker.databaseFailed.connect(app.storage_failed)
     worker.workFailed.connect(
         lambda what, error: panel.show_message(
@@ -595,6 +627,11 @@ def run(
         answered = ask_running_instance(folder)
         print(f"seatside: already running{'; brought its panel forward' if answered else ''}", file=sys.stderr)
         return 0
+    restrict_umask()
+    log_file = log_to_file(folder, console=True)  # after the lock: one process writes the folder's log
+    log_uncaught_exceptions()
+    _log_qt_messages()
+    log.info("seatside %s starting on %s (%s)", __version__, sys.platform, qapp.platformName())
     try:
         app = build(data, pack_dirs, builtin=builtin, scenario=scenario, insert_mode=insert_mode, live=True)
     except StorageError as exc:
@@ -629,7 +666,29 @@ def run(
     lock.release()
     if tray is not None:
         tray.hide()
+    log.info("seatside stopped (%s)", code)
+    log_file.close()
     return code
+
+
+def _log_qt_messages() -> None:
+    """Qt's own warnings (a failed plugin, a bad stylesheet) into the log file too."""
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+    levels = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
+              QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
+              QtMsgType.QtFatalMsg: logging.CRITICAL}
+    qt_log = logging.getLogger("qt")
+    previous = None
+
+    def handler(kind, context, message) -> None:
+        qt_log.log(levels.get(kind, logging.WARNING), "%s", message)
+        if previous is not None:
+            previous(kind, context, message)
+        elif sys.stderr is not None and kind != QtMsgType.QtDebugMsg:
+            print(message, file=sys.stderr)
+
+    previous = qInstallMessageHandler(handler)
 
 
 def self_test(pack_dirs: list[Path], data: str | None = None) -> int:

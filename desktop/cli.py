@@ -508,8 +508,10 @@ def _run_command(args: argparse.Namespace) -> int | None:
 
 def main(argv: list[str] | None = None) -> int:
     from desktop.core.guard import mask_logs
+    from desktop.core.logfile import ensure_std_streams
     from desktop.core.permissions import restrict_umask
 
+    ensure_std_streams()  # the windowed build has none
     restrict_umask()  # exports, the database and settings: readable by this account only
     mask_logs()  # no full number in a log line either
     command_line = parser()

@@ -3,12 +3,17 @@
 Data go to a temporary file beside the target, are flushed to disk (``fsync``), and the
 file is renamed over the target; the folder is synced so the rename survives a power
 cut. On any failure the temporary file is removed and the target is left as it was.
+
+On Windows the rename fails while another program has the target open without sharing
+delete (antivirus scanning it, the search indexer, Excel showing an export): the rename
+is retried with back-off for about a second before the failure is reported.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,6 +34,28 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+# Windows errors that mean "someone else has the file open for now" (access denied,
+# sharing violation, lock violation), not "never".
+_TRANSIENT_WINERRORS = frozenset({5, 32, 33})
+REPLACE_ATTEMPTS = 8
+_sleep = time.sleep  # replaced by tests
+
+
+def replace_retrying(source: str | Path, target: str | Path, attempts: int = REPLACE_ATTEMPTS,
+                     first_wait_s: float = 0.01) -> None:
+    """``os.replace``, retried with back-off while the target is held open on Windows."""
+    wait = first_wait_s
+    for attempt in range(attempts):
+        try:
+            os.replace(source, target)
+            return
+        except PermissionError as exc:
+            if attempt == attempts - 1 or getattr(exc, "winerror", None) not in _TRANSIENT_WINERRORS:
+                raise
+            _sleep(wait)
+            wait = min(wait * 2, 0.5)
 
 
 def fsync_file(path: Path) -> None:
@@ -66,7 +93,7 @@ def atomic_path(path: Path, mode: int | None = None) -> Iterator[Path]:
         yield Path(tmp_name)
         fsync_file(Path(tmp_name))
         os.chmod(tmp_name, (0o666 & ~_umask()) if mode is None else mode)  # mkstemp made it 0600
-        os.replace(tmp_name, path)
+        replace_retrying(tmp_name, path)
     except BaseException:
         try:
             os.unlink(tmp_name)

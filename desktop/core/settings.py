@@ -60,7 +60,7 @@ SCHEMA: dict[str, Setting] = {
         Setting(
             "app_profiles",
             [],
-            "Per-program insertion: a list of {app, mode, paste_keys}; app matches the window class or executable",
+            "Per-program insertion: a list of {app, mode, paste_keys[, newline]}; app matches the window class or executable",
         ),
         Setting("clipboard_restore_ms", 400, "After a paste, restore the previous clipboard after this delay", 0, 10_000),
         Setting("dispositions", [], "How a call can end: up to 15 {code, zh, en}; empty = the built-in five"),

@@ -1,5 +1,4 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>BannedHighlighter</name>
@@ -39,11 +38,11 @@
         <translation>取消勾选步骤</translation>
     </message>
     <message>
-        <source>store the caller&apos;s reference</source>
+        <source>store the caller's reference</source>
         <translation>保存来电人编号</translation>
     </message>
     <message>
-        <source>read the caller&apos;s history</source>
+        <source>read the caller's history</source>
         <translation>读取来电人的历史记录</translation>
     </message>
     <message>
@@ -165,8 +164,28 @@
 <context>
     <name>InsertionController</name>
     <message>
+        <source>%s runs as administrator: Windows does not let Seatside send keys to it. Paste the phrase yourself with Ctrl+V, or ask IT to run both the same way.</source>
+        <translation>%s 以管理员身份运行：Windows 不允许坐席助手向它发送按键。请自己按 Ctrl+V 粘贴话术，或请 IT 让两者以相同权限运行。</translation>
+    </message>
+    <message>
+        <source>The program</source>
+        <translation>该程序</translation>
+    </message>
+    <message>
+        <source>The clipboard is held by %s; try again in a moment</source>
+        <translation>剪贴板正被 %s 占用，请稍后再试</translation>
+    </message>
+    <message>
+        <source>another program</source>
+        <translation>另一个程序</translation>
+    </message>
+    <message>
         <source>No phrase %d for this step</source>
         <translation>当前步骤没有第 %d 条话术</translation>
+    </message>
+    <message>
+        <source>Line breaks are not typed into this program; the phrase is on the clipboard</source>
+        <translation>此程序不接受输入换行，话术已复制到剪贴板</translation>
     </message>
     <message>
         <source>Could not paste (%s); the phrase is on the clipboard</source>
@@ -230,7 +249,7 @@
         <translation>如：王先生</translation>
     </message>
     <message>
-        <source>Customer&apos;s form of address</source>
+        <source>Customer's form of address</source>
         <translation>客户称呼</translation>
     </message>
     <message>
@@ -250,7 +269,7 @@
         <translation>通话备注（自动保存，卡号/证件号/手机号自动脱敏）</translation>
     </message>
     <message>
-        <source>No OS key store: earlier calls are matched by the last digits only and may be someone else&apos;s</source>
+        <source>No OS key store: earlier calls are matched by the last digits only and may be someone else's</source>
         <translation>本机没有系统密钥库：历史来电只按号码尾号匹配，可能混有其他客户的记录</translation>
     </message>
     <message>
@@ -372,7 +391,7 @@
         <translation>快捷键：启动中…</translation>
     </message>
     <message>
-        <source>Global hotkeys are off (%s); the panel&apos;s own keys still work.</source>
+        <source>Global hotkeys are off (%s); the panel's own keys still work.</source>
         <translation>全局快捷键不可用（%s），面板内快捷键仍可使用。</translation>
     </message>
     <message>
@@ -558,7 +577,7 @@
         <translation>给话术建索引</translation>
     </message>
     <message>
-        <source>count the phrase&apos;s use</source>
+        <source>count the phrase's use</source>
         <translation>记录话术使用次数</translation>
     </message>
     <message>
@@ -568,6 +587,14 @@
     <message>
         <source>Fill in %s first; nothing was copied</source>
         <translation>请先填写%s，本次未复制</translation>
+    </message>
+    <message>
+        <source>The clipboard is held by %s; try again in a moment</source>
+        <translation>剪贴板正被 %s 占用，请稍后再试</translation>
+    </message>
+    <message>
+        <source>another program</source>
+        <translation>另一个程序</translation>
     </message>
     <message>
         <source>save the favourite</source>
@@ -688,7 +715,7 @@
 <context>
     <name>Seatside</name>
     <message>
-        <source>Seatside&apos;s database is damaged (%s). The notes box is locked. Quit and start Seatside again: it will set the damaged file aside and recover what can be read.</source>
+        <source>Seatside's database is damaged (%s). The notes box is locked. Quit and start Seatside again: it will set the damaged file aside and recover what can be read.</source>
         <translation>坐席助手的数据库坏了（%s）。备注框已经锁住了。请退出后重新打开坐席助手：它会把坏掉的文件另外放好，再把能读出来的内容恢复回来。</translation>
     </message>
     <message>
@@ -736,7 +763,7 @@ The notes box is locked so that nothing more is typed that cannot be kept. Copy 
         <translation>要恢复备份吗？</translation>
     </message>
     <message>
-        <source>Seatside&apos;s database cannot be used (%1). The newest backup is from %2.
+        <source>Seatside's database cannot be used (%1). The newest backup is from %2.
 
 Restore that backup? (No: keep what can still be read from the damaged file.)</source>
         <translation>坐席助手的数据库用不了（%1）。最近的一份备份是 %2 的。
@@ -839,12 +866,28 @@ Restore that backup? (No: keep what can still be read from the damaged file.)</s
         <translation>粘贴按键</translation>
     </message>
     <message>
+        <source>Line breaks when typing</source>
+        <translation>输入时的换行</translation>
+    </message>
+    <message>
         <source>Add program</source>
         <translation>添加程序</translation>
     </message>
     <message>
         <source>Remove</source>
         <translation>删除</translation>
+    </message>
+    <message>
+        <source>Shift+Enter (no form is sent)</source>
+        <translation>Shift+Enter（不会提交表单）</translation>
+    </message>
+    <message>
+        <source>Enter</source>
+        <translation>Enter 键</translation>
+    </message>
+    <message>
+        <source>Copy the phrase instead</source>
+        <translation>改为复制话术</translation>
     </message>
     <message>
         <source>Follow the system</source>
