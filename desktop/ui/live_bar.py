@@ -1,15 +1,23 @@
 """The live feed on the panel: a discreet banned-phrase alert with the softer wording,
-the ringing caller's last digits, and the latest words heard."""
+the ringing caller's last digits, the latest words heard (wrapped, masked), and a
+small dot saying whether the phone system (CTI) and speech (ASR) feeds are alive."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+import time
 
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from desktop.core.privacy import mask_draft
 from desktop.models.live_model import LiveModel
 
 # How long the banned-phrase alert stays (it is discreet: no sound, no focus).
 ALERT_MS = 8000
+# The words heard: the most recent characters shown (the line wraps, two or three lines).
+HEARD_CHARS = 80
+# A feed that sent nothing for this long during a call is shown as quiet.
+QUIET_S = 30
 
 
 class LiveBar(QWidget):
@@ -26,6 +34,8 @@ class LiveBar(QWidget):
         self.heard = QLabel()
         self.heard.setObjectName("liveText")
         self.heard.setTextFormat(Qt.TextFormat.PlainText)
+        self.heard.setWordWrap(True)  # a long line wraps; it never widens the panel
+        self.heard.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.heard.setStyleSheet("color: #666")
         self.heard.hide()
         layout = QVBoxLayout(self)
@@ -37,6 +47,7 @@ class LiveBar(QWidget):
         self._alert_timer.setSingleShot(True)
         self._alert_timer.setInterval(ALERT_MS)
         self._alert_timer.timeout.connect(self.alert.hide)
+        self.alert.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         live.bannedSpoken.connect(self.show_banned)
         live.liveText.connect(self.show_heard)
         live.ringing.connect(self.show_ringing)
@@ -57,9 +68,11 @@ class LiveBar(QWidget):
 
     def show_heard(self, speaker: str, text: str, final: bool) -> None:
         who = self.tr("Customer") if speaker == "customer" else self.tr("You")
-        shown = text if len(text) <= 60 else "…" + text[-59:]
+        # Masked before it is shown (a partial result may hold part of a card number).
+        masked = mask_draft(" ".join(text.split()), self.live.model.mask_policy())
+        shown = masked if len(masked) <= HEARD_CHARS else "…" + masked[-(HEARD_CHARS - 1):]
         self.heard.setText(f"{who}：{shown}")
-        self.heard.setToolTip(text)
+        self.heard.setToolTip(masked)
         self.heard.show()
 
     def show_ringing(self, tail: str) -> None:
@@ -70,3 +83,75 @@ class LiveBar(QWidget):
         if not self.live.model.in_call:
             self.heard.clear()
             self.heard.hide()
+
+
+def age_words(widget: QWidget, seconds: float | None) -> str:
+    if seconds is None:
+        return widget.tr("nothing yet")
+    if seconds < 60:
+        return widget.tr("%d s ago") % int(seconds)
+    if seconds < 3600:
+        return widget.tr("%d min ago") % int(seconds // 60)
+    return widget.tr("over an hour ago")
+
+
+class FeedDot(QLabel):
+    """● green: the endpoint listens and, during a call, both feeds spoke within
+    ``QUIET_S``; amber: a feed is quiet during a call; grey: the endpoint is off.
+    The words beside it say which feed and how long ago."""
+
+    COLOURS = {"live": "#2e7d32", "quiet": "#b26a00", "off": "#9e9e9e"}
+
+    def __init__(self, live: LiveModel, parent: QWidget | None = None,
+                 clock=time.monotonic):
+        super().__init__(parent)
+        self.live, self.clock = live, clock
+        self.setObjectName("feedStatus")
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.listening = False
+        self.state = "off"
+        self._timer = QTimer(self)
+        self._timer.setInterval(1000)
+        self._timer.timeout.connect(self.refresh)
+        self._timer.start()
+        live.feedChanged.connect(self.refresh)
+        live.listening.connect(self._listening)
+        live.failed.connect(lambda _why: self._listening(0))
+        live.model.callStateChanged.connect(self.refresh)
+        self.refresh()
+
+    def _listening(self, port: int) -> None:
+        self.listening = bool(port)
+        self.refresh()
+
+    def ages(self) -> tuple[float | None, float | None]:
+        now = self.clock()
+        cti, asr = self.live.last_cti, self.live.last_asr
+        return (None if cti is None else max(0.0, now - cti), None if asr is None else max(0.0, now - asr))
+
+    def refresh(self) -> None:
+        cti, asr = self.ages()
+        if not self.listening:
+            state = "off"
+        elif self.live.model.in_call and (asr is None or asr > QUIET_S or cti is None):
+            state = "quiet"
+        else:
+            state = "live"
+        self.state = state
+        words = {
+            "live": self.tr("Live feed on"), "quiet": self.tr("Live feed quiet"), "off": self.tr("Live feed off"),
+        }[state]
+        detail = self.tr("Phone system: %s · Speech: %s") % (age_words(self, cti), age_words(self, asr))
+        self.setText(f'<span style="color:{self.COLOURS[state]}">●</span> '
+                     + (self.tr("CTI %s · ASR %s") % (self.short_age(cti), self.short_age(asr))))
+        self.setToolTip(f"{words}\n{detail}")
+        self.setAccessibleName(f"{words}. {detail}")
+
+    def short_age(self, seconds: float | None) -> str:
+        if seconds is None:
+            return "—"
+        if seconds < 60:
+            return self.tr("%ds") % int(seconds)
+        if seconds < 3600:
+            return self.tr("%dmin") % int(seconds // 60)
+        return self.tr(">1h")

@@ -33,6 +33,7 @@ DIRECTIONS = ("in", "out")
 
 MAX_CALL_ID = 128
 MAX_CALLER = 64
+MAX_CUSTOMER_ID = 64
 MAX_TEXT = 2000
 # Events in one request or one WebSocket message.
 MAX_BATCH = 500
@@ -61,6 +62,7 @@ class CallEvent:
     call_id: str
     caller: str = field(default="", repr=False)  # the number in clear: memory only, never logged
     direction: str = "in"
+    customer_id: str = field(default="", repr=False)  # the CRM's full customer id, when the CTI knows it
 
 
 @dataclass(frozen=True)
@@ -143,7 +145,8 @@ def parse_event(obj: Any) -> Event:
     direction = obj.get("direction", "in")
     if direction not in DIRECTIONS:
         raise EventError("'direction' must be 'in' or 'out'")
-    return CallEvent(kind, call_id, caller, direction)
+    customer_id = _string(obj, "customer_id", MAX_CUSTOMER_ID, required=False)
+    return CallEvent(kind, call_id, caller, direction, customer_id)
 
 
 def _number(kind: type[int] | type[float]) -> Any:
@@ -229,4 +232,6 @@ def to_json(event: Event) -> dict[str, Any]:
     data = {"type": event.type, "call_id": event.call_id, "direction": event.direction}
     if event.caller:
         data["caller"] = event.caller
+    if event.customer_id:
+        data["customer_id"] = event.customer_id
     return data
