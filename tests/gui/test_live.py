@@ -61,8 +61,10 @@ def test_a_call_driven_by_events(live_app, qtbot) -> None:
     panel.show()
     port, token = endpoint(app)
 
-    # An earlier call of the same caller, so the history shows at once.
-    assert post(port, event("call.answered", call_id="old", caller="010-5550-0001"), token)[0] == 200
+    # An earlier call of the same customer (the CRM's id on the event: no key store here),
+    # so the history shows at once.
+    assert post(port, event("call.answered", call_id="old", caller="010-5550-0001", customer_id="CUST-88"),
+                token)[0] == 200
     qtbot.waitUntil(lambda: model.in_call)
     model.end_call("resolved")
     qtbot.waitUntil(lambda: not model.in_call)
@@ -73,7 +75,7 @@ def test_a_call_driven_by_events(live_app, qtbot) -> None:
     assert "0001" in panel.live_bar.heard.text() and "01055500001" not in panel.live_bar.heard.text()
     # (the earlier call's own, empty, history may still be on its way: wait for this call's)
     with qtbot.waitSignal(model.historyLoaded, timeout=5000, check_params_cb=lambda calls: bool(calls)) as history:
-        post(port, event("call.answered", call_id="c1", caller="01055500001"), token)
+        post(port, event("call.answered", call_id="c1", caller="01055500001", customer_id="CUST-88"), token)
     assert model.in_call and model.session.customer_ref == "*******0001"
     assert panel.notes.reference.text() == "*******0001"
     assert len(history.args[0]) == 1  # the earlier call of this caller
