@@ -5,6 +5,7 @@ small dot saying whether the phone system (CTI) and speech (ASR) feeds are alive
 from __future__ import annotations
 
 import time
+from typing import ClassVar
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
@@ -100,7 +101,7 @@ class FeedDot(QLabel):
     ``QUIET_S``; amber: a feed is quiet during a call; grey: the endpoint is off.
     The words beside it say which feed and how long ago."""
 
-    COLOURS = {"live": "#2e7d32", "quiet": "#b26a00", "off": "#9e9e9e"}
+    COLOURS: ClassVar[dict[str, str]] = {"live": "#2e7d32", "quiet": "#b26a00", "off": "#9e9e9e"}
 
     def __init__(self, live: LiveModel, parent: QWidget | None = None,
                  clock=time.monotonic):

@@ -111,7 +111,7 @@ def focused() -> str:
 def on_screen(state: dict) -> bool:
     x, y, w, h = state["frame"]
     sx, sy, sw, sh = state["screen"]
-    return sx <= x and x + w <= sx + sw and sy <= y
+    return sx <= x and x + w <= sx + sw and sy <= y and y + h <= sy + sh
 
 
 def test_a_long_transcript_line_wraps_masked_and_the_panel_keeps_its_width(panel) -> None:
