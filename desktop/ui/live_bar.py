@@ -86,16 +86,6 @@ class LiveBar(QWidget):
             self.heard.hide()
 
 
-def age_words(widget: QWidget, seconds: float | None) -> str:
-    if seconds is None:
-        return widget.tr("nothing yet")
-    if seconds < 60:
-        return widget.tr("%d s ago") % int(seconds)
-    if seconds < 3600:
-        return widget.tr("%d min ago") % int(seconds // 60)
-    return widget.tr("over an hour ago")
-
-
 class FeedDot(QLabel):
     """● green: the endpoint listens and, during a call, both feeds spoke within
     ``QUIET_S``; amber: a feed is quiet during a call; grey: the endpoint is off.
@@ -142,11 +132,20 @@ class FeedDot(QLabel):
         words = {
             "live": self.tr("Live feed on"), "quiet": self.tr("Live feed quiet"), "off": self.tr("Live feed off"),
         }[state]
-        detail = self.tr("Phone system: %s · Speech: %s") % (age_words(self, cti), age_words(self, asr))
+        detail = self.tr("Phone system: %s · Speech: %s") % (self.age_words(cti), self.age_words(asr))
         self.setText(f'<span style="color:{self.COLOURS[state]}">●</span> '
                      + (self.tr("CTI %s · ASR %s") % (self.short_age(cti), self.short_age(asr))))
         self.setToolTip(f"{words}\n{detail}")
         self.setAccessibleName(f"{words}. {detail}")
+
+    def age_words(self, seconds: float | None) -> str:
+        if seconds is None:
+            return self.tr("nothing yet")
+        if seconds < 60:
+            return self.tr("%d s ago") % int(seconds)
+        if seconds < 3600:
+            return self.tr("%d min ago") % int(seconds // 60)
+        return self.tr("over an hour ago")
 
     def short_age(self, seconds: float | None) -> str:
         if seconds is None:
