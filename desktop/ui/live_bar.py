@@ -8,6 +8,7 @@ import time
 from typing import ClassVar
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from desktop.core.privacy import mask_draft
@@ -15,8 +16,10 @@ from desktop.models.live_model import LiveModel
 
 # How long the banned-phrase alert stays (it is discreet: no sound, no focus).
 ALERT_MS = 8000
-# The words heard: the most recent characters shown (the line wraps, two or three lines).
+# The words heard: the most recent characters shown, wrapped in a box of HEARD_LINES
+# lines whose height does not change with the text (no re-layout of the panel per word).
 HEARD_CHARS = 80
+HEARD_LINES = 3
 # A feed that sent nothing for this long during a call is shown as quiet.
 QUIET_S = 30
 
@@ -36,6 +39,7 @@ class LiveBar(QWidget):
         self.heard.setObjectName("liveText")
         self.heard.setTextFormat(Qt.TextFormat.PlainText)
         self.heard.setWordWrap(True)  # a long line wraps; it never widens the panel
+        self.heard.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom)
         self.heard.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.heard.setStyleSheet("color: #666")
         self.heard.hide()
@@ -72,6 +76,9 @@ class LiveBar(QWidget):
         # Masked before it is shown (a partial result may hold part of a card number).
         masked = mask_draft(" ".join(text.split()), self.live.model.mask_policy())
         shown = masked if len(masked) <= HEARD_CHARS else "…" + masked[-(HEARD_CHARS - 1):]
+        lines = QFontMetrics(self.heard.font()).lineSpacing() * HEARD_LINES
+        if self.heard.height() != lines:
+            self.heard.setFixedHeight(lines)
         self.heard.setText(f"{who}：{shown}")
         self.heard.setToolTip(masked)
         self.heard.show()
@@ -101,15 +108,31 @@ class FeedDot(QLabel):
         self.setTextFormat(Qt.TextFormat.RichText)
         self.listening = False
         self.state = "off"
+        self._heard = (False, False)
         self._timer = QTimer(self)
         self._timer.setInterval(1000)
         self._timer.timeout.connect(self.refresh)
         self._timer.start()
-        live.feedChanged.connect(self.refresh)
+        live.feedChanged.connect(self._fed)
         live.listening.connect(self._listening)
         live.failed.connect(lambda _why: self._listening(0))
         live.model.callStateChanged.connect(self.refresh)
         self.refresh()
+
+    def _fed(self) -> None:
+        """A batch arrived: redraw only when the dot changes or a feed is heard for the
+        first time (the timer redraws the ages every second; no work per event)."""
+        cti, asr = self.ages()
+        if self.state != self._state(cti, asr) or (cti is not None) != self._heard[0] or (
+                asr is not None) != self._heard[1]:
+            self.refresh()
+
+    def _state(self, cti: float | None, asr: float | None) -> str:
+        if not self.listening:
+            return "off"
+        if self.live.model.in_call and (asr is None or asr > QUIET_S or cti is None):
+            return "quiet"
+        return "live"
 
     def _listening(self, port: int) -> None:
         self.listening = bool(port)
@@ -122,13 +145,8 @@ class FeedDot(QLabel):
 
     def refresh(self) -> None:
         cti, asr = self.ages()
-        if not self.listening:
-            state = "off"
-        elif self.live.model.in_call and (asr is None or asr > QUIET_S or cti is None):
-            state = "quiet"
-        else:
-            state = "live"
-        self.state = state
+        state = self.state = self._state(cti, asr)
+        self._heard = (cti is not None, asr is not None)
         words = {
             "live": self.tr("Live feed on"), "quiet": self.tr("Live feed quiet"), "off": self.tr("Live feed off"),
         }[state]
