@@ -163,6 +163,28 @@ def test_transcript_kept_masked_when_allowed(live_app, qtbot) -> None:
     assert b"13812345678" not in (app.data_dir / "seatside.db").read_bytes()
 
 
+def test_a_lone_surrogate_or_a_line_separator_never_locks_the_notes(live_app, qtbot) -> None:
+    app, model, panel = live_app, live_app.model, live_app.panel
+    model.settings.set("live_keep_transcript", True)
+    port, token = endpoint(app)
+    post(port, event("call.answered", call_id="u1", caller="13812345678"), token)
+    qtbot.waitUntil(lambda: model.in_call)
+    body = '{"type": "transcript", "call_id": "u1", "speaker": "customer", "text": "卡\\ud800被吞\u2028了", "final": true}'
+    assert post(port, body, token)[0] == 200
+    qtbot.waitUntil(lambda: app.live.call is not None and len(app.live.call.transcript.finals) == 1)
+    with qtbot.waitSignal(model.notesSaved, timeout=5000):
+        model.set_notes("客户说卡被吞了")  # the notes still save after the odd text
+    assert panel.notes.editor.isEnabled()
+    with qtbot.waitSignal(model.callEnded, timeout=5000):
+        model.end_call("resolved")
+    call_id = app.worker.call(lambda store: store.count_calls())
+    lines = app.worker.call(lambda store: live_store.transcript(store, call_id))
+    assert lines == [("customer", "卡\ufffd被吞 了")]
+    notes = app.worker.call(lambda store: store.conn.execute("SELECT notes FROM calls WHERE id = ?", (call_id,))
+                            .fetchone()[0])
+    assert notes == "客户说卡被吞了"
+
+
 def test_refusals_leave_the_panel_unaffected(live_app, qtbot) -> None:
     app, model = live_app, live_app.model
     port, token = endpoint(app)
