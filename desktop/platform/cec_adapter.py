@@ -220,6 +220,7 @@ class CecSubscriber:
         self.guid = ""
         self.server_id = ""
         self.logins = self.registrations = self.refused_pushes = 0
+        self.failures = 0  # failed gateway calls in a row
         self._lock = threading.Lock()  # one translation and one post at a time
         self._httpd: http.server.ThreadingHTTPServer | None = None
         self._send: Callable[[list[dict[str, Any]]], object] | None = None
@@ -240,6 +241,8 @@ class CecSubscriber:
             conn.close()
         if response.status in (401, 403):
             raise _AuthExpired()
+        if response.status >= 500:
+            raise CecError(f"the gateway is unavailable (HTTP {response.status})")
         try:
             answer = loads(raw.decode("utf-8")) if raw else None
         except (ValueError, EventError, UnicodeDecodeError):
@@ -372,7 +375,7 @@ class CecSubscriber:
         needed; give up after ``max_failures`` failures in a row."""
         self._send = send
         self._start_callback()
-        failures, backoff = 0, 0.0
+        backoff = 0.0
         try:
             while not self.stop.is_set():
                 try:
@@ -382,7 +385,7 @@ class CecSubscriber:
                         self.register()
                     else:
                         self.handshake()
-                    failures, backoff = 0, 0.0
+                    self.failures, backoff = 0, 0.0
                     self.stop.wait(self.handshake_every)
                     continue
                 except _AuthExpired:
@@ -393,9 +396,9 @@ class CecSubscriber:
                     self.server_id = ""
                 except CecError as exc:
                     log.warning("CEC: %s", exc)
-                failures += 1
-                if failures >= self.max_failures:
-                    raise CecError(f"the gateway kept failing ({failures} times in a row); stopped")
+                self.failures += 1
+                if self.failures >= self.max_failures:
+                    raise CecError(f"the gateway kept failing ({self.failures} times in a row); stopped")
                 backoff = min(30.0, max(0.5, backoff * 2))
                 self.stop.wait(backoff)
         finally:

@@ -320,6 +320,24 @@ def test_the_subscriber_signs_in_again_and_registers_again(simulator) -> None:
     assert not failure and simulator.config_logins == 2
 
 
+@pytest.mark.expect_log
+def test_the_subscriber_rides_out_a_gateway_outage(simulator) -> None:
+    subscriber, sent, thread, failure = start_subscriber(simulator)
+    try:
+        simulator.down = True
+        simulator.forget_subscriptions()  # and it comes back without the subscription
+        wait_until(lambda: subscriber.failures >= 2, "the outage noticed")
+        simulator.down = False
+        wait_until(lambda: simulator.subscriptions, "the subscription registered again")
+        for kind, content in calls(1):
+            simulator.push(kind, content)
+        wait_until(lambda: len(sent) == 3, "the events after the outage")
+    finally:
+        subscriber.stop.set()
+        thread.join(30)
+    assert not failure and subscriber.registrations == 2
+
+
 def test_the_callback_refuses_pushes_without_the_token(simulator) -> None:
     import http.client as client
 

@@ -53,6 +53,7 @@ class CecSimulator:
         self.handshakes = 0
         self.pushed = 0  # pushes the subscribers' callbacks accepted
         self.undelivered = 0
+        self.down = False  # an outage: the intelligent-assistance interfaces answer 503
         self._queue: asyncio.Queue[dict[str, Any]] | None = None
         self._outbox: asyncio.Queue[dict[str, Any]] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -173,6 +174,8 @@ class CecSimulator:
         return self._answer("0", event, guid=self.rotate_guid)
 
     async def _config_login(self, request: web.Request) -> web.Response:
+        if self.down:
+            return web.Response(status=503, text="service unavailable")
         body = await request.json()
         if str(body.get("agentId")) != self.account or body.get("password") != self.account_password:
             return self._answer("100-003", message="password error", result={})
@@ -182,6 +185,8 @@ class CecSimulator:
         return self._answer("0", result={"guid": guid})
 
     async def _register(self, request: web.Request) -> web.Response:
+        if self.down:
+            return web.Response(status=503, text="service unavailable")
         if request.headers.get("Guid") not in self.config_guids:
             return self._answer("000-002", message="guid expired", result={})
         body = await request.json()
@@ -193,6 +198,8 @@ class CecSimulator:
         return self._answer("0", result={"serverId": server_id})
 
     async def _handshake(self, request: web.Request) -> web.Response:
+        if self.down:
+            return web.Response(status=503, text="service unavailable")
         if request.headers.get("Guid") not in self.config_guids:
             return self._answer("000-002", message="guid expired", result={})
         body = await request.json()
