@@ -144,6 +144,10 @@ class Seatside:
                 self.model.start_call()
         elif action == "next-step":
             self.model.tick_current()
+        elif action == "accept-suggestion":
+            self.model.accept_suggestion()
+        elif action == "dismiss-suggestion":
+            self.model.dismiss_suggestion()
 
     def start_hooks(self) -> None:
         """Global hotkeys and insertion into other programs (once; idempotent)."""

@@ -106,12 +106,20 @@ def parser() -> argparse.ArgumentParser:
     replay = sub.add_parser("replay", help="play a recorded call (JSON lines) to the running panel with its timing")
     replay.add_argument("file", type=Path, help="e.g. resources/demo/card-retained-atm.jsonl")
     replay.add_argument("--speed", type=float, default=1.0, help="faster (2 = twice as fast) or slower (0.5)")
-    cec = sub.add_parser("cec", help="follow a Huawei CEC agent gateway (long polling) and feed its call events "
-                         "to the running panel; the password is read from $SEATSIDE_CEC_PASSWORD")
+    cec = sub.add_parser("cec", help="follow a Huawei CEC agent gateway and feed the seat's calls and speech to the "
+                         "running panel; the password is read from $SEATSIDE_CEC_PASSWORD")
     cec.add_argument("--gateway", required=True, help="https://host:8043 of the CC-Gateway")
     cec.add_argument("--agent-id", required=True, help="the seat's agent (work) number")
-    cec.add_argument("--phone", default="", help="the softphone number to sign in with")
-    cec.add_argument("--guid", default="", help="a Guid the CTI toolbar already holds (no sign-in of our own)")
+    cec.add_argument("--account", default="", help="integration (configuration or VDN) account of the read-only "
+                     "subscription: what a bank runs, beside the seat's toolbar")
+    cec.add_argument("--callback-url", default="", help="the address the gateway pushes to (default: the listening one)")
+    cec.add_argument("--listen", default="127.0.0.1:0", metavar="HOST:PORT", help="where the push callback listens")
+    cec.add_argument("--callback-cert", type=Path, help="certificate (PEM) to serve the callback over HTTPS")
+    cec.add_argument("--callback-key", type=Path, help="its private key (PEM)")
+    cec.add_argument("--access-number", action="append", default=[], help="the bank's hotline number, never the "
+                     "customer (repeatable)")
+    cec.add_argument("--phone", default="", help="the seat's softphone number (never the customer)")
+    cec.add_argument("--guid", default="", help="test set-ups only: poll with a Guid the toolbar holds")
     cec.add_argument("--ca", type=Path, help="CA certificate (PEM) that signed the gateway's certificate")
 
     enroll = sub.add_parser("enroll", help="enrol this seat with the centre's hub (once, with a one-time code)")
@@ -441,19 +449,35 @@ def cmd_cec(args: argparse.Namespace) -> int:
 
     from desktop.core.live.client import ClientError, Poster, read_endpoint
     from desktop.core.paths import data_dir
-    from desktop.platform.cec_adapter import CecAdapter, CecError
+    from desktop.platform.cec_adapter import CecAdapter, CecError, CecSubscriber
 
+    host, _, port = args.listen.rpartition(":")
+    if not host or not port.isdigit() or int(port) > 65535:
+        print("seatside cec: --listen must be HOST:PORT", file=sys.stderr)
+        return 2
+    if (args.callback_cert is None) != (args.callback_key is None):
+        print("seatside cec: --callback-cert and --callback-key go together", file=sys.stderr)
+        return 2
+    password = os.environ.get("SEATSIDE_CEC_PASSWORD", "")
+    adapter: CecAdapter | CecSubscriber
     try:
         poster = Poster(read_endpoint(data_dir(args.data_dir)))
-        adapter = CecAdapter(
-            args.gateway, args.agent_id, phone=args.phone, password=os.environ.get("SEATSIDE_CEC_PASSWORD", ""),
-            guid=args.guid, ca_file=args.ca,
-        )
+        if args.account:
+            adapter = CecSubscriber(
+                args.gateway, args.agent_id, account=args.account, password=password,
+                callback_url=args.callback_url, listen=(host, int(port)),
+                callback_tls=(args.callback_cert, args.callback_key) if args.callback_cert else None,
+                ca_file=args.ca, access_numbers=args.access_number, phone=args.phone,
+            )
+        else:
+            adapter = CecAdapter(args.gateway, args.agent_id, phone=args.phone, password=password,
+                                 guid=args.guid, ca_file=args.ca)
+            adapter.translator.access_numbers = frozenset(args.access_number)
         try:
             adapter.run(poster.post)
         finally:
             poster.close()
-    except (ClientError, CecError) as exc:
+    except (ClientError, CecError, OSError) as exc:
         print(f"seatside cec: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -100,6 +100,8 @@ DEFAULT_HOTKEYS: dict[str, str] = {
     "toggle-panel": "ctrl+alt+s",
     "toggle-call": "ctrl+alt+c",
     "next-step": "ctrl+alt+n",
+    "accept-suggestion": "ctrl+alt+y",
+    "dismiss-suggestion": "ctrl+alt+shift+y",
 }
 
 Listener = Callable[[str, Any], None]

@@ -39,7 +39,8 @@ class NotesView(QWidget):
         self.history.setMaximumHeight(110)
         self.history.hide()
         self.history_notice = QLabel(
-            self.tr("No OS key store: earlier calls are matched by the last digits only and may be someone else's")
+            self.tr("Caller history is off: no OS key store, and no customer id from the CRM for this call "
+                    "(the last digits alone could show someone else's calls)")
         )
         self.history_notice.setObjectName("historyNotice")
         self.history_notice.setWordWrap(True)

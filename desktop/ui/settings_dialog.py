@@ -38,6 +38,8 @@ ACTION_NAMES = {
     "toggle-panel": (QT_TRANSLATE_NOOP("SettingsDialog", "Show / hide the panel"), None),
     "toggle-call": (QT_TRANSLATE_NOOP("SettingsDialog", "Start / end call"), None),
     "next-step": (QT_TRANSLATE_NOOP("SettingsDialog", "Tick the current step"), None),
+    "accept-suggestion": (QT_TRANSLATE_NOOP("SettingsDialog", "Switch to the suggested scenario"), None),
+    "dismiss-suggestion": (QT_TRANSLATE_NOOP("SettingsDialog", "Ignore the suggested scenario"), None),
 }
 
 

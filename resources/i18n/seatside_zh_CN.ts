@@ -108,8 +108,8 @@
         <translation>以下必做步骤尚未勾选——现在勾选，或说明原因：</translation>
     </message>
     <message>
-        <source>Hand on to the next contact (saved as follow-ups):</source>
-        <translation>需交接给下一环节（将记为跟进事项）：</translation>
+        <source>Hand on to the next contact (the ticked ones are kept as follow-ups):</source>
+        <translation>需交接给下一环节（勾选的记为跟进事项）：</translation>
     </message>
     <message>
         <source>Promised a callback at</source>
@@ -129,6 +129,57 @@
     <message>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
+    </message>
+</context>
+<context>
+    <name>FeedDot</name>
+    <message>
+        <source>Live feed on</source>
+        <translation>实时事件已连接</translation>
+    </message>
+    <message>
+        <source>Live feed quiet</source>
+        <translation>实时事件暂无消息</translation>
+    </message>
+    <message>
+        <source>Live feed off</source>
+        <translation>实时事件未开启</translation>
+    </message>
+    <message>
+        <source>Phone system: %s · Speech: %s</source>
+        <translation>话务系统：%s · 语音转写：%s</translation>
+    </message>
+    <message>
+        <source>CTI %s · ASR %s</source>
+        <translation>话务 %s · 语音 %s</translation>
+    </message>
+    <message>
+        <source>nothing yet</source>
+        <translation>尚无消息</translation>
+    </message>
+    <message>
+        <source>%d s ago</source>
+        <translation>%d 秒前</translation>
+    </message>
+    <message>
+        <source>%d min ago</source>
+        <translation>%d 分钟前</translation>
+    </message>
+    <message>
+        <source>over an hour ago</source>
+        <translation>一小时以前</translation>
+    </message>
+    <message>
+        <source>%ds</source>
+        <translation>%d秒</translation>
+    </message>
+    <message>
+        <source>%dmin</source>
+        <translation>%d分</translation>
+    </message>
+    <message>
+        <source>&gt;1h</source>
+        <translation>超过1小时</translation>
     </message>
 </context>
 <context>
@@ -230,6 +281,10 @@
 <context>
     <name>LiveModel</name>
     <message>
+        <source>The next call is connected: it starts when this wrap-up ends</source>
+        <translation>下一通来电已接通：本次话后处理结束后开始</translation>
+    </message>
+    <message>
         <source>A call is already in progress; the answered call was not started</source>
         <translation>当前已有通话在进行，新接起的来电没有另开记录</translation>
     </message>
@@ -265,12 +320,16 @@
         <translation>该客户的历史来电</translation>
     </message>
     <message>
-        <source>Notes for this call (saved automatically; numbers are masked)</source>
-        <translation>通话备注（自动保存，卡号/证件号/手机号自动脱敏）</translation>
+        <source>Caller history is off: no OS key store, and no customer id from the CRM for this call (the last digits alone could show someone else&apos;s calls)</source>
+        <translation>来电历史已关闭：本机没有系统密钥库，本通来电也没有 CRM 客户号（只按尾号匹配可能显示其他客户的记录）</translation>
     </message>
     <message>
         <source>No OS key store: earlier calls are matched by the last digits only and may be someone else's</source>
         <translation>本机没有系统密钥库：历史来电只按号码尾号匹配，可能混有其他客户的记录</translation>
+    </message>
+    <message>
+        <source>Notes for this call (saved automatically; numbers are masked)</source>
+        <translation>通话备注（自动保存，卡号/证件号/手机号自动脱敏）</translation>
     </message>
     <message>
         <source>Customer ref.</source>
@@ -429,6 +488,10 @@
     <message>
         <source>The notes mention “%s”: switch to %s?</source>
         <translation>备注提到“%s”，是否切换到“%s”？</translation>
+    </message>
+    <message>
+        <source>Switch: %s · Ignore: %s</source>
+        <translation>切换：%s · 忽略：%s</translation>
     </message>
     <message>
         <source>… and %d more</source>
@@ -800,6 +863,14 @@ Restore that backup? (No: keep what can still be read from the damaged file.)</s
     <message>
         <source>Tick the current step</source>
         <translation>勾选当前步骤</translation>
+    </message>
+    <message>
+        <source>Switch to the suggested scenario</source>
+        <translation>切换到建议的场景</translation>
+    </message>
+    <message>
+        <source>Ignore the suggested scenario</source>
+        <translation>忽略建议的场景</translation>
     </message>
     <message>
         <source>Settings</source>

@@ -65,6 +65,8 @@ def test_numbers_in_notes_are_masked_before_they_are_saved(seatside, qtbot):
 
 def test_customer_reference_shows_earlier_calls(seatside, qtbot):
     model, notes = seatside.model, seatside.panel.notes
+    # As with an OS key store (without one, a typed number finds no history at all).
+    seatside.worker.call(lambda store: setattr(store, "history_key", b"k" * 32))
     model.start_call()
     model.choose_scenario("card-retained-atm")
     type_text(notes.reference, "13812345678")
@@ -73,8 +75,8 @@ def test_customer_reference_shows_earlier_calls(seatside, qtbot):
     assert notes.reference.text() == "*******5678"
     type_text(notes.editor, "第一次来电，已挂失")
     dialog_done = qtbot.waitSignal(model.callEnded)
-    with dialog_done:
-        model.end_call("follow-up", end_reason="test")
+    with dialog_done:  # the hand-overs kept, as the wrap-up does when they are left ticked
+        model.end_call("follow-up", end_reason="test", kept=model.scenario.continuity)
     model.start_call()
     type_text(notes.reference, "138-1234-5678")
     with qtbot.waitSignal(model.historyLoaded) as loaded:
