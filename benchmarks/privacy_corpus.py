@@ -14,6 +14,7 @@ generator is seeded, so a corpus is the same on every machine.
 from __future__ import annotations
 
 import random
+import re
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -534,8 +535,8 @@ def hidden_enough(sample: Sample, masked: str) -> bool:
         and len([c for c in written if c.isdigit()]) > 11
     ):
         shown -= sum(c.isdigit() for c in written[: len(written) - len(written.lstrip("+0")) + 2])
-    if kind == MOBILE and normalise(written).text.lstrip().startswith("01"):
-        shown -= masked[start:end].lstrip().startswith("0")  # the trunk prefix 0
+    if kind == MOBILE and re.sub(r"[^0-9]", "", normalise(written).text).startswith("01"):
+        shown -= normalise(masked[start:end]).text.lstrip()[:1] == "0"  # the trunk prefix 0
     first, last = MAX_KEEP[kind]
     return shown <= max(first + last, MAX_KEEP[CARD][0] + MAX_KEEP[CARD][1] if kind == CARD else first + last)
 

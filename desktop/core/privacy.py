@@ -703,9 +703,11 @@ def _grouping_ok(chunks: list[_Chunk], i: int, j: int) -> bool:
     separators = {sep for _, sep in middle[1:]}
     sizes = [len(text) for text, _ in middle]
     one_by_one = all(size == 1 for size in sizes)  # "1 3 8 1 2 3 4 5 6 7 8", "一 三 八 …"
-    # One separator throughout; two kinds only between groups of 3+ digits
-    # ("6222 0212-3456 7890", a line break in a pasted number).
-    if len(separators) > 2 or (len(separators) == 2 and (one_by_one or min(sizes) < 3)):
+    # One separator throughout; two kinds (spaces, dashes, line breaks) only between
+    # groups of 3+ digits ("6222 0212-3456 7890", a line break in a pasted number).
+    if len(separators) > 2 or (
+        len(separators) == 2 and (one_by_one or min(sizes) < 3 or not separators <= {" ", "-", "\n", "\t"})
+    ):
         return False
     sep = " " if " " in separators else (min(separators) if separators else groups[-1][1])
     if not one_by_one:
@@ -728,7 +730,8 @@ def _grouping_ok(chunks: list[_Chunk], i: int, j: int) -> bool:
     if j + 1 < len(chunks):
         neighbours.append((chunks[j + 1], chunks[j + 1]))
     for near, joint in neighbours:
-        joined = joint.sep_before != GLUE and _key(joint.sep_before) == sep
+        # (After a comma, a slash or a line break a new number may start: "138，1234，5678，2026年".)
+        joined = joint.sep_before != GLUE and _key(joint.sep_before) == sep and (one_by_one or sep in " -.")
         if joined and near.numeric and len(near.text) < limit:
             return False
     # None of the groups may be a number of its own (a 13-15 digit card number inside
@@ -857,46 +860,71 @@ def mask_segments(parts: list[str], policy: MaskPolicy | None = None) -> list[st
 _DRAFT_RUN_RE = re.compile(f"[0-9](?:[{_SEP_CLASS}]{{0,3}}[0-9])*")
 
 
+_AMOUNT_AFTER_RE = re.compile(r"\s?(?:元|块|万|亿|千|百|角|毛|美元|港币|欧元|%|笔|次|期|个|天|年|月|日|号|分钟|秒)")
+_AMOUNT_BEFORE_RE = re.compile(r"(?:[¥$€£]|金额|余额|额度|欠款|还款|转账|消费|利息|手续费|年费)\s?[:：]?\s?$")
+
+
 def _unfinished(digits: str) -> bool:
-    """Whether a run of digits that is no number yet could be the start of one: a
-    mobile's first 7-10 digits, or 12-18 digits of a card or an ID (dated
-    references excepted)."""
+    """Whether 5 or more digits that are no number yet could be part of one: 7+ digits
+    show more than a card's first 6 (any 13-19 Luhn-valid digits are a card), 5-6 digits
+    more than the last 4 of a mobile (1[3-9]…) or an ID (a province code). Dated
+    references, 400/800 hotlines and landlines (an area code) are finished numbers."""
     n = len(digits)
-    if 7 <= n <= 10:
-        return bool(re.fullmatch(r"0?1[3-9]\d*", digits)) and not (digits[0] == "0" and n < 8)
-    return 12 <= n <= 18 and not _starts_with_date(digits)
+    if n < 5 or n > 18 or (n >= 8 and _starts_with_date(digits)):
+        return False
+    if n == 10 and digits.startswith(("400", "800")):
+        return False
+    if digits[0] == "0" and not re.match(r"01[3-9]", digits):
+        return False  # an area code: a landline
+    if n <= 6:
+        return re.match(r"0?1[3-9]", digits) is not None or digits[:2] in PROVINCES
+    return True
+
+
+def _id_start(digits: str) -> bool:
+    """Whether 13-17 digits could be the first digits of a resident ID."""
+    return 13 <= len(digits) <= 17 and digits[:2] in PROVINCES and 1900 <= int(digits[6:10]) <= date.today().year
 
 
 def mask_draft(text: str, policy: MaskPolicy | None = None, cursor: int | None = None) -> str:
     """What is stored of notes still being typed: ``text`` masked as the final record
     will be (``mask_pii``), and no fragment of a number: the digit run at the cursor
-    (``cursor`` None: the end of the text) is hidden when it holds ``DRAFT_DIGITS``
-    or more digits, and so is any other run that looks like the start of a personal
-    number (a mobile's first 7-10 digits, 12-18 digits) unless a reference label is
-    in front of it. Finished amounts, dates, hotlines and references stay readable.
-    Same length."""
+    (``cursor`` None: the end of the text) is hidden whole when it holds
+    ``DRAFT_DIGITS`` or more digits, and so is any other unmasked run that looks like
+    the start of a personal number (see ``_unfinished``) unless
+    a reference label is in front of it. Finished amounts, dates, hotlines and
+    references stay readable. Same length."""
     policy = policy or DEFAULT_POLICY
     masked = mask_pii(text, policy)
-    if cursor is None:
+    if cursor is None or not 0 <= cursor <= len(text):
         cursor = len(text)
-    if sum(ch in CHINESE_NUMERALS or ch.isdigit() for ch in masked) < DRAFT_DIGITS:
-        return masked
-    view = normalise(masked)
-    chars = list(masked)
+    view = normalise(text)
+    chars: list[str] | None = None
     for run in _DRAFT_RUN_RE.finditer(view.text):
         positions = [k for k in range(*run.span()) if view.text[k].isdigit()]
         if len(positions) < DRAFT_DIGITS:
             continue
         start, end = view.at(run.start()), view.at(run.end() - 1) + 1
-        digits = "".join(view.text[k] for k in positions)
-        growing = start <= cursor <= end
-        if not growing and not (
-            _unfinished(digits) and _label(view.text[max(0, run.start() - 24) : run.start()]) != "ref"
+        while end < len(text) and end - view.at(run.end() - 1) <= 3 and (
+            text[end] in SEPARATORS + "\u3000，" or _CF_RE.match(text[end])
         ):
-            continue
+            end += 1  # "6222 0212 |": the seat is between two groups
+        if not start <= cursor <= end:  # a finished run: hidden only if it is the start of a number
+            digits = "".join(view.text[k] for k in positions)
+            if any(masked[view.at(k)] != text[view.at(k)] for k in positions) and not _id_start(digits):
+                continue  # a number the final record masks too (unless it may be an ID not typed to the end)
+            before = view.text[max(0, run.start() - 24) : run.start()]
+            if (
+                not _unfinished(digits)
+                or _label(before) == "ref"
+                or _AMOUNT_AFTER_RE.match(view.text, run.end())
+                or _AMOUNT_BEFORE_RE.search(before)
+            ):
+                continue
+        chars = chars if chars is not None else list(masked)
         for k in positions:
             chars[view.at(k)] = policy.mask_char
-    return "".join(chars)
+    return masked if chars is None else "".join(chars)
 
 
 _OLD_MASKED_ID_RE = re.compile(r"(?<![0-9０-９])[0-9]{6}(?=[*＊]{8}[0-9Xx*＊]{4}(?![0-9０-９]))")

@@ -150,7 +150,7 @@ def test_a_half_typed_number_never_reaches_the_files(tmp_path):
 
 
 def test_without_the_draft_rule_the_half_number_would_be_found(tmp_path, monkeypatch):
-    monkeypatch.setattr(storage, "mask_draft", lambda text, policy=None: mask_pii(text, policy))
+    monkeypatch.setattr(storage, "mask_draft", lambda text, policy=None, cursor=None: mask_pii(text, policy))
     store = CallStore(tmp_path / storage.DB_FILENAME)
     call = store.start_call(T0)
     store.save_notes(call, "客户手机138123456", T0)
