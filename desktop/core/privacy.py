@@ -91,45 +91,8 @@ SEPARATORS = " \t\n\r-.,_/、·\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fb"
 # contains one is already masked.
 MASK_LIKE = "*＊•●×"
 # Province-level codes (first two digits of a resident ID), incl. HK/Macau/Taiwan residence permits.
-PROVINCES = frozenset(
-    [
-        "11",
-        "12",
-        "13",
-        "14",
-        "15",
-        "21",
-        "22",
-        "23",
-        "31",
-        "32",
-        "33",
-        "34",
-        "35",
-        "36",
-        "37",
-        "41",
-        "42",
-        "43",
-        "44",
-        "45",
-        "46",
-        "50",
-        "51",
-        "52",
-        "53",
-        "54",
-        "61",
-        "62",
-        "63",
-        "64",
-        "65",
-        "71",
-        "81",
-        "82",
-        "83",
-    ]  # noqa: E501 - one data item, clearer unbroken
-)
+PROVINCES = frozenset(f"{code}" for code in (11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44,
+                                               45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83))
 _MOBILE_RE = re.compile(r"(?:0086|86)?1[3-9]\d{9}")
 _DIGITS = "0123456789０１２３４５６７８９"
 
