@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 import unicodedata
 import zipfile
@@ -92,3 +93,40 @@ def find_digits_in_tables(db_path: Path, numbers: list[str]) -> list[tuple[str, 
     finally:
         conn.close()
     return found
+
+
+def written_number(rng: random.Random) -> tuple[str, str]:
+    """(the number's digits, how a seat, a caller or speech-to-text wrote it): a card,
+    an ID or a mobile in any style of ``benchmarks.privacy_corpus``, or plain, grouped,
+    glued to a word, full-width."""
+    from benchmarks.privacy_corpus import (
+        STYLES,
+        card_number,
+        first_generation_id,
+        grouped,
+        mobile,
+        off_scheme_card,
+        resident_id,
+        styled,
+    )
+
+    kind = rng.choice(["card", "id", "mobile"])
+    if kind == "card":
+        number = card_number(rng)
+        forms = [number, " ".join(number[i : i + 4] for i in range(0, len(number), 4)), grouped(number, [6]),
+                 "card" + number, "卡号" + number]
+    elif kind == "id":
+        number = resident_id(rng, bad_check=rng.random() < 0.3)
+        forms = [number, grouped(number, [6, 8]), "ID" + number, "身份证号" + number]
+    else:
+        number = mobile(rng)
+        forms = [number, grouped(number, [3, 4], "-"), "tel" + number, "+86 " + number, "0086-" + number]
+    if rng.random() < 0.5:  # as people say it and speech-to-text writes it
+        return number, styled(rng, number, rng.choice(STYLES))
+    if rng.random() < 0.15:
+        number = rng.choice([off_scheme_card(rng), "0" + mobile(rng), first_generation_id(rng)])
+        forms = [number, " ".join(number[i : i + 4] for i in range(0, len(number), 4))]
+    form = rng.choice(forms)
+    if rng.random() < 0.2:
+        form = form.translate(_FULLWIDTH)
+    return number, form

@@ -25,13 +25,7 @@ from hypothesis import strategies as st
 from keyring.backend import KeyringBackend
 
 from benchmarks.privacy_corpus import (
-    STYLES,
     card_number,
-    first_generation_id,
-    grouped,
-    mobile,
-    off_scheme_card,
-    resident_id,
     styled,
 )
 from desktop.core import storage
@@ -42,7 +36,13 @@ from desktop.core.retention import purge
 from desktop.core.settings import Settings
 from desktop.core.storage import CallStore, UsedPhrase
 from tests.helpers import make_call
-from tests.helpers_privacy import find_digits_in_folder, find_digits_in_tables, find_in_folder, fragments
+from tests.helpers_privacy import (
+    find_digits_in_folder,
+    find_digits_in_tables,
+    find_in_folder,
+    fragments,
+    written_number,
+)
 
 T0 = datetime(2026, 6, 1, 9, 0)
 
@@ -66,26 +66,7 @@ def test_the_property_test_knows_every_public_method_of_the_store():
 # -- numbers in every written form ----------------------------------------------------
 def _written(rng: random.Random) -> tuple[str, str]:
     """(digits, how a seat wrote it)."""
-    kind = rng.choice(["card", "id", "mobile"])
-    if kind == "card":
-        number = card_number(rng)
-        forms = [number, " ".join(number[i : i + 4] for i in range(0, len(number), 4)), grouped(number, [6]),
-                 "card" + number, "卡号" + number]
-    elif kind == "id":
-        number = resident_id(rng, bad_check=rng.random() < 0.3)
-        forms = [number, grouped(number, [6, 8]), "ID" + number, "身份证号" + number]
-    else:
-        number = mobile(rng)
-        forms = [number, grouped(number, [3, 4], "-"), "tel" + number, "+86 " + number, "0086-" + number]
-    if rng.random() < 0.5:  # as people say it and speech-to-text writes it
-        return number, styled(rng, number, rng.choice(STYLES))
-    if rng.random() < 0.15:
-        number = rng.choice([off_scheme_card(rng), "0" + mobile(rng), first_generation_id(rng)])
-        forms = [number, " ".join(number[i : i + 4] for i in range(0, len(number), 4))]
-    form = rng.choice(forms)
-    if rng.random() < 0.2:
-        form = form.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
-    return number, form
+    return written_number(rng)
 
 
 def _write_everywhere(folder: Path, texts: list[str]) -> None:
