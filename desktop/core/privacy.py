@@ -65,6 +65,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache
 from itertools import pairwise
+from operator import itemgetter
 from types import ModuleType
 from typing import Any
 
@@ -172,16 +173,34 @@ def _nfkc(char: str) -> str:
     return unicodedata.normalize("NFKC", char).translate(_QUICK)
 
 
+_SPECIAL_RE = re.compile(f"[{_CF}]|(?![0-9])\\d")
+
+
 def normalise(text: str) -> View:
     """The view of ``text`` the masker searches, with a map back to ``text``."""
     quick = text.translate(_QUICK)
-    if quick.isascii() or (
-        _CF_RE.search(quick) is None and _SLOW_RE.search(quick) is None and unicodedata.is_normalized("NFKC", quick)
-    ):
+    if quick.isascii():
+        return View(quick, None)
+    specials = list(_SPECIAL_RE.finditer(quick))
+    if not specials and unicodedata.is_normalized("NFKC", quick):
         return View(quick, None)
     out: list[str] = []
     origin: list[int] = []
-    for index, char in enumerate(quick):
+    if unicodedata.is_normalized("NFKC", _SPECIAL_RE.sub("", quick)):
+        # Only format characters to drop and digits of other scripts: copy the stretches between them.
+        at = 0
+        for special in specials:
+            index = special.start()
+            out.append(quick[at:index])
+            origin.extend(range(at, index))
+            new = _nfkc(special.group()) if not _CF_RE.match(special.group()) else ""
+            out.append(new)
+            origin.extend([index] * len(new))
+            at = index + 1
+        out.append(quick[at:])
+        origin.extend(range(at, len(quick)))
+        return View("".join(out), origin)
+    for index, char in enumerate(quick):  # compatibility forms (①, ㈠, ligatures…): one by one
         if char < "\u00a0":
             out.append(char)
             origin.append(index)
@@ -584,22 +603,28 @@ def _run_pattern(mask_char: str) -> re.Pattern[str]:
 _TOKEN_SPLIT_RE = re.compile(f"([{_SEP_CLASS}]+)")
 
 
-def _said(view: View, original: str, k: int) -> bool:
-    """Whether the view's character ``k`` was a Chinese numeral in the original."""
-    return original[view.at(k)] in CHINESE_NUMERALS
-
-
 _NUMERAL_RE = re.compile(f"[{''.join(CHINESE_NUMERALS)}]")
 
 
-def _runs(view: View, original: str, mask_char: str) -> list[tuple[int, list[_Chunk]]]:
-    """The runs of the view (start, chunks) that hold at least 11 clean digits."""
+_SAID_RE = re.compile("\x01+|[^\x01]+")
+
+
+def _runs(
+    view: View, original: str, mask_char: str, only: list[tuple[int, int]] | None = None
+) -> list[tuple[int, list[_Chunk]]]:
+    """The runs of the view (start, chunks) that hold at least 11 clean digits (``only``:
+    those that overlap these spans of the view)."""
     runs: list[tuple[int, list[_Chunk]]] = []
     text = view.text
-    numerals = not original.isascii() and _NUMERAL_RE.search(original) is not None
+    # "\x01" where the original has a Chinese numeral (same length as the original).
+    said = _NUMERAL_RE.sub("\x01", original) if not original.isascii() and _NUMERAL_RE.search(original) else None
+    if said is not None and view.origin is not None:
+        said = "".join(itemgetter(*view.origin)(said)) if len(view.origin) > 1 else said[: len(view.origin)]
     for found in _run_pattern(mask_char).finditer(text):
         start, end = found.span()
         if end - start < 11:
+            continue
+        if only is not None and not any(a <= end and start <= b for a, b in only):  # touching counts
             continue
         chunks: list[_Chunk] = []
         position, sep = start, ""
@@ -613,9 +638,9 @@ def _runs(view: View, original: str, mask_char: str) -> list[tuple[int, list[_Ch
             # Arabic digits and Chinese numerals glued together are cut apart (GLUE):
             # "第一13812345678" holds a mobile; "13812一二三四五六" is one number.
             cuts = [0]
-            if clean and numerals:
-                said = [_said(view, original, position + k) for k in range(len(part))]
-                cuts += [k for k in range(1, len(part)) if said[k] != said[k - 1] and part[k] != "X"]
+            if clean and said is not None:
+                marks = said[position : position + len(part)]
+                cuts += [m.start() for m in _SAID_RE.finditer(marks) if m.start() and part[m.start()] != "X"]
             cuts.append(len(part))
             for a, b in pairwise(cuts):
                 piece = upper[a:b]
@@ -741,9 +766,9 @@ class _Found:
     end: int
 
 
-def _find_once(view: View, original: str, mask_char: str) -> list[_Found]:
+def _find_once(view: View, original: str, mask_char: str, only: list[tuple[int, int]] | None = None) -> list[_Found]:
     found: list[_Found] = []
-    for run_start, chunks in _runs(view, original, mask_char):
+    for run_start, chunks in _runs(view, original, mask_char, only):
         label = _label(view.text[max(0, run_start - 24) : run_start])
         i = 0
         while i < len(chunks):
@@ -780,16 +805,18 @@ def _scan(text: str, policy: MaskPolicy) -> tuple[list[Match], str]:
         return [], text
     # Masking can free a number that a longer candidate hid: look again until
     # nothing new turns up, so that masking the result changes nothing.
-    everything: list[Match] = []
+    # Only the runs that held a number can change.
+    everything: dict[Match, None] = {}
     chars = list(text)
     while found:
-        new = [_hide(chars, view, f, policy) for f in found]
-        everything.extend(m for m in new if m not in everything)
+        everything.update(dict.fromkeys(_hide(chars, view, f, policy) for f in found))
         masked = "".join(chars)
-        view = normalise(masked)
+        # Masking swaps characters one for one: without a position map the view is the quick one.
+        view = View(masked.translate(_QUICK), None) if view.origin is None else normalise(masked)
+        spans = [(f.start, f.end) for f in found] if view.origin is None else None
         found = [
             f
-            for f in _find_once(view, masked, policy.mask_char)
+            for f in _find_once(view, masked, policy.mask_char, spans)
             if Match(f.kind, view.at(f.start), view.at(f.end - 1) + 1) not in everything
         ]
     return sorted(everything, key=lambda m: m.start), "".join(chars)
