@@ -82,8 +82,8 @@ def _notes(count: int, dense: bool) -> list[str]:
     in random styles."""
     sentences = [s.text for s in corpus(40, seed=12)]
     personal = [s.text for s in corpus(40, seed=12) if s.span is not None]
-    ordinary = CHINESE_ORDINARY + ["客户来电反映信用卡账单有疑问，已耐心解释并核实身份，", "客户情绪平稳，表示理解，",
-                                   "已告知处理时效为三到五个工作日，", "建议客户通过手机银行查询进度，"]
+    ordinary = [*CHINESE_ORDINARY, "客户来电反映信用卡账单有疑问，已耐心解释并核实身份，", "客户情绪平稳，表示理解，",
+                "已告知处理时效为三到五个工作日，", "建议客户通过手机银行查询进度，"]
     rng = random.Random(13)
     notes = []
     for _ in range(count):
