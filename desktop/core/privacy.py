@@ -133,6 +133,7 @@ _QUICK = str.maketrans(
         "\u3000": " ",
         "\u00a0": " ",
         "\u2026": ".",
+        "杠": "-",  # a dash said aloud: 136杠3447杠5168
         **CHINESE_NUMERALS,
     }
 )
@@ -176,8 +177,47 @@ def _nfkc(char: str) -> str:
 _SPECIAL_RE = re.compile(f"[{_CF}]|(?![0-9])\\d")
 
 
+# Words said between the groups of a number ("190嗯2452嗯7115", "一八六，是一二三四"), and a
+# speaker's label at the start of the next transcript line ("6228 4815\nspk1: 1766"):
+# one separator in the view.
+_FILLERS = "嗯|呃|啊|额|哦|诶|对|的|是|然后|那个|就是"
+_PUNCT = "[ \t,、.·]*"
+_JOINT_RE = re.compile(
+    f"(?<=[0-9])(?:{_PUNCT}(?:{_FILLERS}){_PUNCT})+(?=[0-9])"
+    f"|(?<=[0-9]){_PUNCT}\n(?:\\[[0-9:. ]{{1,12}}\\][ \t]*)?[^\n:：0-9\\[][^\n:：]{{0,11}}[:：][ \t]*"
+    f"(?:(?:{_FILLERS}){_PUNCT})*(?=[0-9])"
+)
+_JOINT_HINT_RE = re.compile(f"[0-9](?:{_PUNCT}(?:{_FILLERS})|{_PUNCT}\n)")
+
+
+def _joined(view: View) -> View:
+    """``view`` with the words and labels between the groups of a number made one space."""
+    if _JOINT_HINT_RE.search(view.text) is None:
+        return view
+    joints = list(_JOINT_RE.finditer(view.text))
+    if not joints:
+        return view
+    origin = view.origin if view.origin is not None else list(range(len(view.text)))
+    out: list[str] = []
+    kept: list[int] = []
+    at = 0
+    for joint in joints:
+        a, b = joint.span()
+        out += [view.text[at:a], " "]
+        kept += origin[at:a]
+        kept.append(origin[a])
+        at = b
+    out.append(view.text[at:])
+    kept += origin[at:]
+    return View("".join(out), kept)
+
+
 def normalise(text: str) -> View:
     """The view of ``text`` the masker searches, with a map back to ``text``."""
+    return _joined(_normalised(text))
+
+
+def _normalised(text: str) -> View:
     quick = text.translate(_QUICK)
     if quick.isascii():
         return View(quick, None)
@@ -288,7 +328,7 @@ REFERENCE_LABELS = (
     "流水单号",
     "检索号",
     "检索参考号",
-    "凭证号码",
+    "凭证号码", "档案号", "档案编号",
     "预约号",
     "合同编号",
     "保单号码",
@@ -524,8 +564,11 @@ def _kind_of(digits: str, label: str | None = None) -> str | None:
     """What ``digits`` (ASCII, perhaps ending in X) is, or None; ``label`` is what the
     words in front of it say."""
     n = len(digits)
-    if n == 18 and (looks_like_resident_id(digits) or (label == RESIDENT_ID and digits[:17].isdigit())):
-        return RESIDENT_ID
+    if n == 18 and (
+        (looks_like_resident_id(digits) and (label != "ref" or is_resident_id(digits)))
+        or (label == RESIDENT_ID and digits[:17].isdigit())
+    ):
+        return RESIDENT_ID  # (after a reference label only with a valid check character)
     if not digits.isdigit():
         return None
     if n == 15 and (
@@ -634,6 +677,8 @@ def _runs(
                 position += len(part)
                 continue
             upper = part.upper()
+            if upper.endswith("×") and len(upper) == 18 and upper[:-1].isdigit():
+                upper = upper[:-1] + "X"  # an ID's check character written as a multiplication sign
             clean = _CLEAN_RE.fullmatch(upper) is not None
             # Arabic digits and Chinese numerals glued together are cut apart (GLUE):
             # "第一13812345678" holds a mobile; "13812一二三四五六" is one number.
@@ -674,7 +719,7 @@ def _dotted(chunks: list[_Chunk], i: int, j: int) -> bool:
     return _key(chunks[i].sep_before) == "." if chunks[i].sep_before else False
 
 
-def _grouping_ok(chunks: list[_Chunk], i: int, j: int) -> bool:
+def _grouping_ok(chunks: list[_Chunk], i: int, j: int) -> bool | _Strict:
     """Whether chunks[i..j] (j > i) is written like one number."""
     # A short group joined on with the same separator continues the number (checked
     # first: it is cheap and turns away most starts inside digits said one by one).
@@ -692,11 +737,13 @@ def _grouping_ok(chunks: list[_Chunk], i: int, j: int) -> bool:
     sizes = [len(text) for text, _ in middle]
     one_by_one = all(size == 1 for size in sizes)  # "1 3 8 1 2 3 4 5 6 7 8", "一 三 八 …"
     # One separator throughout; two kinds (spaces, dashes, line breaks) only between
-    # groups of 3+ digits ("6222 0212-3456 7890", a line break in a pasted number).
-    if len(separators) > 2 or (
-        len(separators) == 2 and (one_by_one or min(sizes) < 3 or not separators <= {" ", "-", "\n", "\t"})
-    ):
+    # groups of 3+ digits ("6222 0212-3456 7890", a line break in a pasted number); other
+    # mixes ("136/1766-5541", "幺九八，四七二二，对，三八二二") only for a number whose
+    # check digits, scheme or pattern say what it is (``_strict``).
+    if len(separators) >= 2 and (one_by_one or min(sizes) < 3):
         return False
+    if len(separators) > 2 or (len(separators) == 2 and not separators <= {" ", "-", "\n", "\t"}):
+        return _STRICT
     sep = " " if " " in separators else (min(separators) if separators else groups[-1][1])
     if not one_by_one:
         # A short last group after three or more groups of four: 6228 9028 4770 0971 23.
@@ -727,6 +774,27 @@ def _grouping_ok(chunks: list[_Chunk], i: int, j: int) -> bool:
     return not any(len(text) >= 11 and _own_number(text) for text, _ in groups)
 
 
+class _Strict:
+    """A grouping that holds only for a number valid by itself (truthy)."""
+
+    def __bool__(self) -> bool:
+        return True
+
+
+_STRICT = _Strict()
+
+
+def _strict_kind(digits: str) -> str | None:
+    """What ``digits`` is by its own checks alone: a valid ID, a mobile, a scheme's Luhn-valid card."""
+    if len(digits) == 18 and is_resident_id(digits):
+        return RESIDENT_ID
+    if is_mobile(digits) or (len(digits) == 12 and digits[0] == "0" and is_mobile(digits[1:])):
+        return MOBILE
+    if card_scheme(digits) and is_card_number(digits):
+        return CARD
+    return None
+
+
 def _own_number(digits: str) -> bool:
     """Whether a group is a number by itself: an ID, an 11-digit mobile, a card of 16+ digits
     (shorter cards and 86-prefixed mobiles inside a longer grouping are coincidences)."""
@@ -751,9 +819,10 @@ def _candidate(chunks: list[_Chunk], i: int, label: str | None) -> tuple[str, in
         if len(digits) >= 11 and "X" not in digits[:-1]:
             ends.append((j, digits))
     for j, digits in reversed(ends):
-        if not _grouping_ok(chunks, i, j):
+        grouping = _grouping_ok(chunks, i, j)
+        if not grouping:
             continue
-        kind = _kind_of(digits, label)
+        kind = _strict_kind(digits) if grouping is _STRICT else _kind_of(digits, label)
         if kind is not None:
             return kind, i, j
     return None
