@@ -77,6 +77,7 @@ def test_the_display_limit_holds_at_every_autosave_and_at_the_end():
         final = mask_pii(full)
         if not hidden_enough(Sample("final", full, (start, end, kind)), final):
             failures.append(f"final {full!r} → {final!r}")
+    print(f"{NUMBERS} numbers, {drafts} drafts, {left_behind} with the cursor away from the number")
     assert drafts > NUMBERS * 5 and left_behind > NUMBERS // 20  # the simulation did what it says
     assert failures == [], f"{len(failures)} failures, e.g. {failures[:5]}"
 
