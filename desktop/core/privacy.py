@@ -639,7 +639,9 @@ def _run_pattern(mask_char: str) -> re.Pattern[str]:
         # An ID's check character X belongs to the digits before it unless a word goes on.
         # (Said one by one, "… 2 6 X", the X is a group of its own.)
         token = f"(?:[{chars}]+(?:[xX](?![0-9A-Za-z]))?|(?<![0-9A-Za-z])[xX](?![0-9A-Za-z]))"
-        pattern = _PATTERNS[mask_char] = re.compile(f"{token}(?:[{_SEP_CLASS}]{{1,3}}{token})*")
+        # (The lookahead turns away in C every start that cannot make a run of 11 characters.)
+        ahead = f"(?=[{chars}xX{_SEP_CLASS}]{{11}})"
+        pattern = _PATTERNS[mask_char] = re.compile(f"{ahead}{token}(?:[{_SEP_CLASS}]{{1,3}}{token})*")
     return pattern
 
 
@@ -650,6 +652,7 @@ _NUMERAL_RE = re.compile(f"[{''.join(CHINESE_NUMERALS)}]")
 
 
 _SAID_RE = re.compile("\x01+|[^\x01]+")
+_NO_DIGITS = str.maketrans("", "", "0123456789")
 
 
 def _runs(
@@ -669,6 +672,9 @@ def _runs(
             continue
         if only is not None and not any(a <= end and start <= b for a, b in only):  # touching counts
             continue
+        group = found.group()
+        if len(group) - len(group.translate(_NO_DIGITS)) < 11:
+            continue  # fewer than 11 digits (counted in C): no number here
         chunks: list[_Chunk] = []
         position, sep = start, ""
         for index, part in enumerate(_TOKEN_SPLIT_RE.split(found.group())):
@@ -843,6 +849,8 @@ def _find_once(view: View, original: str, mask_char: str, only: list[tuple[int, 
         while i < len(chunks):
             chunk = chunks[i]
             usable = chunk.clean and (i == 0 or chunk.sep_before == GLUE or chunk.start > chunks[i - 1].end)
+            if usable and i > 0 and len(chunk.text) == 1 and chunk.sep_before != GLUE and len(chunks[i - 1].text) == 1:
+                usable = False  # inside digits said one by one: a number starts at the first of them
             hit = _candidate(chunks, i, label if i == 0 else None) if usable else None
             if hit is None:
                 i += 1
