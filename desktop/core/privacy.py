@@ -1,59 +1,52 @@
 """Masking personal data: bank-card, resident ID and mobile numbers.
 
-``mask_pii(text)`` is what everything that stores or shows a note calls (the
-store masks every text it writes, see ``desktop.core.guard``). It replaces each
-hidden digit with the mask character one for one and keeps separators, so the
-text keeps its length (the editor keeps the cursor where it was), and it is
-idempotent: masked text is left as it is. ``mask_draft`` additionally hides
-every run of ``DRAFT_DIGITS`` or more digits, for notes saved while the seat is
-still typing a number.
+``mask_pii(text)`` is what everything that stores, sends or shows a text calls
+(the store masks every text it writes, see ``desktop.core.guard``; the hub
+refuses what it still finds with ``find_pii``). It replaces each hidden
+character with the mask character one for one, so the text keeps its length,
+and it is idempotent: masked text is left as it is.
 
-What counts as a number
------------------------
-The text is cut into *runs*: chunks of digits (ASCII or full-width, an ID's
-check character X right after them) and mask characters, joined by single
-separators (space, no-break space, ideographic space, dash, dot). A run ends at
-anything else: Chinese text, ASCII letters (``tel13912345678``,
-``card6222…`` and ``No.6217…`` are numbers glued to a word), punctuation, a
-second separator. A candidate is one or more consecutive clean chunks of a run,
-never part of a chunk, so a digit run of 20+ digits or ``138****5678`` is never
-(re)masked in part.
+Normalise, find, mask the original
+----------------------------------
+Numbers are found in a *view* of the text (``normalise``) with a map from each
+of its positions back to the original: NFKC (full-width digits and spaces,
+circled digits), Unicode format characters (Cf: zero-width spaces, joiners, BOM,
+direction marks, soft hyphen) dropped, Chinese numerals as digits
+(``CHINESE_NUMERALS``: 零〇洞 一幺壹 二两贰 … 九玖; 十百千万 are not digits, so
+counts and amounts such as 分十二期 or 二百元 stay words), 叉 as the ID check
+character X, 杠 as a dash, and words said between the groups of a number (嗯, 对,
+然后…) or a speaker's label on the next transcript line as one separator. The
+characters of the original text behind a found number are masked.
 
-A candidate made of several chunks must look like a written grouping: one
-separator throughout, groups of 3+ digits (a leading ``86``/``0086`` before a
-mobile excepted, and a short last group after four groups of four:
-``6228 9028 4770 0971 23``), three or more groups when the separator is a dot,
-none of its groups a number in its own right, and no short group joined on with
-the same separator (``6222 0212 3456 7890 1280`` is a 20-digit number, not a
-card followed by ``1280``). A single chunk joined to digits by a dot is a
-decimal (``13812345678.50``), not a candidate.
+The view is cut into *runs*: digit groups (an ID's X after them) and mask
+characters, joined by short runs (1-3) of spaces or punctuation (``SEPARATORS``).
+Arabic digits glued to numerals are cut apart (``GLUE``) so that 第一13812345678
+holds a mobile and 13812一二三四五六 is one number. A candidate is one or more
+consecutive groups of a run that look like one written number (``_grouping_ok``:
+groups of 3+ digits, 2+ between spaces, or every digit alone; one kind of
+separator, a second only in narrow cases; no thousands grouping, no list of round
+amounts; no short group of the same grouping left out).
 
-Then by length, check digits, scheme and the label written in front:
+Then by length, check digits and the label written in front:
 
-* resident ID: 17 digits and a check character with a province code and a
-  birth date from 1900 to today, *whatever the check character*: a mistyped ID
-  is still an ID. After an ID word (身份证, 证件号…) any 18-character or
-  15-digit number is one.
-* mobile: 11 digits ``1[3-9]…``, optionally after ``86`` or ``0086``; after a
-  phone word (手机, 电话…) any 11 digits starting with 1.
-* bank card: a valid Luhn digit *and* a scheme's prefix and length (UnionPay
-  62 16–19, Visa 4 13/16/19, Mastercard 51–55 and 2221–2720 16, Amex 34/37 15,
-  JCB 35 16–19, Diners 36/38/39/300–305 14, Discover 6011/644–649/65 16–19, the
-  pre-UnionPay domestic 9x 16–19, BOC-style 60 16–19). After a card word
-  (卡号, 银行卡, 账号, card…) any 13–19 digits are a card, Luhn or not: one
-  mistyped digit does not make a card number less personal.
-* after a reference label (订单号, 流水号, 工单号, 参考号, 编号, 交易号…) a
-  number is never taken for a card: reference numbers stay readable. IDs and
-  mobiles are still masked there.
-
-Amounts (``20000.00``, ``¥1,234``), dates, times, hotlines (95588), extensions,
-post codes and reference numbers whose check digits or prefix do not fit a
-card are left alone, and so are 13-19 digit numbers that open with a date
-(``2025062100012345678``: transaction references).
+* resident ID: 17 digits and a check character with a province code and a birth
+  date from 1900 to today, whatever the check character (a mistyped ID is still
+  an ID), except after a reference label; after an ID word any 18 characters;
+  15 digits with a province code and a valid YYMMDD (a first-generation ID).
+* mobile: 11 digits ``1[3-9]…``, after ``86``/``0086`` or a trunk ``0`` too;
+  after a phone word any 11 digits starting with 1.
+* bank card: any 13-19 digits with a valid Luhn digit (as a bank's discovery
+  scanner flags them), unless they open with a date (transaction references);
+  after a card word any 13-19 digits.
+* after a reference label (订单号, 流水号, 工单号, 编号…) a number is neither a
+  card nor a mobile: reference, order and ticket numbers stay readable.
 
 How much stays readable is capped (``MAX_KEEP``): at most the first 6 and last
-4 digits of a card (PCI DSS 3.3) and the last 4 of an ID or a mobile; a policy
-asking for more is refused, settings asking for more are cut back.
+4 digits of a card (PCI DSS 3.3) and the last 4 of an ID or a mobile.
+
+``mask_draft`` is what the autosave stores while the seat types: masked as the
+final record, with the digit run that may still grow (at the cursor) hidden whole.
+``mask_segments`` masks consecutive pieces (transcript segments) as one text.
 """
 
 from __future__ import annotations
