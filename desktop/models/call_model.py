@@ -53,6 +53,7 @@ class CallModel(QObject):
         self.settings = settings
         self.call = Call(library, self.mask_policy(), settings.get("last_scenario"))
         self._call_id: Future[int] | None = None  # id of the current call, once inserted
+        self._notes_cursor: int | None = None  # where the seat types in the notes (drafts hide the run there)
         # The debounce restarts on every key; the other does not, so steady typing is saved too.
         self._notes_timer, self._notes_max_wait = (
             self._notes_saver(int(settings.get("notes_autosave_ms"))),
@@ -289,8 +290,11 @@ class CallModel(QObject):
         )
 
     # -- notes -----------------------------------------------------------------
-    def set_notes(self, text: str) -> None:
-        """Remember the notes and save them shortly after the last keystroke."""
+    def set_notes(self, text: str, cursor: int | None = None) -> None:
+        """Remember the notes and save them shortly after the last keystroke. The
+        editor keeps what the seat typed: only the stored draft is masked (a number
+        still being typed is never replaced under the seat's fingers)."""
+        self._notes_cursor = cursor
         if not self.call.set_notes(text):
             return
         self._notes_timer.start()
@@ -303,11 +307,11 @@ class CallModel(QObject):
         self._notes_max_wait.stop()
         if not self.call.in_call:
             return
-        if self.call.mask_notes():
-            self.notesMasked.emit()
-        notes, at = self.call.notes, clock.now()
+        notes, at, cursor = self.call.notes, clock.now(), self._notes_cursor
         self.write_for_call(
-            self.tr("save the notes"), lambda store, call_id: store.save_notes(call_id, notes, at), self.notesSaved.emit
+            self.tr("save the notes"),
+            lambda store, call_id: store.save_notes(call_id, notes, at, cursor=cursor),
+            self.notesSaved.emit,
         )
 
     def flush(self) -> None:

@@ -67,6 +67,7 @@ class LiveModel(QObject):
         self.waiting: list[Event] = []  # the call answered during the wrap-up, and what it said since
         self.last_cti: float | None = None  # monotonic time of the last call event
         self.last_asr: float | None = None  # … and of the last transcript
+        self.speaker_run = live_store.SpeakerRun()  # the latest segments of one speaker, masked together
         self._closed = False
         self._received.connect(self.apply, Qt.ConnectionType.QueuedConnection)
         self._booted.connect(self._started, Qt.ConnectionType.QueuedConnection)
@@ -217,10 +218,12 @@ class LiveModel(QObject):
             return
         segment = outcome.segment
         if model.settings.get("live_keep_transcript"):
-            masked, at = model.mask(segment.text), clock.now()
+            # Masked with the same speaker's segments just before it (a number split
+            # across two segments is one number), on the store's worker.
+            speaker, text, at, run, policy = segment.speaker, segment.text, clock.now(), self.speaker_run, model.call.policy
             model.write_for_call(
                 self.tr("keep the transcript"),
-                lambda store, call_id: live_store.add_transcript_segment(store, call_id, segment.speaker, masked, at)
+                lambda store, call_id: live_store.keep_segment(store, call_id, speaker, text, at, run, policy),
             )
         if segment.speaker == "customer":
             found = speech_suggestion(

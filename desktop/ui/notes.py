@@ -64,7 +64,9 @@ class NotesView(QWidget):
         layout.addWidget(self.editor)
         self.customer.textEdited.connect(model.set_customer)
         self.reference.editingFinished.connect(self._reference_entered)
-        self.editor.textChanged.connect(lambda: model.set_notes(self.editor.toPlainText()))
+        self.editor.textChanged.connect(
+            lambda: model.set_notes(self.editor.toPlainText(), self.editor.textCursor().position())
+        )
         model.callStateChanged.connect(self.refresh)
         model.referenceChanged.connect(self.refresh)
         model.notesMasked.connect(self.show_masked)
