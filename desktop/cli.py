@@ -205,7 +205,7 @@ def _settings(args: argparse.Namespace):
     from desktop.core.paths import data_dir
     from desktop.core.settings import Settings
 
-    return Settings(data_dir(args.data_dir) / "settings.json")
+    return Settings(data_dir(args.data_dir) / "settings.json", set_aside=False)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -352,14 +352,15 @@ def cmd_backup(args: argparse.Namespace) -> int:
         _err(f"seatside {command}: Seatside is running on {folder}; quit it first")
         return 1
     try:
-        chosen, aside = restore(folder, args.number, DB_FILENAME)
+        done = restore(folder, args.number, DB_FILENAME)
     except BackupError as exc:
         _err(f"seatside {command}: {exc}")
         return 1
     finally:
         lock.release()
-    kept = f"; the previous database is kept as {aside.name}" if aside else ""
-    print(f"restored backup {chosen.number} taken {chosen.taken:%Y-%m-%d %H:%M:%S}{kept}")
+    kept = f"; the previous file is kept as {done.set_aside.name}" if done.set_aside else ""
+    print(f"restored backup {done.backup.number} taken {done.backup.taken:%Y-%m-%d %H:%M:%S}: "
+          f"{done.kept} calls kept from the current database, {done.added} added from the backup, none dropped{kept}")
     return 0
 
 

@@ -215,8 +215,10 @@ def salvage(damaged: Path, target: Path) -> SalvageReport:
                     report.rows[table] = _copy_table(source, store.conn, table, common, report)
         source.close()
         # What SQLite could not reach (a truncated file, lost interior pages) may still
-        # be on the pages themselves.
-        _copy_from_pages(damaged, store, report)
+        # be on the pages themselves. Not in a sound file: its pages may hold rows a
+        # write-ahead log has since deleted.
+        if not check(damaged).ok:
+            _copy_from_pages(damaged, store, report)
     finally:
         source.close()
         store.close()
@@ -249,8 +251,9 @@ def _copy_from_pages(damaged: Path, store: Any, report: SalvageReport) -> None:
                     continue
                 names = ", ".join(f'"{c}"' for c in values)
                 try:
+                    verb = "REPLACE" if table.name == "meta" else "IGNORE"  # the old key to callers wins
                     cursor = target.execute(
-                        f'INSERT OR IGNORE INTO "{table.name}" ({names}) VALUES ({", ".join("?" * len(values))})',
+                        f'INSERT OR {verb} INTO "{table.name}" ({names}) VALUES ({", ".join("?" * len(values))})',
                         list(values.values()),
                     )
                 except sqlite3.Error:
