@@ -207,6 +207,7 @@ class Seatside:
 
     def show_notice(self, title: str, text: str, icon: QMessageBox.Icon = QMessageBox.Icon.Warning) -> QMessageBox:
         """A dialog the seat has to acknowledge (kept in ``notice`` for tests)."""
+        log.warning("told the seat: %s: %s", title, text)  # for whoever reads the log afterwards
         box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self.panel)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.notice = box
@@ -447,7 +448,7 @@ def build(
     if not writable(folder):
         return _on_a_copy(folder, pack_dirs, options, notes, QCoreApplication.translate(
             "Seatside", "The data folder %1 cannot be written. Seatside runs read-only on a copy: what you do now "
-            "is not kept after you quit. Export what you need to keep."))
+            "is not kept after you quit. Export what you need to keep.").replace("%1", str(folder)))
     try:
         return _build(folder, pack_dirs, start_notes=notes, **options)
     except UnknownScenario:

@@ -79,6 +79,13 @@ def check(path: Path, full: bool = True) -> Health:
         conn = sqlite3.connect(read_only_uri(path), uri=True, timeout=5.0)
     except sqlite3.Error as exc:
         return Health(False, str(exc))
+    try:
+        if _foreign(conn):
+            conn.close()
+            return Health(False, FOREIGN)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        return Health(False, str(exc))
     if not full:
         # A large file is checked in full after start; what opening it reads (the
         # schema and the small meta table) must be sound now, or it cannot open at all.
@@ -101,6 +108,16 @@ def check(path: Path, full: bool = True) -> Health:
     if rows == ["ok"]:
         return Health(True)
     return Health(False, "; ".join(str(r) for r in rows[:3]))
+
+
+FOREIGN = "the file is not a Seatside database"
+
+
+def _foreign(conn: sqlite3.Connection) -> bool:
+    """True for a SQLite file with tables that no Seatside version made (it sets user_version)."""
+    if conn.execute("PRAGMA user_version").fetchone()[0] != 0:
+        return False
+    return conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0] > 0
 
 
 def quick_check(conn: sqlite3.Connection) -> Health:

@@ -1,0 +1,236 @@
+"""The real ``seatside`` process on damaged data: it always shows a window, says in
+Chinese what happened, sets the damaged file aside and keeps every call it can read."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from desktop.core import backup
+from desktop.core.storage import DB_FILENAME, CallStore
+from tests.gui.test_process import wait_for
+from tests.helpers import MINIMAL_PACK, make_call, write_pack
+
+CALLS = 400
+
+
+def start_panel(data: Path) -> subprocess.Popen:
+    env = {**os.environ, "SEATSIDE_DATA_DIR": str(data)}
+    env.pop("QT_QPA_PLATFORM", None)
+    return subprocess.Popen([sys.executable, "-m", "desktop"], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def stop(proc: subprocess.Popen) -> str:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+    try:
+        _, err = proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        _, err = proc.communicate()
+    return err
+
+
+def visible_windows(pid: int, name: str) -> list[str]:
+    """X11 ids of the mapped windows of process ``pid`` whose title contains ``name``
+    (``--all``: xdotool's search otherwise matches either condition)."""
+    found = subprocess.run(["xdotool", "search", "--all", "--onlyvisible", "--pid", str(pid), "--name", name],
+                           capture_output=True, text=True)
+    return found.stdout.split()
+
+
+def window_named(proc: subprocess.Popen, name: str, timeout: float = 60) -> str:
+    found = wait_for(lambda: proc.poll() is not None or visible_windows(proc.pid, name), timeout=timeout)
+    if proc.poll() is not None:
+        raise AssertionError(f"the panel exited ({proc.returncode}): {proc.communicate()[1][-2000:]}")
+    assert found, f"no window titled {name!r}"
+    return found[0]
+
+
+def fill(data: Path, calls: int = CALLS, start: datetime | None = None) -> Path:
+    data.mkdir(parents=True, exist_ok=True)
+    store = CallStore(data / DB_FILENAME)
+    # Recent calls: the retention purge at start leaves them alone.
+    first = start or (datetime.now() - timedelta(days=10)).astimezone()
+    for i in range(calls):
+        make_call(store, first + timedelta(seconds=200 * i), notes=f"第{i:04d}通：客户称卡被ATM吞了", minutes=1)
+    store.close()
+    conn = sqlite3.connect(data / DB_FILENAME)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    return data / DB_FILENAME
+
+
+def markers_in(path: Path) -> set[int]:
+    """Calls whose notes are physically in the file (each call's notes appear once in a calls row)."""
+    raw = path.read_bytes()
+    return {i for i in range(CALLS) if f"第{i:04d}通：客户称卡被ATM吞了".encode() in raw}
+
+
+def calls_in(db: Path) -> set[int]:
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return {int(n[1:5]) for (n,) in conn.execute("SELECT notes FROM calls") if n.startswith("第")}
+    finally:
+        conn.close()
+
+
+def truncate(db: Path, fraction: float = 0.6) -> None:
+    data = db.read_bytes()
+    db.write_bytes(data[: int(len(data) * fraction)])
+
+
+def test_a_truncated_database_is_salvaged_from_its_pages_and_the_seat_told(tmp_path, qapp):
+    data = tmp_path / "seat"
+    db = fill(data)
+    truncate(db)
+    present = {i for i in markers_in(db)}
+    assert len(present) > 100
+    proc = start_panel(data)
+    try:
+        window_named(proc, "坐席助手启动时遇到问题")
+        window_named(proc, "坐席助手")
+    finally:
+        err = stop(proc)
+    assert "Traceback" not in err, err
+    got = calls_in(db)
+    # Every call whose row is whole in the file came back (the outbox holds the notes too,
+    # so a marker may be present for a call whose calls row was cut off).
+    assert len(got) >= len(present) * 0.9 and got <= present, (len(got), len(present))
+    assert list(data.glob(f"{DB_FILENAME}.corrupt-*")), "the damaged original was not kept"
+
+
+def test_restore_asks_in_chinese_and_merges_without_dropping_a_call(tmp_path, qapp):
+    data = tmp_path / "seat"
+    db = fill(data, calls=100)
+    store = CallStore(db)
+    backup.make_backup(store.conn, data, now=datetime.now() - timedelta(days=8))
+    for i in range(100, CALLS):  # 300 calls after the backup
+        make_call(store, (datetime.now() - timedelta(days=7)).astimezone() + timedelta(seconds=200 * i),
+                  notes=f"第{i:04d}通：客户称卡被ATM吞了", minutes=1)
+    store.close()
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    truncate(db, 0.7)
+    present = markers_in(db)
+    proc = start_panel(data)
+    try:
+        dialog = window_named(proc, "要恢复备份吗")
+        subprocess.run(["xdotool", "windowactivate", "--sync", dialog], check=False)
+        subprocess.run(["xdotool", "key", "--window", dialog, "alt+y"], check=True)
+        window_named(proc, "坐席助手启动时遇到问题")
+    finally:
+        err = stop(proc)
+    assert "Traceback" not in err, err
+    got = calls_in(db)
+    assert set(range(100)) <= got  # the backup's calls
+    assert {i for i in present if i >= 100} - got == set() or len(got - set(range(100))) >= len(present) * 0.8
+    assert len(got) > 100 + 150  # the calls after the backup that were still in the file were kept
+
+
+def test_a_damaged_database_and_a_damaged_backup_give_a_window_and_a_salvage(tmp_path, qapp):
+    data = tmp_path / "seat"
+    db = fill(data)
+    store = CallStore(db)
+    made = backup.make_backup(store.conn, data, now=datetime.now() - timedelta(days=1))
+    store.close()
+    made.write_bytes(made.read_bytes()[:3000])
+    truncate(db)
+    for _attempt in range(2):
+        proc = start_panel(data)
+        try:
+            window_named(proc, "坐席助手")
+        finally:
+            err = stop(proc)
+        assert "Traceback" not in err, err
+    assert len(calls_in(db)) > 100
+    assert list(data.glob(f"{DB_FILENAME}.corrupt-*"))
+
+
+def test_a_foreign_database_with_a_calls_table_is_set_aside_once(tmp_path, qapp):
+    data = tmp_path / "seat"
+    data.mkdir()
+    conn = sqlite3.connect(data / DB_FILENAME)
+    conn.execute("CREATE TABLE calls (who TEXT, what TEXT)")
+    conn.execute("INSERT INTO calls VALUES ('someone', 'something')")
+    conn.commit()
+    conn.close()
+    proc = start_panel(data)
+    try:
+        window_named(proc, "坐席助手启动时遇到问题")
+    finally:
+        err = stop(proc)
+    assert "Traceback" not in err, err
+    aside = [p for p in data.glob(f"{DB_FILENAME}.corrupt-*") if not p.name.endswith(("-wal", "-shm"))]
+    assert len(aside) == 1
+    conn = sqlite3.connect(aside[0])
+    assert conn.execute("SELECT who FROM calls").fetchall() == [("someone",)]  # kept as it was
+    conn.close()
+    proc = start_panel(data)  # the second start is a plain one
+    try:
+        window_named(proc, "坐席助手")
+        assert not visible_windows(proc.pid, "遇到问题"), stop(proc)
+    finally:
+        err = stop(proc)
+    assert "Traceback" not in err, err
+
+
+def test_deeply_nested_settings_and_a_huge_integer_in_a_pack(tmp_path, qapp):
+    data = tmp_path / "seat"
+    fill(data, calls=3)
+    (data / "settings.json").write_text("[" * 200_000, encoding="utf-8")
+    write_pack(data / "packs", "good.yaml", MINIMAL_PACK)
+    write_pack(data / "packs", "huge.yaml", "pack:\n  name: x\n  version: " + "9" * 200_000 + "\nscenarios: []\n")
+    proc = start_panel(data)
+    try:
+        window_named(proc, "坐席助手启动时遇到问题")
+    finally:
+        err = stop(proc)
+    assert "Traceback" not in err, err
+    assert list(data.glob("settings.json.corrupt-*"))
+    assert len(calls_in(data / DB_FILENAME)) == 3
+
+
+@pytest.fixture
+def read_only_folder(tmp_path):
+    """A data folder on a read-only bind mount (root), or with its write bits cleared."""
+    data = tmp_path / "seat"
+    fill(data, calls=5)
+    if os.geteuid() != 0:
+        os.chmod(data, 0o500)
+        yield data
+        os.chmod(data, 0o700)
+        return
+    mount = tmp_path / "mounted"
+    mount.mkdir()
+    if subprocess.run(["mount", "--bind", str(data), str(mount)]).returncode != 0:
+        pytest.skip("cannot bind-mount here")
+    try:
+        subprocess.run(["mount", "-o", "remount,ro,bind", str(mount)], check=True)
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)
+
+
+def test_a_read_only_data_folder_runs_read_only_and_says_so(read_only_folder, qapp):
+    before = {p.name: p.read_bytes() for p in read_only_folder.iterdir() if p.is_file()}
+    proc = start_panel(read_only_folder)
+    try:
+        window_named(proc, "坐席助手启动时遇到问题")
+        window_named(proc, "坐席助手")
+    finally:
+        err = stop(proc)
+    assert "Traceback" not in err, err
+    after = {p.name: p.read_bytes() for p in read_only_folder.iterdir() if p.is_file()}
+    assert after == before
+    assert shutil.disk_usage(read_only_folder)  # still mounted and readable
