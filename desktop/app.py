@@ -303,11 +303,11 @@ class Seatside:
 
     def export_calls_to(self, path: Path) -> int | None:
         """Write every call in the database to ``path``; says on the panel how it went."""
-        from desktop.core.export import ExportError, export_file
+        from desktop.core.export import ExportError, export_file, format_for
 
         def job(store: CallStore) -> int:
-            return export_file(store.calls_between(datetime.min.replace(year=1971).astimezone(),
-                                                   datetime.max.replace(year=9998).astimezone()), path)
+            return export_file(store.calls_between(datetime(1971, 1, 2).astimezone(),
+                                                   datetime(9998, 1, 1).astimezone()), path, format_for(path) or "csv")
 
         try:
             count = self.worker.call(job)

@@ -120,12 +120,20 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+# A call's notes or a transcript are a few kilobytes; standard input is read up to this.
+MAX_STDIN_BYTES = 1024 * 1024
+
+
 def _text_argument(value: str, command: str) -> str | None:
     """The text itself, or standard input for '-'; None (after a one-line error) if unreadable."""
+    from desktop.core.bounded import InputRefused, read_stream
+
     if value != "-":
         return value
     try:
-        return sys.stdin.buffer.read().decode("utf-8-sig")
+        return read_stream(sys.stdin.buffer, MAX_STDIN_BYTES, "standard input").decode("utf-8-sig")
+    except InputRefused as exc:
+        print(f"seatside {command}: {exc}; pass a shorter text", file=sys.stderr)
     except UnicodeDecodeError:
         print(f"seatside {command}: standard input is not UTF-8 text", file=sys.stderr)
     except OSError as exc:
