@@ -378,7 +378,8 @@ def load_pack_file(
     except yaml.YAMLError as exc:
         return PackInfo(), [], [Problem(name, 1, f"YAML error: {exc}")]
     except (ValueError, RecursionError, MemoryError) as exc:  # a huge integer, nesting too deep
-        return PackInfo(), [], [Problem(name, 1, f"the file cannot be read as a pack: {str(exc)[:120]}")]
+        why = "a number in it is too long" if "integer string conversion" in str(exc) else str(exc)[:120]
+        return PackInfo(), [], [Problem(name, 1, f"the file cannot be read as a pack: {why}")]
     try:
         info, scenarios = checker.check_file(data)
     except (ValueError, RecursionError, MemoryError, TypeError) as exc:  # one bad file never stops the others
@@ -393,7 +394,8 @@ def pack_files(dirs: Iterable[Path]) -> list[Path]:
     for entry in dirs:
         entry = Path(entry)
         if entry.is_dir():
-            files.extend(sorted(p for p in entry.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()))
+            # Not only regular files: a pipe or device named *.yaml is refused and reported when loaded.
+            files.extend(sorted(p for p in entry.iterdir() if p.suffix in (".yaml", ".yml") and not p.is_dir()))
         else:
             files.append(entry)
     return files
