@@ -165,3 +165,30 @@ def test_deleted_calls_stay_deleted(tmp_path):
     truncate(0.9)(db, size)
     recover_at_start(tmp_path, DB_FILENAME, lambda b, r: pytest.fail("no backup"))
     assert recovered(db) and min(recovered(db)) >= 300
+
+
+def test_retention_rewrites_a_damaged_copy_that_holds_expired_calls(tmp_path):
+    from desktop.core.retention import purge_copies
+
+    store = CallStore(tmp_path / DB_FILENAME)
+    now = datetime.now().astimezone()
+    for i in range(60):
+        when = now - timedelta(days=300 if i < 30 else 2) + timedelta(minutes=i)
+        make_call(store, when, notes=marker(i).decode() + "客户称卡被ATM吞了", minutes=1)
+    store.close()
+    db = tmp_path / DB_FILENAME
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    aside = tmp_path / f"{DB_FILENAME}.corrupt-20260101-000000"
+    aside.write_bytes(db.read_bytes())
+    with open(aside, "r+b") as handle:
+        handle.write(b"\x00" * 100)  # the header: SQLite refuses the file, its pages are intact
+    assert purge_copies(tmp_path, DB_FILENAME, 180, now.replace(tzinfo=None)) >= 30
+    assert integrity.check(aside).ok and recovered(aside) == set(range(30, 60))
+    # Retention 400 days: nothing expired, a damaged copy stays exactly as set aside.
+    untouched = tmp_path / f"{DB_FILENAME}.corrupt-20260102-000000"
+    untouched.write_bytes(b"\x00" * 100 + db.read_bytes()[100:])
+    before = untouched.read_bytes()
+    purge_copies(tmp_path, DB_FILENAME, 400, now.replace(tzinfo=None))
+    assert untouched.read_bytes() == before

@@ -234,3 +234,47 @@ def test_a_read_only_data_folder_runs_read_only_and_says_so(read_only_folder, qa
     after = {p.name: p.read_bytes() for p in read_only_folder.iterdir() if p.is_file()}
     assert after == before
     assert shutil.disk_usage(read_only_folder)  # still mounted and readable
+
+
+def old_calls(path: Path, cutoff: datetime) -> int | None:
+    """Calls in the copy at ``path`` that started before ``cutoff`` (None if it cannot be read)."""
+    from desktop.core import pagewalk
+
+    try:
+        tables = {t.name: t for t in pagewalk.walk(path)}
+    except OSError:
+        return None
+    return sum(1 for row in tables["calls"].as_dicts() if row["started_ts"] < cutoff.timestamp())
+
+
+def test_retention_purges_backups_and_copies_set_aside(tmp_path, qapp):
+    data = tmp_path / "seat"
+    old = (datetime.now() - timedelta(days=300)).astimezone()
+    db = fill(data, calls=150, start=old)
+    store = CallStore(db)
+    for i in range(150, 200):
+        make_call(store, (datetime.now() - timedelta(days=3)).astimezone() + timedelta(minutes=i),
+                  notes=f"第{i:04d}通：客户称卡被ATM吞了", minutes=1)
+    made = backup.make_backup(store.conn, data, now=datetime.now() - timedelta(days=1))
+    store.close()
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    corrupt = data / f"{DB_FILENAME}.corrupt-20260101-000000"
+    shutil.copyfile(db, corrupt)
+    truncate(corrupt, 0.97)
+    cutoff = datetime.now() - timedelta(days=180)
+    assert old_calls(made, cutoff) == 150 and (old_calls(corrupt, cutoff) or 0) > 50
+    proc = start_panel(data)
+    try:
+        window_named(proc, "坐席助手")
+        # A copy left with no call inside the period goes altogether.
+        assert wait_for(lambda: old_calls(made, cutoff) == 0 and (not corrupt.exists() or old_calls(corrupt, cutoff)
+                                                                  == 0), timeout=60), (
+            old_calls(made, cutoff), old_calls(corrupt, cutoff))
+    finally:
+        err = stop(proc)
+    assert "Traceback" not in err, err
+    assert made.exists()
+    assert {int(r["notes"][1:5]) for t in __import__("desktop.core.pagewalk", fromlist=["walk"]).walk(made)
+            if t.name == "calls" for r in t.as_dicts()} == set(range(150, 200))
