@@ -278,3 +278,81 @@ def test_retention_purges_backups_and_copies_set_aside(tmp_path, qapp):
     assert made.exists()
     assert {int(r["notes"][1:5]) for t in __import__("desktop.core.pagewalk", fromlist=["walk"]).walk(made)
             if t.name == "calls" for r in t.as_dicts()} == set(range(150, 200))
+
+
+class _Hub:
+    """A hub that answers every pack poll with 304 at once (and anything else with {})."""
+
+    def __init__(self):
+        import http.server
+        import threading
+
+        from desktop.core.hub_protocol import b64, fingerprint
+
+        public = bytes(range(32))
+        polls: list[float] = []
+        self.polls = polls
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):  # quiet
+                pass
+
+            def _reply(self, code: int, body: bytes = b"{}") -> None:
+                self.send_response(code)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body) if code != 304 else 0))
+                self.end_headers()
+                if code != 304:
+                    self.wfile.write(body)
+
+            def do_GET(self):
+                if "/packs/latest" in self.path:
+                    import time
+
+                    polls.append(time.monotonic())
+                    return self._reply(304)
+                return self._reply(200)
+
+            def do_POST(self):
+                import json as _json
+
+                length = int(self.headers.get("Content-Length") or 0)
+                self.rfile.read(length)
+                if self.path.split("?")[0].endswith("/enrol"):
+                    return self._reply(200, _json.dumps({
+                        "public_key": b64(public), "token": "t" * 32, "seat": "A001", "team": "一组",
+                        "fingerprint": fingerprint(public)}).encode())
+                return self._reply(200)
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_pack_polls_back_off_with_jitter_when_the_hub_answers_at_once(tmp_path, qapp):
+    from desktop.core.sync import enroll
+
+    hub = _Hub()
+    try:
+        data = tmp_path / "seat"
+        data.mkdir()
+        enroll(data, hub.url, "code")
+        proc = start_panel(data)
+        try:
+            window_named(proc, "坐席助手")
+            assert wait_for(lambda: len(hub.polls) >= 5, timeout=120), len(hub.polls)
+            seen = len(hub.polls)
+        finally:
+            err = stop(proc)
+        assert "Traceback" not in err, err
+        # Without a wait between polls the hub saw thousands by the time five were counted.
+        assert seen <= 6, seen
+        gaps = [b - a for a, b in zip(hub.polls, hub.polls[1:])]
+        assert len(set(round(g, 3) for g in gaps)) == len(gaps)  # jitter: no two waits alike
+    finally:
+        hub.close()
