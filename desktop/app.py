@@ -29,6 +29,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
 
 from desktop import __version__
 from desktop.core import integrity
+from desktop.core.backoff import Backoff
 from desktop.core.backup import Comparison
 from desktop.core.banned import builtin_banned
 from desktop.core.instance_lock import InstanceLock
@@ -70,6 +71,8 @@ log = logging.getLogger(__name__)
 
 # Real OS hooks start this long after the panel is built.
 HOOKS_DELAY_MS = 150
+# After a failed save, saving is tried again after at most this long.
+SAVE_RETRY_MAX_S = 30.0
 
 
 @dataclass
@@ -100,6 +103,7 @@ class Seatside:
     hub_sync: HubSync | None = None  # heartbeats and uploads to the centre's hub, when enrolled
     built_palette: SearchPalette | None = None  # the search palette, once it has been opened
     recovery: Recovery | None = None  # what was done at start with a damaged database
+    save_retry: Backoff | None = None  # the wait before saving again after a failed save
     read_only_source: Path | None = None  # the data folder when it cannot be written (this runs on a copy)
 
     @property
@@ -215,22 +219,48 @@ class Seatside:
         return box
 
     def storage_failed(self, what: str, error: str) -> None:
-        """A database operation (``what``) failed: no more typing into notes that cannot be saved."""
+        """A database operation (``what``) failed (a full disk, say): the notes stay in the box
+        and in memory, a warning stays on the panel, and saving is tried again with back-off
+        until it succeeds; only then does the warning go."""
         if self.closed:
             return
-        self.panel.notes.editor.setReadOnly(True)
-        if self.saving_failed:
-            return
-        self.saving_failed = True
-        self.show_notice(
-            QCoreApplication.translate("Seatside", "Notes cannot be saved"),
-            QCoreApplication.translate(
-                "Seatside",
-                "Seatside could not %s in its database: %s\n\nThe notes box is locked so that nothing more is "
-                "typed that cannot be kept. Copy what you still need, then quit and start Seatside again."
-            ) % (what, error),
-            QMessageBox.Icon.Critical,
+        text = QCoreApplication.translate(
+            "Seatside",
+            "Seatside could not %1 in its database: %2. What you type stays in the notes box and is saved as soon "
+            "as the database can be written again (trying again in %3 s). Free some disk space if the disk is full.",
         )
+        if self.save_retry is None:
+            from desktop.core.backoff import Backoff
+
+            self.save_retry = Backoff(1.0, SAVE_RETRY_MAX_S)
+            self.model.notesSaved.connect(self.saving_recovered)
+        delay = self.save_retry.grow()
+        self.panel.save_warning.setText(text.replace("%1", what).replace("%2", error).replace("%3", f"{delay:.0f}"))
+        if not self.saving_failed:
+            log.warning("notes cannot be saved: %s: %s", what, error)
+        self.saving_failed = True
+        self.panel.save_warning.show()
+        QTimer.singleShot(int(delay * 1000), self.panel, self.retry_save)
+
+    def retry_save(self) -> None:
+        """Save the notes again (their newest text); a failure comes back to ``storage_failed``."""
+        if self.closed or not self.saving_failed:
+            return
+        if self.model.in_call:
+            self.model.save_notes_now()
+        else:
+            DbOp(QCoreApplication.translate("Seatside", "save the notes"), lambda store: store.count_calls()).success(
+                lambda _count: self.saving_recovered()).run_in_background(self.worker)
+
+    def saving_recovered(self) -> None:
+        """A save succeeded: the warning goes."""
+        if not self.saving_failed:
+            return
+        self.saving_failed = False
+        if self.save_retry is not None:
+            self.save_retry.attempt = 0
+        self.panel.save_warning.hide()
+        log.warning("notes are saved again")
 
     def check_after_start(self) -> None:
         """``PRAGMA quick_check`` of a large database on its thread, once the panel is up."""

@@ -700,14 +700,6 @@
         <translation>跟进事项到期</translation>
     </message>
     <message>
-        <source>Seatside could not %s in its database: %s
-
-The notes box is locked so that nothing more is typed that cannot be kept. Copy what you still need, then quit and start Seatside again.</source>
-        <translation>坐席助手没能在数据库里%s：%s
-
-备注框已经锁住，免得再输入保存不了的内容。请先把还需要的内容复制出来，然后退出并重新打开坐席助手。</translation>
-    </message>
-    <message>
         <source>check the database</source>
         <translation>检查数据库</translation>
     </message>
@@ -790,6 +782,14 @@ The notes box is locked so that nothing more is typed that cannot be kept. Copy 
     <message>
         <source>Could not %s: %s</source>
         <translation>没能%s：%s</translation>
+    </message>
+    <message>
+        <source>Seatside could not %1 in its database: %2. What you type stays in the notes box and is saved as soon as the database can be written again (trying again in %3 s). Free some disk space if the disk is full.</source>
+        <translation>坐席助手没能在数据库里%1：%2。您输入的内容都留在备注框里，数据库一能写入就会保存（%3 秒后再试）。如果磁盘满了，请清理一些空间。</translation>
+    </message>
+    <message>
+        <source>save the notes</source>
+        <translation>保存备注</translation>
     </message>
     <message>
         <source>Seatside&apos;s database cannot be used (%1). %2 calls were read back from it.

@@ -356,3 +356,74 @@ def test_pack_polls_back_off_with_jitter_when_the_hub_answers_at_once(tmp_path, 
         assert len(set(round(g, 3) for g in gaps)) == len(gaps)  # jitter: no two waits alike
     finally:
         hub.close()
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A data folder on its own 16 MiB tmpfs, which the test can fill (root only)."""
+    data = tmp_path / "seat"
+    data.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m,mode=0700", "tmpfs",
+                                             str(data)]).returncode != 0:
+        pytest.skip("cannot mount a small file system here")
+    try:
+        yield data
+    finally:
+        subprocess.run(["umount", "-l", str(data)], check=False)
+
+
+def fill_disk(folder: Path) -> Path:
+    filler = folder / "filler"
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        for size in (65536, 512, 1):
+            try:
+                while True:
+                    os.write(fd, b"\0" * size)
+            except OSError:
+                pass
+    finally:
+        os.close(fd)
+    return filler
+
+
+def test_a_full_disk_loses_nothing_typed(small_disk, tmp_path, qapp):
+    from tests.gui.test_durability_process import active_notes
+
+    data = small_disk
+    log_path = tmp_path / "stderr.txt"
+    env = {**os.environ, "SEATSIDE_DATA_DIR": str(data)}
+    env.pop("QT_QPA_PLATFORM", None)
+    with open(log_path, "w") as log_file:
+        proc = subprocess.Popen([sys.executable, "-m", "desktop"], env=env, stdout=subprocess.DEVNULL, stderr=log_file)
+    log = lambda: log_path.read_text(errors="replace")  # noqa: E731
+    filler = None
+    try:
+        panel = window_named(proc, "坐席助手")
+        for _ in range(20):  # the global hotkey starts a call (its backend comes up just after the panel)
+            subprocess.run(["xdotool", "key", "ctrl+alt+c"], check=True)
+            if wait_for(lambda: active_notes(data) is not None, timeout=1.5):
+                break
+        subprocess.run(["xdotool", "windowfocus", "--sync", panel], check=True)
+        subprocess.run(["xdotool", "key", "alt+n"], check=True)
+        subprocess.run(["xdotool", "type", "--delay", "20", "x"], check=True)
+        assert wait_for(lambda: active_notes(data) == "x", timeout=10), "the notes box did not take the typing"
+        filler = fill_disk(data)
+        first = "customer says the card was kept by the ATM at the branch"
+        subprocess.run(["xdotool", "type", "--delay", "30", first], check=True)
+        assert wait_for(lambda: "notes cannot be saved" in log(), timeout=30), log()
+        subprocess.run(["xdotool", "key", "--delay", "50", "space", "space", "space"], check=True)
+        second = "loss reported"
+        subprocess.run(["xdotool", "type", "--delay", "30", second], check=True)
+        assert "notes are saved again" not in log()  # the warning stays while the disk is full
+        assert active_notes(data) != "x" + first + "   " + second
+        filler.unlink()
+        filler = None
+        assert wait_for(lambda: active_notes(data) == "x" + first + "   " + second, timeout=60), active_notes(data)
+        assert "notes are saved again" in log()
+    finally:
+        if filler is not None:
+            filler.unlink(missing_ok=True)
+        stop(proc)
+    # Each failed save is logged with its stack; the panel itself ran on and quit cleanly.
+    assert proc.returncode == 0, log()
