@@ -21,9 +21,9 @@ class Backoff:
 
     def grow(self) -> float:
         """The wait after an answer that came too soon or a failure: base·2ⁿ (capped), upper half at random."""
-        ceiling = min(self.cap, self.base * 2 ** min(self.attempt, 32))
+        ceiling = float(min(self.cap, self.base * 2.0 ** min(self.attempt, 32)))
         self.attempt += 1
-        return ceiling / 2 + self.rng.uniform(0, ceiling / 2)
+        return ceiling / 2 + float(self.rng.uniform(0, ceiling / 2))
 
     def settle(self) -> float:
         """The pause after a poll the hub held as long as asked: short and random; the back-off starts over."""

@@ -117,7 +117,7 @@ def _foreign(conn: sqlite3.Connection) -> bool:
     """True for a SQLite file with tables that no Seatside version made (it sets user_version)."""
     if conn.execute("PRAGMA user_version").fetchone()[0] != 0:
         return False
-    return conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0] > 0
+    return int(conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]) > 0
 
 
 def quick_check(conn: sqlite3.Connection) -> Health:
