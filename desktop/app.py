@@ -516,7 +516,8 @@ def _on_a_copy(folder: Path, pack_dirs: list[Path] | None, options: dict, notes:
     copy = Path(tempfile.mkdtemp(prefix="seatside-read-only-"))
     safe_copy(folder, copy)
     app = _build(copy, pack_dirs, start_notes=[why, *notes], read_only_source=folder, **options)
-    app.panel.show_message(why)
+    app.panel.save_warning.setText(why)  # stays on the panel for the whole run
+    app.panel.save_warning.show()
     app.qapp.aboutToQuit.connect(lambda: shutil.rmtree(copy, ignore_errors=True))
     return app
 
