@@ -490,9 +490,9 @@ def build(
             ).replace("%1", str(exc)))
         log.error("the database cannot be opened: %s", exc)
         moved = integrity.set_aside(folder / DB_FILENAME)
-        notes = [QCoreApplication.translate(
+        notes.append(QCoreApplication.translate(
             "Seatside", "The database could not be opened (%1). It was kept aside as %2 and a new one was started."
-        ).replace("%1", str(exc)).replace("%2", moved.name)]
+        ).replace("%1", str(exc)).replace("%2", moved.name))
         try:
             integrity.salvage(moved, folder / DB_FILENAME)
         except Exception:

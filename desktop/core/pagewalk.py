@@ -16,6 +16,7 @@ Pure Python, no Qt, no SQLite: it works where SQLite refuses the file.
 
 from __future__ import annotations
 
+import mmap
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,8 +24,6 @@ from pathlib import Path
 
 HEADER = b"SQLite format 3\x00"
 LEAF_TABLE, INTERIOR_TABLE = 13, 5
-# A file larger than this is read only up to it (a seat's database is far smaller).
-MAX_BYTES = 2 * 1024 * 1024 * 1024
 # Records with more columns than this are not taken for rows (garbage that parsed).
 MAX_COLUMNS = 200
 
@@ -116,11 +115,11 @@ def _decode_record(payload: bytes) -> list[object] | None:
 
 
 class _File:
-    def __init__(self, data: bytes):
+    def __init__(self, data: bytes | mmap.mmap):
         self.data = data
         self.page_size = 4096
         self.reserved = 0
-        if data.startswith(HEADER) and len(data) >= 100:
+        if len(data) >= 100 and data[:16] == HEADER:
             size = int.from_bytes(data[16:18], "big")
             size = 65536 if size == 1 else size
             if size >= 512 and size & (size - 1) == 0:
@@ -134,7 +133,7 @@ class _File:
         if not 1 <= number <= self.pages:
             return None
         start = (number - 1) * self.page_size
-        return self.data[start : start + self.page_size]
+        return bytes(self.data[start : start + self.page_size])
 
     def header_offset(self, number: int) -> int:
         return 100 if number == 1 else 0
@@ -284,8 +283,18 @@ def _columns_of(sql: str, name: str) -> tuple[list[str], int | None]:
 def walk(path: Path, fallback: dict[str, str] | None = None) -> list[Table]:
     """Every row still physically readable in the file at ``path``, by table."""
     with open(path, "rb") as handle:
-        data = handle.read(MAX_BYTES)
-    file = _File(data)
+        try:  # mapped, not read: a large damaged file costs address space, not memory
+            data: bytes | mmap.mmap = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        except ValueError:  # an empty file cannot be mapped
+            data = b""
+    try:
+        return _walk(_File(data), fallback)
+    finally:
+        if isinstance(data, mmap.mmap):
+            data.close()
+
+
+def _walk(file: _File, fallback: dict[str, str] | None) -> list[Table]:
     tables = _schema_tables(file, fallback or {})
     free = file.freelist()
     claimed: set[int] = set()

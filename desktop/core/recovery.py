@@ -70,7 +70,8 @@ def recover_at_start(
     moved = integrity.set_aside(db)
     Path(f"{db}{integrity.DAMAGED_MARK}").unlink(missing_ok=True)
     recovery = Recovery(reason, moved)
-    if moved.exists() and moved.stat().st_size > 0:
+    # A foreign file holds nothing of the seat's: set aside as it is, nothing read from it.
+    if moved.exists() and moved.stat().st_size > 0 and reason != integrity.FOREIGN:
         try:
             recovery.salvaged = integrity.salvage(moved, db)
         except Exception:  # a salvage that fails still leaves a fresh database
