@@ -104,6 +104,7 @@ class Seatside:
     built_palette: SearchPalette | None = None  # the search palette, once it has been opened
     recovery: Recovery | None = None  # what was done at start with a damaged database
     save_retry: Backoff | None = None  # the wait before saving again after a failed save
+    save_timer: QTimer | None = None  # fires the next save after a failed one
     read_only_source: Path | None = None  # the data folder when it cannot be written (this runs on a copy)
 
     @property
@@ -211,7 +212,7 @@ class Seatside:
 
     def show_notice(self, title: str, text: str, icon: QMessageBox.Icon = QMessageBox.Icon.Warning) -> QMessageBox:
         """A dialog the seat has to acknowledge (kept in ``notice`` for tests)."""
-        log.warning("told the seat: %s: %s", title, text)  # for whoever reads the log afterwards
+        log.info("told the seat: %s: %s", title, text)  # for whoever reads the log afterwards
         box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self.panel)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.notice = box
@@ -230,17 +231,19 @@ class Seatside:
             "as the database can be written again (trying again in %3 s). Free some disk space if the disk is full.",
         )
         if self.save_retry is None:
-            from desktop.core.backoff import Backoff
-
             self.save_retry = Backoff(1.0, SAVE_RETRY_MAX_S)
-            self.model.notesSaved.connect(self.saving_recovered)
+            self.model.notesSaved.connect(lambda _call_id: self.saving_recovered())
+            self.save_timer = QTimer(self.panel)  # goes with the panel
+            self.save_timer.setSingleShot(True)
+            self.save_timer.timeout.connect(lambda: self.retry_save())
         delay = self.save_retry.grow()
         self.panel.save_warning.setText(text.replace("%1", what).replace("%2", error).replace("%3", f"{delay:.0f}"))
         if not self.saving_failed:
             log.warning("notes cannot be saved: %s: %s", what, error)
         self.saving_failed = True
         self.panel.save_warning.show()
-        QTimer.singleShot(int(delay * 1000), self.panel, self.retry_save)
+        if self.save_timer is not None and not self.save_timer.isActive():
+            self.save_timer.start(int(delay * 1000))
 
     def retry_save(self) -> None:
         """Save the notes again (their newest text); a failure comes back to ``storage_failed``."""
