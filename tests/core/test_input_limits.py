@@ -127,3 +127,10 @@ def test_one_cell_in_column_xfd_reads_only_the_first_columns(tmp_path):
     assert "Traceback" not in result.stderr
     assert "column XFD" in result.stdout + result.stderr and "first 64 columns" in result.stdout + result.stderr
     assert "399 rows read" in result.stdout + result.stderr
+
+
+def test_replay_refuses_a_device_without_reading_it(tmp_path):
+    link = tmp_path / "call.jsonl"
+    link.symlink_to("/dev/zero")
+    result = run_cli("replay", str(link), data=tmp_path / "seat")
+    assert "not a regular file" in one_line_error(result)
