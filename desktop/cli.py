@@ -131,12 +131,20 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+# A call's notes or a transcript are a few kilobytes; standard input is read up to this.
+MAX_STDIN_BYTES = 1024 * 1024
+
+
 def _text_argument(value: str, command: str) -> str | None:
     """The text itself, or standard input for '-'; None (after a one-line error) if unreadable."""
+    from desktop.core.bounded import InputRefused, read_stream
+
     if value != "-":
         return value
     try:
-        return sys.stdin.buffer.read().decode("utf-8-sig")
+        return read_stream(sys.stdin.buffer, MAX_STDIN_BYTES, "standard input").decode("utf-8-sig")
+    except InputRefused as exc:
+        print(f"seatside {command}: {exc}; pass a shorter text", file=sys.stderr)
     except UnicodeDecodeError:
         print(f"seatside {command}: standard input is not UTF-8 text", file=sys.stderr)
     except OSError as exc:
@@ -217,7 +225,7 @@ def _settings(args: argparse.Namespace):
     from desktop.core.paths import data_dir
     from desktop.core.settings import Settings
 
-    return Settings(data_dir(args.data_dir) / "settings.json")
+    return Settings(data_dir(args.data_dir) / "settings.json", set_aside=False)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -364,14 +372,15 @@ def cmd_backup(args: argparse.Namespace) -> int:
         _err(f"seatside {command}: Seatside is running on {folder}; quit it first")
         return 1
     try:
-        chosen, aside = restore(folder, args.number, DB_FILENAME)
+        done = restore(folder, args.number, DB_FILENAME)
     except BackupError as exc:
         _err(f"seatside {command}: {exc}")
         return 1
     finally:
         lock.release()
-    kept = f"; the previous database is kept as {aside.name}" if aside else ""
-    print(f"restored backup {chosen.number} taken {chosen.taken:%Y-%m-%d %H:%M:%S}{kept}")
+    kept = f"; the previous file is kept as {done.set_aside.name}" if done.set_aside else ""
+    print(f"restored backup {done.backup.number} taken {done.backup.taken:%Y-%m-%d %H:%M:%S}: "
+          f"{done.kept} calls kept from the current database, {done.added} added from the backup, none dropped{kept}")
     return 0
 
 

@@ -12,6 +12,7 @@ is retried with back-off for about a second before the failure is reported.
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -78,14 +79,41 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
+class NotARegularFile(OSError):
+    """The target exists and is not a regular file (a device, a folder, a pipe, a link to one)."""
+
+
+def replaceable(path: Path) -> Path:
+    """The path to rename onto: ``path``, or the regular file a symbolic link at ``path``
+    points to. Raises ``NotARegularFile`` for anything else that exists there: a rename
+    would put a file in place of a device node (``/dev/full``), a pipe, or a link to one."""
+    path = Path(path)
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return path
+    if stat.S_ISREG(info.st_mode):
+        return path
+    if stat.S_ISLNK(info.st_mode):
+        try:
+            if stat.S_ISREG(os.stat(path).st_mode):
+                return Path(os.path.realpath(path))
+        except OSError:
+            pass
+        raise NotARegularFile(f"{path} is a link to something that is not a regular file: it is not replaced")
+    kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a device, pipe or socket"
+    raise NotARegularFile(f"{path} is {kind}, not a regular file: it is not replaced")
+
+
 @contextmanager
 def atomic_path(path: Path, mode: int | None = None) -> Iterator[Path]:
     """Yield a temporary path beside ``path`` to write; then sync it, set its permissions
     (``mode``, or what a new file gets under the umask) and rename it onto ``path``.
+    Only a regular file (or nothing) is ever replaced (``replaceable``).
 
     On any failure it is removed and ``path`` is left untouched.
     """
-    path = Path(path)
+    path = replaceable(Path(path))
     folder = path.parent if str(path.parent) else Path(".")
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     os.close(fd)
@@ -93,6 +121,7 @@ def atomic_path(path: Path, mode: int | None = None) -> Iterator[Path]:
         yield Path(tmp_name)
         fsync_file(Path(tmp_name))
         os.chmod(tmp_name, (0o666 & ~_umask()) if mode is None else mode)  # mkstemp made it 0600
+        replaceable(path)  # still nothing else there (a device may have been put there meanwhile)
         replace_retrying(tmp_name, path)
     except BaseException:
         try:

@@ -70,11 +70,13 @@ def _write_private(path: Path, text: str) -> None:
 
 
 def _read_json(path: Path) -> dict[str, Any] | None:
+    from desktop.core.bounded import read_regular
+
     try:
-        value = json.loads(path.read_text(encoding="utf-8"))
+        value = json.loads(read_regular(path, 1024 * 1024).decode("utf-8"))
     except FileNotFoundError:
         return None
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:
         raise SyncError(f"cannot read {path.name}: {exc}") from exc
     return value if isinstance(value, dict) else None
 

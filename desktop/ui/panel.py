@@ -183,6 +183,16 @@ class PanelWindow(QMainWindow):
         set_text_colour(self.problem_label, "warning")
         self.problem_label.setTextFormat(Qt.TextFormat.PlainText)
 
+        # Shown while notes cannot be saved; no button and no focus, so no key press dismisses it:
+        # it goes only when a save succeeds.
+        self.save_warning = QLabel()
+        self.save_warning.setObjectName("saveWarning")
+        self.save_warning.setWordWrap(True)
+        self.save_warning.setTextFormat(Qt.TextFormat.PlainText)
+        self.save_warning.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        set_text_colour(self.save_warning, "warning")
+        self.save_warning.hide()
+
         self.picker = ScenarioPicker(model, phrases)
         self.checklist = ChecklistView(model)
         self.phrases = PhraseList(model, phrases)
@@ -200,6 +210,7 @@ class PanelWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addLayout(top)
+        layout.addWidget(self.save_warning)
         layout.addWidget(self.changes_box)
         layout.addWidget(self.suggestion_box)
         layout.addWidget(self.problem_label)

@@ -782,10 +782,6 @@
         <translation>坐席助手的数据库坏了（%s）。备注框已经锁住了。请退出后重新打开坐席助手：它会把坏掉的文件另外放好，再把能读出来的内容恢复回来。</translation>
     </message>
     <message>
-        <source>Database repaired</source>
-        <translation>数据库已修复</translation>
-    </message>
-    <message>
         <source>Notes cannot be saved</source>
         <translation>备注存不进去了</translation>
     </message>
@@ -794,20 +790,76 @@
         <translation>跟进事项到期</translation>
     </message>
     <message>
-        <source>Seatside could not %s in its database: %s
-
-The notes box is locked so that nothing more is typed that cannot be kept. Copy what you still need, then quit and start Seatside again.</source>
-        <translation>坐席助手没能在数据库里%s：%s
-
-备注框已经锁住，免得再输入保存不了的内容。请先把还需要的内容复制出来，然后退出并重新打开坐席助手。</translation>
-    </message>
-    <message>
         <source>check the database</source>
         <translation>检查数据库</translation>
     </message>
     <message>
+        <source>Seatside started with problems</source>
+        <translation>坐席助手启动时遇到问题</translation>
+    </message>
+    <message>
+        <source>The calls are all there: delete the damaged copy</source>
+        <translation>电话记录都在：删除损坏的副本</translation>
+    </message>
+    <message>
+        <source>Export the calls read back…</source>
+        <translation>导出读回的电话…</translation>
+    </message>
+    <message>
+        <source>Export the calls read back</source>
+        <translation>导出读回的电话</translation>
+    </message>
+    <message>
+        <source>export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>%d calls exported to %s</source>
+        <translation>已把 %d 通电话导出到 %s</translation>
+    </message>
+    <message>
+        <source>The database was damaged (%1). It was kept aside as %2; %3 calls could be read back into a new database.</source>
+        <translation>数据库坏了（%1）。原文件已另存为 %2，读回了 %3 通电话，放进了新的数据库。</translation>
+    </message>
+    <message>
+        <source>The backup of %1 was merged in: it added %2 calls; none of the calls read back was dropped.</source>
+        <translation>已合并 %1 的备份：补回了 %2 通电话，读回的电话一通也没有丢。</translation>
+    </message>
+    <message>
+        <source>The backup of %1 was not used: its %2 other calls (%3) are not in the database.</source>
+        <translation>没有使用 %1 的备份：备份里另外的 %2 通电话（%3）不在数据库里。</translation>
+    </message>
+    <message>
+        <source>%1 backups could not be read either.</source>
+        <translation>另有 %1 个备份也读不出来。</translation>
+    </message>
+    <message>
+        <source>Tell your team leader if calls are missing.</source>
+        <translation>要是发现少了电话记录，请告诉组长。</translation>
+    </message>
+    <message>
+        <source>The settings file could not be read (%1). It was kept aside as %2; the defaults are used.</source>
+        <translation>设置文件读不出来（%1）。原文件已另存为 %2，现在使用默认设置。</translation>
+    </message>
+    <message>
         <source>back up the database</source>
         <translation>备份数据库</translation>
+    </message>
+    <message>
+        <source>The data folder %1 cannot be written. Seatside runs read-only on a copy: what you do now is not kept after you quit. Export what you need to keep.</source>
+        <translation>数据文件夹 %1 无法写入。坐席助手现在以只读方式在一份副本上运行：退出后本次的操作不会保留。需要留下的内容请先导出。</translation>
+    </message>
+    <message>
+        <source>The database was written by a newer Seatside (%1). This one runs read-only on a copy.</source>
+        <translation>数据库是新版坐席助手写的（%1）。当前版本以只读方式在一份副本上运行。</translation>
+    </message>
+    <message>
+        <source>The database could not be opened (%1). It was kept aside as %2 and a new one was started.</source>
+        <translation>数据库打不开（%1）。原文件已另存为 %2，已新建一个数据库。</translation>
+    </message>
+    <message>
+        <source>Seatside could not start on its data folder (%1). It runs on a copy of what can be read, with the built-in scenarios: what you do now is not kept after you quit.</source>
+        <translation>坐席助手无法在数据文件夹上启动（%1）。现在在能读出的数据的副本上运行，使用内置场景：退出后本次的操作不会保留。</translation>
     </message>
     <message>
         <source>save the settings</source>
@@ -820,6 +872,28 @@ The notes box is locked so that nothing more is typed that cannot be kept. Copy 
     <message>
         <source>Could not %s: %s</source>
         <translation>没能%s：%s</translation>
+    </message>
+    <message>
+        <source>Seatside could not %1 in its database: %2. What you type stays in the notes box and is saved as soon as the database can be written again (trying again in %3 s). Free some disk space if the disk is full.</source>
+        <translation>坐席助手没能在数据库里%1：%2。您输入的内容都留在备注框里，数据库一能写入就会保存（%3 秒后再试）。如果磁盘满了，请清理一些空间。</translation>
+    </message>
+    <message>
+        <source>save the notes</source>
+        <translation>保存备注</translation>
+    </message>
+    <message>
+        <source>Seatside&apos;s database cannot be used (%1). %2 calls were read back from it.
+
+The newest backup, of %3, holds %4 calls; %5 of them are not among the calls read back (%6).
+
+Yes: merge the backup in. Every call read back stays and the backup adds its %5 calls.
+No: do not use the backup. Its %5 calls will be dropped.</source>
+        <translation>坐席助手的数据库无法使用（%1）。已从中读回 %2 通电话。
+
+最新的备份（%3）有 %4 通电话，其中 %5 通不在读回的电话里（%6）。
+
+是：合并备份。读回的电话全部保留，备份补回这 %5 通电话。
+否：不用备份。备份里的这 %5 通电话将被丢弃。</translation>
     </message>
     <message>
         <source>Restore the backup?</source>

@@ -117,10 +117,14 @@ class ReplayLine:
 def read_replay(path: Path) -> list[ReplayLine]:
     """A recorded call: JSON lines, each an event with ``t`` (seconds from the start).
     The whole file is checked before anything is sent."""
-    try:
-        if path.stat().st_size > MAX_REPLAY_BYTES:
-            raise ClientError(f"{path}: larger than {MAX_REPLAY_BYTES // (1024 * 1024)} MB")
-        text = path.read_text(encoding="utf-8-sig")
+    from desktop.core.bounded import InputRefused, read_regular
+
+    try:  # a regular file only, counted by the bytes actually read (a pipe or /dev/zero is refused)
+        text = read_regular(Path(path), MAX_REPLAY_BYTES).decode("utf-8-sig")
+    except InputRefused as exc:
+        if "too large" in exc.message:
+            raise ClientError(f"{path}: larger than {MAX_REPLAY_BYTES // (1024 * 1024)} MB") from None
+        raise ClientError(exc.message) from None
     except FileNotFoundError:
         raise ClientError(f"{path}: no such file") from None
     except UnicodeDecodeError:
