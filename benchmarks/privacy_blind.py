@@ -21,7 +21,7 @@ from pathlib import Path
 from desktop.core.privacy import DEFAULT_POLICY, mask_pii, normalise
 
 BLIND = Path(__file__).resolve().parents[1] / "tests" / "data" / "blind"
-FILES = ("mask_blind.jsonl", "mask_blind_handwritten.jsonl")
+FILES = ("mask_blind.jsonl", "mask_blind_handwritten.jsonl", "mask_blind2.jsonl")
 _X = str.maketrans({"x": "X", "×": "X"})
 
 
