@@ -11,12 +11,20 @@ from fastapi.responses import JSONResponse
 from desktop.core.hub_protocol import API, b64
 from hub.deps import Conn, Pool, Seat, Settings
 from hub.live import PACKS_CHANNEL, Listener
-from hub.records import PacksInstalledIn
+from desktop.core.privacy import mask_pii
+from hub.records import PacksInstalledIn, PacksRefusedIn
 
 router = APIRouter(prefix=API, tags=["packs"])
 
 LATEST = ("SELECT version, bundle, signature, key_fingerprint, note FROM packs WHERE team_id = %s"
           " ORDER BY version DESC LIMIT 1")
+
+
+# Every poll notes when the seat last asked and the version it runs (``have``).
+SYNCED = ("INSERT INTO seat_pack_versions (seat_id, version, synced_at) VALUES (%s, %s, now())"
+          " ON CONFLICT (seat_id) DO UPDATE SET synced_at = now(), version = excluded.version,"
+          " reported_at = CASE WHEN seat_pack_versions.version = excluded.version"
+          " THEN seat_pack_versions.reported_at ELSE now() END")
 
 
 def _etag(team_id: int, version: int) -> str:
@@ -34,6 +42,8 @@ async def latest_packs(
     listener: Listener = request.app.state.listener
     wait = min(wait, settings.long_poll_max_s)
     known = request.headers.get("if-none-match", "")
+    async with pool.connection() as conn:
+        await conn.execute(SYNCED, (seat.id, have))
     # Subscribe before reading: a publish between the read and the wait is not missed.
     async with listener.subscribe(PACKS_CHANNEL) as queue:
         loop_deadline = None
@@ -70,9 +80,26 @@ async def latest_packs(
 async def packs_installed(body: PacksInstalledIn, seat: Seat, conn: Conn) -> Response:
     """The seat reports the version it runs (the hub knows which seat runs which)."""
     await conn.execute(
-        "INSERT INTO seat_pack_versions (seat_id, version) VALUES (%s, %s) ON CONFLICT (seat_id)"
-        " DO UPDATE SET version = excluded.version, reported_at = now()",
+        "INSERT INTO seat_pack_versions (seat_id, version, synced_at) VALUES (%s, %s, now()) ON CONFLICT (seat_id)"
+        " DO UPDATE SET version = excluded.version, reported_at = now(), synced_at = now(),"
+        " refused_version = CASE WHEN seat_pack_versions.refused_version > excluded.version"
+        " THEN seat_pack_versions.refused_version END",
         (seat.id, body.version),
+    )
+    await conn.commit()
+    return Response(status_code=204)
+
+
+@router.put("/packs/refused", status_code=204)
+async def packs_refused(body: PacksRefusedIn, seat: Seat, conn: Conn) -> Response:
+    """The seat refused a bundle and keeps its last good packs: the lead sees why."""
+    reason = mask_pii(body.reason)
+    await conn.execute(
+        "INSERT INTO seat_pack_versions (seat_id, version, synced_at, refused_version, refused_kind, refused_reason,"
+        " refused_at) VALUES (%s, 0, now(), %s, %s, %s, now()) ON CONFLICT (seat_id) DO UPDATE SET"
+        " synced_at = now(), refused_version = excluded.refused_version, refused_kind = excluded.refused_kind,"
+        " refused_reason = excluded.refused_reason, refused_at = now()",
+        (seat.id, body.version, body.kind, reason),
     )
     await conn.commit()
     return Response(status_code=204)
