@@ -352,6 +352,22 @@
         <translation>退出</translation>
     </message>
     <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>About Seatside…</source>
+        <translation>关于坐席助手…</translation>
+    </message>
+    <message>
+        <source>Seatside %s</source>
+        <translation>坐席助手 %s</translation>
+    </message>
+    <message>
+        <source>About Seatside</source>
+        <translation>关于坐席助手</translation>
+    </message>
+    <message>
         <source>End call</source>
         <translation>结束通话</translation>
     </message>
@@ -718,6 +734,22 @@ The notes box is locked so that nothing more is typed that cannot be kept. Copy 
     <message>
         <source>back up the database</source>
         <translation>备份数据库</translation>
+    </message>
+    <message>
+        <source>Packs: unknown (%s)</source>
+        <translation>场景包：无法确定（%s）</translation>
+    </message>
+    <message>
+        <source>Packs: built-in and this seat&apos;s own</source>
+        <translation>场景包：内置场景和本机自己的场景包</translation>
+    </message>
+    <message>
+        <source>Packs: built-in; team %s has not sent any yet</source>
+        <translation>场景包：内置场景；%s 尚未下发团队场景包</translation>
+    </message>
+    <message>
+        <source>Packs: team %1, version %2 from the hub (installed %3), over the built-in ones</source>
+        <translation>场景包：%1 团队第 %2 版（来自中心，%3 安装），覆盖内置场景</translation>
     </message>
     <message>
         <source>save the settings</source>
