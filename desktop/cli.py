@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from desktop import __version__
 
@@ -43,13 +43,14 @@ def _global_options(p: argparse.ArgumentParser, *, top: bool) -> None:
     """The options every command takes, before or after the command's name
     (``seatside --data-dir D enroll …`` and ``seatside enroll … --data-dir D``)."""
     # Below the top level a default would overwrite the value given before the command.
-    unset: dict[str, object] = {} if top else {"default": argparse.SUPPRESS}
-    p.add_argument("--data-dir", help="folder for the database and settings (default: the per-user data folder; "
-                   "$SEATSIDE_DATA_DIR works too)", **unset)
+    unset: Any = None if top else argparse.SUPPRESS
+    p.add_argument("--data-dir", default=unset, help="folder for the database and settings (default: the per-user "
+                   "data folder; $SEATSIDE_DATA_DIR works too)")
     p.add_argument("--packs", action="append", type=Path, metavar="DIR", dest="packs" if top else "packs_after",
                    default=[] if top else argparse.SUPPRESS,
                    help="extra scenario pack folder or file, loaded after the built-in ones (repeatable)")
-    p.add_argument("--no-builtin", action="store_true", help="do not load the built-in scenarios", **unset)
+    p.add_argument("--no-builtin", action="store_true", default=False if top else argparse.SUPPRESS,
+                   help="do not load the built-in scenarios")
 
 
 class _GlobalOptionsParser(_Parser):

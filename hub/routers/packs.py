@@ -9,9 +9,9 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from desktop.core.hub_protocol import API, b64
+from desktop.core.privacy import mask_pii
 from hub.deps import Conn, Pool, Seat, Settings
 from hub.live import PACKS_CHANNEL, Listener
-from desktop.core.privacy import mask_pii
 from hub.records import PacksInstalledIn, PacksRefusedIn
 
 router = APIRouter(prefix=API, tags=["packs"])
