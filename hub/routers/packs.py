@@ -20,7 +20,7 @@ LATEST = ("SELECT version, bundle, signature, key_fingerprint, note FROM packs W
           " ORDER BY version DESC LIMIT 1")
 
 
-# Every poll notes when the seat last asked and the version it runs (``have``).
+# A poll that ends up to date notes when the seat last asked and the version it runs (``have``).
 SYNCED = ("INSERT INTO seat_pack_versions (seat_id, version, synced_at) VALUES (%s, %s, now())"
           " ON CONFLICT (seat_id) DO UPDATE SET synced_at = now(), version = excluded.version,"
           " reported_at = CASE WHEN seat_pack_versions.version = excluded.version"
@@ -42,8 +42,6 @@ async def latest_packs(
     listener: Listener = request.app.state.listener
     wait = min(wait, settings.long_poll_max_s)
     known = request.headers.get("if-none-match", "")
-    async with pool.connection() as conn:
-        await conn.execute(SYNCED, (seat.id, have))
     # Subscribe before reading: a publish between the read and the wait is not missed.
     async with listener.subscribe(PACKS_CHANNEL) as queue:
         loop_deadline = None
@@ -63,6 +61,10 @@ async def latest_packs(
                 loop_deadline = loop.time() + wait
             remaining = loop_deadline - loop.time()
             if remaining <= 0:
+                # Up to date: note when it asked (after the wait, off the path of a publish;
+                # a seat that takes a bundle notes it with PUT /packs/installed or /packs/refused).
+                async with pool.connection() as conn:
+                    await conn.execute(SYNCED, (seat.id, have))
                 headers = {"ETag": _etag(seat.team_id, row[0])} if row is not None else {}
                 return Response(status_code=304, headers=headers)
             try:
