@@ -57,6 +57,7 @@ bench-hub: system-deps $(STAMP)
 screenshots: system-deps $(STAMP) $(QM)
 	$(PY) scripts/screenshots.py docs/screenshots
 	$(PY) scripts/hub_screenshots.py docs/screenshots
+	$(PY) scripts/packs_screenshots.py docs/screenshots
 
 ## translations: collect new UI strings into the .ts files (then translate them in the zh_CN one)
 translations: $(STAMP)

@@ -182,6 +182,8 @@ class Seatside:
         self.panel.hide_to_tray = True
         self.qapp.setQuitOnLastWindowClosed(False)
         self.hotkeys.failuresChanged.connect(tray.refresh)
+        tray.set_packs_version(self.panel.packs_version)
+        self.packs_watcher.reloaded.connect(lambda _result: tray.set_packs_version(self.panel.packs_version))
         lang = output_language(str(self.model.settings.get("language")))
         self.followups.dueNow.connect(
             lambda due: tray.showMessage(
@@ -494,6 +496,23 @@ def install_translator(app: QApplication, language: str) -> list[QTranslator]:
     return installed
 
 
+def packs_version_text(folder: Path) -> str:
+    """One translated line: which packs this data folder runs (see ``desktop.core.packs`` for the layers)."""
+    from desktop.core.sync import packs_status
+
+    status = packs_status(folder)
+    if status.error:
+        return QCoreApplication.translate("Seatside", "Packs: unknown (%s)") % status.error
+    if not status.enrolled:
+        return QCoreApplication.translate("Seatside", "Packs: built-in and this seat's own")
+    if not status.version:
+        return QCoreApplication.translate("Seatside", "Packs: built-in; team %s has not sent any yet") % status.team
+    return (QCoreApplication.translate(
+        "Seatside", "Packs: team %1, version %2 from the hub (installed %3), over the built-in ones")
+            .replace("%1", status.team).replace("%2", str(status.version))
+            .replace("%3", status.installed_at.replace("T", " ")[:16]))
+
+
 def build(
     data: Path | str | None = None,
     pack_dirs: list[Path] | None = None,
@@ -662,6 +681,9 @@ def _build(
     )
     watcher = PackWatcher(packset, model, worker, folder / "pack_snapshot.json")
     watcher.reloaded.connect(lambda result: panel.set_problems(result.problems))
+    # Which packs run, for the About box and the tray: again whenever they reload (a sync lands).
+    panel.set_packs_version(packs_version_text(folder))
+    watcher.reloaded.connect(lambda _result: panel.set_packs_version(packs_version_text(folder)))
     watcher.changesFound.connect(panel.show_pack_changes)
     watcher.check_versions()
     app = Seatside(

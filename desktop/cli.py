@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from desktop import __version__
 
@@ -39,21 +39,40 @@ class _Parser(argparse.ArgumentParser):
         super().error(one_line(message))
 
 
+def _global_options(p: argparse.ArgumentParser, *, top: bool) -> None:
+    """The options every command takes, before or after the command's name
+    (``seatside --data-dir D enroll …`` and ``seatside enroll … --data-dir D``)."""
+    # Below the top level a default would overwrite the value given before the command.
+    unset: Any = None if top else argparse.SUPPRESS
+    p.add_argument("--data-dir", default=unset, help="folder for the database and settings (default: the per-user "
+                   "data folder; $SEATSIDE_DATA_DIR works too)")
+    p.add_argument("--packs", action="append", type=Path, metavar="DIR", dest="packs" if top else "packs_after",
+                   default=[] if top else argparse.SUPPRESS,
+                   help="extra scenario pack folder or file, loaded after the built-in ones (repeatable)")
+    p.add_argument("--no-builtin", action="store_true", default=False if top else argparse.SUPPRESS,
+                   help="do not load the built-in scenarios")
+
+
+class _GlobalOptionsParser(_Parser):
+    """A sub-command's parser: takes the global options too."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # argparse's own keyword arguments
+        _global_options(self, top=False)
+
+
 def parser() -> argparse.ArgumentParser:
     p = _Parser(prog="seatside", description="坐席助手 Seatside: a companion panel for call-centre seats.")
-    p.add_argument("--version", action="version", version=f"seatside {__version__}")
-    p.add_argument("--data-dir", help="folder for the database and settings (default: the per-user data folder; "
-                   "$SEATSIDE_DATA_DIR works too)")
-    p.add_argument("--packs", action="append", default=[], type=Path, metavar="DIR",
-                   help="extra scenario pack folder or file, loaded after the built-in ones (repeatable)")
-    p.add_argument("--no-builtin", action="store_true", help="do not load the built-in scenarios")
+    p.add_argument("--version", action="store_true",
+                   help="print the program's version and the packs version this data folder runs, and exit")
+    _global_options(p, top=True)
     p.add_argument("--scenario", metavar="ID", help="preselect this scenario at start")
     p.add_argument("--insert-mode", choices=["copy", "paste", "type"],
                    help="how hotkeys insert phrases during this run (overrides the setting)")
     p.add_argument("--self-test", action="store_true",
                    help="build the whole app offscreen with a temporary data folder, print a summary and exit; "
                    "with --data-dir also check that folder, read-only (database integrity, schema, packs)")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_GlobalOptionsParser)
 
     export = sub.add_parser("export", help="export a shift's calls")
     export.add_argument("--shift", default="today", help="today, yesterday or YYYY-MM-DD (default: today)")
@@ -72,7 +91,8 @@ def parser() -> argparse.ArgumentParser:
     search.add_argument("--limit", type=int, default=10, help="how many results (default 10)")
 
     packs = sub.add_parser("packs", help="work with scenario packs")
-    packs_sub = packs.add_subparsers(dest="packs_command", metavar="ACTION", required=True)
+    packs_sub = packs.add_subparsers(dest="packs_command", metavar="ACTION", required=True,
+                                     parser_class=_GlobalOptionsParser)
     check = packs_sub.add_parser("check", help="check pack files and print file:line: message for each problem")
     check.add_argument("paths", nargs="*", type=Path, metavar="DIR", help="folders or files (default: built-in packs)")
     check.add_argument("--strict", action="store_true", help="also fail on warnings")
@@ -95,7 +115,8 @@ def parser() -> argparse.ArgumentParser:
     suggest.add_argument("--limit", type=int, default=5, help="how many scenarios (default 5)")
 
     backup = sub.add_parser("backup", help="list or restore the database backups kept in the data folder")
-    backup_sub = backup.add_subparsers(dest="backup_command", metavar="ACTION", required=True)
+    backup_sub = backup.add_subparsers(dest="backup_command", metavar="ACTION", required=True,
+                                       parser_class=_GlobalOptionsParser)
     backup_sub.add_parser("list", help="the backups, newest first, numbered from 1")
     restore = backup_sub.add_parser("restore", help="put backup N in place of the database (the panel must be closed)")
     restore.add_argument("number", type=int, metavar="N", help="the backup's number in 'seatside backup list'")
@@ -539,6 +560,16 @@ def _run_command(args: argparse.Namespace) -> int | None:
     return None
 
 
+def print_version(args: argparse.Namespace) -> int:
+    """``seatside --version``: the program, and which packs this data folder runs."""
+    from desktop.core.paths import data_dir
+    from desktop.core.sync import pack_version_line
+
+    print(f"seatside {__version__}")
+    print(pack_version_line(data_dir(args.data_dir)))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     from desktop.core.guard import mask_logs
     from desktop.core.logfile import ensure_std_streams
@@ -549,6 +580,9 @@ def main(argv: list[str] | None = None) -> int:
     mask_logs()  # no full number in a log line either
     command_line = parser()
     args, extra = command_line.parse_known_args(argv)
+    args.packs = list(args.packs) + list(getattr(args, "packs_after", None) or [])
+    if args.version:
+        return print_version(args)
     if args.command == "event":
         return cmd_event(args, extra)
     if extra:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -22,6 +23,16 @@ if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 ACTOR = "cli"
+
+
+class DropsNotConfirmed(HubError):
+    """Publishing would leave out scenarios that nobody confirmed removing."""
+
+    def __init__(self, dropped: dict[str, str]):
+        self.dropped = dropped
+        names = ", ".join(f"{sid} ({name})" for sid, name in dropped.items())
+        super().__init__(f"not published: this set leaves out {names}; confirm each with --drop ID "
+                         "(or retire it with 'retired: true')")
 
 
 def _name(value: str, what: str) -> str:
@@ -162,9 +173,46 @@ def read_pack_folder(folder: Path) -> dict[str, str]:
     return contents
 
 
+def set_scenarios(files: dict[str, str]) -> dict[str, str]:
+    """Scenario id -> name of a team set's files, retirement markers included
+    (files that do not load add nothing)."""
+    import tempfile
+
+    from desktop.core.packs import load_pack_file
+
+    found: dict[str, str] = {}
+    with tempfile.TemporaryDirectory(prefix="seatside-set-") as folder:
+        for name, text in sorted(files.items()):
+            path = Path(folder) / name
+            path.write_text(text, encoding="utf-8")
+            for scenario in load_pack_file(path)[1]:
+                found.setdefault(scenario.id, scenario.name)
+    return found
+
+
+def bundle_files(bundle: bytes) -> dict[str, str]:
+    """The pack files of a stored bundle."""
+    body = json.loads(bytes(bundle).decode("utf-8"))
+    return dict(body.get("files", {}))
+
+
+def dropped_scenarios(conn: psycopg.Connection, tid: int, files: dict[str, str]) -> dict[str, str]:
+    """Scenarios (id -> name) of the team's newest version that ``files`` no longer hold."""
+    row = conn.execute("SELECT bundle FROM packs WHERE team_id = %s ORDER BY version DESC LIMIT 1",
+                       (tid,)).fetchone()
+    if row is None:
+        return {}
+    before = set_scenarios(bundle_files(bytes(row[0])))
+    after = set_scenarios(files)
+    return {sid: name for sid, name in before.items() if sid not in after}
+
+
 def publish_packs(conn: psycopg.Connection, folder: Path, team: str, note: str, key_file: Path,
-                  *, actor: str = ACTOR) -> Published:
-    """Validate, version and sign the folder's packs for the team."""
+                  *, actor: str = ACTOR, confirm_drops: Iterable[str] = ()) -> Published:
+    """Validate, version and sign the folder's packs for the team.
+
+    A set that leaves out scenarios of the newest version is refused unless every
+    one of them is named in ``confirm_drops`` (nothing disappears by accident)."""
     from desktop.core.banned import builtin_banned
     from desktop.core.packs import load_packs
 
@@ -174,6 +222,10 @@ def publish_packs(conn: psycopg.Connection, folder: Path, team: str, note: str, 
     with conn.transaction():
         tid = team_id(conn, team)
         conn.execute("SELECT pg_advisory_xact_lock(2, %s::int)", (tid,))
+        dropped = dropped_scenarios(conn, tid, files)
+        unconfirmed = sorted(set(dropped) - set(confirm_drops))
+        if unconfirmed:
+            raise DropsNotConfirmed({sid: dropped[sid] for sid in unconfirmed})
         row = conn.execute("SELECT coalesce(max(version), 0) + 1 FROM packs WHERE team_id = %s", (tid,)).fetchone()
         assert row is not None
         version = int(row[0])
@@ -186,6 +238,7 @@ def publish_packs(conn: psycopg.Connection, folder: Path, team: str, note: str, 
             (tid, version, note, bundle, signature, print_fp, hashlib.sha256(bundle).hexdigest(), len(files),
              scenarios, actor),
         )
-        audit.record(conn, "packs.publish", actor=actor, team_id=tid, version=version, files=sorted(files), note=note)
+        audit.record(conn, "packs.publish", actor=actor, team_id=tid, version=version, files=sorted(files), note=note,
+                     dropped=sorted(dropped))
         conn.execute("SELECT pg_notify(%s, %s)", (PACKS_CHANNEL, json.dumps({"team_id": tid, "version": version})))
     return Published(version, len(files), scenarios, print_fp)

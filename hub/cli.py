@@ -77,6 +77,8 @@ def parser() -> argparse.ArgumentParser:
     publish.add_argument("folder", type=Path, metavar="DIR")
     publish.add_argument("--team", required=True)
     publish.add_argument("--note", default="", help="what changed, shown to the team")
+    publish.add_argument("--drop", action="append", default=[], metavar="ID",
+                         help="confirm leaving out this scenario of the current version (repeatable)")
 
     stats = sub.add_parser("stats", parents=[common], help="a team's day as one JSON object")
     stats.add_argument("--team", required=True)
@@ -226,7 +228,8 @@ def cmd_packs(args: argparse.Namespace) -> int:
     if len(args.note) > 2000:
         raise UsageError("--note is limited to 2000 characters")
     with _conn(args) as conn:
-        published = publish_packs(conn, args.folder, args.team, args.note, settings.signing_key_file)
+        published = publish_packs(conn, args.folder, args.team, args.note, settings.signing_key_file,
+                                  confirm_drops=args.drop)
     print(f"published {published.files} pack files ({published.scenarios} scenarios) to team '{args.team}',"
           f" signed by {published.fingerprint}; version:")
     print(published.version)

@@ -135,3 +135,11 @@ def _unmasked_fields(model: BaseModel) -> list[str]:
 
 class PacksInstalledIn(Strict):
     version: Annotated[int, Field(ge=0)]
+
+
+class PacksRefusedIn(Strict):
+    """A seat refused a bundle: the version announced and why (masked again on arrival)."""
+
+    version: Annotated[int, Field(ge=1)]
+    kind: Literal["signature", "older", "team", "check", "bundle"]
+    reason: Annotated[str, Field(max_length=500)] = ""

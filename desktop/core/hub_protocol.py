@@ -22,7 +22,16 @@ HUB_PACK_PREFIX = "hub-"
 
 
 class BundleError(ValueError):
-    """A pack bundle that is not well-formed, signed by the pinned key, or newer."""
+    """A pack bundle that is not well-formed, signed by the pinned key, or newer.
+
+    ``kind`` says why, for the hub's dashboard: ``signature``, ``older``, ``team``,
+    ``check`` (a pack error, with file:line) or ``bundle`` (not well-formed)."""
+
+    KINDS = ("signature", "older", "team", "check", "bundle")
+
+    def __init__(self, message: str, kind: str = "bundle"):
+        super().__init__(message)
+        self.kind = kind if kind in self.KINDS else "bundle"
 
 
 def fingerprint(public_raw: bytes) -> str:
@@ -67,7 +76,8 @@ class Bundle:
 def open_bundle(public_raw: bytes, bundle: bytes, signature: bytes) -> Bundle:
     """Check the signature against the pinned key, then parse; raises BundleError."""
     if not verify_signature(public_raw, signature, bundle):
-        raise BundleError("the pack bundle's signature does not match the hub key pinned at enrolment")
+        raise BundleError("the pack bundle's signature does not match the hub key pinned at enrolment",
+                          "signature")
     try:
         body: Any = json.loads(bundle.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:

@@ -209,6 +209,8 @@ class _Checker:
     def scenario(self, node: _Node, info: PackInfo) -> Scenario:
         sid = self.ident(node, "id", "scenario")
         where = f"scenario '{sid or '?'}'"
+        if "retired" in node:
+            return self.retirement(node, sid, where, info)
         name = self.text(node, "name", required=True, where=where)
         defaults: dict[str, str] = {}
         raw_defaults = node.get("defaults")
@@ -249,6 +251,19 @@ class _Checker:
             line=node.key_lines.get("id", node.line),
             pack=info,
         )
+
+    def retirement(self, node: _Node, sid: str, where: str, info: PackInfo) -> Scenario:
+        """``- id: X`` with ``retired: true``: the scenario X of a lower layer is taken out."""
+        retired = node.get("retired")
+        if retired is not True:
+            self.error(self._line(node, "retired"), f"{where}: 'retired' must be true (or left out)")
+        for key in node:
+            if key not in ("id", "retired", "name", "reason"):
+                self.warn(node.key_lines.get(str(key), node.line),
+                          f"{where}: '{key}' is ignored: a retired scenario has only 'id' (and a 'name' or 'reason')")
+        return Scenario(id=sid, name=self.text(node, "name", required=False, where=where) or sid,
+                        description=self.text(node, "reason", required=False, where=where), source=self.file,
+                        line=node.key_lines.get("id", node.line), pack=info, retired=True)
 
     def step(self, node: _Node, scenario_where: str) -> Step:
         step_id = self.ident(node, "id", f"{scenario_where}: step")
@@ -401,21 +416,55 @@ def pack_files(dirs: Iterable[Path]) -> list[Path]:
     return files
 
 
+# The layers a seat combines, lowest first: a scenario id defined in a higher layer
+# replaces the one below, and a retirement marker (``retired: true``) takes it out.
+# The seat's personal phrases and favourites (its database) go on top of all three.
+LAYER_BUILTIN = 0  # resources/scenarios, shipped with the app
+LAYER_LOCAL = 1  # the seat's own pack files: imports in the data folder's packs/, --packs
+LAYER_TEAM = 2  # the team's packs from the hub (packs/hub-*.yaml, written by desktop.core.sync)
+LAYER_NAMES = {LAYER_BUILTIN: "built-in", LAYER_LOCAL: "local", LAYER_TEAM: "team"}
+TEAM_PACK_PREFIX = "hub-"
+
+
+def pack_layer(path: Path) -> int:
+    """The layer a pack file belongs to, from where it is."""
+    from desktop.core.paths import builtin_packs_dir
+
+    path = Path(path)
+    if path.name.startswith(TEAM_PACK_PREFIX):
+        return LAYER_TEAM
+    try:
+        if path.resolve().parent == builtin_packs_dir().resolve():
+            return LAYER_BUILTIN
+    except OSError:
+        pass
+    return LAYER_LOCAL
+
+
 def assemble(loaded: Iterable[tuple[Path, list[Scenario]]]) -> LoadResult:
-    """One library from per-file scenarios, in order: a scenario id defined again is
-    skipped and reported; sorted by ``order`` (stable, so file order within one value)."""
+    """One library from per-file scenarios, layer by layer (:func:`pack_layer`).
+
+    Within a layer a scenario id defined again is skipped and reported; a higher
+    layer's scenario replaces a lower one's with the same id (keeping its place),
+    and its retirement marker takes it out. Sorted by ``order`` (stable, so file
+    order within one value)."""
     library = Library()
     problems: list[Problem] = []
-    seen: dict[str, str] = {}
-    for path, scenarios in loaded:
+    chosen: dict[str, Scenario] = {}
+    seen: dict[str, tuple[int, str]] = {}  # id -> (layer, file) of the definition in use
+    ordered = sorted(((pack_layer(path), i, path, scenarios) for i, (path, scenarios) in enumerate(loaded)),
+                     key=lambda item: (item[0], item[1]))
+    for layer, _i, path, scenarios in ordered:
         for scenario in scenarios:
-            if scenario.id in seen:
+            before = seen.get(scenario.id)
+            if before is not None and before[0] == layer:
                 problems.append(
-                    Problem(str(path), scenario.line, f"scenario id '{scenario.id}' is already defined in {seen[scenario.id]}; skipped")
+                    Problem(str(path), scenario.line, f"scenario id '{scenario.id}' is already defined in {before[1]}; skipped")
                 )
                 continue
-            seen[scenario.id] = str(path)
-            library.scenarios.append(scenario)
+            seen[scenario.id] = (layer, str(path))
+            chosen[scenario.id] = scenario
+    library.scenarios.extend(s for s in chosen.values() if not s.retired)
     library.scenarios.sort(key=lambda s: s.order)
     return LoadResult(library, problems)
 

@@ -121,6 +121,9 @@ class Scenario:
     source: str = ""
     line: int = field(default=0, compare=False)
     pack: PackInfo = field(default_factory=PackInfo, compare=False)
+    # A retirement marker (``retired: true``): takes the scenario of this id out of
+    # the layers below (see ``desktop.core.packs.assemble``); never shown itself.
+    retired: bool = False
 
     def step(self, step_id: str) -> Step:
         for step in self.steps:

@@ -158,6 +158,44 @@ def load_token(data: Path, link: HubLink) -> str:
         raise SyncError("the hub token file is missing; enrol again") from None
 
 
+@dataclass(frozen=True)
+class PacksStatus:
+    """Which team packs a data folder runs (for ``seatside --version`` and the panel's About)."""
+
+    enrolled: bool
+    team: str = ""
+    hub: str = ""
+    version: int = 0
+    installed_at: str = ""
+    error: str = ""
+
+
+def packs_status(data: Path) -> PacksStatus:
+    """Never raises: a damaged file is reported in ``error``."""
+    try:
+        link = HubLink.load(Path(data))
+        state = _read_json(Path(data) / PACKS_STATE_FILE) or {}
+    except SyncError as exc:
+        return PacksStatus(False, error=str(exc))
+    if link is None:
+        return PacksStatus(False)
+    version = state.get("version", 0)
+    return PacksStatus(True, link.team, link.url, version if isinstance(version, int) else 0,
+                       str(state.get("installed_at", "")))
+
+
+def pack_version_line(data: Path) -> str:
+    status = packs_status(data)
+    if status.error:
+        return f"packs: unknown ({status.error})"
+    if not status.enrolled:
+        return "packs: built-in and the seat's own (not enrolled with a hub)"
+    if not status.version:
+        return f"packs: built-in; team '{status.team}' has sent none yet ({status.hub})"
+    return (f"packs: team '{status.team}' version {status.version} from {status.hub}"
+            f" (installed {status.installed_at}), over the built-in ones")
+
+
 # -- HTTP -------------------------------------------------------------------------
 def check_url(url: str) -> str:
     """The hub's base URL; plain HTTP only to a loopback address."""
@@ -499,22 +537,25 @@ class SeatSync:
             return report
         if response.status_code != 200:
             raise SyncError(f"the hub did not send packs: {_detail(response)}")
+        body: Any = {}
         try:
             body = response.json()
             bundle, signature = unb64(body["bundle"]), unb64(body["signature"])
             opened = open_bundle(self.link.public_key, bundle, signature)
             if opened.team != self.link.team:
-                raise BundleError(f"the bundle is for team '{opened.team}', not '{self.link.team}'")
+                raise BundleError(f"the bundle is for team '{opened.team}', not '{self.link.team}'", "team")
             if opened.version <= current:
-                raise BundleError(f"version {opened.version} is not newer than the installed {current}")
+                raise BundleError(f"version {opened.version} is not newer than the installed {current}", "older")
             if opened.version != body.get("version"):
                 raise BundleError("the bundle's version differs from the one announced")
             self._install(opened.files, opened.version, response.headers.get("etag", ""))
         except BundleError as exc:
             report.refused = str(exc)
+            self.report_refused(body, exc.kind, str(exc))
             return report
         except (ValueError, KeyError, TypeError) as exc:
             report.refused = f"the hub's pack answer is not understood ({exc})"
+            self.report_refused(body, "bundle", report.refused)
             return report
         report.installed = report.current = opened.version
         report.note = opened.note
@@ -524,7 +565,7 @@ class SeatSync:
     def _install(self, files: dict[str, str], version: int, etag: str) -> None:
         """Check the files as `seatside packs check` does, then swap them in."""
         from desktop.core.banned import builtin_banned
-        from desktop.core.packs import load_packs
+        from desktop.core.packs import Problem, load_packs
 
         packs = self.data / "packs"
         packs.mkdir(parents=True, exist_ok=True)
@@ -532,8 +573,10 @@ class SeatSync:
             for name, text in files.items():
                 (Path(staging) / name).write_text(text, encoding="utf-8")
             result = load_packs([Path(staging)], banned=builtin_banned())
+            result.problems[:] = [Problem(p.file.replace(staging + "/", ""), p.line, p.message, p.severity)
+                                  for p in result.problems]
             if result.errors:
-                raise BundleError(f"version {version} does not pass the pack checks: {result.errors[0]}")
+                raise BundleError(f"version {version} does not pass the pack checks: {result.errors[0]}", "check")
             wanted = {HUB_PACK_PREFIX + name for name in files}
             for name, text in files.items():
                 _write_private(packs / (HUB_PACK_PREFIX + name), text)
@@ -547,6 +590,21 @@ class SeatSync:
         with self.store.transaction():
             self.store.conn.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('hub_pack_version', ?)",
                                     (str(version),))
+
+    def report_refused(self, body: Any, kind: str, reason: str) -> None:
+        """Tell the hub which version was refused and why (masked; best effort)."""
+        import httpx
+
+        from desktop.core.privacy import mask_pii
+
+        announced = body.get("version") if isinstance(body, dict) else None
+        if not isinstance(announced, int) or isinstance(announced, bool) or announced < 1:
+            return
+        try:
+            self.client().put("/packs/refused", json={"version": announced, "kind": kind,
+                                                      "reason": mask_pii(reason)[:500]})
+        except httpx.HTTPError:
+            pass  # the seat shows it; the next pull reports it again
 
     def report_installed(self, version: int) -> None:
         import httpx

@@ -218,6 +218,8 @@ class PanelWindow(QMainWindow):
         layout.addWidget(self.picker)
         layout.addWidget(splitter, 1)
         self.setCentralWidget(central)
+        self.packs_version = ""
+        self.about_box: QMessageBox | None = None
         self._build_menu()
 
         for number in range(1, 10):
@@ -286,6 +288,29 @@ class PanelWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(QApplication.quit)
         menu.addAction(quit_action)
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self.about_action = QAction(self.tr("About Seatside…"), self)
+        self.about_action.triggered.connect(self.show_about)
+        help_menu.addAction(self.about_action)
+
+    def set_packs_version(self, text: str) -> None:
+        """Which packs the panel runs (built-in only, or the team's version from the hub)."""
+        self.packs_version = text
+        if self.about_box is not None:
+            self.about_box.setText(self.about_text())
+
+    def about_text(self) -> str:
+        return self.tr("Seatside %s") % QCoreApplication.applicationVersion() + "\n" + self.packs_version
+
+    def show_about(self) -> None:
+        """The program's version and the packs version it runs (not modal: the call goes on)."""
+        if self.about_box is None:
+            self.about_box = QMessageBox(QMessageBox.Icon.Information, self.tr("About Seatside"), "",
+                                         QMessageBox.StandardButton.Close, self)
+            self.about_box.setModal(False)
+        self.about_box.setText(self.about_text())
+        self.about_box.show()
+        self.about_box.raise_()
 
     # -- state ---------------------------------------------------------------
     def refresh(self) -> None:

@@ -16,6 +16,7 @@ class TrayIcon(QSystemTrayIcon):
         self.model = model
         self.panel = panel
         self.hotkeys = hotkeys
+        self.packs_version = ""
         menu = QMenu()
         self.toggle_action = QAction(self.tr("Show / hide panel"), menu)
         self.toggle_action.triggered.connect(self.toggle_panel)
@@ -40,7 +41,12 @@ class TrayIcon(QSystemTrayIcon):
 
     def refresh(self) -> None:
         self.call_action.setText(self.tr("End call") if self.model.in_call else self.tr("Start call"))
-        self.setToolTip(self.tr("Seatside — hotkeys: %s") % self.hotkeys.backend.name)
+        tip = self.tr("Seatside — hotkeys: %s") % self.hotkeys.backend.name
+        self.setToolTip(tip + ("\n" + self.packs_version if self.packs_version else ""))
+
+    def set_packs_version(self, text: str) -> None:
+        self.packs_version = text
+        self.refresh()
 
     def toggle_panel(self) -> None:
         self.panel.setVisible(not self.panel.isVisible())

@@ -9,14 +9,22 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from desktop.core.hub_protocol import API, b64
+from desktop.core.privacy import mask_pii
 from hub.deps import Conn, Pool, Seat, Settings
 from hub.live import PACKS_CHANNEL, Listener
-from hub.records import PacksInstalledIn
+from hub.records import PacksInstalledIn, PacksRefusedIn
 
 router = APIRouter(prefix=API, tags=["packs"])
 
 LATEST = ("SELECT version, bundle, signature, key_fingerprint, note FROM packs WHERE team_id = %s"
           " ORDER BY version DESC LIMIT 1")
+
+
+# A poll that ends up to date notes when the seat last asked and the version it runs (``have``).
+SYNCED = ("INSERT INTO seat_pack_versions (seat_id, version, synced_at) VALUES (%s, %s, now())"
+          " ON CONFLICT (seat_id) DO UPDATE SET synced_at = now(), version = excluded.version,"
+          " reported_at = CASE WHEN seat_pack_versions.version = excluded.version"
+          " THEN seat_pack_versions.reported_at ELSE now() END")
 
 
 def _etag(team_id: int, version: int) -> str:
@@ -53,6 +61,10 @@ async def latest_packs(
                 loop_deadline = loop.time() + wait
             remaining = loop_deadline - loop.time()
             if remaining <= 0:
+                # Up to date: note when it asked (after the wait, off the path of a publish;
+                # a seat that takes a bundle notes it with PUT /packs/installed or /packs/refused).
+                async with pool.connection() as conn:
+                    await conn.execute(SYNCED, (seat.id, have))
                 headers = {"ETag": _etag(seat.team_id, row[0])} if row is not None else {}
                 return Response(status_code=304, headers=headers)
             try:
@@ -70,9 +82,26 @@ async def latest_packs(
 async def packs_installed(body: PacksInstalledIn, seat: Seat, conn: Conn) -> Response:
     """The seat reports the version it runs (the hub knows which seat runs which)."""
     await conn.execute(
-        "INSERT INTO seat_pack_versions (seat_id, version) VALUES (%s, %s) ON CONFLICT (seat_id)"
-        " DO UPDATE SET version = excluded.version, reported_at = now()",
+        "INSERT INTO seat_pack_versions (seat_id, version, synced_at) VALUES (%s, %s, now()) ON CONFLICT (seat_id)"
+        " DO UPDATE SET version = excluded.version, reported_at = now(), synced_at = now(),"
+        " refused_version = CASE WHEN seat_pack_versions.refused_version > excluded.version"
+        " THEN seat_pack_versions.refused_version END",
         (seat.id, body.version),
+    )
+    await conn.commit()
+    return Response(status_code=204)
+
+
+@router.put("/packs/refused", status_code=204)
+async def packs_refused(body: PacksRefusedIn, seat: Seat, conn: Conn) -> Response:
+    """The seat refused a bundle and keeps its last good packs: the lead sees why."""
+    reason = mask_pii(body.reason)
+    await conn.execute(
+        "INSERT INTO seat_pack_versions (seat_id, version, synced_at, refused_version, refused_kind, refused_reason,"
+        " refused_at) VALUES (%s, 0, now(), %s, %s, %s, now()) ON CONFLICT (seat_id) DO UPDATE SET"
+        " synced_at = now(), refused_version = excluded.refused_version, refused_kind = excluded.refused_kind,"
+        " refused_reason = excluded.refused_reason, refused_at = now()",
+        (seat.id, body.version, body.kind, reason),
     )
     await conn.commit()
     return Response(status_code=204)

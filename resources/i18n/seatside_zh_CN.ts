@@ -430,6 +430,22 @@
         <translation>退出</translation>
     </message>
     <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>About Seatside…</source>
+        <translation>关于坐席助手…</translation>
+    </message>
+    <message>
+        <source>Seatside %s</source>
+        <translation>坐席助手 %s</translation>
+    </message>
+    <message>
+        <source>About Seatside</source>
+        <translation>关于坐席助手</translation>
+    </message>
+    <message>
         <source>End call</source>
         <translation>结束通话</translation>
     </message>
@@ -860,6 +876,20 @@
     <message>
         <source>Seatside could not start on its data folder (%1). It runs on a copy of what can be read, with the built-in scenarios: what you do now is not kept after you quit.</source>
         <translation>坐席助手无法在数据文件夹上启动（%1）。现在在能读出的数据的副本上运行，使用内置场景：退出后本次的操作不会保留。</translation>
+        <source>Packs: unknown (%s)</source>
+        <translation>场景包：无法确定（%s）</translation>
+    </message>
+    <message>
+        <source>Packs: built-in and this seat&apos;s own</source>
+        <translation>场景包：内置场景和本机自己的场景包</translation>
+    </message>
+    <message>
+        <source>Packs: built-in; team %s has not sent any yet</source>
+        <translation>场景包：内置场景；%s 尚未下发团队场景包</translation>
+    </message>
+    <message>
+        <source>Packs: team %1, version %2 from the hub (installed %3), over the built-in ones</source>
+        <translation>场景包：%1 团队第 %2 版（来自中心，%3 安装），覆盖内置场景</translation>
     </message>
     <message>
         <source>save the settings</source>

@@ -21,7 +21,8 @@ def seatside(*args: str, env_data=None) -> subprocess.CompletedProcess:
 
 def test_version():
     result = seatside("--version")
-    assert result.returncode == 0 and result.stdout.strip() == f"seatside {__version__}"
+    assert result.returncode == 0 and result.stdout.splitlines()[0] == f"seatside {__version__}"
+    assert result.stdout.splitlines()[1].startswith("packs: ")
 
 
 def test_packs_check_builtin_is_clean():

@@ -108,3 +108,28 @@ def test_unreachable_database_is_one_line(hub_home: Path) -> None:
     result = run_hub("postgresql://nobody@/none?host=/nonexistent-socket-dir", hub_home, "team", "add", "x")
     assert result.returncode == 1
     assert len(result.stderr.strip().splitlines()) == 1 and "cannot connect" in result.stderr
+
+
+def test_publish_that_leaves_scenarios_out_needs_each_named(hub_db: str, hub_home: Path, tmp_path: Path,
+                                                           db: psycopg.Connection) -> None:
+    run_hub(hub_db, hub_home, "team", "add", "一组")
+    run_hub(hub_db, hub_home, "keys", "init")
+    packs = ROOT / "resources" / "scenarios"
+    assert run_hub(hub_db, hub_home, "packs", "publish", str(packs), "--team", "一组").returncode == 0
+    smaller = tmp_path / "smaller"
+    smaller.mkdir()
+    names = sorted(p.name for p in packs.glob("*.yaml"))
+    for name in names[:-2]:
+        (smaller / name).write_text((packs / name).read_text(encoding="utf-8"), encoding="utf-8")
+    left_out = [name.removesuffix(".yaml") for name in names[-2:]]  # one scenario per file, named by its id
+    refused = run_hub(hub_db, hub_home, "packs", "publish", str(smaller), "--team", "一组")
+    assert refused.returncode == 1 and len(refused.stderr.strip().splitlines()) == 1
+    assert all(sid in refused.stderr for sid in left_out) and "--drop" in refused.stderr
+    half = run_hub(hub_db, hub_home, "packs", "publish", str(smaller), "--team", "一组", "--drop", left_out[0])
+    assert half.returncode == 1 and left_out[1] in half.stderr and left_out[0] not in half.stderr
+    assert db.execute("SELECT count(*) FROM packs").fetchone()[0] == 1
+    done = run_hub(hub_db, hub_home, "packs", "publish", str(smaller), "--team", "一组",
+                   "--drop", left_out[0], "--drop", left_out[1])
+    assert done.returncode == 0, done.stderr
+    detail = db.execute("SELECT detail FROM audit_log WHERE action = 'packs.publish' ORDER BY id DESC LIMIT 1").fetchone()[0]
+    assert detail["dropped"] == sorted(left_out)

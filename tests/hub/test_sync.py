@@ -135,6 +135,8 @@ def test_bad_signature_and_older_versions_are_refused(hub_server: HubProcess, tm
     assert result.returncode == 1
     assert "refused a bundle, keeping version 1" in result.stdout and "signature" in result.stdout
     assert {p.name: p.read_bytes() for p in (data / "packs").glob("hub-*")} == before
+    assert db.execute("SELECT version, refused_version, refused_kind FROM seat_pack_versions").fetchone() == (
+        1, 2, "signature")
 
     # An old, validly signed bundle served as a newer version is refused too.
     db.execute("UPDATE packs SET bundle = (SELECT bundle FROM packs WHERE version = 1),"
@@ -142,6 +144,28 @@ def test_bad_signature_and_older_versions_are_refused(hub_server: HubProcess, tm
     result = seatside(data, "sync")
     assert "refused a bundle, keeping version 1" in result.stdout and "not newer" in result.stdout
     assert json.loads((data / "hub-packs.json").read_text())["version"] == 1
+    assert db.execute("SELECT version, refused_version, refused_kind FROM seat_pack_versions").fetchone() == (
+        1, 2, "older")
+
+    # A validly signed bundle whose pack does not pass the seat's checks: refused with file:line.
+    from datetime import datetime, timezone
+
+    from desktop.core.hub_protocol import encode_bundle
+    from hub.signing import load_key
+
+    bad = "scenarios:\n  - id: broken\n    name: 坏的\n    steps: []\n"
+    bundle = encode_bundle("一组", 3, {"broken.yaml": bad}, note="",
+                           published_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    (key_file,) = hub_server.home.glob("**/signing-key.pem")
+    signature = load_key(key_file).sign(bundle)
+    db.execute("INSERT INTO packs (team_id, version, bundle, signature, key_fingerprint, sha256, files, scenarios,"
+               " published_by) SELECT team_id, 3, %s, %s, key_fingerprint, '', 1, 1, 'test' FROM packs"
+               " WHERE version = 1", (bundle, signature))
+    result = seatside(data, "sync")
+    assert result.returncode == 1 and "broken.yaml:4:" in result.stdout
+    assert json.loads((data / "hub-packs.json").read_text())["version"] == 1
+    row = db.execute("SELECT version, refused_version, refused_kind, refused_reason FROM seat_pack_versions").fetchone()
+    assert row[:3] == (1, 3, "check") and "broken.yaml:4:" in row[3]
 
 
 def test_a_seat_sees_only_its_own_calls(hub_server: HubProcess, tmp_path: Path) -> None:

@@ -114,3 +114,98 @@ def test_spreadsheet_with_a_bad_row_shows_the_row(web_hub: WebHub) -> None:
         assert 'id="check-failed"' in page and "话术库.csv:3:" in page
         _, page = _draft(client, [("话术库.csv", good)])
         assert 'id="check-ok"' in page and "+ scenario 挂失补卡" in page
+
+
+def test_uploads_merge_leaving_out_needs_naming_and_retiring_takes_a_scenario_off(web_hub: WebHub) -> None:
+    """Team B: a small upload changes the set instead of replacing it; a set that leaves
+    scenarios out is published only once each of them is confirmed by name."""
+    atm = (SCENARIOS / "atm-cash-retained.yaml").read_bytes()
+    points = (SCENARIOS / "points-redemption.yaml").read_bytes()
+    opening = (SCENARIOS / "opening-identity.yaml").read_bytes()
+    with web_hub.connect() as conn:
+        public = bytes(conn.execute("SELECT public_key FROM signing_keys WHERE active").fetchone()[0])
+
+    def files_of(version: int) -> dict[str, str]:
+        with web_hub.connect() as conn:
+            row = conn.execute("SELECT p.bundle, p.signature FROM packs p JOIN teams t ON t.id = p.team_id"
+                               " WHERE t.name = '二组' AND p.version = %s", (version,)).fetchone()
+        assert row is not None
+        return open_bundle(public, bytes(row[0]), bytes(row[1])).files
+
+    with signed_in(web_hub, "B") as client:
+        draft, page = _draft(client, [("atm-cash-retained.yaml", atm), ("points-redemption.yaml", points),
+                                      ("opening-identity.yaml", opening)])
+        first = _publish(client, draft, page, "three scenarios")
+        assert set(files_of(first)) == {"atm-cash-retained.yaml", "points-redemption.yaml", "opening-identity.yaml"}
+
+        # One edited file, under another name: merged by scenario id, the other two stay.
+        edited = atm.decode().replace("机器没吐出来的钱不会凭空没了", "机器吞掉的钱一分都不会少").encode()
+        draft, page = _draft(client, [("吞钞.yaml", edited)])
+        assert 'id="merged"' in page and 'id="drops"' not in page and 'id="check-ok"' in page
+        row = re.search(r'<tr class="diff-row change-edited" data-phrase="reassure-safe">.*?</tr>', page, re.DOTALL)
+        assert row is not None
+        assert "机器没吐出来的钱不会凭空没了" in row.group(0).split('class="new"')[0]  # old text, left
+        assert "机器吞掉的钱一分都不会少" in row.group(0).split('class="new"')[1]  # new text, right
+        second = _publish(client, draft, page, "softer")
+        assert set(files_of(second)) == {"吞钞.yaml", "points-redemption.yaml", "opening-identity.yaml"}
+        assert "一分都不会少" in files_of(second)["吞钞.yaml"]
+
+        # Replacing the whole set with one file leaves two out: each must be ticked.
+        token = csrf_of(client.get("/packs").text)
+        response = client.post("/packs/upload", data={"csrf_token": token, "mode": "replace"},
+                               files=[("files", ("吞钞.yaml", edited, "application/octet-stream"))])
+        draft = response.headers["location"]
+        page = client.get(draft).text
+        assert 'id="drops"' in page and 'data-drop="points-redemption"' in page and 'data-drop="opening-identity"' in page
+        refused = client.post(draft + "/publish", data={"csrf_token": csrf_of(page), "confirm_drop": "points-redemption"})
+        assert refused.status_code == 409
+        assert "开场与身份核实 (opening-identity)" in refused.text and "points-redemption" not in refused.text
+        with web_hub.connect() as conn:
+            assert conn.execute("SELECT max(version) FROM packs p JOIN teams t ON t.id = p.team_id"
+                                " WHERE t.name = '二组'").fetchone()[0] == second
+        response = client.post(draft + "/publish", data={"csrf_token": csrf_of(page),
+                                                         "confirm_drop": ["points-redemption", "opening-identity"]})
+        assert response.status_code == 303, response.text
+        third = int(response.headers["location"].split("published=")[1])
+        assert set(files_of(third)) == {"吞钞.yaml"}
+
+        # Retiring: the scenario's definition goes, a marker takes its place.
+        response = client.post("/packs/retire", data={"csrf_token": csrf_of(client.get("/packs").text),
+                                                      "ids": "atm-cash-retained"})
+        draft = response.headers["location"]
+        page = client.get(draft).text
+        assert 'id="check-ok"' in page and 'id="drops"' not in page
+        assert re.search(r'class="diff-scenario change-retired" data-scenario="atm-cash-retained"', page)
+        fourth = _publish(client, draft, page, "retire")
+        assert set(files_of(fourth)) == {"retired-atm-cash-retained.yaml"}
+        assert "retired: true" in files_of(fourth)["retired-atm-cash-retained.yaml"]
+        bad = client.post("/packs/retire", data={"csrf_token": csrf_of(client.get("/packs").text), "ids": "Not An Id"})
+        assert bad.status_code == 400
+
+
+def test_a_seat_reports_why_it_refused_and_when_it_last_synced(web_hub: WebHub) -> None:
+    token = web_hub.teams["B"].seats["B01"][1]
+    headers = {"authorization": f"Bearer {token}"}
+    with signed_in(web_hub, "B") as client:
+        before = re.search(r'<tr data-seat="B01">.*?</tr>', client.get("/packs").text, re.DOTALL)
+        assert before is not None
+        assert httpx.get(web_hub.base + "/api/v1/packs/latest", params={"have": 1}, headers=headers,
+                         timeout=30).status_code in (200, 304)
+        reason = "version 9 does not pass the pack checks: hub-x.yaml:12: scenario 'x': 'steps' must be a list 13812345678"
+        refused = httpx.put(web_hub.base + "/api/v1/packs/refused", headers=headers, timeout=30,
+                            json={"version": 9, "kind": "check", "reason": reason})
+        assert refused.status_code == 204, refused.text
+        assert httpx.put(web_hub.base + "/api/v1/packs/refused", headers=headers, timeout=30,
+                         json={"version": 9, "kind": "made-up", "reason": ""}).status_code == 422
+        row = re.search(r'<tr data-seat="B01">.*?</tr>', client.get("/packs").text, re.DOTALL)
+        assert row is not None
+        html = row.group(0)
+        assert "拒收第 9 版" in html and "有场景包没有通过检查" in html and "hub-x.yaml:12:" in html
+        assert "13812345678" not in html  # masked on arrival
+        synced = re.search(r'<td class="seat-synced">(.*?)</td>', html)
+        assert synced is not None and synced.group(1) != "–"
+        # Once the seat runs that version (or newer), the refusal is no longer news.
+        assert httpx.put(web_hub.base + "/api/v1/packs/installed", headers=headers, timeout=30,
+                         json={"version": 9}).status_code == 204
+        row = re.search(r'<tr data-seat="B01">.*?</tr>', client.get("/packs").text, re.DOTALL)
+        assert row is not None and "拒收" not in row.group(0)
