@@ -291,7 +291,8 @@ class Call:
         return True
 
     def mask_notes(self) -> bool:
-        """Card, ID and mobile numbers never reach the disk: mask them before any save.
+        """Mask the notes as the record keeps them (at the end of the call; while the call
+        goes on the editor keeps what the seat typed and only the stored draft is masked).
         True if the notes changed."""
         session = self._session()
         masked = self.mask(session.notes)
