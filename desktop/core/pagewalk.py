@@ -16,14 +16,17 @@ Pure Python, no Qt, no SQLite: it works where SQLite refuses the file.
 
 from __future__ import annotations
 
-import mmap
+import os
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 HEADER = b"SQLite format 3\x00"
 LEAF_TABLE, INTERIOR_TABLE = 13, 5
+# Pages kept in memory while the file is walked (the b-trees revisit a few).
+PAGE_CACHE = 4096
 # Records with more columns than this are not taken for rows (garbage that parsed).
 MAX_COLUMNS = 200
 
@@ -115,10 +118,15 @@ def _decode_record(payload: bytes) -> list[object] | None:
 
 
 class _File:
-    def __init__(self, data: bytes | mmap.mmap):
-        self.data = data
+    def __init__(self, handle: BinaryIO):
+        """Pages are read from ``handle`` when needed (a few recent ones kept), never mapped:
+        a file that shrinks meanwhile gives short reads, not a bus error."""
+        self.handle = handle
+        self.size = os.fstat(handle.fileno()).st_size
+        self.header = self._read(0, 100)
         self.page_size = 4096
         self.reserved = 0
+        data = self.header
         if len(data) >= 100 and data[:16] == HEADER:
             size = int.from_bytes(data[16:18], "big")
             size = 65536 if size == 1 else size
@@ -127,13 +135,22 @@ class _File:
             self.reserved = data[20] if data[20] < 255 else 0
         self.usable = self.page_size - self.reserved
         # Pages present, the last maybe in part (its cells that are whole still count).
-        self.pages = -(-len(data) // self.page_size)
+        self.pages = -(-self.size // self.page_size)
+        self._cache: dict[int, bytes] = {}
+
+    def _read(self, offset: int, length: int) -> bytes:
+        self.handle.seek(offset)
+        return self.handle.read(length)
 
     def page(self, number: int) -> bytes | None:
         if not 1 <= number <= self.pages:
             return None
-        start = (number - 1) * self.page_size
-        return bytes(self.data[start : start + self.page_size])
+        cached = self._cache.get(number)
+        if cached is None:
+            if len(self._cache) >= PAGE_CACHE:
+                self._cache.clear()
+            cached = self._cache[number] = self._read((number - 1) * self.page_size, self.page_size)
+        return cached
 
     def header_offset(self, number: int) -> int:
         return 100 if number == 1 else 0
@@ -146,9 +163,9 @@ class _File:
     def freelist(self) -> set[int]:
         """Pages on the free list (trunks and leaves), as far as they can be followed."""
         free: set[int] = set()
-        if len(self.data) < 100:
+        if len(self.header) < 100:
             return free
-        trunk = int.from_bytes(self.data[32:36], "big")
+        trunk = int.from_bytes(self.header[32:36], "big")
         while trunk and trunk not in free:
             page = self.page(trunk)
             if page is None:
@@ -283,15 +300,7 @@ def _columns_of(sql: str, name: str) -> tuple[list[str], int | None]:
 def walk(path: Path, fallback: dict[str, str] | None = None) -> list[Table]:
     """Every row still physically readable in the file at ``path``, by table."""
     with open(path, "rb") as handle:
-        try:  # mapped, not read: a large damaged file costs address space, not memory
-            data: bytes | mmap.mmap = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-        except ValueError:  # an empty file cannot be mapped
-            data = b""
-    try:
-        return _walk(_File(data), fallback)
-    finally:
-        if isinstance(data, mmap.mmap):
-            data.close()
+        return _walk(_File(handle), fallback)
 
 
 def _walk(file: _File, fallback: dict[str, str] | None) -> list[Table]:
