@@ -398,9 +398,10 @@ def test_the_cli_runs_without_standard_streams(tmp_path):
         "sys.stderr = None\n"
         "from desktop.cli import main\n"
         "try:\n"
-        "    main(['--version'])\n"
-        "except SystemExit as done:\n"
-        "    sys.__stdout__.write(f'version exit {done.code}\\n')\n"
+        "    done = main(['--version'])\n"
+        "except SystemExit as stop:\n"
+        "    done = stop.code\n"
+        "sys.__stdout__.write(f'version exit {done}\\n')\n"
         f"code = main(['--data-dir', {str(tmp_path / 'data')!r}, 'backup', 'list'])\n"
         "sys.__stdout__.write(f'exit {code}\\n')\n"
         "sys.stderr.write('a report line\\n')\n"  # what the importer's error writer does
