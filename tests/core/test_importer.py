@@ -564,7 +564,8 @@ def _check_outcome(result, out: Path) -> None:
     ids = set()
     for path in written:
         _, scenarios, problems = load_pack_file(path)
-        assert problems == []
+        # A phrase that states a bare number is a warning (it may be a fact about one caller).
+        assert [p for p in problems if not (p.severity == "warning" and "states the number" in p.message)] == []
         assert len(scenarios) == 1 and scenarios[0].id not in ids
         ids.add(scenarios[0].id)
 
