@@ -29,6 +29,7 @@ KNOWN_PLACEHOLDERS: dict[str, str] = {
     "交易状态": "a transaction's status as shown by the system",
     "到账时间": "when money is expected to arrive",
     "网点": "a branch's name and address",
+    "原因": "a reason as recorded in the system (e.g. why a card was blocked)",
 }
 
 PLACEHOLDER_RE = re.compile(r"\{([^{}\s]{1,20})\}")

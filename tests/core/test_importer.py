@@ -299,7 +299,7 @@ def test_report_lines_and_summary(tmp_path):
     lines = report.getvalue().splitlines()
     assert lines[0] == (f"{path}:2: [话术] unknown placeholder '{{姓名}}' "
                         "(known: {称呼}、{工作日}、{坐席工号}、{银行名称}、{日期}、{时间}、{次数}、{期数}、{金额}、"
-                        "{年化利率}、{交易时间}、{交易状态}、{到账时间}、{网点})")
+                        "{年化利率}、{交易时间}、{交易状态}、{到账时间}、{网点}、{原因})")
     assert lines[1] == f"{path}:4: [话术] warning: the same phrase as row 3 in step '一'; left out"
     assert lines[2] == (f"{path}: 3 rows read; 1 error, 1 warning; nothing written "
                         "(--skip-invalid imports the valid rows)")
