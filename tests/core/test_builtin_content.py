@@ -189,7 +189,8 @@ def test_every_demo_call_ticks_a_mandatory_step_of_its_scenario(library):
     from tests.helpers import PACKS as packs
 
     demo_dir = packs.parent / "demo"
-    for scenario_id in TEN_MORE:
+    rewritten = ["instalments-fees", "supplementary-card-abroad", "account-restricted", "annual-fee-dispute"]
+    for scenario_id in TEN_MORE + rewritten:
         lines = [json.loads(line) for line in (demo_dir / f"{scenario_id}.jsonl").read_text(encoding="utf-8").splitlines()]
         said = [e["text"] for e in lines if e.get("type") == "transcript" and e["speaker"] == "agent" and e["final"]]
         scenario = library.get(scenario_id)
@@ -197,3 +198,5 @@ def test_every_demo_call_ticks_a_mandatory_step_of_its_scenario(library):
                   if any(compile_pattern(cue).search(text) for text in said)}
         mandatory = {step.id for step in scenario.steps if step.mandatory}
         assert len(ticked & mandatory) >= 2, (scenario_id, ticked)
+        identity = [step.id for step in scenario.steps if step.verifies_identity]
+        assert identity and identity[0] in ticked, (scenario_id, "the demo seat verifies identity")
