@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -97,7 +98,8 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="*", type=Path, metavar="DIR", help="folders or files (default: built-in packs)")
     check.add_argument("--strict", action="store_true", help="also fail on warnings")
     check.add_argument("--review", action="store_true",
-                       help="also list every fact without a source or marked 'review: true', as file:line")
+                       help="also list every fact without a source, marked 'review: true' or past its"
+                       " 'expires' date, as file:line")
     imp = packs_sub.add_parser("import", help="turn an Excel (.xlsx) or CSV phrase library into a pack")
     imp.add_argument("file", type=Path, help="the .xlsx or .csv file (UTF-8, UTF-8 with BOM or GBK)")
     imp.add_argument("-o", "--output", required=True, type=Path, metavar="DIR", help="folder to write the pack into")
@@ -341,13 +343,17 @@ def cmd_packs_check(args: argparse.Namespace) -> int:
     errors = len(result.errors) + len(missing)
     warnings = len(result.problems) - len(result.errors)
     if args.review:
+        today = date.today()
         to_review = 0
         for scenario in result.library.scenarios:
             for step in scenario.steps:
                 for fact in step.fact_items:
-                    if fact.needs_review:
+                    expired = fact.expired(today)
+                    if fact.needs_review or expired:
                         to_review += 1
-                        why = "marked for review" if fact.review else "no source"
+                        why = "marked for review" if fact.review else "no source" if not fact.source else ""
+                        if expired:
+                            why = f"{why}; expired on {fact.expires}" if why else f"expired on {fact.expires}"
                         print(f"{scenario.source}:{fact.line}: review: {scenario.id}/{step.id}: {fact} ({why})")
         print(f"{to_review} facts to review", file=sys.stderr)
     _err(f"{len(result.library)} scenarios loaded, {errors} errors, {warnings} warnings")

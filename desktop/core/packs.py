@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +18,31 @@ import yaml
 from desktop.core.banned import BannedPhrase, find_banned
 from desktop.core.bounded import InputRefused, read_regular
 from desktop.core.patterns import PatternError, check_pattern
-from desktop.core.placeholders import KNOWN_PLACEHOLDERS, placeholders_in
+from desktop.core.placeholders import KNOWN_PLACEHOLDERS, PLACEHOLDER_RE, placeholders_in
 from desktop.core.scenarios import Fact, Library, PackInfo, Phrase, Scenario, Step
 from desktop.core.yaml_limits import YamlTooLarge, load_bounded
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_PACK_BYTES = 5 * 1024 * 1024
+ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+# Digits a ready-to-say phrase may hold: an amount, a hotline number or an absolute
+# date. Any other number (刷了3次, 办了12期) would state a fact about this caller's
+# account when pasted, so it belongs in a placeholder or a question.
+_ALLOWED_NUMBERS = re.compile(
+    r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?"  # an absolute date
+    r"|\d{4}-\d{2}-\d{2}"
+    r"|\d+(?:\.\d+)?\s*(?:万元|万美元|美元|元|块|万)"  # an amount
+    r"|(?<!\d)(?:110|119|120|96110|12378|12321|12315|12363|12345|95\d{3,4}|400-?\d{3}-?\d{4})(?!\d)"  # a hotline
+)
+_DIGITS = re.compile(r"\d+")
+
+
+def stray_numbers(text: str) -> list[str]:
+    """Numbers in a phrase that are not placeholders, amounts, hotlines or absolute dates."""
+    text = PLACEHOLDER_RE.sub("", text)
+    text = _ALLOWED_NUMBERS.sub("", text)
+    return _DIGITS.findall(text)
 
 
 @dataclass(frozen=True)
@@ -103,9 +123,10 @@ class _PackError(Exception):
 class _Checker:
     """Turns the raw YAML tree of one file into scenarios, collecting problems."""
 
-    def __init__(self, file: str, banned: tuple[BannedPhrase, ...] = ()):
+    def __init__(self, file: str, banned: tuple[BannedPhrase, ...] = (), today: date | None = None):
         self.file = file
         self.banned = banned
+        self.today = today or date.today()
         self.problems: list[Problem] = []
 
     def error(self, line: int, message: str) -> None:
@@ -231,6 +252,7 @@ class _Checker:
                 if step_node is not None:
                     steps.append(self.step(step_node, where))
         self._unique([s.id for s in steps], node, f"{where}: step id")
+        self.identity_first(steps, raw_steps if isinstance(raw_steps, list) else [], where)
         self._unique([p.id for s in steps for p in s.phrases], node, f"{where}: phrase id")
         order = node.get("order", 100)
         if isinstance(order, bool) or not isinstance(order, int):
@@ -268,10 +290,7 @@ class _Checker:
     def step(self, node: _Node, scenario_where: str) -> Step:
         step_id = self.ident(node, "id", f"{scenario_where}: step")
         where = f"{scenario_where}: step '{step_id or '?'}'"
-        mandatory = node.get("mandatory", False)
-        if not isinstance(mandatory, bool):
-            self.error(self._line(node, "mandatory"), f"{where}: 'mandatory' must be true or false")
-            mandatory = False
+        mandatory = self.flag(node, "mandatory", where)
         phrases: list[Phrase] = []
         raw = node.get("phrases")
         if raw is None:
@@ -299,16 +318,19 @@ class _Checker:
             facts=self.facts(node, where),
             phrases=tuple(phrases),
             done_when=self.patterns(node, "done_when", where),
+            verifies_identity=self.flag(node, "verifies_identity", where),
+            reads_account=self.flag(node, "reads_account", where),
         )
 
     def facts(self, node: _Node, where: str) -> tuple[Fact, ...]:
-        """A fact is text, or a mapping with ``text``, optional ``source`` and ``review``."""
+        """A fact is text, or a mapping with ``text``, optional ``source``, ``review`` and
+        ``expires`` (a date after which the fact is reported for checking again)."""
         out: list[Fact] = []
         for i, (line, item) in enumerate(self.items(node, "facts", where)):
             if isinstance(item, _Node):
                 fact_where = f"{where}: fact #{i + 1}"
                 for key in item:
-                    if key not in ("text", "source", "review"):
+                    if key not in ("text", "source", "review", "expires"):
                         self.warn(item.key_lines.get(str(key), item.line), f"{fact_where}: unknown field '{key}'")
                 text = self.text(item, "text", required=True, where=fact_where)
                 source = self.text(item, "source", required=False, where=fact_where)
@@ -318,13 +340,31 @@ class _Checker:
                     review = False
                 if "source" in item and not source and item.get("source") is not None:
                     self.error(self._line(item, "source"), f"{fact_where}: 'source' must not be empty")
+                expires = self.expires(item, fact_where)
                 if text:
-                    out.append(Fact(text, source, review, item.line))
+                    out.append(Fact(text, source, review, item.line, expires))
             elif isinstance(item, bool) or not isinstance(item, (str, int, float)):
                 self.error(line, f"{where}: every item of 'facts' must be text or a mapping with 'text'")
             elif str(item).strip():
                 out.append(Fact(str(item).strip(), line=line))
         return tuple(out)
+
+    def expires(self, item: _Node, where: str) -> str:
+        """The fact's ``expires`` date as ``YYYY-MM-DD`` (empty when absent); a date past is a warning."""
+        if item.get("expires") is None:
+            return ""
+        raw = item["expires"]
+        value = raw.isoformat() if isinstance(raw, date) else str(raw).strip()
+        try:
+            day = date.fromisoformat(value) if ISO_DATE_RE.match(value) else None
+        except ValueError:
+            day = None
+        if day is None:
+            self.error(self._line(item, "expires"), f"{where}: 'expires' must be a date like 2027-01-01")
+            return ""
+        if self.today > day:
+            self.warn(self._line(item, "expires"), f"{where}: expired on {value}; check the fact again")
+        return value
 
     def patterns(self, node: _Node, key: str, where: str) -> tuple[str, ...]:
         """A list of patterns (text with optional … gaps); each must compile."""
@@ -343,6 +383,13 @@ class _Checker:
             if name not in KNOWN_PLACEHOLDERS:
                 known = "、".join("{%s}" % k for k in KNOWN_PLACEHOLDERS)
                 self.error(line, f"{where}: unknown placeholder '{{{name}}}' (known: {known})")
+        numbers = stray_numbers(phrase.text)
+        if numbers:
+            self.warn(
+                line,
+                f"{where}: phrase '{phrase.id}' states the number(s) {', '.join(numbers)}; a fact about the"
+                " caller's account belongs in a placeholder or a question",
+            )
         for hit in find_banned(phrase.text, self.banned) if self.banned else ():
             self.warn(
                 line,
@@ -350,6 +397,26 @@ class _Checker:
                 f" (say instead: {hit.entry.suggestion})",
             )
         return phrase
+
+    def identity_first(self, steps: list[Step], raw_steps: list[Any], where: str) -> None:
+        """Every step tagged ``reads_account`` needs a mandatory ``verifies_identity`` step before it."""
+        verified = False
+        for i, step in enumerate(steps):
+            if step.reads_account and not verified:
+                self.error(
+                    _item_line(raw_steps, i),
+                    f"{where}: step '{step.id}' reads or changes account data but no mandatory"
+                    " identity step (verifies_identity: true) comes before it",
+                )
+            if step.verifies_identity and step.mandatory:
+                verified = True
+
+    def flag(self, node: _Node, key: str, where: str) -> bool:
+        value = node.get(key, False)
+        if not isinstance(value, bool):
+            self.error(self._line(node, key), f"{where}: '{key}' must be true or false")
+            return False
+        return value
 
     def _unique(self, ids: list[str], node: _Node, what: str) -> None:
         seen: set[str] = set()
@@ -360,14 +427,15 @@ class _Checker:
 
 
 def load_pack_file(
-    path: Path, display: str | None = None, banned: tuple[BannedPhrase, ...] = ()
+    path: Path, display: str | None = None, banned: tuple[BannedPhrase, ...] = (), today: date | None = None
 ) -> tuple[PackInfo, list[Scenario], list[Problem]]:
     """Parse and check one pack file. Scenarios are returned only if it has no errors.
 
-    With ``banned``, phrases containing a banned phrase give a warning.
+    With ``banned``, phrases containing a banned phrase give a warning. Facts whose
+    ``expires`` date is before ``today`` (default: the real today) give a warning.
     """
     name = display or str(path)
-    checker = _Checker(name, banned)
+    checker = _Checker(name, banned, today)
     try:
         raw = read_regular(path, MAX_PACK_BYTES)  # a pipe or device is refused; the bytes read are counted
         text = raw.decode("utf-8-sig")
@@ -469,12 +537,14 @@ def assemble(loaded: Iterable[tuple[Path, list[Scenario]]]) -> LoadResult:
     return LoadResult(library, problems)
 
 
-def load_packs(dirs: Iterable[Path], banned: tuple[BannedPhrase, ...] = ()) -> LoadResult:
+def load_packs(
+    dirs: Iterable[Path], banned: tuple[BannedPhrase, ...] = (), today: date | None = None
+) -> LoadResult:
     """Load every pack file; broken files are skipped and reported, duplicates too."""
     problems: list[Problem] = []
     loaded: list[tuple[Path, list[Scenario]]] = []
     for path in pack_files(dirs):
-        _, scenarios, file_problems = load_pack_file(path, banned=banned)
+        _, scenarios, file_problems = load_pack_file(path, banned=banned, today=today)
         problems.extend(file_problems)
         loaded.append((path, scenarios))
     result = assemble(loaded)

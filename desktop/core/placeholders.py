@@ -19,6 +19,17 @@ KNOWN_PLACEHOLDERS: dict[str, str] = {
     "银行名称": "the bank's name as said on the phone, from the settings (e.g. 某某银行信用卡中心)",
     "日期": "today's date (filled automatically)",
     "时间": "the current time (filled automatically)",
+    # Facts about this caller's account: the seat fills them from the system, so a
+    # pasted phrase never states an example value as if it were the caller's.
+    "次数": "a count the seat reads from the system, e.g. of transactions",
+    "期数": "a number of instalments",
+    "金额": "an amount of money",
+    "年化利率": "an annualised interest rate, as shown by the system",
+    "交易时间": "when a transaction was made",
+    "交易状态": "a transaction's status as shown by the system",
+    "到账时间": "when money is expected to arrive",
+    "网点": "a branch's name and address",
+    "原因": "a reason as recorded in the system (e.g. why a card was blocked)",
 }
 
 PLACEHOLDER_RE = re.compile(r"\{([^{}\s]{1,20})\}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 
 @dataclass(frozen=True)
@@ -39,18 +40,23 @@ class Fact(str):
 
     A ``str`` so code that shows or compares facts as text keeps working.
     ``source`` names a regulation, article or internal rule; ``review`` marks a
-    fact the business still has to confirm; ``line`` is where it is in the file.
+    fact the business still has to confirm; ``line`` is where it is in the file;
+    ``expires`` (an ISO date, or empty) is the day after which it must be checked again.
     """
 
     source: str
     review: bool
     line: int
+    expires: str
 
-    def __new__(cls, text: str, source: str = "", review: bool = False, line: int = 0) -> Fact:
+    def __new__(
+        cls, text: str, source: str = "", review: bool = False, line: int = 0, expires: str = ""
+    ) -> Fact:
         fact = super().__new__(cls, text)
         fact.source = source
         fact.review = review
         fact.line = line
+        fact.expires = expires
         return fact
 
     @property
@@ -62,8 +68,12 @@ class Fact(str):
         """True when the business must confirm it: marked for review, or no source."""
         return self.review or not self.source
 
-    def __reduce__(self) -> tuple[type[Fact], tuple[str, str, bool, int]]:
-        return (Fact, (str(self), self.source, self.review, self.line))
+    def expired(self, today: date) -> bool:
+        """True when ``expires`` is set and ``today`` is after it."""
+        return bool(self.expires) and today.isoformat() > self.expires
+
+    def __reduce__(self) -> tuple[type[Fact], tuple[str, str, bool, int, str]]:
+        return (Fact, (str(self), self.source, self.review, self.line, self.expires))
 
 
 def as_fact(value: str) -> Fact:
@@ -76,7 +86,9 @@ class Step:
 
     ``facts`` holds :class:`Fact` values when loaded from a pack (plain text
     elsewhere); ``done_when`` holds patterns (see :mod:`desktop.core.patterns`) of
-    what the seat says when the step has been carried out.
+    what the seat says when the step has been carried out. ``verifies_identity``
+    marks the step that checks who is calling; ``reads_account`` a step that reads
+    out or changes account data, which needs a mandatory identity step before it.
     """
 
     id: str
@@ -86,6 +98,8 @@ class Step:
     facts: tuple[str, ...] = ()
     phrases: tuple[Phrase, ...] = ()
     done_when: tuple[str, ...] = ()
+    verifies_identity: bool = False
+    reads_account: bool = False
 
     @property
     def fact_items(self) -> tuple[Fact, ...]:

@@ -298,7 +298,8 @@ def test_report_lines_and_summary(tmp_path):
     assert run_import(path, tmp_path / "out", skip_invalid=False, overwrite=False, out=report) == 1
     lines = report.getvalue().splitlines()
     assert lines[0] == (f"{path}:2: [话术] unknown placeholder '{{姓名}}' "
-                        "(known: {称呼}、{工作日}、{坐席工号}、{银行名称}、{日期}、{时间})")
+                        "(known: {称呼}、{工作日}、{坐席工号}、{银行名称}、{日期}、{时间}、{次数}、{期数}、{金额}、"
+                        "{年化利率}、{交易时间}、{交易状态}、{到账时间}、{网点}、{原因})")
     assert lines[1] == f"{path}:4: [话术] warning: the same phrase as row 3 in step '一'; left out"
     assert lines[2] == (f"{path}: 3 rows read; 1 error, 1 warning; nothing written "
                         "(--skip-invalid imports the valid rows)")
@@ -563,7 +564,8 @@ def _check_outcome(result, out: Path) -> None:
     ids = set()
     for path in written:
         _, scenarios, problems = load_pack_file(path)
-        assert problems == []
+        # A phrase that states a bare number is a warning (it may be a fact about one caller).
+        assert [p for p in problems if not (p.severity == "warning" and "states the number" in p.message)] == []
         assert len(scenarios) == 1 and scenarios[0].id not in ids
         ids.add(scenarios[0].id)
 

@@ -9,7 +9,8 @@ def test_a_fact_to_confirm_carries_a_mark(seatside):
     model, checklist = seatside.model, seatside.panel.checklist
     model.choose_scenario("atm-cash-retained")
     model.start_call()
-    model.set_step_ticked("reassure", True)  # highlights 倾听确认经过, which has facts to confirm
+    model.set_step_ticked("reassure", True)
+    model.set_step_ticked("check-identity", True)  # highlights 倾听确认经过, which has facts to confirm
     text = checklist.guidance.text()
     review_lines = [line for line in text.splitlines() if "⚑" in line]
     sourced_lines = [line for line in text.splitlines() if line.startswith("•") and "⚑" not in line]
