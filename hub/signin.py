@@ -178,9 +178,9 @@ def pinyin_syllable_count(letters: str) -> int | None:
     for end in range(1, len(letters) + 1):
         for start in range(max(0, end - 6), end):
             before = best[start]
-            if before is not None and letters[start:end] in syllables:
-                if best[end] is None or before + 1 < best[end]:  # type: ignore[operator]  # checked just before
-                    best[end] = before + 1
+            current = best[end]
+            if before is not None and letters[start:end] in syllables and (current is None or before + 1 < current):
+                best[end] = before + 1
     return best[-1]
 
 
