@@ -19,10 +19,12 @@ behind a balancer an attacker gets each process's allowance, never more.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import time
 from collections import OrderedDict
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -60,10 +62,11 @@ class Throttle:
             return None
         return entry
 
-    def wait_s(self, address: str, name: str, *, trusted_device: bool) -> float:
-        """Seconds until an attempt from ``address`` on ``name`` is allowed (0: now)."""
+    def wait_s(self, address: str, name: str | None = None, *, trusted_device: bool = False) -> float:
+        """Seconds until an attempt from ``address`` (on ``name``, unless the browser is a
+        trusted device of that lead, or the name is not known yet) is allowed (0: now)."""
         now = self.clock()
-        keys = [f"a:{address}"] + ([] if trusted_device else [f"n:{name.casefold()}"])
+        keys = [f"a:{address}"] + ([] if trusted_device or name is None else [f"n:{name.casefold()}"])
         waits = [entry.not_before - now for key in keys if (entry := self._entry(key)) is not None]
         return max([0.0, *waits])
 
@@ -95,17 +98,36 @@ class Busy(Exception):
     """The verifier's queue is full: the attempt is answered as throttled."""
 
 
+#: Database connections sign-in attempts may hold at once: a flood never takes the pool
+#: from the seats.
+SIGNIN_CONNECTIONS = 2
+
+
 class Verifier:
-    """Argon2 verification on ``signin_workers`` threads, at most ``signin_queue`` waiting."""
+    """Argon2 verification on ``signin_workers`` threads, at most ``signin_queue`` attempts
+    in progress (reading the lead, waiting, verifying, auditing); more are Busy."""
 
     def __init__(self, settings: HubSettings) -> None:
         self._pool = ThreadPoolExecutor(max_workers=max(1, settings.signin_workers),
-                                        thread_name_prefix="seatside-signin")
-        self._slots = asyncio.Semaphore(max(1, settings.signin_workers) + max(0, settings.signin_queue))
+                                        thread_name_prefix="seatside-signin", initializer=_lowest_priority)
+        self._slots = asyncio.Semaphore(max(1, settings.signin_workers))
+        self._in_progress = 0
+        self._limit = max(1, settings.signin_workers) + max(0, settings.signin_queue)
+        #: Held around every database use of a sign-in attempt.
+        self.db = asyncio.Semaphore(SIGNIN_CONNECTIONS)
+
+    @contextlib.contextmanager
+    def admit(self) -> Iterator[None]:
+        """One attempt in progress; Busy when too many are."""
+        if self._in_progress >= self._limit:
+            raise Busy()
+        self._in_progress += 1
+        try:
+            yield
+        finally:
+            self._in_progress -= 1
 
     async def verify(self, encoded: str, password: str) -> bool:
-        if self._slots.locked():
-            raise Busy()
         async with self._slots:
             return await asyncio.get_running_loop().run_in_executor(self._pool, verify_password, encoded, password)
 
@@ -115,6 +137,18 @@ class Verifier:
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _lowest_priority() -> None:
+    """Run this verifier thread (and the threads Argon2 starts from it for its lanes) at the
+    lowest CPU priority: under a flood, sign-ins slow down, seats and pages do not."""
+    import os
+    import threading
+
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)  # Linux: one thread's nice value
+    except (AttributeError, OSError):
+        pass
 
 
 @lru_cache(maxsize=1)

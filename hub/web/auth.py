@@ -77,27 +77,28 @@ async def login(request: Request, name: str = Form(""), password: str = Form("")
     address = _client_address(request)
     throttle: Throttle = request.app.state.signin_throttle
     verifier: Verifier = request.app.state.signin_verifier
-    # A short read on a pooled connection, given back before the password is looked at.
-    row = await fetch_one(request, "SELECT id, team_id, password_hash FROM leads WHERE name = %s", (name,))
-    trusted = row is not None and device_trusted(request.cookies.get(DEVICE_COOKIE), row["id"], row["password_hash"])
+    row = None
     reason = "throttled"
     ok = False
-    if throttle.wait_s(address, name, trusted_device=trusted) <= 0:
+    # A throttled address costs no database work and no verification.
+    if throttle.wait_s(address) <= 0:
         try:
-            ok = await verifier.verify(row["password_hash"] if row else decoy_hash(), password)
-            reason = "password" if row else "unknown name"
-            ok = ok and row is not None
+            with verifier.admit():
+                # A short read on a pooled connection, given back before the password is looked at.
+                async with verifier.db:
+                    row = await fetch_one(request, "SELECT id, team_id, password_hash FROM leads WHERE name = %s",
+                                          (name,))
+                trusted = row is not None and device_trusted(request.cookies.get(DEVICE_COOKIE), row["id"],
+                                                             row["password_hash"])
+                if throttle.wait_s(address, name, trusted_device=trusted) <= 0:
+                    ok = await verifier.verify(row["password_hash"] if row else decoy_hash(), password)
+                    reason = "password" if row else "unknown name"
+                    ok = ok and row is not None
+                if not ok:
+                    await _failed(request, throttle, verifier, address, name, row, reason)
         except Busy:
             reason = "busy"
     if not ok:
-        newly_throttled = reason != "throttled" and reason != "busy" and throttle.failed(address, name)
-        team_id = row["team_id"] if row else None
-        shown = name if row else masked_name(name)
-        if reason != "throttled" or newly_throttled:
-            await audit(request, None, "lead.login_failed", {"name": shown, "address": address, "reason": reason},
-                        team_id=team_id)
-        if newly_throttled:
-            await audit(request, None, "lead.login_throttled", {"name": shown, "address": address}, team_id=team_id)
         await asyncio.sleep(max(0.0, answer_at - loop.time()))
         error = gettext(request, "Wrong name or password, or too many attempts: wait a minute and try again.")
         return render(request, "login.html", {"next": safe_next(next[:2000]), "error": error, "name": name},
@@ -120,6 +121,24 @@ async def login(request: Request, name: str = Form(""), password: str = Form("")
     response.set_cookie(DEVICE_COOKIE, device_token(row["id"], row["password_hash"]), max_age=365 * 86400,
                         **cookie_options(secure=secure))
     return response
+
+
+async def _failed(request: Request, throttle: Throttle, verifier: Verifier, address: str, name: str,
+                  row: dict | None, reason: str) -> None:
+    """Count a failure and audit it: under the lead's team, or for every team when the name
+    is unknown (masked: people type passwords into the name field). Attempts refused by the
+    throttle are audited once, when it starts, not one by one."""
+    newly_throttled = reason != "throttled" and throttle.failed(address, name)
+    if reason == "throttled" and not newly_throttled:
+        return
+    team_id = row["team_id"] if row else None
+    shown = name if row else masked_name(name)
+    async with verifier.db:
+        if reason != "throttled":
+            await audit(request, None, "lead.login_failed", {"name": shown, "address": address, "reason": reason},
+                        team_id=team_id)
+        if newly_throttled:
+            await audit(request, None, "lead.login_throttled", {"name": shown, "address": address}, team_id=team_id)
 
 
 async def _audit(cur, team_id: int | None, actor: str, action: str, detail: dict) -> None:

@@ -1,5 +1,6 @@
 """A sign-in flood as its own process: ``python -m tests.hub.flood BASE WORKERS STOP_FILE``.
 
+STOP_FILE.running appears once the flood runs at full strength.
 Each worker fetches the sign-in page (for its CSRF token) and posts a wrong password,
 again and again, until STOP_FILE exists; then the number of answers by status is printed
 as JSON. Workers leave from many loopback addresses, as a botnet would.
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import httpx
 
+WORKERS_AT_FULL_STRENGTH = [0]
 CSRF_RE = re.compile(r'name="csrf_token" value="([0-9a-f]{64})"')
 
 
@@ -34,12 +36,15 @@ async def worker(base: str, n: int, stop: Path, counts: Counter[str]) -> None:
                 response = await client.post("/login", data={"csrf_token": match.group(1), "name": name,
                                                              "password": secrets.token_hex(8)})
                 counts[str(response.status_code)] += 1
+                if sum(counts.values()) == 2 * WORKERS_AT_FULL_STRENGTH[0]:
+                    stop.with_name(stop.name + ".running").touch()  # every worker is answered twice over
             except httpx.HTTPError as exc:
                 counts[type(exc).__name__] += 1
 
 
 async def main(base: str, workers: int, stop: Path) -> None:
     counts: Counter[str] = Counter()
+    WORKERS_AT_FULL_STRENGTH[0] = workers
     await asyncio.gather(*(worker(base, n, stop, counts) for n in range(workers)))
     print(json.dumps(counts), flush=True)
 

@@ -129,16 +129,16 @@ def test_a_sign_in_flood_leaves_seat_heartbeats_fast_and_memory_bounded(make_hub
         baseline = heartbeats(client, 200)
         rss_before = rss_mb(pid)
         stop = tmp_path / "stop"
-        flood = subprocess.Popen([sys.executable, "-m", "tests.hub.flood", hub.base, "80", str(stop)],
+        # The attacker's CPU is not the hub's in real life: here it runs at a lower priority.
+        flood = subprocess.Popen(["nice", "-n", "10", sys.executable, "-m", "tests.hub.flood", hub.base, "80", str(stop)],
                                  cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
-            # Wait until the flood is at full strength: failures being audited.
-            deadline = time.monotonic() + 60
-            with hub.connect() as conn:
-                while conn.execute("SELECT count(*) FROM audit_log WHERE action = 'lead.login_failed'"
-                                   ).fetchone()[0] < 40:  # type: ignore[index]  # count(*) always has a row
-                    assert time.monotonic() < deadline and flood.poll() is None, "the flood did not start"
-                    time.sleep(0.05)
+            deadline = time.monotonic() + 120
+            while not (tmp_path / "stop.running").exists():  # the flood is at full strength
+                if flood.poll() is not None or time.monotonic() > deadline:
+                    stop.touch()
+                    raise AssertionError(f"the flood did not start: {flood.communicate(timeout=60)}")
+                time.sleep(0.05)
             under_flood: list[float] = []
             rss_peak = rss_before
             for _ in range(10):
