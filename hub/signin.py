@@ -23,7 +23,7 @@ import contextlib
 import hashlib
 import hmac
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -98,6 +98,9 @@ class Busy(Exception):
     """The verifier's queue is full: the attempt is answered as throttled."""
 
 
+#: Verified attempts whose duration sets the answer time, and its ceiling.
+RECENT_ATTEMPTS = 50
+MAX_ANSWER_S = 10.0
 #: Database connections sign-in attempts may hold at once: a flood never takes the pool
 #: from the seats.
 SIGNIN_CONNECTIONS = 2
@@ -115,6 +118,19 @@ class Verifier:
         self._limit = max(1, settings.signin_workers) + max(0, settings.signin_queue)
         #: Held around every database use of a sign-in attempt.
         self.db = asyncio.Semaphore(SIGNIN_CONNECTIONS)
+        self._floor = settings.signin_answer_s
+        self._recent: deque[float] = deque(maxlen=RECENT_ATTEMPTS)
+
+    def answer_after(self) -> float:
+        """How long every failed attempt takes to answer: the floor, or the longest of the
+        recent verified attempts if that is longer (a busy or slow machine). Nearly every
+        failure then answers at the same moment after its arrival, and a throttled attempt,
+        which does no work, answers when a verified one would."""
+        return min(MAX_ANSWER_S, max([self._floor, *self._recent]))
+
+    def took(self, seconds: float) -> None:
+        """Note how long a verified attempt took, from its arrival to its answer."""
+        self._recent.append(seconds)
 
     @contextlib.contextmanager
     def admit(self) -> Iterator[None]:

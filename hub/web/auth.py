@@ -70,13 +70,14 @@ def _client_address(request: Request) -> str:
 async def login(request: Request, name: str = Form(""), password: str = Form(""), next: str = Form("/board")) -> Response:
     """One sign-in attempt; see ``hub.signin`` for what keeps it from hurting the service."""
     settings = settings_of(request)
+    throttle: Throttle = request.app.state.signin_throttle
+    verifier: Verifier = request.app.state.signin_verifier
     loop = asyncio.get_running_loop()
-    answer_at = loop.time() + settings.signin_answer_s
+    arrived = loop.time()
+    answer_at = arrived + verifier.answer_after()
     name = name.strip()[:100]
     password = password[:MAX_PASSWORD_LENGTH]
     address = _client_address(request)
-    throttle: Throttle = request.app.state.signin_throttle
-    verifier: Verifier = request.app.state.signin_verifier
     row = None
     reason = "throttled"
     ok = False
@@ -96,6 +97,8 @@ async def login(request: Request, name: str = Form(""), password: str = Form("")
                     ok = ok and row is not None
                 if not ok:
                     await _failed(request, throttle, verifier, address, name, row, reason)
+                if reason != "throttled":
+                    verifier.took(loop.time() - arrived)
         except Busy:
             reason = "busy"
     if not ok:
