@@ -368,6 +368,7 @@ def _outage(hub: Hub, cluster: EmbeddedCluster) -> None:
     sent: dict[str, int] = {}
     errors: dict[str, int] = {}
     outage = threading.Event()
+    give_up = time.monotonic() + 300  # the uploaders' own end, should the test fail first
 
     def seat(name: str) -> None:
         """Upload one call at a time, each retried until stored, as the seat's outbox does."""
@@ -375,7 +376,7 @@ def _outage(hub: Hub, cluster: EmbeddedCluster) -> None:
         with httpx.Client(base_url=hub.base, timeout=10) as client:
             for n in range(per_seat):
                 record = call_record(f"{name}-{n:03d}", started + timedelta(seconds=n))
-                while True:
+                while time.monotonic() < give_up:
                     try:
                         response = client.post("/api/v1/calls", json={"calls": [record]}, headers=headers)
                         if response.status_code == 200:
@@ -403,9 +404,9 @@ def _outage(hub: Hub, cluster: EmbeddedCluster) -> None:
         except httpx.HTTPError as exc:
             events.append(type(exc).__name__)
 
-    reader = threading.Thread(target=stream)
+    reader = threading.Thread(target=stream, daemon=True)
     reader.start()
-    uploaders = [threading.Thread(target=seat, args=(name,)) for name in hub.teams["A"].seats]
+    uploaders = [threading.Thread(target=seat, args=(name,), daemon=True) for name in hub.teams["A"].seats]
     for thread in uploaders:
         thread.start()
     deadline = time.monotonic() + 120
@@ -423,8 +424,9 @@ def _outage(hub: Hub, cluster: EmbeddedCluster) -> None:
         assert response.status_code == 503, (path, response.status_code)
         assert "数据库暂时连不上" in response.text and "Traceback" not in response.text
         assert took < 5, (path, took)  # the goal is 2 s (the pool's wait); generous on a busy machine
-    english = board.get("/board", headers={"accept-language": "en"}, cookies={"seatside_lang": "en"})
-    assert english.status_code == 503 and "Database unreachable" in english.text
+    with httpx.Client(base_url=hub.base, cookies=dict(board.cookies) | {"seatside_lang": "en"}) as english:
+        page = english.get("/board")
+    assert page.status_code == 503 and "Database unreachable" in page.text
     api = httpx.post(hub.base + "/api/v1/heartbeat", json={"state": "idle", "seq": 1}, headers=hub.seat_headers())
     assert api.status_code == 503 and "database" in api.json()["detail"]
     deadline = time.monotonic() + 30
