@@ -120,5 +120,8 @@
     });
   }
   connect();
-  window.setInterval(() => board.querySelectorAll(".tile").forEach(paint), 1000);
+  window.setInterval(() => {
+    board.querySelectorAll(".tile").forEach(paint);
+    board.dataset.ticks = String((Number(board.dataset.ticks) || 0) + 1);
+  }, 1000);
 })();
