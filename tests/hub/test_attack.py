@@ -31,8 +31,10 @@ import httpx
 import psycopg
 import pytest
 
+from hub import admin
 from hub.cluster import EmbeddedCluster
 from hub.db import upgrade
+from hub.security import hash_password
 from tests.hub.conftest import ROOT, HubProcess, run_hub
 from tests.hub.web.conftest import PASSWORD, Team, call_record, csrf_of, make_team, now_utc
 
@@ -159,6 +161,66 @@ def test_a_sign_in_flood_leaves_seat_heartbeats_fast_and_memory_bounded(make_hub
     # bound is generous, the measured figure is printed above and kept in docs/hub.md.
     assert percentile(under_flood, 0.99) < 1.0
     assert rss_peak - rss_before < 250  # was +640 MB: one Argon2 verification at a time
+
+
+# -- throttling, not lock-out -------------------------------------------------------------
+
+
+def _attempt(client: httpx.Client, name: str, password: str) -> httpx.Response:
+    page = client.get("/login")
+    return client.post("/login", data={"csrf_token": csrf_of(page.text), "name": name, "password": password})
+
+
+def _new_lead(hub: Hub, name: str) -> None:
+    with hub.connect() as conn:
+        admin.add_lead(conn, hub.teams["A"].name, name)
+        conn.execute("UPDATE leads SET password_hash = %s, must_change = false WHERE name = %s",
+                     (hash_password(PASSWORD), name))
+
+
+def _from(hub: Hub, address: str) -> httpx.Client:
+    """A client whose connections leave from ``address`` (any 127.x.y.z is loopback on Linux)."""
+    return httpx.Client(base_url=hub.base, transport=httpx.HTTPTransport(local_address=address), timeout=60)
+
+
+def test_failures_slow_an_address_down_but_never_lock_the_lead_out(make_hub) -> None:
+    # Waits of 600 s: a busy machine cannot outlast one between two attempts (Throttle's
+    # growing and ending waits are tested on a clock of their own in test_signin.py).
+    web_hub = make_hub({"SEATSIDE_HUB_SIGNIN_DELAY_S": "600"})
+    _new_lead(web_hub, "lead-slow")
+    with _from(web_hub, "127.0.0.2") as attacker:
+        for _ in range(6):  # five free failures, the sixth makes the address wait
+            response = _attempt(attacker, "lead-slow", "not the password")
+            assert response.status_code == 401 and WRONG in response.text
+        # Throttled: even the right password gets the same answer, and is not verified.
+        response = _attempt(attacker, "lead-slow", PASSWORD)
+        assert response.status_code == 401 and WRONG in response.text
+        assert "seatside_session" not in attacker.cookies
+        with _from(web_hub, "127.0.0.3") as lead:  # the lead, elsewhere, is not kept out
+            assert _attempt(lead, "lead-slow", PASSWORD).status_code == 303
+    with web_hub.connect() as conn:
+        rows = conn.execute(
+            "SELECT action, detail->>'reason', detail->>'address' FROM audit_log"
+            " WHERE detail->>'name' = 'lead-slow' AND team_id = %s ORDER BY id", (web_hub.teams["A"].id,)).fetchall()
+    assert rows == [("lead.login_failed", "password", "127.0.0.2")] * 6 + [("lead.login_throttled", None, "127.0.0.2")]
+
+
+def test_a_name_under_attack_still_opens_on_the_leads_own_browser(make_hub) -> None:
+    web_hub = make_hub({"SEATSIDE_HUB_SIGNIN_DELAY_S": "600"})
+    _new_lead(web_hub, "lead-target")
+    with _from(web_hub, "127.0.0.4") as own:
+        assert _attempt(own, "lead-target", PASSWORD).status_code == 303
+        assert "seatside_device" in own.cookies
+        own.cookies.delete("seatside_session")
+        for n in range(11):  # failures on the name from many addresses make the name wait
+            with _from(web_hub, f"127.0.1.{n + 1}") as attacker:
+                assert _attempt(attacker, "lead-target", "not the password").status_code == 401
+        with _from(web_hub, "127.0.0.5") as stranger:  # a new browser waits like everyone
+            response = _attempt(stranger, "lead-target", PASSWORD)
+            assert response.status_code == 401 and WRONG in response.text
+        # The browser that signed in before carries a device cookie and is let through.
+        assert _attempt(own, "lead-target", PASSWORD).status_code == 303
+
 
 
 # -- name enumeration --------------------------------------------------------------------

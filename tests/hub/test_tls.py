@@ -115,7 +115,7 @@ def nginx_binary() -> str:
 
 @pytest.fixture
 def nginx(nginx_binary: str, tmp_path: Path) -> Iterator:
-    processes: list[subprocess.Popen[bytes]] = []
+    processes: list[subprocess.Popen[bytes]] = []  # errors go to its error.log
 
     def start(site: str) -> None:
         prefix = tmp_path / "nginx"
@@ -128,7 +128,7 @@ def nginx(nginx_binary: str, tmp_path: Path) -> Iterator:
                         f"events {{}}\nhttp {{\n  access_log off;\n{temp}\n{site}\n}}\n", encoding="utf-8")
         processes.append(subprocess.Popen([nginx_binary, "-p", str(prefix), "-c", str(conf), "-e",
                                            str(prefix / "error.log"), "-g", "daemon off;"],
-                                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
 
     yield start
     for process in processes:
