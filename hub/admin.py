@@ -111,6 +111,15 @@ def add_lead(conn: psycopg.Connection, team: str, lead: str) -> str:
     return password
 
 
+def remove_lead(conn: psycopg.Connection, lead: str) -> None:
+    """Delete the lead; their sessions go with them (and a trigger ends their open pages)."""
+    with conn.transaction():
+        row = conn.execute("DELETE FROM leads WHERE name = %s RETURNING team_id", (lead,)).fetchone()
+        if row is None:
+            raise HubError(f"no lead named '{lead}'")
+        audit.record(conn, "lead.remove", actor=ACTOR, team_id=row[0], lead=lead)
+
+
 def init_keys(conn: psycopg.Connection, path: Path) -> str:
     """Create the signing key file and register its public half; returns the fingerprint."""
     key = create_key(path)

@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import importlib.util
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from hub.db import make_pool
+from desktop.core.hub_protocol import API
+from hub.db import database_unavailable_errors, first_line, make_pool
+from hub.exports_limit import ExportSlots
 from hub.live import Listener
 from hub.settings import HubSettings
+from hub.signin import Throttle, Verifier
+
+log = logging.getLogger(__name__)
 
 
 class BodyLimit:
@@ -75,6 +84,13 @@ def _validation_message(exc: RequestValidationError) -> str:
     return f"invalid request: {where + ': ' if where else ''}{first.get('msg', 'invalid')}{more}"
 
 
+def _parameter_errors_only(exc: RequestValidationError) -> bool:
+    """A bad query string, path or header (400), not a bad body (422)."""
+    errors = exc.errors()
+    return bool(errors) and all(str((e.get("loc") or ("body",))[0]) in {"query", "path", "header", "cookie"}
+                                for e in errors)
+
+
 def create_app(settings: HubSettings, database_url: str | None = None) -> FastAPI:
     """The hub's ASGI app on ``database_url`` (default: the settings' resolved URL)."""
     url = database_url or settings.resolved_database_url()
@@ -85,27 +101,63 @@ def create_app(settings: HubSettings, database_url: str | None = None) -> FastAP
         await app.state.pool.open(wait=True, timeout=30)
         app.state.listener = Listener(url)
         await app.state.listener.start()
+        app.state.signin_verifier = Verifier(settings)
+        app.state.signin_throttle = Throttle(settings)
+        app.state.exports = ExportSlots(settings)
+        if settings.fault_injection:
+            log.warning("FAULT INJECTION ENABLED (%s): for tests only", settings.fault_injection)
         try:
             yield
         finally:
+            app.state.signin_verifier.close()
             await app.state.listener.stop()
             await app.state.pool.close()
 
     app = FastAPI(title="Seatside Hub", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
     app.state.database_url = url
+    web_pages = importlib.util.find_spec("hub.web") is not None  # the leads' web dashboard
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
-        return JSONResponse({"detail": _validation_message(exc)}, status_code=422)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        status = 400 if _parameter_errors_only(exc) else 422
+        if status == 400 and not request.url.path.startswith(API) and web_pages:
+            from hub.web.templating import gettext, render
+
+            return render(request, "message.html", {
+                "title": gettext(request, "Cannot do that"),
+                "message": gettext(request, "This address holds a value the page cannot use. Go back and try again."),
+            }, status_code=400)
+        return JSONResponse({"detail": _validation_message(exc)}, status_code=status)
+
+    @app.exception_handler(psycopg.DataError)
+    async def data_error(request: Request, exc: psycopg.DataError) -> Response:
+        # A value the database cannot hold (a number out of range...) that got past validation.
+        return JSONResponse({"detail": "invalid request: a value is out of range"}, status_code=400)
+
+    async def unavailable(request: Request, exc: Exception) -> Response:
+        log.warning("database unavailable: %s", first_line(exc))
+        if not request.url.path.startswith(API) and web_pages:
+            from hub.web.templating import render
+
+            return render(request, "unavailable.html", {}, status_code=503, headers={"retry-after": "5"})
+        return JSONResponse({"detail": "the database is unreachable; try again shortly"}, status_code=503,
+                            headers={"retry-after": "5", "cache-control": "no-store"})
+
+    for error in database_unavailable_errors():
+        app.add_exception_handler(error, unavailable)
 
     from hub.routers import calls, enrol, health, heartbeats, packs
 
     for module in (health, enrol, calls, heartbeats, packs):
         app.include_router(module.router)
-    if importlib.util.find_spec("hub.web") is not None:  # the leads' web dashboard
+    if web_pages:
         from hub.web import include as include_web
 
         include_web(app)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    trusted = [item.strip() for item in settings.trusted_proxies.split(",") if item.strip()]
+    if trusted:
+        # Outermost: the scheme and client address are the browser's before anything reads them.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=trusted)
     return app

@@ -41,6 +41,9 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8765, help="port (default 8765)")
     serve.add_argument("--cert", type=Path, help="TLS certificate (PEM); required off loopback")
     serve.add_argument("--key", type=Path, help="TLS private key (PEM)")
+    serve.add_argument("--trusted-proxies", default=argparse.SUPPRESS, metavar="ADDRESSES",
+                       help="comma-separated addresses or networks of TLS-terminating reverse proxies whose"
+                            " X-Forwarded-Proto/-For are believed ($SEATSIDE_HUB_TRUSTED_PROXIES works too)")
 
     db = sub.add_parser("db", parents=[common], help="the database schema")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True, parser_class=_Parser)
@@ -66,6 +69,9 @@ def parser() -> argparse.ArgumentParser:
     lead_add = lead_sub.add_parser("add", parents=[common], help="add a lead; prints a one-time password")
     lead_add.add_argument("--team", required=True)
     lead_add.add_argument("lead")
+    lead_remove = lead_sub.add_parser("remove", parents=[common],
+                                      help="remove a lead: their sessions and open pages end at once")
+    lead_remove.add_argument("lead")
 
     keys = sub.add_parser("keys", parents=[common], help="the centre's signing key")
     keys_sub = keys.add_subparsers(dest="keys_command", metavar="ACTION", required=True, parser_class=_Parser)
@@ -102,6 +108,9 @@ def _settings(args: argparse.Namespace):  # -> HubSettings
         overrides["database_url"] = args.database_url
     if getattr(args, "home", None):
         overrides["home"] = args.home
+    for name in ("cert", "key", "host", "port", "trusted_proxies"):  # serve's options reach the settings
+        if getattr(args, name, None) is not None:
+            overrides[name] = getattr(args, name)
     return HubSettings(**overrides)
 
 
@@ -135,6 +144,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from hub.db import require_current_schema
 
     settings = _settings(args)
+    _check_trusted_proxies(settings.trusted_proxies)
     url = _url(args)
     require_current_schema(url)
     app = create_app(settings, url)
@@ -142,7 +152,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(f"Seatside Hub on {scheme}://{args.host}:{args.port}", flush=True)
     config = uvicorn.Config(app, host=args.host, port=args.port, log_level="warning", access_log=False,
                             ssl_certfile=str(args.cert) if args.cert else None,
-                            ssl_keyfile=str(args.key) if args.key else None, timeout_graceful_shutdown=5)
+                            ssl_keyfile=str(args.key) if args.key else None, timeout_graceful_shutdown=5,
+                            # Proxy headers are believed only from the configured proxies (create_app).
+                            proxy_headers=False)
     class Server(uvicorn.Server):
         def handle_exit(self, sig: int, frame: FrameType | None) -> None:
             # Long-polls and live streams end now, not at the graceful-shutdown timeout.
@@ -156,6 +168,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0 if server.started else 1
 
 
+
+
+def _check_trusted_proxies(value: str) -> None:
+    import ipaddress
+
+    for item in (part.strip() for part in value.split(",")):
+        if not item:
+            continue
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise UsageError(f"--trusted-proxies: '{item}' is not an address or a network") from None
 
 
 def cmd_db(args: argparse.Namespace) -> int:
@@ -201,8 +225,13 @@ def cmd_seat(args: argparse.Namespace) -> int:
 
 
 def cmd_lead(args: argparse.Namespace) -> int:
-    from hub.admin import add_lead
+    from hub.admin import add_lead, remove_lead
 
+    if args.lead_command == "remove":
+        with _conn(args) as conn:
+            remove_lead(conn, args.lead)
+        print(f"lead '{args.lead}' removed: signed out everywhere")
+        return 0
     with _conn(args) as conn:
         password = add_lead(conn, args.team, args.lead)
     print(f"lead '{args.lead.strip()}' of team '{args.team}'; one-time password (changed at first sign-in):")

@@ -37,10 +37,30 @@ def first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
+#: How long the pool keeps retrying one lost connection (with growing pauses) before it
+#: gives up; the next request then starts a fresh attempt at once. Short, so the hub is
+#: back within seconds of its database, not after a backoff grown over a long outage.
+RECONNECT_S = 10.0
+
+
 def make_pool(url: str, settings: HubSettings) -> AsyncConnectionPool:
-    """The request pool (opened by the app's lifespan)."""
+    """The request pool (opened by the app's lifespan).
+
+    A request waits at most ``db_wait_s`` for a connection (then the 503 page), each
+    connection is checked as it is handed out (a database restart leaves none broken
+    behind), and connecting gives up after 2 s.
+    """
     return AsyncConnectionPool(url, min_size=settings.pool_min, max_size=settings.pool_max, open=False,
-                               kwargs={"autocommit": False}, name="seatside-hub")
+                               kwargs={"autocommit": False, "connect_timeout": 2}, name="seatside-hub",
+                               timeout=settings.db_wait_s, check=AsyncConnectionPool.check_connection,
+                               reconnect_timeout=RECONNECT_S)
+
+
+#: What a lost or unreachable database raises: answered 503, never 500.
+def database_unavailable_errors() -> tuple[type[Exception], ...]:
+    from psycopg_pool import PoolTimeout
+
+    return (psycopg.OperationalError, psycopg.InterfaceError, PoolTimeout)
 
 
 def _alembic_config(url: str):  # -> alembic.config.Config

@@ -78,6 +78,15 @@ async def current_seat(request: Request, pool: Annotated[AsyncConnectionPool, De
     return CurrentSeat(*row)
 
 
+async def seat_revoked(pool: AsyncConnectionPool, request: Request) -> bool:
+    """Whether the request's seat token stopped working since the request began."""
+    async with pool.connection() as conn:
+        row = await (await conn.execute(
+            "SELECT 1 FROM seats WHERE token_hash = %s AND revoked_at IS NULL", (token_hash(bearer(request)),),
+        )).fetchone()
+    return row is None
+
+
 def unauthorised() -> HTTPException:
     return HTTPException(401, "this seat token is unknown or revoked; enrol the seat again",
                          headers={"WWW-Authenticate": "Bearer"})

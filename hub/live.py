@@ -25,7 +25,10 @@ log = logging.getLogger(__name__)
 SEAT_CHANNEL = "seatside_seat_state"
 #: A team's packs were published: payload {"team_id", "version"}.
 PACKS_CHANNEL = "seatside_packs"
-CHANNELS = (SEAT_CHANNEL, PACKS_CHANNEL)
+#: A seat's token stopped working ({"seat_id"}) or a lead's session ended ({"session_id",
+#: "lead_id"}): sent by triggers (migration 0110), so every path that revokes is covered.
+REVOKED_CHANNEL = "seatside_revoked"
+CHANNELS = (SEAT_CHANNEL, PACKS_CHANNEL, REVOKED_CHANNEL)
 
 
 class Listener:
@@ -39,6 +42,8 @@ class Listener:
         self.connected = asyncio.Event()
         #: Set when the process is shutting down: long waits end at once.
         self.stopping = False
+        #: Loop time the listening connection was lost (None while connected).
+        self.outage_started: float | None = None
 
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
@@ -64,6 +69,7 @@ class Listener:
                     for channel in CHANNELS:
                         await conn.execute(f"LISTEN {channel}")
                     self.connected.set()
+                    self.outage_started = None
                     delay = 0.2
                     # Wake everyone once: they re-read what they may have missed.
                     self._publish_all({"reconnected": True})
@@ -77,29 +83,36 @@ class Listener:
                 raise
             except psycopg.Error as exc:
                 self.connected.clear()
+                if self.outage_started is None:
+                    self.outage_started = asyncio.get_running_loop().time()
+                    self._publish_all({"lost": True})
                 log.info("live listener lost the database (%s); reconnecting", exc)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
 
     def _publish(self, channel: str, payload: dict[str, Any]) -> None:
         for queue in list(self._subscribers.get(channel, ())):
-            if queue.qsize() < 1000:
-                queue.put_nowait(payload)
+            if queue.qsize() < 1000 or payload.get("stopping") or channel == REVOKED_CHANNEL:
+                queue.put_nowait(payload | {"channel": channel})
 
     def _publish_all(self, payload: dict[str, Any]) -> None:
-        for channel in CHANNELS:
-            self._publish(channel, payload)
+        queues = {queue for channel in CHANNELS for queue in self._subscribers[channel]}
+        for queue in queues:
+            queue.put_nowait(payload)
 
     @contextlib.asynccontextmanager
-    async def subscribe(self, channel: str) -> AsyncIterator[asyncio.Queue[dict[str, Any]]]:
+    async def subscribe(self, *channels: str) -> AsyncIterator[asyncio.Queue[dict[str, Any]]]:
+        """One queue for the notifications of ``channels`` (each payload gains its ``channel``)."""
         queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         if self.stopping:
             queue.put_nowait({"stopping": True})
-        self._subscribers[channel].add(queue)
+        for channel in channels:
+            self._subscribers[channel].add(queue)
         try:
             yield queue
         finally:
-            self._subscribers[channel].discard(queue)
+            for channel in channels:
+                self._subscribers[channel].discard(queue)
 
 
 async def seat_events(listener: Listener, team_id: int, *, keepalive_s: float = 15.0) -> AsyncIterator[dict[str, Any] | None]:

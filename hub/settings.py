@@ -46,9 +46,36 @@ class HubSettings(BaseSettings):
     enrolment_code_hours: int = 72
     #: Lead sessions expire after this many hours.
     lead_session_hours: int = 12
-    #: Failed sign-ins before a lead account is locked, and for how long.
-    lead_max_failures: int = 5
-    lead_lock_minutes: int = 15
+    #: Sign-in throttling: failures allowed from one address / on one name before each
+    #: further attempt must wait, the first wait (doubled at every failure) and the longest.
+    #: A name's wait is short and skipped by a browser that signed in as that lead before,
+    #: so nobody can keep a lead out by failing on purpose.
+    signin_free_per_address: int = 5
+    signin_free_per_name: int = 10
+    signin_delay_s: float = 1.0
+    signin_max_delay_address_s: float = 900.0
+    signin_max_delay_name_s: float = 60.0
+    #: Failures older than this are forgotten.
+    signin_forget_s: float = 3600.0
+    #: Threads that verify passwords (Argon2id: ~64 MiB and tens of ms each), and how many
+    #: attempts may wait for one; more are answered as throttled.
+    signin_workers: int = 1
+    signin_queue: int = 16
+    #: Every failed sign-in answers after at least this long (unknown name, wrong
+    #: password and throttled alike), so the time tells nothing.
+    signin_answer_s: float = 0.25
+    #: Addresses (or networks, e.g. 10.0.0.0/24) of TLS-terminating reverse proxies whose
+    #: X-Forwarded-Proto and X-Forwarded-For are believed; comma-separated. Empty: none.
+    trusted_proxies: str = ""
+    #: Strict-Transport-Security max-age sent over TLS (0: no header).
+    hsts_seconds: int = 31_536_000
+    #: How long a request waits for a database connection before the 503 page.
+    db_wait_s: float = 2.0
+    #: Exports one lead may run at once, and all leads together (each holds a connection).
+    exports_per_lead: int = 2
+    exports_total: int = 4
+    #: Test-only fault injection (see docs/hub.md); never set it in production.
+    fault_injection: str = ""
 
     @property
     def signing_key_file(self) -> Path:

@@ -15,6 +15,8 @@ PACKAGES=(
   xvfb xauth xclip xdotool x11-utils
   # the hub's embedded PostgreSQL (make hub) and its tests
   postgresql
+  # the reverse-proxy set-up of docs/hub.md, run by tests/hub/test_tls.py
+  nginx-light
   # the dashboard's browser tests and screenshots (Playwright drives it; no browser download)
   chromium
   # a CPU hog beside the GUI suite (make test-stress)

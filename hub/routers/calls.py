@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
@@ -95,6 +97,9 @@ async def upload_calls(batch: CallBatch, seat: Seat, conn: Conn, settings: Setti
         uids = sorted({row["call_uid"] for row in rows})
         await conn.execute(MARK_LATEST, (seat.id, uids, seat.id))
         await conn.execute("UPDATE seats SET last_seen_at = now() WHERE id = %s", (seat.id,))
+    if settings.fault_injection == "calls-after-commit":
+        # Tests only: die between the commit and the reply, as a power cut would.
+        os.kill(os.getpid(), signal.SIGKILL)
     results = [
         {"uid": c.uid, "revision": c.revision, "status": "stored" if (c.uid, c.revision) in stored else "duplicate"}
         for c in batch.calls

@@ -10,8 +10,8 @@ from fastapi.responses import JSONResponse
 
 from desktop.core.hub_protocol import API, b64
 from desktop.core.privacy import mask_pii
-from hub.deps import Conn, Pool, Seat, Settings
-from hub.live import PACKS_CHANNEL, Listener
+from hub.deps import Conn, Pool, Seat, Settings, seat_revoked, unauthorised
+from hub.live import PACKS_CHANNEL, REVOKED_CHANNEL, Listener
 from hub.records import PacksInstalledIn, PacksRefusedIn
 
 router = APIRouter(prefix=API, tags=["packs"])
@@ -43,7 +43,7 @@ async def latest_packs(
     wait = min(wait, settings.long_poll_max_s)
     known = request.headers.get("if-none-match", "")
     # Subscribe before reading: a publish between the read and the wait is not missed.
-    async with listener.subscribe(PACKS_CHANNEL) as queue:
+    async with listener.subscribe(PACKS_CHANNEL, REVOKED_CHANNEL) as queue:
         loop_deadline = None
         while True:
             # A pooled connection only for the read: waiting seats hold none.
@@ -72,7 +72,12 @@ async def latest_packs(
                     payload = await asyncio.wait_for(queue.get(), timeout=remaining)
                     if payload.get("stopping"):
                         return Response(status_code=304)
-                    if payload.get("reconnected") or payload.get("team_id") == seat.team_id:
+                    # A revoked seat's wait ends at once (a reconnect may have hidden a revocation).
+                    if (payload.get("seat_id") == seat.id or payload.get("reconnected")) and payload.get(
+                            "channel") != PACKS_CHANNEL and await seat_revoked(pool, request):
+                        raise unauthorised()
+                    if payload.get("reconnected") or (payload.get("channel") == PACKS_CHANNEL
+                                                      and payload.get("team_id") == seat.team_id):
                         break
             except asyncio.TimeoutError:
                 continue

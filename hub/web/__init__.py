@@ -26,6 +26,7 @@ def include(app: FastAPI) -> None:
     from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
     from desktop.core.hub_protocol import API
+    from hub.exports_limit import TooManyExports
     from hub.web import audit_page, auth, board, packs, reports
     from hub.web.deps import CsrfRejected, PasswordChangeRequired, SignInRequired
     from hub.web.security import DashboardMiddleware
@@ -65,6 +66,13 @@ def include(app: FastAPI) -> None:
             "message": gettext(request, "This form is out of date or came from another site. Go back, reload the page and try again."),
         }, status_code=403)
 
+    @app.exception_handler(TooManyExports)
+    async def too_many_exports(request: Request, exc: TooManyExports) -> Response:
+        return render(request, "message.html", {
+            "title": gettext(request, "Too many exports at once"),
+            "message": gettext(request, "Your exports already running must finish first. Try again in a moment."),
+        }, status_code=429, headers={"retry-after": "10"})
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if not wants_page(request) or request.url.path.startswith("/static/"):
@@ -75,4 +83,4 @@ def include(app: FastAPI) -> None:
         message = gettext(request, "There is no such page for your team.") if exc.status_code == 404 else str(exc.detail)
         return render(request, "message.html", {"title": title, "message": message}, status_code=exc.status_code)
 
-    app.add_middleware(DashboardMiddleware, secure_cookies=settings.cert is not None)
+    app.add_middleware(DashboardMiddleware, hsts_seconds=settings.hsts_seconds)

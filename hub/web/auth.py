@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
-from functools import lru_cache
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Form, Request
-from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
-from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
-from hub.security import hash_password, verify_password
+from hub.signin import (
+    MAX_PASSWORD_LENGTH,
+    Busy,
+    Throttle,
+    Verifier,
+    decoy_hash,
+    device_token,
+    device_trusted,
+    masked_name,
+    password_problem,
+)
 from hub.web.deps import (
     AnyLead,
+    audit,
     check_csrf,
+    fetch_one,
     pool_of,
     settings_of,
 )
@@ -26,19 +36,14 @@ from hub.web.security import (
     cookie_options,
     csrf_token,
     new_token,
+    over_tls,
     token_hash,
 )
 from hub.web.templating import gettext, render
 
 router = APIRouter()
 
-MIN_PASSWORD_LENGTH = 10
-
-
-@lru_cache(maxsize=1)
-def _decoy_hash() -> str:
-    """Verified against for unknown names, so they take as long as known ones."""
-    return hash_password(new_token())
+DEVICE_COOKIE = "seatside_device"
 
 
 def safe_next(target: str | None) -> str:
@@ -53,61 +58,90 @@ def safe_next(target: str | None) -> str:
 
 @router.get("/login")
 async def login_page(request: Request, next: str = "/board") -> Response:
-    return render(request, "login.html", {"next": safe_next(next), "error": None})
+    return render(request, "login.html", {"next": safe_next(next[:2000]), "error": None})
+
+
+def _client_address(request: Request) -> str:
+    """The browser's address (a trusted proxy's X-Forwarded-For is applied by then)."""
+    return request.client.host if request.client else "unknown"
 
 
 @router.post("/login", dependencies=[Depends(check_csrf)])
 async def login(request: Request, name: str = Form(""), password: str = Form(""), next: str = Form("/board")) -> Response:
+    """One sign-in attempt; see ``hub.signin`` for what keeps it from hurting the service."""
     settings = settings_of(request)
+    throttle: Throttle = request.app.state.signin_throttle
+    verifier: Verifier = request.app.state.signin_verifier
+    loop = asyncio.get_running_loop()
+    arrived = loop.time()
+    answer_at = arrived + verifier.answer_after()
     name = name.strip()[:100]
-    password = password[:1000]
-    error: str | None = None
-    session_token: str | None = None
-    async with pool_of(request).connection() as conn, conn.cursor(row_factory=dict_row) as cur:
+    password = password[:MAX_PASSWORD_LENGTH]
+    address = _client_address(request)
+    row = None
+    reason = "throttled"
+    ok = False
+    # A throttled address costs no database work and no verification.
+    if throttle.wait_s(address) <= 0:
+        try:
+            with verifier.admit():
+                # A short read on a pooled connection, given back before the password is looked at.
+                async with verifier.db:
+                    row = await fetch_one(request, "SELECT id, team_id, password_hash FROM leads WHERE name = %s",
+                                          (name,))
+                trusted = row is not None and device_trusted(request.cookies.get(DEVICE_COOKIE), row["id"],
+                                                             row["password_hash"])
+                if throttle.wait_s(address, name, trusted_device=trusted) <= 0:
+                    ok = await verifier.verify(row["password_hash"] if row else decoy_hash(), password)
+                    reason = "password" if row else "unknown name"
+                    ok = ok and row is not None
+                if not ok:
+                    await _failed(request, throttle, verifier, address, name, row, reason)
+                if reason != "throttled":
+                    verifier.took(loop.time() - arrived)
+        except Busy:
+            reason = "busy"
+    if not ok:
+        await asyncio.sleep(max(0.0, answer_at - loop.time()))
+        error = gettext(request, "Wrong name or password, or too many attempts: wait a minute and try again.")
+        return render(request, "login.html", {"next": safe_next(next[:2000]), "error": error, "name": name},
+                      status_code=401)
+    assert row is not None
+    throttle.succeeded(address, name)
+    session_token = new_token()
+    async with pool_of(request).connection() as conn, conn.cursor() as cur:
+        await cur.execute("UPDATE leads SET last_login_at = now() WHERE id = %s", (row["id"],))
         await cur.execute(
-            "SELECT id, team_id, password_hash, failed_attempts, locked_until, locked_until > now() AS locked"
-            " FROM leads WHERE name = %s FOR UPDATE",
-            (name,),
+            "INSERT INTO lead_sessions (lead_id, token_hash, csrf_token, expires_at) VALUES (%s, %s, %s, now() + %s)",
+            (row["id"], token_hash(session_token), csrf_token(session_token),
+             timedelta(hours=settings.lead_session_hours)),
         )
-        row = await cur.fetchone()
-        if row is None:
-            await run_in_threadpool(verify_password, _decoy_hash(), password)
-            error = gettext(request, "Wrong name or password.")
-            await _audit(cur, None, "web", "lead.login_failed", {"name": name, "reason": "unknown"})
-        elif row["locked"]:
-            error = gettext(request, "Too many failed attempts: this account is locked for a while. Try again later.")
-            await _audit(cur, row["team_id"], f"lead:{name}", "lead.login_refused", {"reason": "locked"})
-        elif not await run_in_threadpool(verify_password, row["password_hash"], password):
-            failures = row["failed_attempts"] + 1
-            if failures >= settings.lead_max_failures:
-                await cur.execute(
-                    "UPDATE leads SET failed_attempts = 0, locked_until = now() + %s WHERE id = %s",
-                    (timedelta(minutes=settings.lead_lock_minutes), row["id"]),
-                )
-                await _audit(cur, row["team_id"], f"lead:{name}", "lead.locked", {"failures": failures})
-                error = gettext(request, "Too many failed attempts: this account is locked for a while. Try again later.")
-            else:
-                await cur.execute("UPDATE leads SET failed_attempts = %s WHERE id = %s", (failures, row["id"]))
-                await _audit(cur, row["team_id"], f"lead:{name}", "lead.login_failed", {"failures": failures})
-                error = gettext(request, "Wrong name or password.")
-        else:
-            session_token = new_token()
-            await cur.execute(
-                "UPDATE leads SET failed_attempts = 0, locked_until = NULL, last_login_at = now() WHERE id = %s",
-                (row["id"],),
-            )
-            await cur.execute(
-                "INSERT INTO lead_sessions (lead_id, token_hash, csrf_token, expires_at) VALUES (%s, %s, %s, now() + %s)",
-                (row["id"], token_hash(session_token), csrf_token(session_token),
-                 timedelta(hours=settings.lead_session_hours)),
-            )
-            await _audit(cur, row["team_id"], f"lead:{name}", "lead.login", {})
-    if session_token is None:
-        return render(request, "login.html", {"next": safe_next(next), "error": error, "name": name}, status_code=401)
-    response = RedirectResponse(safe_next(next), status_code=303)
+        await _audit(cur, row["team_id"], f"lead:{name}", "lead.login", {"address": address})
+    response = RedirectResponse(safe_next(next[:2000]), status_code=303)
+    secure = over_tls(request)
     response.set_cookie(SESSION_COOKIE, session_token, max_age=settings.lead_session_hours * 3600,
-                        **cookie_options(secure=settings.cert is not None))
+                        **cookie_options(secure=secure))
+    response.set_cookie(DEVICE_COOKIE, device_token(row["id"], row["password_hash"]), max_age=365 * 86400,
+                        **cookie_options(secure=secure))
     return response
+
+
+async def _failed(request: Request, throttle: Throttle, verifier: Verifier, address: str, name: str,
+                  row: dict | None, reason: str) -> None:
+    """Count a failure and audit it: under the lead's team, or for every team when the name
+    is unknown (masked: people type passwords into the name field). Attempts refused by the
+    throttle are audited once, when it starts, not one by one."""
+    newly_throttled = reason != "throttled" and throttle.failed(address, name)
+    if reason == "throttled" and not newly_throttled:
+        return
+    team_id = row["team_id"] if row else None
+    shown = name if row else masked_name(name)
+    async with verifier.db:
+        if reason != "throttled":
+            await audit(request, None, "lead.login_failed", {"name": shown, "address": address, "reason": reason},
+                        team_id=team_id)
+        if newly_throttled:
+            await audit(request, None, "lead.login_throttled", {"name": shown, "address": address}, team_id=team_id)
 
 
 async def _audit(cur, team_id: int | None, actor: str, action: str, detail: dict) -> None:
@@ -140,28 +174,36 @@ async def change_password(
     new: str = Form(""),
     repeat: str = Form(""),
 ) -> Response:
-    row = None
-    async with pool_of(request).connection() as conn, conn.cursor(row_factory=dict_row) as cur:
-        await cur.execute("SELECT password_hash FROM leads WHERE id = %s", (lead.id,))
-        row = await cur.fetchone()
+    row = await fetch_one(request, "SELECT password_hash FROM leads WHERE id = %s", (lead.id,))
+    verifier: Verifier = request.app.state.signin_verifier
     error = None
-    if row is None or not await run_in_threadpool(verify_password, row["password_hash"], current[:1000]):
+    try:
+        current_ok = row is not None and await verifier.verify(row["password_hash"], current[:MAX_PASSWORD_LENGTH])
+    except Busy:
+        current_ok = False
+    problem = await asyncio.to_thread(password_problem, new, user_inputs=(lead.name, lead.team_name, current[:100]))
+    if not current_ok:
         error = gettext(request, "The current password is wrong.")
-    elif len(new) < MIN_PASSWORD_LENGTH or len(new) > 1000:
-        error = gettext(request, "The new password needs at least 10 characters.")
     elif new != repeat:
         error = gettext(request, "The two new passwords differ.")
     elif new == current:
         error = gettext(request, "Choose a password different from the one-time password.")
+    elif problem in ("short", "long"):
+        error = gettext(request, "The new password needs 12 to 1000 characters.")
+    elif problem == "common":
+        error = gettext(request, "This password is too common or too easy to guess: choose a longer, less usual one.")
     if error:
         return render(request, "password.html", {"error": error}, status_code=400)
-    encoded = await run_in_threadpool(hash_password, new)
+    encoded = await verifier.hash(new)
     async with pool_of(request).connection() as conn, conn.cursor() as cur:
         await cur.execute("UPDATE leads SET password_hash = %s, must_change = false WHERE id = %s", (encoded, lead.id))
-        # Other sessions of this lead end with the old password.
+        # Other sessions of this lead end with the old password (their streams close at once).
         await cur.execute("DELETE FROM lead_sessions WHERE lead_id = %s AND id <> %s", (lead.id, lead.session_id))
         await _audit(cur, lead.team_id, f"lead:{lead.name}", "lead.password", {})
-    return RedirectResponse("/board", status_code=303)
+    response = RedirectResponse("/board", status_code=303)
+    response.set_cookie(DEVICE_COOKIE, device_token(lead.id, encoded), max_age=365 * 86400,
+                        **cookie_options(secure=over_tls(request)))
+    return response
 
 
 @router.post("/lang", dependencies=[Depends(check_csrf)])
@@ -169,5 +211,5 @@ async def switch_language(request: Request, lang: str = Form("zh_CN"), next: str
     response = RedirectResponse(safe_next(next), status_code=303)
     if lang in LANGUAGES:
         response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400,
-                            **cookie_options(secure=settings_of(request).cert is not None))
+                            **cookie_options(secure=over_tls(request)))
     return response

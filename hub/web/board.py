@@ -19,7 +19,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.responses import Response, StreamingResponse
 
-from hub.live import SEAT_CHANNEL, Listener
+from hub.db import database_unavailable_errors
+from hub.live import REVOKED_CHANNEL, SEAT_CHANNEL, Listener
 from hub.web.deps import (
     Lead,
     SignedInLead,
@@ -31,6 +32,8 @@ from hub.web.templating import render
 router = APIRouter()
 
 RECHECK_S = 5.0
+#: How often a stream retries the database during an outage.
+OUTAGE_RETRY_S = 1.0
 COALESCE_S = 0.1
 STREAM_LIFETIME_S = 600.0
 
@@ -40,8 +43,10 @@ SELECT s.id, s.name,
        coalesce(st.scenario_name, '') AS scenario,
        coalesce(st.steps_done, 0) AS steps_done, coalesce(st.steps_total, 0) AS steps_total,
        coalesce(st.mandatory_done, 0) AS mandatory_done, coalesce(st.mandatory_total, 0) AS mandatory_total,
+       -- A silent seat's timer stops at its last heartbeat: nobody can vouch for more.
        CASE WHEN st.state IN ('in_call', 'after_call')
-            THEN st.elapsed_s + greatest(0, extract(epoch FROM now() - st.received_at))
+            THEN st.elapsed_s + greatest(0, extract(epoch FROM least(now() - st.received_at,
+                                                                      make_interval(secs => %(stale)s))))
             ELSE 0 END AS elapsed,
        coalesce(st.banned_count, 0) AS banned,
        st.pack_version,
@@ -87,26 +92,51 @@ def _identity(tile: dict[str, Any]) -> tuple[Any, ...]:
 
 @router.get("/board/events")
 async def board_events(request: Request, lead: SignedInLead) -> Response:
+    """Tile changes as server-sent events. ``outage`` when the database cannot be read (the
+    board stops its timers), every tile again once it can; the stream closes within a
+    moment of the lead's session ending (sign-out, password change, lead removed)."""
     listener: Listener = request.app.state.listener
+    db_errors = database_unavailable_errors()
 
     async def stream() -> AsyncIterator[bytes]:
         sent: dict[int, tuple[Any, ...]] = {}
         loop = asyncio.get_running_loop()
         deadline = loop.time() + STREAM_LIFETIME_S
-        async with listener.subscribe(SEAT_CHANNEL) as queue:
+        outage = False
+        async with listener.subscribe(SEAT_CHANNEL, REVOKED_CHANNEL) as queue:
             yield b"retry: 2000\n\n"
             while loop.time() < deadline:
-                tiles = await board_tiles(request, lead)
-                changed = [tile for tile in tiles if sent.get(tile["id"]) != _identity(tile)]
-                for tile in changed:
-                    sent[tile["id"]] = _identity(tile)
-                if changed:
-                    yield _event("tiles", {"tiles": changed, "target": lead.target_handle_s})
+                try:
+                    if outage and not await session_alive(request, lead):
+                        return
+                    tiles = await board_tiles(request, lead)
+                except db_errors:
+                    if not outage:
+                        outage = True
+                        yield _event("outage", {})
+                    else:
+                        yield b": outage\n\n"
+                    sent.clear()  # everything is sent again once the database is back
                 else:
-                    yield b": keep-alive\n\n"
-                if await _wait_for_team(queue, lead.team_id, RECHECK_S):
+                    if outage:
+                        outage = False
+                        yield _event("restored", {})
+                    changed = [tile for tile in tiles if sent.get(tile["id"]) != _identity(tile)]
+                    for tile in changed:
+                        sent[tile["id"]] = _identity(tile)
+                    if changed:
+                        yield _event("tiles", {"tiles": changed, "target": lead.target_handle_s})
+                    else:
+                        yield b": keep-alive\n\n"
+                woke = await _wait_for_team(queue, lead, OUTAGE_RETRY_S if outage else RECHECK_S)
+                if woke == "changed":
                     await asyncio.sleep(COALESCE_S)  # one read for a burst of heartbeats
-                    _drain(queue)
+                    woke = _drain(queue, lead)
+                if woke == "ended":
+                    yield _event("ended", {})  # the page goes to the sign-in page
+                    return
+                if woke == "stopping":
+                    return  # the browser reconnects to another process, or to this one restarted
                 if await request.is_disconnected():
                     break
 
@@ -117,20 +147,44 @@ async def board_events(request: Request, lead: SignedInLead) -> Response:
     )
 
 
-async def _wait_for_team(queue: asyncio.Queue[dict[str, Any]], team_id: int, timeout: float) -> bool:
-    """True when a change of the team (or a listener reconnect) arrives within ``timeout``."""
+async def session_alive(request: Request, lead: Lead) -> bool:
+    """Whether the lead's session still exists (checked after an outage hid notifications)."""
+    row = await fetch_all(request, "SELECT 1 FROM lead_sessions WHERE id = %s AND expires_at > now()",
+                          (lead.session_id,))
+    return bool(row)
+
+
+def _ends(payload: dict[str, Any], lead: Lead) -> bool:
+    return payload.get("channel") == REVOKED_CHANNEL and payload.get("session_id") == lead.session_id
+
+
+async def _wait_for_team(queue: asyncio.Queue[dict[str, Any]], lead: Lead, timeout: float) -> str:
+    """"changed" when the team's seats change (or the listener reconnects or loses the
+    database) within ``timeout``, "ended" when the lead's session ends, else "timeout"."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while (remaining := deadline - loop.time()) > 0:
         try:
             payload = await asyncio.wait_for(queue.get(), remaining)
         except asyncio.TimeoutError:
-            return False
-        if payload.get("reconnected") or payload.get("team_id") == team_id:
-            return True
-    return False
+            return "timeout"
+        if payload.get("stopping"):
+            return "stopping"
+        if _ends(payload, lead):
+            return "ended"
+        if payload.get("reconnected") or payload.get("lost") or (
+                payload.get("channel") == SEAT_CHANNEL and payload.get("team_id") == lead.team_id):
+            return "changed"
+    return "timeout"
 
 
-def _drain(queue: asyncio.Queue[dict[str, Any]]) -> None:
+def _drain(queue: asyncio.Queue[dict[str, Any]], lead: Lead) -> str:
+    """Empty the queue: "ended" or "stopping" when it held that, else "changed"."""
+    result = "changed"
     while not queue.empty():
-        queue.get_nowait()
+        payload = queue.get_nowait()
+        if _ends(payload, lead):
+            return "ended"
+        if payload.get("stopping"):
+            result = "stopping"
+    return result

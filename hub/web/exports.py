@@ -11,9 +11,10 @@ string (XLSX); times are written in the centre's time zone (``zone``).
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime, tzinfo
 from typing import Any
 
@@ -89,3 +90,58 @@ def attachment(filename: str) -> str:
 
     ascii_name = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_.") else "_" for ch in filename)
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+
+
+async def pooled_export(request: Any, lead_id: int, sql: str, params: Any, convert: Callable[[Sequence[Any]], Sequence[Any]],
+                        fmt: str, header: Sequence[str], sheet_title: str, zone: tzinfo | None) -> AsyncIterator[bytes]:
+    """An export streamed from a server-side cursor on a connection of the request pool.
+
+    Takes one of the lead's export slots (``hub.exports_limit``; ``TooManyExports`` when
+    none is free) and the connection before the response starts, so a busy hub or an
+    unreachable database is a clear page, not a broken download; both are given back
+    when the stream ends, however it ends.
+    """
+    import anyio
+
+    slot = request.app.state.exports.take(lead_id)
+    slot.__enter__()
+    pool = request.app.state.pool
+    try:
+        conn = await pool.getconn()
+    except BaseException:
+        slot.__exit__(None, None, None)
+        raise
+
+    async def body() -> AsyncIterator[bytes]:
+        try:
+            async with conn.cursor(name="seatside_export") as cur:
+                await cur.execute(sql, params)
+                if fmt == "csv":
+                    buffer = io.StringIO()
+                    writer = csv.writer(buffer, lineterminator="\r\n")
+                    writer.writerow([neutralise(str(name)) for name in header])
+                    yield b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
+                    while batch := await cur.fetchmany(CSV_BATCH_ROWS):
+                        buffer.seek(0)
+                        buffer.truncate()
+                        for row in batch:
+                            writer.writerow([_csv_cell(value, zone) for value in convert(row)])
+                        yield buffer.getvalue().encode("utf-8")
+                else:
+                    def rows() -> Iterator[Sequence[Any]]:
+                        while batch := anyio.from_thread.run(cur.fetchmany, CSV_BATCH_ROWS):
+                            yield from (convert(row) for row in batch)
+
+                    with tempfile.TemporaryFile() as handle:
+                        await anyio.to_thread.run_sync(
+                            functools.partial(write_table, handle, [str(name) for name in header], rows(),
+                                              sheet=_sheet_name(sheet_title), tz=zone))
+                        handle.seek(0)
+                        while chunk := handle.read(CHUNK_BYTES):
+                            yield chunk
+            await conn.rollback()
+        finally:
+            await pool.putconn(conn)
+            slot.__exit__(None, None, None)
+
+    return body()

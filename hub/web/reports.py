@@ -9,13 +9,12 @@ server-side cursor.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import psycopg
 from fastapi import APIRouter, HTTPException, Request
 from starlette.responses import Response, StreamingResponse
 
@@ -33,6 +32,7 @@ from hub.web.exports import (
     XLSX_MEDIA_TYPE,
     attachment,
     csv_stream,
+    pooled_export,
     xlsx_stream,
 )
 from hub.web.i18n import translations_for
@@ -344,15 +344,6 @@ async def unused_phrases(request: Request, lead: Lead, span: Range) -> list[dict
     return result
 
 
-def _export_rows(url: str, sql: str, params: dict[str, Any], convert: Callable[[Sequence[Any]], list[Any]]) -> Iterator[list[Any]]:
-    """Rows from a server-side cursor on a connection of its own (runs in a worker thread)."""
-    with psycopg.connect(url) as conn, conn.cursor(name="seatside_export") as cur:
-        cur.itersize = EXPORT_FETCH_ROWS
-        cur.execute(sql, params)
-        for row in cur:
-            yield convert(row)
-
-
 @router.get("/reports/{key}.{fmt}")
 async def export_table(
     request: Request, lead: SignedInLead, key: str, fmt: str, first: str | None = None, last: str | None = None,
@@ -364,7 +355,8 @@ async def export_table(
     span = _range_of(request, first, last)
     t = translations_for(request_language(request)).gettext
     params = _params(lead, span, request)
-    rows: Iterable[Sequence[Any]]
+    rows: Iterable[Sequence[Any]] = []
+    sql = ""
     if key == UNUSED.key:
         table = UNUSED
         rows = [[item["version"], p["scenario"], p["step"], p["text"]]
@@ -378,19 +370,20 @@ async def export_table(
                 raise HTTPException(404)
             sql = sql.replace("ORDER BY c.started_at", "AND c.seat_id = %(seat)s ORDER BY c.started_at")
             params["seat"] = seat
-        rows = _export_rows(request.app.state.database_url, sql, params, table.row)
     header = [t(name) for name in table.columns]
     await audit(request, lead, "report.export",
                 {"table": key, "format": fmt, "first": span.first.isoformat(), "last": span.last.isoformat()})
     days = span.first.isoformat() if span.first == span.last else f"{span.first.isoformat()}_{span.last.isoformat()}"
     filename = f"seatside-{lead.team_name}-{key}-{days}.{fmt}"
     zone = ZoneInfo(settings_of(request).timezone)
-    if fmt == "csv":
+    media = CSV_MEDIA_TYPE if fmt == "csv" else XLSX_MEDIA_TYPE
+    body: AsyncIterator[bytes] | Iterator[bytes]
+    if sql:  # from the database: a pooled connection and one of the lead's export slots
+        body = await pooled_export(request, lead.id, sql, params, table.row, fmt, header, t(table.title), zone)
+    elif fmt == "csv":
         body = csv_stream(header, rows, zone)
-        media = CSV_MEDIA_TYPE
     else:
         body = xlsx_stream(t(table.title), header, rows, zone)
-        media = XLSX_MEDIA_TYPE
     return StreamingResponse(body, media_type=media,
                              headers={"content-disposition": attachment(filename), "cache-control": "no-store"})
 

@@ -14,6 +14,7 @@ import hmac
 import secrets
 from typing import Literal, TypedDict
 
+from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 SESSION_COOKIE = "seatside_session"
@@ -56,16 +57,14 @@ class DashboardMiddleware:
     browser has neither.
     """
 
-    def __init__(self, app: ASGIApp, *, secure_cookies: bool = False) -> None:
+    def __init__(self, app: ASGIApp, *, hsts_seconds: int = 0) -> None:
         self.app = app
-        self.secure_cookies = secure_cookies
+        self.hsts = f"max-age={hsts_seconds}".encode() if hsts_seconds > 0 else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        from starlette.requests import HTTPConnection
-
         from hub.web.i18n import pick_language
 
         connection = HTTPConnection(scope)
@@ -79,18 +78,27 @@ class DashboardMiddleware:
             new_pre = pre = new_token()  # pages only: seats' API calls get no cookie
         state["session_token"] = session
         state["csrf_seed"] = session or pre
+        # Over TLS, directly or through a trusted proxy (whose X-Forwarded-Proto set the scheme).
+        tls = scope.get("scheme") == "https"
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 present = {name.lower() for name, _ in message.get("headers", [])}
                 headers = list(message.get("headers", []))
                 headers.extend(item for item in SECURITY_HEADERS if item[0] not in present)
+                if tls and self.hsts is not None:
+                    headers.append((b"strict-transport-security", self.hsts))
                 if new_pre:
-                    headers.append((b"set-cookie", cookie_header(PRESESSION_COOKIE, new_pre, secure=self.secure_cookies)))
+                    headers.append((b"set-cookie", cookie_header(PRESESSION_COOKIE, new_pre, secure=tls)))
                 message = {**message, "headers": headers}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def over_tls(request: HTTPConnection) -> bool:
+    """Whether the browser reached the hub over TLS (directly, or via a trusted proxy)."""
+    return request.url.scheme == "https"
 
 
 def cookie_header(name: str, value: str, *, secure: bool, max_age: int | None = None) -> bytes:

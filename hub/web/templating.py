@@ -88,7 +88,8 @@ def gettext(request: Request, message: str) -> str:
     return translations_for(request_language(request)).gettext(message)
 
 
-def render(request: Request, template: str, context: dict[str, Any] | None = None, *, status_code: int = 200) -> HTMLResponse:
+def render(request: Request, template: str, context: dict[str, Any] | None = None, *, status_code: int = 200,
+           headers: dict[str, str] | None = None) -> HTMLResponse:
     language = request_language(request)
     seed = getattr(request.state, "csrf_seed", None) or ""
     values = {
@@ -102,4 +103,4 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     }
     values.update(context or {})
     body = environment(language).get_template(template).render(values)
-    return HTMLResponse(body, status_code=status_code, headers={"cache-control": "no-store"})
+    return HTMLResponse(body, status_code=status_code, headers={"cache-control": "no-store"} | (headers or {}))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -104,16 +105,19 @@ class HubProcess:
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[str] | None = None
     extra_env: dict[str, str] = field(default_factory=dict)
+    #: More ``serve`` options (e.g. --cert/--key), and the CA to trust when serving TLS.
+    extra_args: list[str] = field(default_factory=list)
+    ca_file: str | None = None
 
     @property
     def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.ca_file else 'http'}://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 60) -> None:
         env = hub_env(self.url, self.home) | self.extra_env
         with self.log.open("a", encoding="utf-8") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "hub.cli", "serve", "--port", str(self.port)],
+                [sys.executable, "-m", "hub.cli", "serve", "--port", str(self.port), *self.extra_args],
                 env=env, stdout=log, stderr=log, text=True,
             )
         deadline = time.monotonic() + timeout
@@ -121,12 +125,16 @@ class HubProcess:
             if self.process.poll() is not None:
                 raise RuntimeError(f"the hub exited: {self.log.read_text(encoding='utf-8')}")
             try:
-                if httpx.get(self.base + "/api/v1/health", timeout=1).status_code == 200:
+                if httpx.get(self.base + "/api/v1/health", timeout=1, verify=self.verify).status_code == 200:
                     return
             except httpx.HTTPError:
                 pass
             time.sleep(0.05)
         raise RuntimeError("the hub did not answer in time")
+
+    @property
+    def verify(self) -> ssl.SSLContext | bool:
+        return ssl.create_default_context(cafile=self.ca_file) if self.ca_file else True
 
     def kill(self) -> None:
         """kill -9."""

@@ -1,4 +1,6 @@
-// Live board: tiles updated from server-sent events; elapsed time ticks locally.
+// Live board: tiles updated from server-sent events; elapsed time ticks locally, but only
+// while the hub vouches for it: not for a seat without heartbeat, not while the hub or its
+// database is unreachable (the timers stop and the tiles grey until every tile is re-sent).
 "use strict";
 (() => {
   const board = document.getElementById("board");
@@ -8,6 +10,8 @@
   // Elapsed seconds as of the moment each tile's figure arrived (monotonic clock).
   const base = new Map();
   const now = () => performance.now() / 1000;
+  // False while the stream is down or the hub reports a database outage.
+  let live = true;
 
   function format(seconds) {
     const s = Math.max(0, Math.round(seconds));
@@ -35,10 +39,12 @@
   function paint(element) {
     const state = element.dataset.state;
     const known = base.get(element.id);
-    const elapsed = known ? known.elapsed + (now() - known.at) : Number(element.dataset.elapsed) || 0;
     const stale = element.dataset.stale === "true";
+    const ticking = live && !stale && known && !known.frozen;
+    const elapsed = known ? known.elapsed + (ticking ? now() - known.at : 0) : Number(element.dataset.elapsed) || 0;
     const toneNow = stale ? "normal" : tone(state, elapsed);
-    element.className = `tile state-${state} tone-${toneNow}${stale ? " stale" : ""}`;
+    element.className = `tile state-${state} tone-${toneNow}${stale ? " stale" : ""}${live ? "" : " unknown"}`;
+    element.dataset.ticking = ticking ? "true" : "false";
     setField(element, "elapsed", state === "idle" ? "" : format(elapsed));
   }
 
@@ -65,20 +71,57 @@
     base.set(element.id, { elapsed: Number(element.dataset.elapsed) || 0, at: now() });
   }
 
-  const source = new EventSource("/board/events");
-  source.addEventListener("tiles", (event) => {
-    const data = JSON.parse(event.data);
-    target = Number(data.target) || target;
-    for (const tile of data.tiles) update(tile);
-    board.dataset.updates = String((Number(board.dataset.updates) || 0) + 1);
-  });
-  source.addEventListener("open", () => {
-    status.textContent = status.dataset.connected;
-    status.className = "live-status connected";
-  });
-  source.addEventListener("error", () => {
-    status.textContent = status.dataset.lost;
-    status.className = "live-status lost";
-  });
-  window.setInterval(() => board.querySelectorAll(".tile").forEach(paint), 1000);
+  function showStatus(kind) {
+    status.textContent = status.dataset[kind];
+    status.className = `live-status ${kind}`;
+    board.dataset.live = kind;
+  }
+
+  // Stop every timer where it stands; the next "tiles" of each seat restarts it.
+  function freeze() {
+    for (const element of board.querySelectorAll(".tile")) {
+      const known = base.get(element.id);
+      if (known && !known.frozen) {
+        const stale = element.dataset.stale === "true";
+        base.set(element.id, { elapsed: known.elapsed + (live && !stale ? now() - known.at : 0), at: now(), frozen: true });
+      }
+    }
+    live = false;
+    board.querySelectorAll(".tile").forEach(paint);
+  }
+
+  function connect() {
+    const source = new EventSource("/board/events");
+    source.addEventListener("tiles", (event) => {
+      const data = JSON.parse(event.data);
+      target = Number(data.target) || target;
+      live = true;
+      for (const tile of data.tiles) update(tile);
+      board.dataset.updates = String((Number(board.dataset.updates) || 0) + 1);
+    });
+    source.addEventListener("open", () => showStatus("connected"));
+    source.addEventListener("outage", () => {
+      freeze();
+      showStatus("outage");
+    });
+    source.addEventListener("restored", () => showStatus("connected")); // every tile follows
+    source.addEventListener("ended", () => {
+      source.close();
+      window.location.reload(); // the session ended: the sign-in page
+    });
+    source.addEventListener("error", () => {
+      freeze();
+      showStatus("lost");
+      if (source.readyState === EventSource.CLOSED) {
+        // The hub answered with an error (its database is away, or the session ended):
+        // the page itself shows which, and retries.
+        window.setTimeout(() => window.location.reload(), 3000);
+      }
+    });
+  }
+  connect();
+  window.setInterval(() => {
+    board.querySelectorAll(".tile").forEach(paint);
+    board.dataset.ticks = String((Number(board.dataset.ticks) || 0) + 1);
+  }, 1000);
 })();

@@ -35,26 +35,29 @@ def test_session_cookie_is_httponly_strict_and_only_a_hash_is_stored(web_hub: We
         assert token.encode() not in stored and all(len(h) == 32 for h in stored)
 
 
-def test_wrong_passwords_lock_the_account_even_for_the_right_one(web_hub: WebHub) -> None:
-    _new_lead(web_hub, "lead-lock")
-    with httpx.Client(base_url=web_hub.base) as client:
-        for _ in range(4):
-            response = _attempt(client, "lead-lock", "not the password")
-            assert response.status_code == 401 and "用户名或密码不对" in response.text
-        response = _attempt(client, "lead-lock", "not the password")  # the fifth failure locks
-        assert response.status_code == 401 and "账号已暂时锁定" in response.text
-        response = _attempt(client, "lead-lock", PASSWORD)
-        assert response.status_code == 401 and "账号已暂时锁定" in response.text
-        assert "seatside_session" not in client.cookies
+def _from(hub: WebHub, address: str, **options: object) -> httpx.Client:
+    """A client whose connections leave from ``address`` (any 127.x.y.z is loopback on Linux)."""
+    return httpx.Client(base_url=hub.base, transport=httpx.HTTPTransport(local_address=address), **options)  # type: ignore[arg-type]  # options are httpx.Client's own
+
+
+WRONG = "用户名或密码不对，或尝试次数太多"
+
+
+def test_unknown_names_are_audited_for_every_team_with_an_alert(web_hub: WebHub) -> None:
+    with _from(web_hub, "127.0.0.6") as sprayer:
+        for n in range(5):
+            response = _attempt(sprayer, f"zhangsan{n}", "Spring2024!")
+            assert response.status_code == 401 and WRONG in response.text
     with web_hub.connect() as conn:
-        locked = conn.execute("SELECT locked_until > now() FROM leads WHERE name = 'lead-lock'").fetchone()
-        actions = [r[0] for r in conn.execute(
-            "SELECT action FROM audit_log WHERE actor = 'lead:lead-lock' ORDER BY id")]
-        conn.execute("UPDATE leads SET locked_until = now() - interval '1 second' WHERE name = 'lead-lock'")
-    assert locked == (True,)
-    assert actions == ["lead.login_failed"] * 4 + ["lead.locked", "lead.login_refused"]
-    with httpx.Client(base_url=web_hub.base) as client:  # the lock runs out
-        assert _attempt(client, "lead-lock", PASSWORD).status_code == 303
+        rows = conn.execute("SELECT team_id, detail->>'name', detail->>'reason' FROM audit_log"
+                            " WHERE detail->>'address' = '127.0.0.6' ORDER BY id").fetchall()
+    assert rows and all(row == (None, "zh***", "unknown name") for row in rows)
+    for team in ("A", "B"):
+        with signed_in(web_hub, team) as client:
+            page = client.get("/audit")
+        assert page.status_code == 200
+        assert 'id="signin-alert"' in page.text and "zh***" in page.text
+        assert "zhangsan" not in page.text  # what was typed as a name is not shown in full
 
 
 def test_unknown_name_gets_the_same_answer_as_a_wrong_password(web_hub: WebHub) -> None:
@@ -99,9 +102,13 @@ def test_one_time_password_must_be_changed_first(web_hub: WebHub) -> None:
         assert response.status_code == 303 and response.headers["location"] == "/password"
         page = client.get("/password")
         token = csrf_of(page.text)
-        short = client.post("/password", data={"csrf_token": token, "current": one_time, "new": "short",
-                                               "repeat": "short"})
-        assert short.status_code == 400 and "至少要 10 个字符" in short.text
+        for weak, message in [("short", "12 到 1000 个字符"), ("zhaomin123", "12 到 1000 个字符"),
+                              ("111111111111", "太常见"), ("password1234", "太常见"), ("zhaomin12345", "太常见"),
+                              ("woaini1314520", "太常见")]:
+            refused = client.post("/password", data={"csrf_token": token, "current": one_time, "new": weak,
+                                                     "repeat": weak})
+            assert refused.status_code == 400 and message in refused.text, weak
+            assert client.get("/board").headers["location"] == "/password"
         done = client.post("/password", data={"csrf_token": token, "current": one_time,
                                               "new": "a much longer one", "repeat": "a much longer one"})
         assert done.status_code == 303
