@@ -9,6 +9,13 @@ late in the notes weighs a little more than one at the start: notes are written
 as the call goes, so the last topic is the current one. A negative cue subtracts
 its weight. Text is compared in its search form (Simplified, case-folded,
 full-width folded), so 吞卡 also matches 吞卡 typed in Traditional characters.
+
+Notes are typed fast: a keyword typed with the wrong character of the same sound
+(冻节 for 冻结, 到刷 for 盗刷, a pinyin-IME slip) still counts, a little less, when at
+least one of its characters is right. Everyday variants (提款机, 柜员机, app, 信用卡
+中心…) are read as the word the packs use. Equal scores are ordered by evidence (more
+cues, then the strongest cue), never by name. A scenario marked ``safety`` (a scam under
+way) that any of its cues points to is always in the top three.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from desktop.core.patterns import Pattern, PatternError, compile_pattern
 from desktop.core.scenarios import Library, Scenario
@@ -28,6 +36,24 @@ RECENCY_SPAN = 0.5
 NEGATIVE_FACTOR = 1.5
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"[a-z0-9]+")
+# A cue matched by sound (a same-sounding character typed) weighs this much of its weight.
+SOUND_FACTOR = 0.8
+# Where a safety scenario that the notes point to is placed at worst (0-based).
+SAFETY_RANK = 2
+# Everyday and English variants, read as the words the packs use (keys normalised).
+SYNONYMS: dict[str, str] = {
+    "提款机": "取款机", "柜员机": "取款机", "自动取款机": "取款机", "存取款机": "取款机", "atm机": "atm",
+    "app": "手机银行", "手机app": "手机银行", "掌上银行": "手机银行", "手机网银": "手机银行",
+    "吃卡": "吞卡", "卡被吃": "卡被吞", "吃钞": "吞钞",
+    "credit report": "征信", "征信记录": "征信",
+    "otp": "验证码", "短信码": "验证码", "动态码": "验证码", "校验码": "验证码",
+    "银保监": "金融监管总局", "银监会": "金融监管总局", "人行": "人民银行", "央行": "人民银行",
+    "分几期": "分期", "挂账": "停息挂账",
+    "信用卡中心": "信用卡", "cvv": "安全码",
+    "冻住": "冻结", "锁卡": "冻结卡", "封卡": "冻结卡",
+    "网上银行": "网银",
+}
+_LATIN_SYNONYM = re.compile(r"[a-z0-9 ]+")
 
 
 @dataclass(frozen=True)
@@ -108,15 +134,83 @@ def _inside_longer(spans: set[tuple[int, int]]) -> set[tuple[int, int]]:
     return inside
 
 
+def _pinyin(char: str) -> str | None:
+    return _char_pinyin(char) if _CJK.fullmatch(char) else None
+
+
+@lru_cache(maxsize=8192)
+def _char_pinyin(char: str) -> str:
+    from pypinyin import lazy_pinyin  # loaded on the first note that needs it
+
+    return lazy_pinyin(char)[0]
+
+
+def _sound_matches(cue: str, norm: str, sounds: list[str | None]) -> list[tuple[int, int]]:
+    """Spans of ``norm`` that sound like ``cue`` (a gapless, all-Chinese cue of two or more
+    characters) with at least one character right, but are not ``cue`` itself."""
+    if len(cue) < 2 or not _CJK.fullmatch(cue[0]) or any(not _CJK.fullmatch(c) for c in cue):
+        return []
+    want = [_char_pinyin(c) for c in cue]
+    spans = []
+    for start in range(len(norm) - len(cue) + 1):
+        if sounds[start] != want[0]:
+            continue
+        piece = norm[start : start + len(cue)]
+        if piece == cue or sounds[start : start + len(cue)] != want:
+            continue
+        if any(a == b for a, b in zip(piece, cue, strict=True)) and not _real_words(norm, start, piece, cue):
+            spans.append((start, start + len(cue)))
+    return spans
+
+
+@lru_cache(maxsize=1)
+def _words() -> frozenset[str]:
+    """Two-character Chinese words in common use (jieba's dictionary, frequency ≥ 10)."""
+    import jieba  # only its word list is read, not its tokenizer
+
+    path = Path(jieba.__file__).with_name("dict.txt")
+    text = path.read_text(encoding="utf-8")
+    return frozenset(re.findall(r"^(\S\S) \d{2,} ", text, re.M))
+
+
+def _real_words(norm: str, start: int, piece: str, cue: str) -> bool:
+    """True when the same-sounding characters are not a slip: the piece is a word of its own
+    (时事 for 事实), or a wrong character forms a word with its neighbour (推销保险 is not 消保)."""
+    words = _words()
+    if piece in words:
+        return True
+    end = start + len(piece)
+    if piece[0] != cue[0] and start > 0 and norm[start - 1 : start + 1] in words:
+        return True
+    return piece[-1] != cue[-1] and end < len(norm) and norm[end - 1 : end + 1] in words
+
+
+def _with_synonyms(norm: str) -> str:
+    """The notes with everyday variants replaced by the packs' words (longest first)."""
+    for variant in sorted(SYNONYMS, key=len, reverse=True):
+        if variant not in norm:
+            continue
+        word = normalize(SYNONYMS[variant])
+        if _LATIN_SYNONYM.fullmatch(variant):
+            norm = re.sub(rf"(?<![a-z0-9]){re.escape(variant)}(?![a-z0-9])", word, norm)
+        else:
+            norm = norm.replace(variant, word)
+    return norm
+
+
 def rank_scenarios(text: str, library: Library) -> list[Suggestion]:
-    """Scenarios the notes point to, best first (score > 0 only); ties keep library order."""
+    """Scenarios the notes point to, best first (score > 0 only); equal scores are ordered
+    by evidence (more cues, then the strongest), then library order."""
     norm = normalize(text)
     if not norm:
         return []
+    norm = _with_synonyms(norm)
+    sounds = [_pinyin(c) for c in norm]
     scenarios = library.scenarios
     cue_lists = [_cues(s) for s in scenarios]
     shared = Counter(normalize(c) for cues in cue_lists for c in cues)
     matches: list[_Match] = []
+    by_sound: set[tuple[int, str, int, int]] = set()  # matches by sound, not by characters
     for index, scenario in enumerate(scenarios):
         for negative, cues in ((False, cue_lists[index]), (True, list(scenario.not_cues))):
             for cue in cues:
@@ -125,13 +219,20 @@ def rank_scenarios(text: str, library: Library) -> list[Suggestion]:
                     continue
                 for start, end in pattern.finditer(norm):
                     matches.append(_Match(index, cue, start, end, negative))
+                if not negative and not pattern.has_gap:
+                    for start, end in _sound_matches(pattern.pieces[0], norm, sounds):
+                        matches.append(_Match(index, cue, start, end, negative))
+                        by_sound.add((index, cue, start, end))
     # A positive match inside a longer one (of any scenario) is part of that cue, not evidence of its own.
     inside = _inside_longer({(m.start, m.end) for m in matches if not m.negative})
     kept = [m for m in matches if m.negative or (m.start, m.end) not in inside]
     last_seen: dict[tuple[int, str, bool], int] = {}
+    exact: set[tuple[int, str]] = set()
     for m in kept:
         key = (m.scenario, m.cue, m.negative)
         last_seen[key] = max(last_seen.get(key, 0), m.end)
+        if (m.scenario, m.cue, m.start, m.end) not in by_sound:
+            exact.add((m.scenario, m.cue))
     evidence: dict[int, list[Evidence]] = {}
     for (index, cue, negative), end in last_seen.items():
         share = 1 if negative else max(shared[normalize(cue)], 1)
@@ -139,16 +240,30 @@ def rank_scenarios(text: str, library: Library) -> list[Suggestion]:
         weight = cue_strength(cue) / share * recency
         if negative:
             weight *= NEGATIVE_FACTOR
+        elif (index, cue) in by_sound and (index, cue) not in exact:
+            weight *= SOUND_FACTOR
         evidence.setdefault(index, []).append(Evidence(cue, round(weight, 2), share, negative))
-    ranked: list[tuple[float, int, Suggestion]] = []
+    ranked: list[tuple[float, int, float, int, Suggestion]] = []
     for index, items in evidence.items():
         score = sum(-e.weight if e.negative else e.weight for e in items)
         if score <= 0 or all(e.negative for e in items):
             continue
         items.sort(key=lambda e: (e.negative, -e.weight))
-        ranked.append((-score, index, Suggestion(scenarios[index].id, round(score, 2), tuple(items))))
-    ranked.sort(key=lambda r: (r[0], r[1]))
-    return [s for *_, s in ranked]
+        positive = [e.weight for e in items if not e.negative]
+        ranked.append((-round(score, 2), -len(positive), -max(positive), index,
+                       Suggestion(scenarios[index].id, round(score, 2), tuple(items))))
+    ranked.sort(key=lambda r: r[:4])
+    result = [r[-1] for r in ranked]
+    return _safety_first(result, library)
+
+
+def _safety_first(ranked: list[Suggestion], library: Library) -> list[Suggestion]:
+    """A safety scenario the notes point to moves up to the top three (it stays put if higher)."""
+    late = [s for s in ranked[SAFETY_RANK + 1 :] if (found := library.get(s.scenario_id)) and found.safety]
+    if not late:
+        return ranked
+    rest = [s for s in ranked if s not in late]
+    return rest[:SAFETY_RANK] + late + rest[SAFETY_RANK:]
 
 
 def suggest_other(
