@@ -58,6 +58,7 @@ class LiveModel(QObject):
         self.live_file: Path | None = None
         self.ignored = 0  # events for calls the panel does not follow
         self.speech_suggested = ""  # the scenario the customer's words pointed to last
+        self.routed = ""  # the scenario the phone system's attached data opened last
         self._closed = False
         self._received.connect(self.apply, Qt.ConnectionType.QueuedConnection)
         self._booted.connect(self._started, Qt.ConnectionType.QueuedConnection)
@@ -133,6 +134,8 @@ class LiveModel(QObject):
     def _call_event(self, event: CallEvent) -> None:
         model = self.model
         if event.type == "call.ringing":
+            if not model.in_call:
+                self._screen_pop(event)
             self.ringing.emit(caller_tail(event.caller))
             return
         if event.type == "call.answered":
@@ -140,6 +143,7 @@ class LiveModel(QObject):
                 if self.call is None or self.call.call_id != event.call_id:
                     model.message.emit(self.tr("A call is already in progress; the answered call was not started"))
                 return
+            self._screen_pop(event)
             model.start_call()
             self.call = LiveCall(event.call_id)
             if event.caller:
@@ -152,6 +156,18 @@ class LiveModel(QObject):
             self.ignored += 1
             if not model.in_call:
                 self.missed.emit()  # rang and ended unanswered (or a call not followed): nothing to show
+
+    def _screen_pop(self, event: CallEvent) -> None:
+        """Open the scenario the phone system routed the call for (its attached data
+        matched a pack's ``routing`` rule), before anyone speaks."""
+        if not event.call_data:
+            return
+        scenario = self.model.library.routed(event.call_data)
+        if scenario is None:
+            return
+        self.routed = scenario.id
+        if self.model.scenario is None or self.model.scenario.id != scenario.id:
+            self.model.choose_scenario(scenario.id)
 
     def _set_caller(self, caller: str) -> None:
         """The caller's number becomes the customer reference, masked at once (landlines
