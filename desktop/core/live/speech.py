@@ -53,7 +53,7 @@ def take_segment(
     ticks: tuple[CueMatch, ...] = ()
     if scenario is not None:
         ticks = tuple(
-            m for m in find_ticks(segment.text, scenario, cues_for)
+            m for m in find_ticks(segment.text, scenario, cues_for, skip=is_ticked)
             if not is_ticked(m.step_id) and m.step_id not in call.seat_refused
         )
     hits = tuple(find_banned(segment.text, banned))
