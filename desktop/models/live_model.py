@@ -18,6 +18,7 @@ from desktop.core.live import store as live_store
 from desktop.core.live.events import CallEvent, Event, TranscriptEvent
 from desktop.core.live.speech import (
     LiveCall,
+    recheck,
     speech_suggestion,
     take_segment,
 )
@@ -64,6 +65,7 @@ class LiveModel(QObject):
         self._booted.connect(self._started, Qt.ConnectionType.QueuedConnection)
         model.callStateChanged.connect(self._call_state_changed)
         model.stepsChanged.connect(self._steps_changed)
+        model.scenarioChanged.connect(self._scenario_changed)
 
     # -- the endpoint ------------------------------------------------------------
     def listen(self, data_dir: Path, wait: bool = False) -> None:
@@ -221,6 +223,15 @@ class LiveModel(QObject):
     def _call_state_changed(self) -> None:
         if not self.model.in_call:
             self.call = None
+
+    def _scenario_changed(self) -> None:
+        """Another scenario during a followed call: what the seat already said is read again
+        against its steps."""
+        model = self.model
+        if self.call is None or not model.in_call or model.scenario is None:
+            return
+        for match in recheck(self.call, model.scenario, model.is_ticked):
+            model.set_step_ticked(match.step_id, True, by_speech=True)
 
     def _steps_changed(self) -> None:
         """A step speech ticked that is no longer ticked: the seat took it back."""
