@@ -172,9 +172,9 @@ class Library:
         best: tuple[int, Scenario] | None = None
         for scenario in self.scenarios:
             for rule in scenario.routing:
-                if rule and all(given.get(k) == _routing_value(v) for k, v in rule):
-                    if best is None or len(rule) > best[0]:
-                        best = (len(rule), scenario)
+                matched = rule and all(given.get(k) == _routing_value(v) for k, v in rule)
+                if matched and (best is None or len(rule) > best[0]):
+                    best = (len(rule), scenario)
         return best[1] if best else None
 
 

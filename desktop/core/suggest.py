@@ -240,7 +240,7 @@ def rank_scenarios(text: str, library: Library) -> list[Suggestion]:
         weight = cue_strength(cue) / share * recency
         if negative:
             weight *= NEGATIVE_FACTOR
-        elif (index, cue) in by_sound and (index, cue) not in exact:
+        elif (index, cue) not in exact:  # found only by sound
             weight *= SOUND_FACTOR
         evidence.setdefault(index, []).append(Evidence(cue, round(weight, 2), share, negative))
     ranked: list[tuple[float, int, float, int, Suggestion]] = []

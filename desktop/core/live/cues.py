@@ -63,7 +63,10 @@ _UNIT = "个天日号点分秒元块位期年月周次张笔倍成折小工条�
 _NUMBER_BEFORE_UNIT = re.compile(rf"{_CN_NUMBER}(?=[{_UNIT}])|{_CN_NUMBER}(?=[到至~-]\s*(?:\d|{_CN_NUMBER}[{_UNIT}]))")
 # A restatement opens with one of these and closes with a tag question.
 _RESTATE_OPEN = re.compile(r"(跟您|给您|和您|帮您|我再|我先|我)(再)?(确认|核对|核实|复述|理解|理|对)(一下|一遍|下)")
-_RESTATE_TAG = re.compile(r"(对吧|对吗|是吗|是吧|没错吧|没错吗|对不对|是不是|是这样吗|是这样吧|是这个意思吗|我理解得对吗|我说得对吗|没问题吧)[?？。!！]*$")
+_RESTATE_TAG = re.compile(
+    r"(对吧|对吗|是吗|是吧|没错吧|没错吗|对不对|是不是|是这样吗|是这样吧|是这个意思吗|我理解得对吗|我说得对吗|没问题吧)"
+    r"[?？。!！]*$"
+)
 RESTATE_MIN = 8  # characters between the opening and the tag
 
 
