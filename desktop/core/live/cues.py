@@ -43,19 +43,25 @@ _CONDITIONS = (
     "为了", "麻烦您说", "麻烦您报", "请您说", "请您报", "请问",
     # a step that waits for another: 确认没有异常以后我帮您申请…
     "以后我", "之后我", "以后再", "之后再",
+    # another call, another time
+    "上次", "上回", "那个客户",
+    # the customer's words, repeated: 您说的改绑是…
+    "您说", "您问", "您是说",
 )
 # Just after a cue, in its clause, these make it still pending (限制的原因我还在查).
-_PENDING = ("还在", "正在", "还没", "没有", "尚未", "待会", "稍后", "之后再", "一会儿", "再跟您", "再告诉您", "再通知您")
+_PENDING = ("还在", "正在", "还没", "没有", "尚未", "待会", "稍后", "之后再", "一会儿", "再跟您", "再告诉您", "再通知您",
+            "的话")
 # Anywhere earlier in the sentence: what follows is a consequence of a condition.
 _IF = ("如果", "要是", "假如", "万一", "一旦", "假设")
 # Just after a cue: it is dismissed (报警也没用).
 _USELESS = ("没用", "也没用", "没有用", "不管用", "没必要")
-_A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff]{1,2})[不没]\1")
 _QUESTION_TAIL = re.compile(r"^[^，。！？；,.!?;]*?(吗|么|呢|吧)?\s*[?？]|^[^，。！？；,.!?;]*?(吗|么)(?=$|[，。！；,.!;])")
 
 
 RESTATE = "@restate"
 _FILLERS = re.compile(r"[嗯呃啊哦唉噢\s]+")
+_BREAK = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 _CN_DIGITS = "零〇一二两三四五六七八九"
 _CN_VALUES = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_NUMBER = f"[{_CN_DIGITS}十百千万]+"
@@ -90,7 +96,8 @@ def _cn_number(text: str) -> str:
 def spoken_form(text: str) -> str:
     """Normalised text without fillers or blanks, with Chinese numbers before a unit as digits,
     and 你 read as 您 (speech recognition rarely writes the polite form)."""
-    norm = _FILLERS.sub("", normalize(text)).replace("你", "您")
+    norm = _BREAK.sub("，", normalize(text))  # speech recognition marks pauses with blanks, not commas
+    norm = _FILLERS.sub("", norm).replace("你", "您")
     return _NUMBER_BEFORE_UNIT.sub(lambda m: _cn_number(m.group(0)), norm)
 
 
@@ -130,6 +137,8 @@ def affirmed(text: str, start: int, end: int, *, asking: bool = False) -> bool:
         return False  # 报警也没用
     if _A_NOT_A.search(text[left : right + 1]):
         return False  # 保不保本, 是不是: a question
+    if "的话" in after:
+        return False  # 逐笔核对的话…: a condition
     if asking:
         return not any(word in before for word in ("等到", "待会", "稍后", "马上"))
     if any(word in before for word in _CONDITIONS):
