@@ -60,7 +60,8 @@ _QUESTION_TAIL = re.compile(r"^[^，。！？；,.!?;]*?(吗|么|呢|吧)?\s*[?�
 
 
 RESTATE = "@restate"
-_FILLERS = re.compile(r"[嗯呃啊哦唉噢\s]+")
+_FILLERS = re.compile(r"[嗯呃啊哦唉噢]+")
+_BLANKS = re.compile(r"\s+")
 _BREAK = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 _CN_DIGITS = "零〇一二两三四五六七八九"
 _CN_VALUES = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -96,8 +97,9 @@ def _cn_number(text: str) -> str:
 def spoken_form(text: str) -> str:
     """Normalised text without fillers or blanks, with Chinese numbers before a unit as digits,
     and 你 read as 您 (speech recognition rarely writes the polite form)."""
-    norm = _BREAK.sub("，", normalize(text))  # speech recognition marks pauses with blanks, not commas
-    norm = _FILLERS.sub("", norm).replace("你", "您")
+    norm = _FILLERS.sub("", normalize(text))
+    norm = _BREAK.sub(",", norm)  # speech recognition marks pauses with blanks, not commas
+    norm = _BLANKS.sub("", norm).strip(",").replace("你", "您")
     return _NUMBER_BEFORE_UNIT.sub(lambda m: _cn_number(m.group(0)), norm)
 
 
