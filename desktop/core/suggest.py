@@ -20,6 +20,7 @@ way) that any of its cues points to is always in the top three.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -54,6 +55,30 @@ SYNONYMS: dict[str, str] = {
     "网上银行": "网银",
 }
 _LATIN_SYNONYM = re.compile(r"[a-z0-9 ]+")
+# The weight of the best match by the scenario's own wording (when no cue decides).
+CONTENT_WEIGHT = 0.6
+# Only character pairs found in at most this many scenarios count, and a note must share at
+# least this many of them with a scenario's text.
+CONTENT_MAX_SHARE = 5
+CONTENT_MIN_WORDS = 1
+# Built-in signs of a scam under way, evidence for every ``safety`` scenario. G: a short gap
+# inside one sentence.
+_G = "[^。！？!?；;\n]"
+SAFETY_SIGNALS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((label, re.compile(rx.replace("G", _G))) for label, rx in (
+    ("有人指使转账或给码",
+     r"(对方|有人|陌生人|骗子|客服|老师|导师|领导|警察|公安|刑警|法院|检察|银联|反诈|社保|医保|海关|平台|男友|女友|网友|"
+     r"同学|群里|电话里|短信|自称)G{0,12}(让|要他|要她|要求|叫|指导|教|指挥|说|通知)G{0,20}"
+     r"(转|汇|交|付|充|打钱|缴|念|报|输|下载|装|共享|操作|提现|入金|集中|存到)"),
+    ("亲人出事要钱", r"(孙子|孙女|儿子|女儿|孩子|外孙|侄子|亲戚|家人)G{0,10}(出事|被抓|打架|车祸|保释|赔钱|坐牢|被扣)"),
+    ("先交钱才能办", r"先(交|付|转|缴)G{0,8}(费|金|税)|先(转|汇|打)G{0,6}(过去|给他|给对方)"
+                   r"|(交|付|转)G{0,8}(费|金|税)G{0,4}(才能|就能|才可以|才给|就给)"
+                   r"|解冻金|解冻费|保释金|保证金|出金|刷流水"),
+    ("远程控制", r"共享屏幕|屏幕共享|开共享|远程|会议软件|安全防护|向日葵|todesk"),
+    ("索要验证码", r"(念|报|告诉|发给|说出)G{0,6}验证码|验证码G{0,8}(念|报给|告诉|发给)"),
+    ("特殊账户", r"(安全|监管|清查|指定|验证|清白)账户|资金清查|配合调查|打新股|虚拟币|杀猪盘|刷单|冒充"),
+    ("正被人指挥", r"耳机里|按电话里|按他说的|按对方说的|电话里G{0,6}(指挥|教)|有人在教|有人教|还在打电话|对方还在|没挂电话"),
+    ("索要卡片信息", r"有效期G{0,6}(背面|安全码)|背面(3|三)位|安全码"),
+))
 
 
 @dataclass(frozen=True)
@@ -64,9 +89,12 @@ class Evidence:
     weight: float
     shared_by: int = 1
     negative: bool = False
+    kind: str = "cue"  # "cue", "signal" (a built-in safety signal) or "content" (the scenario's own text)
 
     def __str__(self) -> str:
         sign = "−" if self.negative else "+"
+        if self.kind == "content":
+            return f"≈“{self.cue}” +{abs(self.weight):.1f}"
         shared = f" ×{self.shared_by}" if self.shared_by > 1 else ""
         return f"“{self.cue}”{shared} {sign}{abs(self.weight):.1f}"
 
@@ -81,6 +109,11 @@ class Suggestion:
     def explanation(self) -> str:
         """The cues behind the score, strongest first, e.g. “吞卡” +1.6 · “ATM” ×2 +0.5."""
         return " · ".join(str(e) for e in self.evidence)
+
+    @property
+    def by_cue(self) -> bool:
+        """True when a cue or a safety signal (not only the scenario's wording) points here."""
+        return any(e.kind != "content" and not e.negative for e in self.evidence)
 
     @property
     def cue(self) -> str:
@@ -243,6 +276,8 @@ def rank_scenarios(text: str, library: Library) -> list[Suggestion]:
         elif (index, cue) not in exact:  # found only by sound
             weight *= SOUND_FACTOR
         evidence.setdefault(index, []).append(Evidence(cue, round(weight, 2), share, negative))
+    _add_signals(norm, scenarios, evidence)
+    _add_content(norm, library, evidence)
     ranked: list[tuple[float, int, float, int, Suggestion]] = []
     for index, items in evidence.items():
         score = sum(-e.weight if e.negative else e.weight for e in items)
@@ -257,9 +292,82 @@ def rank_scenarios(text: str, library: Library) -> list[Suggestion]:
     return _safety_first(result, library)
 
 
+def _add_signals(norm: str, scenarios: list[Scenario], evidence: dict[int, list[Evidence]]) -> None:
+    """The built-in scam signals, as evidence for the ``safety`` scenarios."""
+    found = [(label, m.end()) for label, rx in SAFETY_SIGNALS if (m := rx.search(norm))]
+    if not found:
+        return
+    for index, scenario in enumerate(scenarios):
+        if scenario.safety:
+            for label, end in found:
+                recency = 1.0 - RECENCY_SPAN / 2 + RECENCY_SPAN * end / len(norm)
+                evidence.setdefault(index, []).append(Evidence(label, round(2.0 * recency, 2), kind="signal"))
+
+
+_profiles: dict[int, tuple[tuple[Scenario, ...], list[set[str]], dict[str, float]]] = {}
+
+
+def _bigrams(text: str) -> set[str]:
+    norm = normalize(text)
+    return {norm[i : i + 2] for i in range(len(norm) - 1) if _CJK.fullmatch(norm[i]) and _CJK.fullmatch(norm[i + 1])} | set(
+        _WORD.findall(norm)
+    )
+
+
+def _scenario_text(scenario: Scenario) -> str:
+    parts = [scenario.name, scenario.description, *scenario.keywords]
+    for step in scenario.steps:
+        parts += [step.title, step.guidance, *map(str, step.facts), *(p.text for p in step.phrases)]
+    return "\n".join(parts)
+
+
+def _profile(library: Library) -> tuple[list[set[str]], dict[str, float]]:
+    """Each scenario's words (character pairs of its name, description, steps, facts and
+    phrases) and how rare each pair is among the scenarios; kept while the library is."""
+    key = id(library)
+    cached = _profiles.get(key)
+    scenarios = tuple(library.scenarios)
+    if cached is None or cached[0] != scenarios:
+        bags = [_bigrams(_scenario_text(s)) for s in scenarios]
+        df = Counter(b for bag in bags for b in bag)
+        idf = {b: math.log((1 + len(bags)) / n) for b, n in df.items()}
+        _profiles.clear()
+        cached = _profiles[key] = (scenarios, bags, idf)
+    return cached[1], cached[2]
+
+
+def _add_content(norm: str, library: Library, evidence: dict[int, list[Evidence]]) -> None:
+    """Weak evidence from the scenarios' own wording: the rare character pairs a note shares
+    with a scenario's text. It never outweighs a cue; it ranks what no cue separates."""
+    words = _bigrams(norm)
+    if not words:
+        return
+    bags, idf = _profile(library)
+    rare = math.log((1 + len(bags)) / CONTENT_MAX_SHARE)
+    scores = []
+    for index, bag in enumerate(bags):
+        if library.scenarios[index].safety:
+            continue  # a scam is named by its signs, never by resemblance
+        if any(not e.negative for e in evidence.get(index, ())):
+            continue  # a cue already speaks for it
+        shared = {w for w in words & bag if idf.get(w, 0.0) >= rare}
+        score = sum(idf[w] for w in shared)
+        if len(shared) >= CONTENT_MIN_WORDS:
+            best = max(shared, key=lambda w: idf.get(w, 0.0))
+            scores.append((score, index, best))
+    if not scores:
+        return
+    top = max(score for score, _i, _b in scores)
+    for score, index, best in scores:
+        weight = round(CONTENT_WEIGHT * score / top, 2)
+        if weight >= 0.05:
+            evidence.setdefault(index, []).append(Evidence(best, weight, kind="content"))
+
+
 def _safety_first(ranked: list[Suggestion], library: Library) -> list[Suggestion]:
     """A safety scenario the notes point to moves up to the top three (it stays put if higher)."""
-    late = [s for s in ranked[SAFETY_RANK + 1 :] if (found := library.get(s.scenario_id)) and found.safety]
+    late = [s for s in ranked[SAFETY_RANK + 1 :]
+            if s.by_cue and (found := library.get(s.scenario_id)) is not None and found.safety]
     if not late:
         return ranked
     rest = [s for s in ranked if s not in late]
@@ -279,7 +387,7 @@ def suggest_other(
     for suggestion in ranked:
         if current is not None and suggestion.scenario_id == current.id:
             continue
-        if suggestion.scenario_id in dismissed:
+        if suggestion.scenario_id in dismissed or not suggestion.by_cue:
             continue
         return suggestion if suggestion.score > current_score else None
     return None
