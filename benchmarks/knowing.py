@@ -193,6 +193,84 @@ def summary(r: KnowingResult) -> dict[str, object]:
     }
 
 
+# The first and only blind run, before anything was changed after seeing the sets
+# (2026-12-07 21:22 UTC, commit "Blind sets for suggestions and ticks, and their benchmark").
+FIRST_RUN = {
+    "notes": 194, "top1": 127, "strict_top1": 126, "top3": 140, "scam": 56, "scam_top3": 25,
+    "notscam": 34, "notscam_scam_top1": 10, "notscam_scam_top3": 13,
+    "utterances": 410, "tp": 56, "fp": 6, "fn": 195,
+}
+
+
+def _met(value: float, goal: float) -> str:
+    return "yes" if value >= goal else "**no**"
+
+
+def markdown(r: KnowingResult) -> str:
+    f = FIRST_RUN
+    first_p = f["tp"] / (f["tp"] + f["fp"])
+    first_r = f["tp"] / (f["tp"] + f["fn"])
+    t = r.ticks
+    lines = [
+        "## Knowing the call: blind sets (suggestions, the scam rule, speech ticks)",
+        "",
+        "Not timings. Written by `python -m benchmarks.knowing` (`make bench` includes it). The blind sets are in "
+        "`benchmarks/data/blind/` with their READMEs: **notes** (194 notes, 22 call types; 56 scam notes; 34 "
+        "adversarial not-scam notes) were written by a persona of a seat on a bank's credit-card and remote-banking "
+        "hotline, several years on the phones, typing as seats do (IME slips, abbreviations, no punctuation); "
+        "**utterances** (410 agent ASR segments, 251 positives and 159 negatives built to fool a keyword matcher) "
+        "by a persona of a seat and quality-check trainer. Both were written by hand on 2026-12-07 from the call "
+        "types' ids and step titles only, without seeing the code, the packs' keywords or the cue lists.",
+        "",
+        "**First run** is the one blind evaluation, before any change made after seeing the sets. **Now** is this "
+        "run: after the first run, general weaknesses were fixed (see below), so these figures are **no longer "
+        "blind**. **Tuning** figures are on the sets the cues were tuned on (not results).",
+        "",
+        "| Measure | Goal | First run (blind) | Now (not blind) | Tuning sets |",
+        "| :--- | :--- | ---: | ---: | ---: |",
+        f"| Notes, top-1 (expected or an equally right `also`) | ≥ 92% | {_pct(f['top1'], f['notes'])} "
+        f"| {_pct(r.notes.top1, r.notes.notes)} | {_pct(r.tuning_notes.top1, r.tuning_notes.notes)} |",
+        f"| Notes, top-3 | ≥ 98% | {_pct(f['top3'], f['notes'])} | {_pct(r.notes.top3, r.notes.notes)} "
+        f"| {_pct(r.tuning_notes.top3, r.tuning_notes.notes)} |",
+        f"| Scam notes with scam-in-progress in the top three | 100% | {_pct(f['scam_top3'], f['scam'])} "
+        f"| {_pct(r.scam.top3, r.scam.notes)} | {_pct(r.tuning_scam.top3, r.tuning_scam.notes)} |",
+        f"| Not-scam notes ranked scam-in-progress first (lower is better) | — | "
+        f"{_pct(f['notscam_scam_top1'], f['notscam'])} | {_pct(r.notscam.scam_top1, r.notscam.notes)} "
+        f"| {_pct(r.tuning_notscam.scam_top1, r.tuning_notscam.notes)} |",
+        f"| Not-scam notes with scam-in-progress in the top three (lower is better) | — | "
+        f"{_pct(f['notscam_scam_top3'], f['notscam'])} | {_pct(r.notscam.scam_top3, r.notscam.notes)} "
+        f"| {_pct(r.tuning_notscam.scam_top3, r.tuning_notscam.notes)} |",
+        f"| Speech ticks, precision ({f['utterances']} utterances; any other step ticked counts as wrong) | ≥ 98% "
+        f"| {first_p:.1%} ({f['tp']}/{f['tp'] + f['fp']}) | {t.precision:.1%} ({t.tp}/{t.tp + t.fp}) "
+        f"| {_tuning(r.tuning_ticks_precision)} |",
+        f"| Speech ticks, recall | ≥ 70% | {first_r:.1%} ({f['tp']}/{f['tp'] + f['fn']}) "
+        f"| {t.recall:.1%} ({t.tp}/{t.tp + t.fn}) | {_tuning(r.tuning_ticks_recall)} |",
+        "",
+        f"Goals met now: top-1 {_met(r.notes.top1 / r.notes.notes, GOALS['top1'])}, "
+        f"top-3 {_met(r.notes.top3 / r.notes.notes, GOALS['top3'])}, "
+        f"scam {_met(r.scam.top3 / r.scam.notes, GOALS['scam'])}, "
+        f"tick precision {_met(t.precision, GOALS['tick_precision'])}, tick recall {_met(t.recall, GOALS['tick_recall'])} "
+        "— and none was met on the first, blind run.",
+        "",
+        f"Tuning sets: `benchmarks/data/suggest_tuning3.yaml` ({r.tuning_notes.notes} notes, {r.tuning_scam.notes} scam "
+        f"notes, {r.tuning_notscam.notes} not-scam notes) and `live_utterances*.yaml` ({r.tuning_utterances} agent "
+        "utterances), written by the engineer who tuned the cues, 2026-12-07.",
+        "",
+        "What changed after the first run (general rules, not the blind notes' words): built-in scam signals for "
+        "scenarios marked `safety` (someone directing a transfer, a relative in trouble, a fee before money, remote "
+        "control, codes or card details asked for); suspicion, past scams and the customer's own accounts point away "
+        "from a scam; weak evidence from a scenario's own wording where no cue speaks; for ticks, pauses read as "
+        "clause breaks, the customer's words repeated (您说…) and conditions (…的话) do not tick, and broader cues "
+        "for soothing, follow-up, checks and confirmations.",
+    ]
+    if t.wrong:
+        lines += ["", "Wrong ticks now:", ""] + [f"- {w}" for w in t.wrong]
+    return "\n".join(lines)
+
+
+def _tuning(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1%}"
+
+
 if __name__ == "__main__":
-    result = run()
-    print(json.dumps(summary(result), ensure_ascii=False))
+    print(markdown(run()))
