@@ -214,3 +214,39 @@ def test_what_was_said_is_read_again_when_the_scenario_changes() -> None:
     call.seat_refused.add("register")
     assert recheck(call, steps_scenario(), lambda _s: False)[0].step_id == "ask-name"
     assert all(m.step_id != "register" for m in recheck(call, steps_scenario(), lambda _s: False))
+
+
+# -- signals and wording -------------------------------------------------------------
+def test_scam_signals_need_no_pack_cue() -> None:
+    library = Library([one("other", ["转账"]), one("scam", ["安全账户"], safety=True)])
+    ranked = rank_scenarios("客户转账中，对方让他先交2000保证金才能放款", library)
+    scam = next(s for s in ranked if s.scenario_id == "scam")
+    assert any(e.kind == "signal" for e in scam.evidence) and scam.by_cue
+    plain = Library([one("other", ["转账"]), one("scam", ["安全账户"])])  # not marked safety: no signals
+    assert "scam" not in [s.scenario_id for s in rank_scenarios("对方让他先交2000保证金才能放款", plain)]
+
+
+def test_suspicion_and_own_accounts_point_away_from_a_scam(builtin) -> None:
+    assert "scam-in-progress" not in ids("营销电话太多 客户怀疑是骗子", builtin)[:1]
+    assert "scam-in-progress" not in ids("把他行存款转到自己账户 问单日限额", builtin)[:1]
+
+
+def test_a_scenarios_own_wording_ranks_what_no_cue_speaks_for(builtin) -> None:
+    ranked = rank_scenarios("走银联差错流程", builtin)  # words of the ATM scenario's facts, no cue
+    assert ranked and ranked[0].scenario_id == "atm-cash-retained"
+    assert all(e.kind == "content" for e in ranked[0].evidence) and ranked[0].score <= 0.6
+    assert not rank_scenarios("今天天气不错", builtin)
+
+
+def test_the_panel_offers_only_what_a_cue_points_to() -> None:
+    from desktop.core.suggest import suggest_other
+
+    library = Library([
+        Scenario(id="a", name="a", description="自助设备清机对账", steps=(Step("s", "s"),)),
+        Scenario(id="c", name="c", description="信用卡分期手续费", steps=(Step("s", "s"),)),
+        one("b", ["吞卡"]),
+    ])
+    ranked = rank_scenarios("清机对账", library)
+    assert [s.scenario_id for s in ranked] == ["a"] and not ranked[0].by_cue
+    assert suggest_other("清机对账", library, None) is None
+    assert suggest_other("清机对账 吞卡", library, None).scenario_id == "b"
