@@ -55,6 +55,7 @@ SYNONYMS: dict[str, str] = {
     "网上银行": "网银",
 }
 _LATIN_SYNONYM = re.compile(r"[a-z0-9 ]+")
+_BREAK = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 # The weight of the best match by the scenario's own wording (when no cue decides).
 CONTENT_WEIGHT = 0.6
 # Only character pairs found in at most this many scenarios count, and a note must share at
@@ -237,7 +238,7 @@ def rank_scenarios(text: str, library: Library) -> list[Suggestion]:
     norm = normalize(text)
     if not norm:
         return []
-    norm = _with_synonyms(norm)
+    norm = _with_synonyms(_BREAK.sub("，", norm))  # seats leave blanks between phrases, not commas
     sounds = [_pinyin(c) for c in norm]
     scenarios = library.scenarios
     cue_lists = [_cues(s) for s in scenarios]
@@ -358,8 +359,10 @@ def _add_content(norm: str, library: Library, evidence: dict[int, list[Evidence]
     if not scores:
         return
     top = max(score for score, _i, _b in scores)
+    by_cue = [sum(-e.weight if e.negative else e.weight for e in items) for items in evidence.values()]
+    ceiling = min([CONTENT_WEIGHT, *(0.9 * s for s in by_cue if s > 0)])  # never above a scenario a cue points to
     for score, index, best in scores:
-        weight = round(CONTENT_WEIGHT * score / top, 2)
+        weight = round(ceiling * score / top, 2)
         if weight >= 0.05:
             evidence.setdefault(index, []).append(Evidence(best, weight, kind="content"))
 
