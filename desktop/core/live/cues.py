@@ -54,7 +54,7 @@ _PENDING = ("还在", "正在", "还没", "没有", "尚未", "待会", "稍后"
 # Anywhere earlier in the sentence: what follows is a consequence of a condition.
 _IF = ("如果", "要是", "假如", "万一", "一旦", "假设")
 # Just after a cue: it is dismissed (报警也没用).
-_USELESS = ("没用", "也没用", "没有用", "不管用", "没必要")
+_USELESS = ("没用", "也没用", "没有用", "不管用", "没必要", "这句话", "这三个字", "这几个字", "这四个字", "这话")
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff]{1,2})[不没]\1")
 _QUESTION_TAIL = re.compile(r"^[^，。！？；,.!?;]*?(吗|么|呢|吧)?\s*[?？]|^[^，。！？；,.!?;]*?(吗|么)(?=$|[，。！；,.!;])")
 
@@ -135,8 +135,8 @@ def affirmed(text: str, start: int, end: int, *, asking: bool = False) -> bool:
     sentence = text[max((text.rfind(c, 0, start) for c in "。！？!?；;\n"), default=-1) + 1 : start]
     if any(word in sentence for word in _IF):
         return False  # 您要是已经转了钱，就得赶紧报警: a consequence, not done
-    if any(word in after[:4] for word in _USELESS):
-        return False  # 报警也没用
+    if any(word in after[:5] for word in _USELESS):
+        return False  # 报警也没用; 祝您生活愉快这句话…: said about, not said
     if _A_NOT_A.search(text[left : right + 1]):
         return False  # 保不保本, 是不是: a question
     if "的话" in after:
