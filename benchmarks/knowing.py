@@ -224,7 +224,8 @@ def markdown(r: KnowingResult) -> str:
         "",
         "**First run** is the one blind evaluation, before any change made after seeing the sets. **Now** is this "
         "run: after the first run, general weaknesses were fixed (see below), so these figures are **no longer "
-        "blind**. **Tuning** figures are on the sets the cues were tuned on (not results).",
+        "blind**. **Tuning** figures are on the sets the cues were tuned on (not results). Before the first run only "
+        "the READMEs and the first two lines of each file were read, for the format.",
         "",
         "| Measure | Goal | First run (blind) | Now (not blind) | Tuning sets |",
         "| :--- | :--- | ---: | ---: | ---: |",
@@ -254,7 +255,9 @@ def markdown(r: KnowingResult) -> str:
         "",
         f"Tuning sets: `benchmarks/data/suggest_tuning3.yaml` ({r.tuning_notes.notes} notes, {r.tuning_scam.notes} scam "
         f"notes, {r.tuning_notscam.notes} not-scam notes) and `live_utterances*.yaml` ({r.tuning_utterances} agent "
-        "utterances), written by the engineer who tuned the cues, 2026-12-07.",
+        "utterances), written by the engineer who tuned the cues, 2026-12-07. In `live_utterances.yaml`, five labels "
+        "written when those steps had no cues at all were corrected (a seat asking the name, soothing, a failed "
+        "identity check, an interception stated) when cues were added for every step.",
         "",
         "What changed after the first run (general rules, not the blind notes' words): built-in scam signals for "
         "scenarios marked `safety` (someone directing a transfer, a relative in trouble, a fee before money, remote "
