@@ -255,9 +255,10 @@ def markdown(r: KnowingResult) -> str:
         "",
         f"Tuning sets: `benchmarks/data/suggest_tuning3.yaml` ({r.tuning_notes.notes} notes, {r.tuning_scam.notes} scam "
         f"notes, {r.tuning_notscam.notes} not-scam notes) and `live_utterances*.yaml` ({r.tuning_utterances} agent "
-        "utterances), written by the engineer who tuned the cues, 2026-12-07. In `live_utterances.yaml`, five labels "
-        "written when those steps had no cues at all were corrected (a seat asking the name, soothing, a failed "
-        "identity check, an interception stated) when cues were added for every step.",
+        "utterances), written by the engineer who tuned the cues, 2026-12-07. Four labels in `live_utterances.yaml` "
+        "and one in `live_replay_labels.yaml`, written when those steps had no cues at all, were corrected "
+        "(a seat asking the name, soothing, a failed identity check, an interception stated) when cues were "
+        "added for every step.",
         "",
         "What changed after the first run (general rules, not the blind notes' words): built-in scam signals for "
         "scenarios marked `safety` (someone directing a transfer, a relative in trouble, a fee before money, remote "
