@@ -250,3 +250,14 @@ def test_the_panel_offers_only_what_a_cue_points_to() -> None:
     assert [s.scenario_id for s in ranked] == ["a"] and not ranked[0].by_cue
     assert suggest_other("清机对账", library, None) is None
     assert suggest_other("清机对账 吞卡", library, None).scenario_id == "b"
+
+
+def test_the_blind_benchmark_reads_every_set() -> None:
+    from benchmarks import knowing
+
+    result = knowing.run()
+    assert (result.notes.notes, result.scam.notes, result.notscam.notes) == (194, 56, 34)
+    assert (result.ticks.utterances, result.ticks.positives, result.ticks.negatives) == (410, 251, 159)
+    assert result.ticks.tp + result.ticks.fn == 251
+    text = knowing.markdown(result)
+    assert "65.5% (127/194)" in text and "First run (blind)" in text  # the first run is kept as measured
