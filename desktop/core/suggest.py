@@ -367,6 +367,12 @@ def _add_content(norm: str, library: Library, evidence: dict[int, list[Evidence]
             evidence.setdefault(index, []).append(Evidence(best, weight, kind="content"))
 
 
+def warm_up() -> None:
+    """Load the character readings and the word list the first note needs (seconds, once)."""
+    _char_pinyin("冻")
+    _words()
+
+
 def _safety_first(ranked: list[Suggestion], library: Library) -> list[Suggestion]:
     """A safety scenario the notes point to moves up to the top three (it stays put if higher)."""
     late = [s for s in ranked[SAFETY_RANK + 1 :]
