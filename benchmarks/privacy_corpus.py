@@ -14,6 +14,7 @@ generator is seeded, so a corpus is the same on every machine.
 from __future__ import annotations
 
 import random
+import re
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -31,6 +32,7 @@ from desktop.core.privacy import (
     PROVINCES,
     RESIDENT_ID,
     mask_pii,
+    normalise,
 )
 
 
@@ -48,8 +50,10 @@ _AFTER = ["，已核实。", "，需回电", "。", "", " 已处理", "，客户
 
 # Scheme: (prefixes, lengths)
 SCHEMES: dict[str, tuple[Callable[[random.Random], str], tuple[int, ...]]] = {
-    "unionpay": (lambda r: r.choice(["622202", "622848", "621700", "622588", "625", "628", "6217", "6228"]),
-                 (16, 17, 18, 19)),
+    "unionpay": (
+        lambda r: r.choice(["622202", "622848", "621700", "622588", "625", "628", "6217", "6228"]),
+        (16, 17, 18, 19),
+    ),
     "visa": (lambda r: "4" + str(r.randint(10000, 99999)), (13, 16, 19)),
     "mastercard": (lambda r: str(r.randint(51, 55)) if r.random() < 0.6 else str(r.randint(2221, 2720)), (16,)),
     "amex": (lambda r: r.choice(["34", "37"]), (15,)),
@@ -117,6 +121,155 @@ def _one_wrong_digit(rng: random.Random, number: str) -> str:
             return wrong
 
 
+# -- how people say and speech-to-text engines write a number --------------------
+_SPOKEN = {
+    "0": "零〇洞",
+    "1": "一幺",
+    "2": "二两",
+    "3": "三",
+    "4": "四",
+    "5": "五",
+    "6": "六",
+    "7": "七",
+    "8": "八",
+    "9": "九",
+    "X": "叉",
+}
+_CAPITAL = {
+    "0": "零",
+    "1": "壹",
+    "2": "贰",
+    "3": "叁",
+    "4": "肆",
+    "5": "伍",
+    "6": "陆",
+    "7": "柒",
+    "8": "捌",
+    "9": "玖",
+    "X": "叉",
+}
+_FORMAT_CHARS = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u200e", "\u202c"]
+SPLIT_SEPARATORS = ["，", "、", "\t", "\n", "/", "_", "  ", " - ", ", ", "　", "－", " / ", "·"]
+
+
+def spoken(rng: random.Random, number: str) -> str:
+    """Chinese numerals: 幺 or 一 for 1, 两 or 二 for 2, 零/〇/洞 for 0, 叉 for X."""
+    return "".join(rng.choice(_SPOKEN.get(ch.upper(), ch)) for ch in number)
+
+
+def capitals(number: str) -> str:
+    return "".join(_CAPITAL.get(ch.upper(), ch) for ch in number)
+
+
+def natural_groups(number: str) -> list[int]:
+    """Where people break a number when they say it: 3-4-4, 4-4-4-4…, 6-8-4."""
+    n = len(number)
+    if n == 11:
+        return [3, 4]
+    if n == 18:
+        return [6, 8]
+    if n == 15:
+        return [6, 6]
+    return [4] * ((n - 1) // 4)
+
+
+def styled(rng: random.Random, number: str, style: str) -> str:
+    """``number`` written in ``style`` (see ``STYLES``)."""
+    if style == "chinese numerals":
+        return spoken(rng, number)
+    if style == "financial capitals":
+        return capitals(number)
+    if style == "digits one by one":
+        return rng.choice([" ", "  ", ", ", "，", "、"]).join(number)
+    if style == "numerals one by one":
+        return rng.choice([" ", "，", "、"]).join(spoken(rng, number))
+    if style == "groups split by punctuation":
+        return grouped(number, natural_groups(number), rng.choice(SPLIT_SEPARATORS))
+    if style == "spoken groups":
+        return grouped(spoken(rng, number), natural_groups(number), rng.choice([" ", "，", "、", "　"]))
+    if style == "invisible format characters":
+        chars = list(number)
+        for _ in range(rng.randint(1, 4)):
+            chars.insert(rng.randint(1, len(chars) - 1), rng.choice(_FORMAT_CHARS))
+        return "".join(chars)
+    if style == "arabic and chinese mixed":
+        cut = rng.randint(3, len(number) - 3)
+        head, tail = number[:cut], number[cut:]
+        return head + spoken(rng, tail) if rng.random() < 0.5 else spoken(rng, head) + tail
+    if style == "full-width groups":
+        return grouped(number.translate(_FULL), natural_groups(number), rng.choice(["　", "－", "，"]))
+    raise ValueError(style)
+
+
+STYLES = [
+    "chinese numerals",
+    "financial capitals",
+    "digits one by one",
+    "numerals one by one",
+    "groups split by punctuation",
+    "spoken groups",
+    "invisible format characters",
+    "arabic and chinese mixed",
+    "full-width groups",
+]
+_SAY_BEFORE = ["客户说", "我的", "来电人报了", "客户念了", "", "麻烦记一下，", "客户说他的"]
+
+
+def _styled_maker(kind: str, style: str) -> Callable[[random.Random], Sample]:
+    def make(r: random.Random) -> Sample:
+        if kind == CARD:
+            number, label = card_number(r), r.choice(["卡号", "卡号是", "银行卡", "信用卡号码是", "", "账号"])
+        elif kind == RESIDENT_ID:
+            number, label = resident_id(r), r.choice(["身份证", "身份证号是", "证件号码", ""])
+        else:
+            number, label = mobile(r), r.choice(["手机", "手机号是", "电话", "号码是", "", "回拨"])
+        return _embed(r, f"{kind} said: {style}", styled(r, number, style), kind, r.choice(_SAY_BEFORE) + label)
+
+    return make
+
+
+def off_scheme_card(rng: random.Random) -> str:
+    """13-19 digits with a valid Luhn digit and no scheme's prefix (e.g. 518721… as 18 digits)."""
+    while True:
+        body = _digits(rng, rng.randint(13, 19) - 1)
+        number = body + luhn.calc_check_digit(body)
+        if not number.startswith(("19", "20")):
+            return number
+
+
+def first_generation_id(rng: random.Random) -> str:
+    region = rng.choice(sorted(PROVINCES)) + f"{rng.randint(1, 99):02d}{rng.randint(1, 99):02d}"
+    born = date(1930, 1, 1) + timedelta(days=rng.randint(0, 365 * 65))
+    return region + born.strftime("%y%m%d") + f"{rng.randint(0, 999):03d}"
+
+
+def _extra_positives() -> dict[str, Callable[[random.Random], Sample]]:
+    return {
+        **{
+            f"{kind} said: {style}": _styled_maker(kind, style)
+            for kind in (CARD, RESIDENT_ID, MOBILE)
+            for style in STYLES
+        },
+        "card: off-scheme, Luhn-valid (13-19)": lambda r: _embed(
+            r,
+            "card: off-scheme, Luhn-valid (13-19)",
+            r.choice([off_scheme_card(r), _four(off_scheme_card(r))]),
+            CARD,
+            r.choice(["", "卡号", "卡", "客户报了", "手机", "身份证"]),
+        ),
+        "mobile: trunk prefix 0": lambda r: _embed(
+            r, "mobile: trunk prefix 0", "0" + mobile(r), MOBILE, r.choice(["回拨", "来电", "", "拨打"])
+        ),
+        "id: first generation (15 digits), no ID word": lambda r: _embed(
+            r,
+            "id: first generation (15 digits), no ID word",
+            first_generation_id(r),
+            RESIDENT_ID,
+            r.choice(["", "老证号", "客户报", "号码"]),
+        ),
+    }
+
+
 # -- the categories -------------------------------------------------------------
 def _scheme_maker(scheme: str, words: list[str]) -> Callable[[random.Random], Sample]:
     return lambda r: _embed(r, f"card: {scheme}", card_number(r, scheme), CARD, r.choice(words))
@@ -127,74 +280,226 @@ def _positives() -> dict[str, Callable[[random.Random], Sample]]:
     return {
         **{f"card: {scheme}": _scheme_maker(scheme, card_words) for scheme in SCHEMES},
         "card: groups of 4 (16-19 digits)": lambda r: _embed(
-            r, "card: groups of 4 (16-19 digits)", _four(card_number(r, "unionpay"), r.choice(" -")), CARD,
-            r.choice(card_words)),
-        "card: 6 + rest": lambda r: _embed(r, "card: 6 + rest", grouped(card_number(r, "unionpay"), [6]), CARD,
-                                           r.choice(card_words)),
+            r,
+            "card: groups of 4 (16-19 digits)",
+            _four(card_number(r, "unionpay"), r.choice(" -")),
+            CARD,
+            r.choice(card_words),
+        ),
+        "card: 6 + rest": lambda r: _embed(
+            r, "card: 6 + rest", grouped(card_number(r, "unionpay"), [6]), CARD, r.choice(card_words)
+        ),
         "card: dots": lambda r: _embed(r, "card: dots", _four(card_number(r), "."), CARD, r.choice(card_words)),
         "card: glued to letters": lambda r: _embed(
-            r, "card: glued to letters", card_number(r), CARD, r.choice(["card", "No.", "TX", "Card#", "acct"])),
+            r, "card: glued to letters", card_number(r), CARD, r.choice(["card", "No.", "TX", "Card#", "acct"])
+        ),
         "card: full-width digits": lambda r: _embed(
-            r, "card: full-width digits", card_number(r).translate(_FULL), CARD, r.choice(card_words)),
+            r, "card: full-width digits", card_number(r).translate(_FULL), CARD, r.choice(card_words)
+        ),
         "card: one wrong digit after a card word": lambda r: _embed(
-            r, "card: one wrong digit after a card word", _one_wrong_digit(r, card_number(r)), CARD,
-            r.choice(["卡号", "卡号：", "银行卡", "信用卡号", "账号", "卡号是"])),
+            r,
+            "card: one wrong digit after a card word",
+            _one_wrong_digit(r, card_number(r)),
+            CARD,
+            r.choice(["卡号", "卡号：", "银行卡", "信用卡号", "账号", "卡号是"]),
+        ),
         "id: plain": lambda r: _embed(r, "id: plain", resident_id(r), RESIDENT_ID, r.choice(["身份证", "证件号", ""])),
         "id: lower-case x / full-width": lambda r: _embed(
-            r, "id: lower-case x / full-width", r.choice([resident_id(r).lower(), resident_id(r).translate(_FULL)]),
-            RESIDENT_ID),
-        "id: groups 6 8 4": lambda r: _embed(r, "id: groups 6 8 4", grouped(resident_id(r), [6, 8]), RESIDENT_ID,
-                                             "身份证 "),
-        "id: glued to letters": lambda r: _embed(r, "id: glued to letters", resident_id(r), RESIDENT_ID,
-                                                 r.choice(["ID", "id:", "IDNo.", "No."])),
+            r,
+            "id: lower-case x / full-width",
+            r.choice([resident_id(r).lower(), resident_id(r).translate(_FULL)]),
+            RESIDENT_ID,
+        ),
+        "id: groups 6 8 4": lambda r: _embed(
+            r, "id: groups 6 8 4", grouped(resident_id(r), [6, 8]), RESIDENT_ID, "身份证 "
+        ),
+        "id: glued to letters": lambda r: _embed(
+            r, "id: glued to letters", resident_id(r), RESIDENT_ID, r.choice(["ID", "id:", "IDNo.", "No."])
+        ),
         "id: wrong check character": lambda r: _embed(
-            r, "id: wrong check character", resident_id(r, bad_check=True), RESIDENT_ID,
-            r.choice(["身份证号", "证件号码", "", "客户"])),
-        "mobile: plain": lambda r: _embed(r, "mobile: plain", mobile(r), MOBILE, r.choice(["手机", "电话", "", "回拨"])),
+            r,
+            "id: wrong check character",
+            resident_id(r, bad_check=True),
+            RESIDENT_ID,
+            r.choice(["身份证号", "证件号码", "", "客户"]),
+        ),
+        "mobile: plain": lambda r: _embed(
+            r, "mobile: plain", mobile(r), MOBILE, r.choice(["手机", "电话", "", "回拨"])
+        ),
         "mobile: 3-4-4": lambda r: _embed(r, "mobile: 3-4-4", grouped(mobile(r), [3, 4], r.choice(" -")), MOBILE),
         "mobile: +86 / 0086": lambda r: _embed(
-            r, "mobile: +86 / 0086", r.choice(["+86", "+86 ", "0086-", "0086", "86-"]) + mobile(r), MOBILE),
-        "mobile: glued to letters": lambda r: _embed(r, "mobile: glued to letters", mobile(r), MOBILE,
-                                                     r.choice(["tel", "Tel:", "mobile", "TEL", "phone"])),
-        "mobile: full-width digits": lambda r: _embed(r, "mobile: full-width digits", mobile(r).translate(_FULL),
-                                                      MOBILE),
+            r, "mobile: +86 / 0086", r.choice(["+86", "+86 ", "0086-", "0086", "86-"]) + mobile(r), MOBILE
+        ),
+        "mobile: glued to letters": lambda r: _embed(
+            r, "mobile: glued to letters", mobile(r), MOBILE, r.choice(["tel", "Tel:", "mobile", "TEL", "phone"])
+        ),
+        "mobile: full-width digits": lambda r: _embed(
+            r, "mobile: full-width digits", mobile(r).translate(_FULL), MOBILE
+        ),
+        **_extra_positives(),
     }
 
 
-REFERENCE_LABELS = ["订单号", "订单号：", "流水号", "交易流水号", "工单号", "工单号：", "参考号", "编号", "交易号",
-                    "订单号TX", "业务编号", "受理号"]
+REFERENCE_LABELS = [
+    "订单号",
+    "订单号：",
+    "流水号",
+    "交易流水号",
+    "工单号",
+    "工单号：",
+    "参考号",
+    "编号",
+    "交易号",
+    "订单号TX",
+    "业务编号",
+    "受理号",
+    "工单号码",
+    "流水号码",
+    "单据号",
+    "凭条号码",
+    "订单编号：",
+    "票号",
+    "投诉单号",
+]
+
+# Ordinary Chinese with counts, amounts, dates, hotlines and codes: must stay as written.
+CHINESE_ORDINARY = [
+    "刷了三次",
+    "分十二期",
+    "年费二百元",
+    "一号去的网点",
+    "第一次第二次都没扣款",
+    "2026年12月7日",
+    "95588转一号键",
+    "二〇二六年十二月七日来电",
+    "两万三千五百元",
+    "一百二十三点五元",
+    "下午三点二十分",
+    "三三两两",
+    "一五一十地说了",
+    "一一核对了",
+    "分别是第1、2、3、4、5、6期",
+    "额度五万，已用两万八",
+    "一二月份各还了一次",
+    "拨打九五五八八转一再转三",
+    "验证码123456",
+    "验证码 一二三四五六",
+    "验证码是六五四三二一",
+    "工单号 2026120712345678",
+    "尾号5678",
+    "尾号五六七八",
+    "三个月内第二次",
+    "零点五个百分点",
+    "二十四期免息",
+    "九五五三三",
+    "幺幺零报警了",
+    "一二三四五六七八九十",
+    "这个月一号和十五号各扣了一次",
+    "第三、四、五、六期",
+    "转了三笔 20000, 30000, 50000",
+    "1、2、3、4、5、6、7、8、9、10",
+    "共 12 笔，合计 345,678.90 元",
+    "客户说一两天内还",
+    "两三百块",
+    "八九不离十",
+    "十一月十二日",
+    "1/2/3/4/5/6/7/8/9/10/11",
+]
 
 
 def _negatives() -> dict[str, Callable[[random.Random], Sample]]:
     def amount(r: random.Random) -> str:
-        value = r.randint(1, 10**r.randint(2, 9))
-        return r.choice([f"{value}.{r.randint(0, 99):02d}元", f"¥{value:,}", f"{value:,}.00", f"{value}元",
-                         f"{r.randint(1, 999)}万"])
+        value = r.randint(1, 10 ** r.randint(2, 9))
+        return r.choice(
+            [
+                f"{value}.{r.randint(0, 99):02d}元",
+                f"¥{value:,}",
+                f"{value:,}.00",
+                f"{value}元",
+                f"{r.randint(1, 999)}万",
+            ]
+        )
 
     def when(r: random.Random) -> str:
         day = date(2020, 1, 1) + timedelta(days=r.randint(0, 2500))
-        return r.choice([day.strftime("%Y%m%d"), day.isoformat(), day.strftime("%Y/%m/%d"),
-                         f"{day.isoformat()} {r.randint(0, 23):02d}:{r.randint(0, 59):02d}:{r.randint(0, 59):02d}",
-                         day.strftime("%Y%m%d") + f"{r.randint(0, 235959):06d}",
-                         f"{day.year}年{day.month}月{day.day}日"])
+        return r.choice(
+            [
+                day.strftime("%Y%m%d"),
+                day.isoformat(),
+                day.strftime("%Y/%m/%d"),
+                f"{day.isoformat()} {r.randint(0, 23):02d}:{r.randint(0, 59):02d}:{r.randint(0, 59):02d}",
+                day.strftime("%Y%m%d") + f"{r.randint(0, 235959):06d}",
+                f"{day.year}年{day.month}月{day.day}日",
+            ]
+        )
 
     return {
         "amounts": lambda r: _plain(r, "amounts", amount(r), r.choice(["金额", "转账", "扣款", ""])),
         "dates and times": lambda r: _plain(r, "dates and times", when(r), r.choice(["交易时间", "日期", ""])),
         "labelled reference numbers (12-32 digits)": lambda r: _plain(
-            r, "labelled reference numbers (12-32 digits)", _digits(r, r.randint(12, 32)), r.choice(REFERENCE_LABELS)),
+            r, "labelled reference numbers (12-32 digits)", _digits(r, r.randint(12, 32)), r.choice(REFERENCE_LABELS)
+        ),
         "dated transaction references (14-32 digits)": lambda r: _plain(
-            r, "dated transaction references (14-32 digits)",
+            r,
+            "dated transaction references (14-32 digits)",
             (date(2020, 1, 1) + timedelta(days=r.randint(0, 2500))).strftime("%Y%m%d")
-            + "".join(r.choice("0123456789") for _ in range(r.randint(6, 24))), r.choice(["", "交易", "参考"])),
-        "hotlines": lambda r: _plain(r, "hotlines", r.choice(["95588", "95533", "95599", "95566", "95555", "95559",
-                                                              "400-820-8888", "4008208888", "800-830-8003",
-                                                              "10086", "12378", "96169"]), r.choice(["拨打", ""])),
-        "extensions": lambda r: _plain(r, "extensions", f"{r.choice(['转', '分机', 'ext.', '转分机'])}{r.randint(100, 99999)}"),
-        "post codes": lambda r: _plain(r, "post codes", f"{r.randint(10, 86)}{r.randint(0, 9999):04d}",
-                                       r.choice(["邮编", "邮编：", ""])),
-        "landlines": lambda r: _plain(r, "landlines", r.choice(["010", "021", "0755", "020", "0571"])
-                                      + r.choice(["-", "", " "]) + _digits(r, r.choice([7, 8]), "2345678")),
+            + "".join(r.choice("0123456789") for _ in range(r.randint(6, 24))),
+            r.choice(["", "交易", "参考"]),
+        ),
+        "hotlines": lambda r: _plain(
+            r,
+            "hotlines",
+            r.choice(
+                [
+                    "95588",
+                    "95533",
+                    "95599",
+                    "95566",
+                    "95555",
+                    "95559",
+                    "400-820-8888",
+                    "4008208888",
+                    "800-830-8003",
+                    "10086",
+                    "12378",
+                    "96169",
+                ]
+            ),
+            r.choice(["拨打", ""]),
+        ),
+        "extensions": lambda r: _plain(
+            r, "extensions", f"{r.choice(['转', '分机', 'ext.', '转分机'])}{r.randint(100, 99999)}"
+        ),
+        "post codes": lambda r: _plain(
+            r, "post codes", f"{r.randint(10, 86)}{r.randint(0, 9999):04d}", r.choice(["邮编", "邮编：", ""])
+        ),
+        "landlines": lambda r: _plain(
+            r,
+            "landlines",
+            r.choice(["010", "021", "0755", "020", "0571"])
+            + r.choice(["-", "", " "])
+            + _digits(r, r.choice([7, 8]), "2345678"),
+        ),
+        "chinese counts, amounts and dates": lambda r: _plain(
+            r, "chinese counts, amounts and dates", r.choice(CHINESE_ORDINARY)
+        ),
+        "11-digit order and ticket numbers after a label": lambda r: _plain(
+            r, "11-digit order and ticket numbers after a label", mobile(r), r.choice(REFERENCE_LABELS)
+        ),
+        "amount lists": lambda r: _plain(
+            r,
+            "amount lists",
+            r.choice(["，", ", ", "、", " "]).join(f"{r.randint(1, 999) * 100}" for _ in range(r.randint(2, 6))) + "元",
+            r.choice(["分几笔：", "金额分别为", ""]),
+        ),
+        "dates and times, spoken": lambda r: _plain(
+            r,
+            "dates and times, spoken",
+            spoken(r, (date(2020, 1, 1) + timedelta(days=r.randint(0, 2500))).strftime("%Y"))
+            + "年"
+            + r.choice(["十二月七日", "一月一日", "三月十五日"])
+            + r.choice(["", "下午三点", "上午十点二十"]),
+        ),
     }
 
 
@@ -222,11 +527,16 @@ def hidden_enough(sample: Sample, masked: str) -> bool:
     """Whether no more than the display cap of the number's digits stays readable."""
     assert sample.span is not None
     start, end, kind = sample.span
-    shown = sum(ch.isdigit() for ch in masked[start:end].translate(str.maketrans("０１２３４５６７８９", "0" * 10)))
+    shown = sum(ch in "0123456789X" for ch in normalise(masked[start:end]).text.upper())
     written = sample.text[start:end]
-    if kind == MOBILE and written.lstrip("+").startswith(("86", "0086")) and len(
-            [c for c in written if c.isdigit()]) > 11:
+    if (
+        kind == MOBILE
+        and written.lstrip("+").startswith(("86", "0086"))
+        and len([c for c in written if c.isdigit()]) > 11
+    ):
         shown -= sum(c.isdigit() for c in written[: len(written) - len(written.lstrip("+0")) + 2])
+    if kind == MOBILE and re.sub(r"[^0-9]", "", normalise(written).text).startswith("01"):
+        shown -= normalise(masked[start:end]).text.lstrip()[:1] == "0"  # the trunk prefix 0
     first, last = MAX_KEEP[kind]
     return shown <= max(first + last, MAX_KEEP[CARD][0] + MAX_KEEP[CARD][1] if kind == CARD else first + last)
 

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from benchmarks import (
+    banned_accuracy,
     csv_export,
     durability,
     hotkeys,
@@ -97,6 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     sections.append(durability.markdown(durability.run(quick=args.quick, log=log)))
     log("7/7 live call events (latency at 20 segments/s, memory over replayed calls, idle CPU, accuracy)")
     sections.append(live.markdown(live.run(quick=args.quick)))
+    log("banned-phrase alerts (tuning and blind sets)")
+    sections.append(banned_accuracy.section())
     log("7. refusals and the real library")
     sections.append(limits.markdown(limits.run(quick=args.quick)))
     log("knowing the call: suggestions and ticks on the blind sets")

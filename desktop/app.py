@@ -29,9 +29,11 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
 
 from desktop import __version__
 from desktop.core import integrity
-from desktop.core.backup import Backup
+from desktop.core.backoff import Backoff
+from desktop.core.backup import Comparison
 from desktop.core.banned import builtin_banned
 from desktop.core.instance_lock import InstanceLock
+from desktop.core.logfile import log_to_file, log_uncaught_exceptions
 from desktop.core.packs import LoadResult, Problem
 from desktop.core.packset import PackSet
 from desktop.core.paths import HUB_CONFIG_FILE, data_dir, resources_dir
@@ -39,6 +41,7 @@ from desktop.core.paths import pack_dirs as packs_in
 from desktop.core.permissions import restrict_umask, secure_data_folder
 from desktop.core.recovery import Recovery, needs_full_check, recover_at_start
 from desktop.core.settings import Settings
+from desktop.core.startup import UnknownScenario, safe_copy, writable
 from desktop.core.storage import DB_FILENAME, CallStore, StorageError
 from desktop.core.texts import output_language
 from desktop.models.background import Background, DbOp, IoOp
@@ -50,8 +53,14 @@ from desktop.models.pack_watcher import PackWatcher
 from desktop.models.phrases_model import PhrasesModel
 from desktop.models.records_model import RecordsModel
 from desktop.models.retention_timer import RetentionTimer
-from desktop.platform.clipboard import Clipboard, QtClipboard
-from desktop.platform.factories import choose_backend, choose_inserter
+from desktop.platform.clipboard import Clipboard
+from desktop.platform.factories import (
+    choose_backend,
+    choose_clipboard,
+    choose_inserter,
+    protect_data_folder,
+    watch_session_end,
+)
 from desktop.platform.hotkeys import HotkeyBackend, Trigger
 from desktop.platform.insertion import Inserter, NoInserter, WindowInfo
 from desktop.ui.appearance import apply_theme
@@ -69,6 +78,8 @@ log = logging.getLogger(__name__)
 
 # Real OS hooks start this long after the panel is built.
 HOOKS_DELAY_MS = 150
+# After a failed save, saving is tried again after at most this long.
+SAVE_RETRY_MAX_S = 30.0
 
 
 @dataclass
@@ -98,6 +109,11 @@ class Seatside:
     live: LiveModel | None = None  # the live call-event endpoint, when it listens
     hub_sync: HubSync | None = None  # heartbeats and uploads to the centre's hub, when enrolled
     built_palette: SearchPalette | None = None  # the search palette, once it has been opened
+    session_watch: object | None = None  # Windows: the WM_ENDSESSION filter
+    recovery: Recovery | None = None  # what was done at start with a damaged database
+    save_retry: Backoff | None = None  # the wait before saving again after a failed save
+    save_timer: QTimer | None = None  # fires the next save after a failed one
+    read_only_source: Path | None = None  # the data folder when it cannot be written (this runs on a copy)
 
     @property
     def palette(self) -> SearchPalette:
@@ -122,7 +138,10 @@ class Seatside:
         if action.startswith("insert-"):
             self.insertion.insert_nth(int(action.removeprefix("insert-")) - 1, self.target_window())
         elif action == "palette":
-            self.palette.open_for(self.target_window())
+            target = self.target_window()
+            self.palette.open_for(target)
+            # Windows keeps the foreground from a program that takes it by itself: hand it over.
+            self.insertion.inserter.take_foreground(int(self.palette.winId()))
         elif action == "toggle-panel":
             self.panel.setVisible(not self.panel.isVisible())
         elif action == "toggle-call":
@@ -133,6 +152,10 @@ class Seatside:
                 self.model.start_call()
         elif action == "next-step":
             self.model.tick_current()
+        elif action == "accept-suggestion":
+            self.model.accept_suggestion()
+        elif action == "dismiss-suggestion":
+            self.model.dismiss_suggestion()
 
     def start_hooks(self) -> None:
         """Global hotkeys and insertion into other programs (once; idempotent)."""
@@ -177,7 +200,24 @@ class Seatside:
         prompt.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         prompt.show()
         prompt.activateWindow()
+        self.insertion.inserter.take_foreground(int(prompt.winId()))  # past Windows' foreground lock
         return prompt
+
+    def prepare_for_session_end(self) -> None:
+        """The desktop session is about to end (Qt's commitDataRequest: logoff, shutdown; it may
+        still be cancelled): save what is pending and make the quit backup now."""
+        if self.closed:
+            return
+        self.panel.flush_geometry()
+        self.model.flush()
+        if not self.saving_failed:
+            self.worker.call(lambda store: backup_now(store, self.data_dir))
+
+    def end_session(self) -> None:
+        """The session ends for certain (WM_ENDSESSION): the process may be killed as soon as
+        this returns, before any quit event is processed, so the whole quit runs here."""
+        log.info("the desktop session is ending")
+        self.shutdown()
 
     def shutdown(self) -> None:
         """Save what is pending, release the OS hooks, back up and close the database (idempotent)."""
@@ -204,6 +244,7 @@ class Seatside:
 
     def show_notice(self, title: str, text: str, icon: QMessageBox.Icon = QMessageBox.Icon.Warning) -> QMessageBox:
         """A dialog the seat has to acknowledge (kept in ``notice`` for tests)."""
+        log.info("told the seat: %s: %s", title, text)  # for whoever reads the log afterwards
         box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self.panel)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.notice = box
@@ -211,22 +252,50 @@ class Seatside:
         return box
 
     def storage_failed(self, what: str, error: str) -> None:
-        """A database operation (``what``) failed: no more typing into notes that cannot be saved."""
+        """A database operation (``what``) failed (a full disk, say): the notes stay in the box
+        and in memory, a warning stays on the panel, and saving is tried again with back-off
+        until it succeeds; only then does the warning go."""
         if self.closed:
             return
-        self.panel.notes.editor.setReadOnly(True)
-        if self.saving_failed:
-            return
-        self.saving_failed = True
-        self.show_notice(
-            QCoreApplication.translate("Seatside", "Notes cannot be saved"),
-            QCoreApplication.translate(
-                "Seatside",
-                "Seatside could not %s in its database: %s\n\nThe notes box is locked so that nothing more is "
-                "typed that cannot be kept. Copy what you still need, then quit and start Seatside again."
-            ) % (what, error),
-            QMessageBox.Icon.Critical,
+        text = QCoreApplication.translate(
+            "Seatside",
+            "Seatside could not %1 in its database: %2. What you type stays in the notes box and is saved as soon "
+            "as the database can be written again (trying again in %3 s). Free some disk space if the disk is full.",
         )
+        if self.save_retry is None:
+            self.save_retry = Backoff(1.0, SAVE_RETRY_MAX_S)
+            self.model.notesSaved.connect(lambda _call_id: self.saving_recovered())
+            self.save_timer = QTimer(self.panel)  # goes with the panel
+            self.save_timer.setSingleShot(True)
+            self.save_timer.timeout.connect(lambda: self.retry_save())
+        delay = self.save_retry.grow()
+        self.panel.save_warning.setText(text.replace("%1", what).replace("%2", error).replace("%3", f"{delay:.0f}"))
+        if not self.saving_failed:
+            log.warning("notes cannot be saved: %s: %s", what, error)
+        self.saving_failed = True
+        self.panel.save_warning.show()
+        if self.save_timer is not None and not self.save_timer.isActive():
+            self.save_timer.start(int(delay * 1000))
+
+    def retry_save(self) -> None:
+        """Save the notes again (their newest text); a failure comes back to ``storage_failed``."""
+        if self.closed or not self.saving_failed:
+            return
+        if self.model.in_call:
+            self.model.save_notes_now()
+        else:
+            DbOp(QCoreApplication.translate("Seatside", "save the notes"), lambda store: store.count_calls()).success(
+                lambda _count: self.saving_recovered()).run_in_background(self.worker)
+
+    def saving_recovered(self) -> None:
+        """A save succeeded: the warning goes."""
+        if not self.saving_failed:
+            return
+        self.saving_failed = False
+        if self.save_retry is not None:
+            self.save_retry.attempt = 0
+        self.panel.save_warning.hide()
+        log.warning("notes are saved again")
 
     def check_after_start(self) -> None:
         """``PRAGMA quick_check`` of a large database on its thread, once the panel is up."""
@@ -258,22 +327,91 @@ class Seatside:
             self.worker
         )
 
-    def tell_recovery(self, recovery: Recovery) -> QMessageBox:
-        """Say in plain words what was done with a damaged database."""
-        moved = recovery.moved_to.name if recovery.moved_to else ""
-        if recovery.restored is not None:
-            text = QCoreApplication.translate(
-                "Seatside",
-                "The database could not be used (%s). It was kept aside as %s and the backup of %s was restored."
-            ) % (recovery.reason, moved, f"{recovery.restored.taken:%Y-%m-%d %H:%M}")
-        else:
-            calls = recovery.salvaged.calls if recovery.salvaged is not None else 0
-            text = QCoreApplication.translate(
-                "Seatside",
-                "The database was damaged (%s). It was kept aside as %s; %d calls could be read back into a new "
-                "database. Tell your team leader if calls are missing."
-            ) % (recovery.reason, moved, calls)
-        return self.show_notice(QCoreApplication.translate("Seatside", "Database repaired"), text)
+    def tell_start(self, notes: list[str]) -> QMessageBox:
+        """Say in plain words what was wrong at start and what was done (one notice). After a
+        salvage the damaged original is kept until the seat confirms; it can be exported."""
+        box = self.show_notice(QCoreApplication.translate("Seatside", "Seatside started with problems"),
+                               "\n\n".join(notes))
+        box.setObjectName("startNotice")
+        if self.recovery is not None and self.recovery.moved_to is not None and self.recovery.salvaged is not None:
+            confirm = box.addButton(
+                QCoreApplication.translate("Seatside", "The calls are all there: delete the damaged copy"),
+                QMessageBox.ButtonRole.DestructiveRole,
+            )
+            confirm.setObjectName("confirmSalvage")
+            confirm.clicked.connect(self.confirm_salvage)
+        if self.recovery is not None or self.read_only_source is not None:
+            export = box.addButton(QCoreApplication.translate("Seatside", "Export the calls read back…"),
+                                   QMessageBox.ButtonRole.ActionRole)
+            export.setObjectName("exportReadBack")
+            export.clicked.connect(self.export_read_back)
+        return box
+
+    def confirm_salvage(self) -> None:
+        """The seat has seen what was recovered: the damaged copy (and its -wal/-shm) goes."""
+        if self.recovery is None or self.recovery.moved_to is None:
+            return
+        for path in integrity.companions(self.recovery.moved_to):
+            path.unlink(missing_ok=True)
+        self.recovery.moved_to = None
+
+    def export_read_back(self) -> None:
+        """Every call in the database (what was read back) to a file the seat chooses."""
+        from PySide6.QtWidgets import QFileDialog
+
+        path, _ = QFileDialog.getSaveFileName(
+            self.notice, QCoreApplication.translate("Seatside", "Export the calls read back"),
+            str(Path.home() / "seatside-calls.csv"), "CSV (*.csv);;Excel (*.xlsx)",
+        )
+        if path:
+            self.export_calls_to(Path(path))
+
+    def export_calls_to(self, path: Path) -> int | None:
+        """Write every call in the database to ``path``; says on the panel how it went."""
+        from desktop.core.export import ExportError, export_file, format_for
+
+        def job(store: CallStore) -> int:
+            return export_file(store.calls_between(datetime(1971, 1, 2).astimezone(),
+                                                   datetime(9998, 1, 1).astimezone()), path, format_for(path) or "csv")
+
+        try:
+            count = self.worker.call(job)
+        except ExportError as exc:
+            self.panel.show_message(QCoreApplication.translate("Seatside", "Could not %s: %s") % (
+                QCoreApplication.translate("Seatside", "export"), str(exc)))
+            return None
+        self.panel.show_message(QCoreApplication.translate("Seatside", "%d calls exported to %s") % (count, path))
+        return count
+
+
+def recovery_text(recovery: Recovery) -> str:
+    """What was done with a damaged database, in the seat's language."""
+    moved = recovery.moved_to.name if recovery.moved_to else ""
+    parts = [QCoreApplication.translate(
+        "Seatside",
+        "The database was damaged (%1). It was kept aside as %2; %3 calls could be read back into a new database.",
+    ).replace("%1", recovery.reason).replace("%2", moved).replace(
+        "%3", str(recovery.salvaged.calls if recovery.salvaged is not None else 0))]
+    if recovery.restored is not None:
+        parts.append(QCoreApplication.translate(
+            "Seatside", "The backup of %1 was merged in: it added %2 calls; none of the calls read back was dropped."
+        ).replace("%1", f"{recovery.restored.taken:%Y-%m-%d %H:%M}").replace("%2", str(recovery.added)))
+    elif recovery.comparison is not None and recovery.comparison.only_in_backup:
+        parts.append(QCoreApplication.translate(
+            "Seatside", "The backup of %1 was not used: its %2 other calls (%3) are not in the database."
+        ).replace("%1", f"{recovery.comparison.taken:%Y-%m-%d %H:%M}").replace(
+            "%2", str(len(recovery.comparison.only_in_backup))).replace("%3", recovery.comparison.days()))
+    if recovery.damaged_backups:
+        parts.append(QCoreApplication.translate(
+            "Seatside", "%1 backups could not be read either.").replace("%1", str(recovery.damaged_backups)))
+    parts.append(QCoreApplication.translate("Seatside", "Tell your team leader if calls are missing."))
+    return " ".join(parts)
+
+
+def settings_notice(problem: str) -> str:
+    return QCoreApplication.translate(
+        "Seatside", "The settings file could not be read (%1). It was kept aside as %2; the defaults are used."
+    ).replace("%1", problem.split("|", 1)[0]).replace("%2", problem.split("|", 1)[-1])
 
 
 def backup_now(store: CallStore, folder: Path) -> Path | None:
@@ -359,6 +497,69 @@ def install_translator(app: QApplication, language: str) -> list[QTranslator]:
 def build(
     data: Path | str | None = None,
     pack_dirs: list[Path] | None = None,
+    **options,
+) -> Seatside:
+    """Compose the whole app. The caller shows ``panel`` and runs the event loop.
+
+    The OS hooks (clipboard, hotkey backend, inserter) default to the best real
+    ones for this session; tests pass fakes. The panel always starts: a data folder
+    that cannot be written runs on a copy (and says so); a database that cannot be
+    opened at all is set aside and a new one started; anything else that stops the
+    start gives a panel with the built-in scenarios on a copy of what can be read.
+    Each is told to the seat in one notice.
+    """
+    folder = data_dir(data)
+    notes: list[str] = []
+    if not writable(folder):
+        return _on_a_copy(folder, pack_dirs, options, notes, QCoreApplication.translate(
+            "Seatside", "The data folder %1 cannot be written. Seatside runs read-only on a copy: what you do now "
+            "is not kept after you quit. Export what you need to keep.").replace("%1", str(folder)))
+    try:
+        return _build(folder, pack_dirs, start_notes=notes, **options)
+    except UnknownScenario:
+        raise
+    except StorageError as exc:
+        if "newer" in str(exc):  # a later version's database: never set aside
+            return _on_a_copy(folder, pack_dirs, options, [], QCoreApplication.translate(
+                "Seatside", "The database was written by a newer Seatside (%1). This one runs read-only on a copy."
+            ).replace("%1", str(exc)))
+        log.error("the database cannot be opened: %s", exc)
+        moved = integrity.set_aside(folder / DB_FILENAME)
+        notes.append(QCoreApplication.translate(
+            "Seatside", "The database could not be opened (%1). It was kept aside as %2 and a new one was started."
+        ).replace("%1", str(exc)).replace("%2", moved.name))
+        try:
+            integrity.salvage(moved, folder / DB_FILENAME)
+        except Exception:
+            log.exception("salvage of %s failed", moved)
+            for path in integrity.companions(folder / DB_FILENAME):
+                path.unlink(missing_ok=True)
+        return _build(folder, pack_dirs, start_notes=notes, **options)
+    except Exception as exc:  # the last resort: a panel on a copy, with the built-in scenarios
+        log.exception("the start failed")
+        return _on_a_copy(folder, [], {**options, "builtin": True}, [], QCoreApplication.translate(
+            "Seatside", "Seatside could not start on its data folder (%1). It runs on a copy of what can be read, "
+            "with the built-in scenarios: what you do now is not kept after you quit."
+        ).replace("%1", f"{type(exc).__name__}: {exc}"))
+
+
+def _on_a_copy(folder: Path, pack_dirs: list[Path] | None, options: dict, notes: list[str], why: str) -> Seatside:
+    """The app on a temporary copy of what can be read of ``folder`` (removed at quit)."""
+    import shutil
+    import tempfile
+
+    copy = Path(tempfile.mkdtemp(prefix="seatside-read-only-"))
+    safe_copy(folder, copy)
+    app = _build(copy, pack_dirs, start_notes=[why, *notes], read_only_source=folder, **options)
+    app.panel.save_warning.setText(why)  # stays on the panel for the whole run
+    app.panel.save_warning.show()
+    app.qapp.aboutToQuit.connect(lambda: shutil.rmtree(copy, ignore_errors=True))
+    return app
+
+
+def _build(
+    data: Path | str | None = None,
+    pack_dirs: list[Path] | None = None,
     *,
     clipboard: Clipboard | None = None,
     builtin: bool = True,
@@ -367,8 +568,10 @@ def build(
     inserter: Inserter | None = None,
     scenario: str | None = None,
     insert_mode: str | None = None,
-    choose_backup: Callable[[Backup, str], bool] | None = None,
+    choose_backup: Callable[[Comparison, str], bool] | None = None,
     live: bool = False,
+    start_notes: list[str],
+    read_only_source: Path | None = None,
 ) -> Seatside:
     """Compose the whole app. The caller shows ``panel`` and runs the event loop.
 
@@ -379,16 +582,23 @@ def build(
     folder = data_dir(data)
     restrict_umask()  # everything created from here on: 0700 folders, 0600 files
     secure_data_folder(folder)  # and an existing installation is fixed
-    # A damaged or emptied database is set aside and salvaged (or a backup restored) first.
-    recovery = recover_at_start(folder, DB_FILENAME, choose_backup or ask_restore_backup)
-    worker = Background(folder / DB_FILENAME)
+    protect_data_folder(folder)  # Windows: an owner-only access list (POSIX: the modes above)
+    worker: Background | None = None
     # Settings files are written on the worker thread too, never on the GUI thread.
     settings = Settings(
         folder / "settings.json",
-        schedule=lambda write: write() if worker.closed else IoOp(
+        schedule=lambda write: write() if worker is None or worker.closed else IoOp(
             QCoreApplication.translate("Seatside", "save the settings"), write, ordered=True
         ).run_in_background(worker),
     )
+    if settings.problem is not None:
+        start_notes.append(settings_notice(settings.problem))
+    # The translation first: what recovery asks and says is in the seat's language.
+    language = language or settings.get("language")
+    translators = install_translator(qapp, language)
+    # A damaged or emptied database is set aside and salvaged (a backup merged in) first.
+    recovery = recover_at_start(folder, DB_FILENAME, choose_backup or ask_restore_backup)
+    worker = Background(folder / DB_FILENAME)
     own_packs = folder / "packs"  # imported and team packs the seat keeps; hot-reloaded like the rest
     own_packs.mkdir(exist_ok=True)
     packset = PackSet(packs_in(folder, pack_dirs or [], builtin), banned=builtin_banned())
@@ -397,12 +607,12 @@ def build(
         log.log(logging.WARNING if problem.severity == "error" else logging.INFO, "scenario pack problem: %s", problem)
     if scenario and packs.library.get(scenario) is None:
         worker.shutdown()
-        raise ValueError(f"unknown scenario '{scenario}'")
-    language = language or settings.get("language")
-    translators = install_translator(qapp, language)
+        for translator in translators:
+            qapp.removeTranslator(translator)
+        raise UnknownScenario(f"unknown scenario '{scenario}'")
     apply_theme(qapp, settings.get("theme"))
     settings.on_change(lambda name, value: apply_theme(qapp, value) if name == "theme" else None)
-    clipboard = clipboard or QtClipboard()
+    clipboard = clipboard or choose_clipboard()
     model = CallModel(packs.library, worker, settings)
     phrases = PhrasesModel(model, worker, clipboard, settings, parent=model)
     records = RecordsModel(worker, settings, own_packs, parent=model)
@@ -458,6 +668,7 @@ def build(
         qapp, folder, settings, packs, worker, model, phrases, records, panel, hotkeys, insertion, watcher, followups,
         translators,
     )
+    app.read_only_source = read_only_source
     hotkeys.triggered.connect(app.handle_action)
     insertion.valuesNeeded.connect(app.ask_values)
     insertion.failed.connect(panel.show_message)
@@ -483,6 +694,9 @@ def build(
         app.hub_sync.message.connect(panel.show_message)
         app.hub_sync.start()
     qapp.aboutToQuit.connect(app.shutdown)
+    # Logoff and shutdown: aboutToQuit may never come (Windows ends the process after WM_ENDSESSION).
+    qapp.commitDataRequest.connect(lambda _manager: app.prepare_for_session_end())
+    app.session_watch = watch_session_end(app.end_session)
     worker.databaseFailed.connect(app.storage_failed)
     worker.workFailed.connect(
         lambda what, error: panel.show_message(
@@ -492,26 +706,33 @@ def build(
     watcher.failed.connect(panel.show_message)
     app.shift_backups = ShiftBackups(app)
     if recovery is not None:
-        app.tell_recovery(recovery)
-    elif needs_full_check(folder / DB_FILENAME):
+        start_notes.append(recovery_text(recovery))
+        app.recovery = recovery
+    if start_notes:
+        app.tell_start(start_notes)
+    if recovery is None and needs_full_check(folder / DB_FILENAME):
         QTimer.singleShot(HOOKS_DELAY_MS * 4, app.check_after_start)
     if live and settings.get("live_enabled"):
         start_live(app)
     return app
 
 
-def ask_restore_backup(backup: Backup, reason: str) -> bool:
-    """Ask the seat whether to restore the newest backup of a database that cannot be used."""
+def ask_restore_backup(found: Comparison, reason: str) -> bool:
+    """Ask the seat whether to merge the newest sound backup into what was read back,
+    saying exactly how many calls either answer keeps and drops."""
     ensure_qapp()
-    answer = QMessageBox.question(
-        None,
-        QCoreApplication.translate("Seatside", "Restore the backup?"),
-        QCoreApplication.translate(
-            "Seatside",
-            "Seatside's database cannot be used (%1). The newest backup is from %2.\n\n"
-            "Restore that backup? (No: keep what can still be read from the damaged file.)",
-        ).replace("%1", reason).replace("%2", f"{backup.taken:%Y-%m-%d %H:%M}"),
+    text = QCoreApplication.translate(
+        "Seatside",
+        "Seatside's database cannot be used (%1). %2 calls were read back from it.\n\n"
+        "The newest backup, of %3, holds %4 calls; %5 of them are not among the calls read back (%6).\n\n"
+        "Yes: merge the backup in. Every call read back stays and the backup adds its %5 calls.\n"
+        "No: do not use the backup. Its %5 calls will be dropped.",
     )
+    for key, value in (("%1", reason), ("%2", str(found.in_current)), ("%3", f"{found.taken:%Y-%m-%d %H:%M}"),
+                       ("%4", str(found.in_backup)), ("%5", str(len(found.only_in_backup))),
+                       ("%6", found.days() or "-")):
+        text = text.replace(key, value)
+    answer = QMessageBox.question(None, QCoreApplication.translate("Seatside", "Restore the backup?"), text)
     return answer == QMessageBox.StandardButton.Yes
 
 
@@ -589,16 +810,28 @@ def run(
     """Run the panel until it is closed or the process is told to stop."""
     qapp = ensure_qapp()
     folder = data_dir(data)
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass  # build() runs on a copy of what can be read and says so
     # The folder's lock first, before anything opens it: of two panels started at
     # the same moment exactly one gets it; the other asks that one to show itself.
     lock = InstanceLock(folder)
-    if not lock.acquire():
+    try:
+        got = lock.acquire()
+    except OSError:  # a folder that cannot be written: the panel runs on a copy, there is nothing to lock
+        got = True
+    if not got:
         from desktop.platform.single_instance import ask_running_instance  # QtNetwork: only here
 
         answered = ask_running_instance(folder)
         print(f"seatside: already running{'; brought its panel forward' if answered else ''}", file=sys.stderr)
         return 0
+    restrict_umask()
+    log_file = log_to_file(folder, console=True)  # after the lock: one process writes the folder's log
+    log_uncaught_exceptions()
+    _log_qt_messages()
+    log.info("seatside %s starting on %s (%s)", __version__, sys.platform, qapp.platformName())
     try:
         app = build(data, pack_dirs, builtin=builtin, scenario=scenario, insert_mode=insert_mode, live=True)
     except StorageError as exc:
@@ -633,7 +866,29 @@ def run(
     lock.release()
     if tray is not None:
         tray.hide()
+    log.info("seatside stopped (%s)", code)
+    log_file.close()
     return code
+
+
+def _log_qt_messages() -> None:
+    """Qt's own warnings (a failed plugin, a bad stylesheet) into the log file too."""
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+    levels = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
+              QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
+              QtMsgType.QtFatalMsg: logging.CRITICAL}
+    qt_log = logging.getLogger("qt")
+    previous = None
+
+    def handler(kind, context, message) -> None:
+        qt_log.log(levels.get(kind, logging.WARNING), "%s", message)
+        if previous is not None:
+            previous(kind, context, message)
+        elif sys.stderr is not None and kind != QtMsgType.QtDebugMsg:
+            print(message, file=sys.stderr)
+
+    previous = qInstallMessageHandler(handler)
 
 
 def self_test(pack_dirs: list[Path], data: str | None = None) -> int:

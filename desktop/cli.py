@@ -86,6 +86,9 @@ def parser() -> argparse.ArgumentParser:
 
     check_text = sub.add_parser("check-text", help="find banned phrases (服务禁语) in a text, with softer wordings")
     check_text.add_argument("text", help="the text to check, or - to read it from standard input")
+    check_text.add_argument(
+        "--speech", action="store_true", help="the text is speech-to-text output: the bare 你 is noted, not alerted"
+    )
 
     suggest = sub.add_parser("suggest", help="rank the scenarios that call notes point to, with scores")
     suggest.add_argument("text", help="the notes, or - to read them from standard input")
@@ -103,12 +106,20 @@ def parser() -> argparse.ArgumentParser:
     replay = sub.add_parser("replay", help="play a recorded call (JSON lines) to the running panel with its timing")
     replay.add_argument("file", type=Path, help="e.g. resources/demo/card-retained-atm.jsonl")
     replay.add_argument("--speed", type=float, default=1.0, help="faster (2 = twice as fast) or slower (0.5)")
-    cec = sub.add_parser("cec", help="follow a Huawei CEC agent gateway (long polling) and feed its call events "
-                         "to the running panel; the password is read from $SEATSIDE_CEC_PASSWORD")
+    cec = sub.add_parser("cec", help="follow a Huawei CEC agent gateway and feed the seat's calls and speech to the "
+                         "running panel; the password is read from $SEATSIDE_CEC_PASSWORD")
     cec.add_argument("--gateway", required=True, help="https://host:8043 of the CC-Gateway")
     cec.add_argument("--agent-id", required=True, help="the seat's agent (work) number")
-    cec.add_argument("--phone", default="", help="the softphone number to sign in with")
-    cec.add_argument("--guid", default="", help="a Guid the CTI toolbar already holds (no sign-in of our own)")
+    cec.add_argument("--account", default="", help="integration (configuration or VDN) account of the read-only "
+                     "subscription: what a bank runs, beside the seat's toolbar")
+    cec.add_argument("--callback-url", default="", help="the address the gateway pushes to (default: the listening one)")
+    cec.add_argument("--listen", default="127.0.0.1:0", metavar="HOST:PORT", help="where the push callback listens")
+    cec.add_argument("--callback-cert", type=Path, help="certificate (PEM) to serve the callback over HTTPS")
+    cec.add_argument("--callback-key", type=Path, help="its private key (PEM)")
+    cec.add_argument("--access-number", action="append", default=[], help="the bank's hotline number, never the "
+                     "customer (repeatable)")
+    cec.add_argument("--phone", default="", help="the seat's softphone number (never the customer)")
+    cec.add_argument("--guid", default="", help="test set-ups only: poll with a Guid the toolbar holds")
     cec.add_argument("--ca", type=Path, help="CA certificate (PEM) that signed the gateway's certificate")
 
     enroll = sub.add_parser("enroll", help="enrol this seat with the centre's hub (once, with a one-time code)")
@@ -120,12 +131,20 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+# A call's notes or a transcript are a few kilobytes; standard input is read up to this.
+MAX_STDIN_BYTES = 1024 * 1024
+
+
 def _text_argument(value: str, command: str) -> str | None:
     """The text itself, or standard input for '-'; None (after a one-line error) if unreadable."""
+    from desktop.core.bounded import InputRefused, read_stream
+
     if value != "-":
         return value
     try:
-        return sys.stdin.buffer.read().decode("utf-8-sig")
+        return read_stream(sys.stdin.buffer, MAX_STDIN_BYTES, "standard input").decode("utf-8-sig")
+    except InputRefused as exc:
+        print(f"seatside {command}: {exc}; pass a shorter text", file=sys.stderr)
     except UnicodeDecodeError:
         print(f"seatside {command}: standard input is not UTF-8 text", file=sys.stderr)
     except OSError as exc:
@@ -139,10 +158,11 @@ def cmd_check_text(args: argparse.Namespace) -> int:
     text = _text_argument(args.text, "check-text")
     if text is None:
         return 1
-    hits = find_banned(text, builtin_banned())
+    hits = find_banned(text, builtin_banned(), speech=args.speech)
     for hit in hits:
-        print(f"{hit.start}-{hit.end}: {hit.text} → {hit.entry.suggestion}")
-    return 1 if hits else 0
+        noted = "" if hit.alert else " (noted, not counted)"
+        print(f"{hit.start}-{hit.end}: {hit.text} → {hit.entry.suggestion}{noted}")
+    return 1 if any(hit.alert for hit in hits) else 0
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:
@@ -205,7 +225,7 @@ def _settings(args: argparse.Namespace):
     from desktop.core.paths import data_dir
     from desktop.core.settings import Settings
 
-    return Settings(data_dir(args.data_dir) / "settings.json")
+    return Settings(data_dir(args.data_dir) / "settings.json", set_aside=False)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -352,14 +372,15 @@ def cmd_backup(args: argparse.Namespace) -> int:
         _err(f"seatside {command}: Seatside is running on {folder}; quit it first")
         return 1
     try:
-        chosen, aside = restore(folder, args.number, DB_FILENAME)
+        done = restore(folder, args.number, DB_FILENAME)
     except BackupError as exc:
         _err(f"seatside {command}: {exc}")
         return 1
     finally:
         lock.release()
-    kept = f"; the previous database is kept as {aside.name}" if aside else ""
-    print(f"restored backup {chosen.number} taken {chosen.taken:%Y-%m-%d %H:%M:%S}{kept}")
+    kept = f"; the previous file is kept as {done.set_aside.name}" if done.set_aside else ""
+    print(f"restored backup {done.backup.number} taken {done.backup.taken:%Y-%m-%d %H:%M:%S}: "
+          f"{done.kept} calls kept from the current database, {done.added} added from the backup, none dropped{kept}")
     return 0
 
 
@@ -437,19 +458,35 @@ def cmd_cec(args: argparse.Namespace) -> int:
 
     from desktop.core.live.client import ClientError, Poster, read_endpoint
     from desktop.core.paths import data_dir
-    from desktop.platform.cec_adapter import CecAdapter, CecError
+    from desktop.platform.cec_adapter import CecAdapter, CecError, CecSubscriber
 
+    host, _, port = args.listen.rpartition(":")
+    if not host or not port.isdigit() or int(port) > 65535:
+        print("seatside cec: --listen must be HOST:PORT", file=sys.stderr)
+        return 2
+    if (args.callback_cert is None) != (args.callback_key is None):
+        print("seatside cec: --callback-cert and --callback-key go together", file=sys.stderr)
+        return 2
+    password = os.environ.get("SEATSIDE_CEC_PASSWORD", "")
+    adapter: CecAdapter | CecSubscriber
     try:
         poster = Poster(read_endpoint(data_dir(args.data_dir)))
-        adapter = CecAdapter(
-            args.gateway, args.agent_id, phone=args.phone, password=os.environ.get("SEATSIDE_CEC_PASSWORD", ""),
-            guid=args.guid, ca_file=args.ca,
-        )
+        if args.account:
+            adapter = CecSubscriber(
+                args.gateway, args.agent_id, account=args.account, password=password,
+                callback_url=args.callback_url, listen=(host, int(port)),
+                callback_tls=(args.callback_cert, args.callback_key) if args.callback_cert else None,
+                ca_file=args.ca, access_numbers=args.access_number, phone=args.phone,
+            )
+        else:
+            adapter = CecAdapter(args.gateway, args.agent_id, phone=args.phone, password=password,
+                                 guid=args.guid, ca_file=args.ca)
+            adapter.translator.access_numbers = frozenset(args.access_number)
         try:
             adapter.run(poster.post)
         finally:
             poster.close()
-    except (ClientError, CecError) as exc:
+    except (ClientError, CecError, OSError) as exc:
         print(f"seatside cec: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -504,8 +541,10 @@ def _run_command(args: argparse.Namespace) -> int | None:
 
 def main(argv: list[str] | None = None) -> int:
     from desktop.core.guard import mask_logs
+    from desktop.core.logfile import ensure_std_streams
     from desktop.core.permissions import restrict_umask
 
+    ensure_std_streams()  # the windowed build has none
     restrict_umask()  # exports, the database and settings: readable by this account only
     mask_logs()  # no full number in a log line either
     command_line = parser()

@@ -169,8 +169,28 @@ def _qt_plugins(_app: Seatside) -> str:
     return f"{len(LINUX_PLUGINS)} Qt plugins"
 
 
+def _win32(_app: Seatside) -> str:
+    """On Windows: every declared Win32 function exists, INPUT has this pointer size's
+    layout, and the read-only calls answer (foreground window, own integrity level)."""
+    if sys.platform != "win32":
+        return "no Win32 (not Windows)"
+    from desktop.platform import win32_api
+    from desktop.platform.windows import WindowsInserter, integrity_level
+
+    problem = win32_api.check_abi()
+    if problem:
+        raise AssertionError(problem)
+    api = win32_api.load()  # AttributeError names a function a DLL lacks
+    level = integrity_level(api, api.kernel32.GetCurrentProcess())
+    if level is None:
+        raise AssertionError("the process's integrity level cannot be read")
+    WindowsInserter(api).active_window()
+    declared = len(win32_api.USER32) + len(win32_api.KERNEL32) + len(win32_api.ADVAPI32)
+    return f"{declared} Win32 functions, integrity {level:#x}"
+
+
 CHECKS: tuple[Callable[[Seatside], str], ...] = (
-    _search, _secret_store, _pack_signature, _xlsx_export, _icu, _qt_plugins,
+    _search, _secret_store, _pack_signature, _xlsx_export, _icu, _qt_plugins, _win32,
 )
 
 

@@ -118,11 +118,19 @@ class HeartbeatIn(Strict):
     sent_at: datetime | None = None
 
     def unmasked(self) -> list[str]:
-        return [f"scenario_name: {m.kind}" for m in find_pii(self.scenario_name)]
+        """Where a text field still holds a full number, empty when clean (every field is scanned)."""
+        return _unmasked_fields(self)
 
 
 class EnrolIn(Strict):
     code: Annotated[str, Field(min_length=4, max_length=64)]
+
+    def unmasked(self) -> list[str]:
+        return _unmasked_fields(self)
+
+
+def _unmasked_fields(model: BaseModel) -> list[str]:
+    return [f"{name}: {m.kind}" for name, value in model if isinstance(value, str) for m in find_pii(value)]
 
 
 class PacksInstalledIn(Strict):

@@ -3,12 +3,18 @@
 Data go to a temporary file beside the target, are flushed to disk (``fsync``), and the
 file is renamed over the target; the folder is synced so the rename survives a power
 cut. On any failure the temporary file is removed and the target is left as it was.
+
+On Windows the rename fails while another program has the target open without sharing
+delete (antivirus scanning it, the search indexer, Excel showing an export): the rename
+is retried with back-off for about a second before the failure is reported.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,6 +37,28 @@ def _umask() -> int:
     return mask
 
 
+# Windows errors that mean "someone else has the file open for now" (access denied,
+# sharing violation, lock violation), not "never".
+_TRANSIENT_WINERRORS = frozenset({5, 32, 33})
+REPLACE_ATTEMPTS = 8
+_sleep = time.sleep  # replaced by tests
+
+
+def replace_retrying(source: str | Path, target: str | Path, attempts: int = REPLACE_ATTEMPTS,
+                     first_wait_s: float = 0.01) -> None:
+    """``os.replace``, retried with back-off while the target is held open on Windows."""
+    wait = first_wait_s
+    for attempt in range(attempts):
+        try:
+            os.replace(source, target)
+            return
+        except PermissionError as exc:
+            if attempt == attempts - 1 or getattr(exc, "winerror", None) not in _TRANSIENT_WINERRORS:
+                raise
+            _sleep(wait)
+            wait = min(wait * 2, 0.5)
+
+
 def fsync_file(path: Path) -> None:
     """Flush a closed file's data to disk."""
     with open(path, "rb+") as handle:
@@ -51,14 +79,41 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
+class NotARegularFile(OSError):
+    """The target exists and is not a regular file (a device, a folder, a pipe, a link to one)."""
+
+
+def replaceable(path: Path) -> Path:
+    """The path to rename onto: ``path``, or the regular file a symbolic link at ``path``
+    points to. Raises ``NotARegularFile`` for anything else that exists there: a rename
+    would put a file in place of a device node (``/dev/full``), a pipe, or a link to one."""
+    path = Path(path)
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return path
+    if stat.S_ISREG(info.st_mode):
+        return path
+    if stat.S_ISLNK(info.st_mode):
+        try:
+            if stat.S_ISREG(os.stat(path).st_mode):
+                return Path(os.path.realpath(path))
+        except OSError:
+            pass
+        raise NotARegularFile(f"{path} is a link to something that is not a regular file: it is not replaced")
+    kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a device, pipe or socket"
+    raise NotARegularFile(f"{path} is {kind}, not a regular file: it is not replaced")
+
+
 @contextmanager
 def atomic_path(path: Path, mode: int | None = None) -> Iterator[Path]:
     """Yield a temporary path beside ``path`` to write; then sync it, set its permissions
     (``mode``, or what a new file gets under the umask) and rename it onto ``path``.
+    Only a regular file (or nothing) is ever replaced (``replaceable``).
 
     On any failure it is removed and ``path`` is left untouched.
     """
-    path = Path(path)
+    path = replaceable(Path(path))
     folder = path.parent if str(path.parent) else Path(".")
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     os.close(fd)
@@ -66,7 +121,8 @@ def atomic_path(path: Path, mode: int | None = None) -> Iterator[Path]:
         yield Path(tmp_name)
         fsync_file(Path(tmp_name))
         os.chmod(tmp_name, (0o666 & ~_umask()) if mode is None else mode)  # mkstemp made it 0600
-        os.replace(tmp_name, path)
+        replaceable(path)  # still nothing else there (a device may have been put there meanwhile)
+        replace_retrying(tmp_name, path)
     except BaseException:
         try:
             os.unlink(tmp_name)

@@ -3,7 +3,10 @@
 Each entry's ``phrase`` is a pattern (:mod:`desktop.core.patterns`): 这是…规定
 also catches 这是银行的规定. ``unless`` lists patterns of harmless wordings that
 contain it (不知道您方便吗 is not 不知道). An entry with ``rule: address`` is the
-bare 你: it matches 你 itself, never 您. 您-forms of the other entries count too
+bare 你: it matches 你 itself, never 您. In typed text it is an alert like any other;
+in speech (``speech=True``) it is only noted: speech-to-text writes 你 for 您 so often
+that it says nothing about how the seat spoke, so such a hit has ``alert`` False and is
+never counted. 您-forms of the other entries count too
 (您听我说 is as bad as 你听我说). Nothing inside quoted customer speech counts:
 「…」, “…” or the rest of a sentence after 客户说/客户称/客户问….
 """
@@ -45,6 +48,7 @@ class BannedHit:
     end: int
     entry: BannedPhrase
     text: str = ""
+    alert: bool = True  # False: noted only (the bare 你 in speech), never counted
 
 
 def load_banned(path: Path | None = None) -> tuple[BannedPhrase, ...]:
@@ -104,10 +108,19 @@ def _uncased_pieces(pattern: Pattern) -> tuple[str, ...]:
     return tuple(piece for piece in pattern.pieces if piece.lower() == piece.upper() == piece)
 
 
+# Someone else's words reported by the seat: 骗子跟您说…, 网点那边跟您讲…
+_REPORTED_RE = re.compile(
+    r"(?:骗子|对方|他们|她们|他|她|那边|网点|同事|柜员|柜台|商户|商家|短信)"
+    r"[^。！？!?\n，,]{0,6}?(?:说|讲|告诉[你您]|称|让[你您])[：:，,]?[^。！？!?\n]*"
+)
+
+
 def customer_speech(text: str) -> list[tuple[int, int]]:
-    """Spans of quoted customer speech: 「…」, “…”, and what follows 客户说 to the sentence end."""
+    """Spans of speech the seat reports rather than says: 「…」, “…”, what follows 客户说,
+    and what follows 骗子跟您说 / 网点那边讲 to the sentence end."""
     spans = [m.span() for m in _QUOTED_RE.finditer(text)]
     spans += [m.span() for m in _CUSTOMER_SAID_RE.finditer(text)]
+    spans += [m.span() for m in _REPORTED_RE.finditer(text)]
     return sorted(spans)
 
 
@@ -133,8 +146,13 @@ def _entry_spans(entry: BannedPhrase, text: str, folded: str) -> list[tuple[int,
     return [(s, e) for s, e in found if not any(allowed[s:e])]
 
 
-def find_banned(text: str, entries: tuple[BannedPhrase, ...] | None = None) -> list[BannedHit]:
-    """Non-overlapping banned phrases in ``text``, in order; quoted customer speech is skipped."""
+def find_banned(
+    text: str, entries: tuple[BannedPhrase, ...] | None = None, *, speech: bool = False
+) -> list[BannedHit]:
+    """Non-overlapping banned phrases in ``text``, in order; quoted customer speech is skipped.
+
+    ``speech``: the text is a transcript of the seat's speech; the bare 你 is noted, not alerted.
+    """
     entries = builtin_banned() if entries is None else entries
     if not text:
         return []
@@ -146,7 +164,13 @@ def find_banned(text: str, entries: tuple[BannedPhrase, ...] | None = None) -> l
         for start, end in _entry_spans(entry, text, folded):
             if any(taken[start:end]) or all(quoted[start:end]):
                 continue
-            hits.append(BannedHit(start, end, entry, text[start:end]))
+            alert = not (speech and entry.rule == ADDRESS_RULE)
+            hits.append(BannedHit(start, end, entry, text[start:end], alert))
             for i in range(start, end):
                 taken[i] = True
     return sorted(hits, key=lambda h: h.start)
+
+
+def alerts(hits: list[BannedHit] | tuple[BannedHit, ...]) -> list[BannedHit]:
+    """The hits that count: what a quality checker would mark (not the noted bare 你 of speech)."""
+    return [h for h in hits if h.alert]

@@ -318,6 +318,7 @@ class Call:
         ended: datetime | None = None,
         complaint_days: int,
         callback: datetime | None = None,
+        kept: Collection[str] = (),
     ) -> Ending:
         """Close the call: ``disposition`` must be one of ``allowed``; the notes are masked;
         the scenario's hand-overs, a complaint's deadline and a promised callback are planned."""
@@ -326,7 +327,7 @@ class Call:
             raise Refused(Refusal.UNKNOWN_DISPOSITION, disposition)
         masked = self.mask_notes()
         followups = followups_at_end(
-            session.scenario, disposition, now, complaint_days=complaint_days, callback=callback
+            session.scenario, disposition, now, complaint_days=complaint_days, callback=callback, kept=kept
         )
         self.session = None
         return Ending(session, disposition, ended or now, session.notes, masked, followups)

@@ -11,6 +11,8 @@ from desktop.core.scenarios import Scenario, Step
 from desktop.core.session import CallSession
 from desktop.core.storage import CallRecord, CallStore
 
+_LETTERS_FOR_HEX = str.maketrans("0123456789", "ghijklmnop")  # as the store writes its keys
+
 
 def insert_call(store: CallStore, session: CallSession) -> int:
     """The record of a call that just started, with its scenario; returns its id."""
@@ -54,16 +56,37 @@ def close_interrupted(store: CallStore, now: datetime) -> CallRecord | None:
     return plan.restore
 
 
-def store_reference(store: CallStore, call_id: int, full: str, masked: str) -> tuple[list[CallRecord], bool]:
-    """Keep the masked reference and a keyed hash of the full one; returns the caller's
-    earlier calls, and whether they were told apart by that key (else by the masked tail)."""
-    key = store.customer_key(full)
+def crm_key(store: CallStore, crm_id: str) -> str:
+    """The key of a customer id the CRM gave (through the live event): keyed like any
+    reference when there is a history key, else a plain hash of the full id (a full CRM
+    id tells customers apart; a masked number never does). Written without digits."""
+    crm_id = crm_id.strip()
+    if not crm_id:
+        return ""
+    if store.history_exact:
+        return store.customer_key("crm:" + crm_id)
+    import hashlib
+
+    return "crm" + hashlib.sha256(("crm:" + crm_id).encode("utf-8")).hexdigest()[:32].translate(_LETTERS_FOR_HEX)
+
+
+def store_reference(
+    store: CallStore, call_id: int, full: str, masked: str, crm_id: str = ""
+) -> tuple[list[CallRecord], bool]:
+    """Keep the masked reference and the key that finds this customer's calls: the CRM's
+    customer id when the live event gave one, else a keyed hash of the full reference.
+    Returns the earlier calls and whether history is on. Without a history key and
+    without a CRM id there is no key: history is off (never matched on the last digits)."""
+    key = crm_key(store, crm_id) if crm_id.strip() else store.customer_key(full)
     store.set_customer_ref(call_id, masked, key)
-    return store.calls_by_customer(masked, exclude_call=call_id, key=key), store.history_exact
+    if not key:
+        return [], False
+    return store.calls_by_customer(masked, exclude_call=call_id, key=key), True
 
 
 def earlier_calls(store: CallStore, call_id: int, masked: str) -> list[CallRecord]:
     """The caller's earlier calls for a call whose full reference is no longer known (after
-    a restart): by the key stored with the call, else by the masked reference."""
+    a restart): by the key stored with the call only; none without one."""
     row = store.conn.execute("SELECT customer_key FROM calls WHERE id = ?", (call_id,)).fetchone()
-    return store.calls_by_customer(masked, exclude_call=call_id, key=str(row[0] or "") if row else "")
+    key = str(row[0] or "") if row else ""
+    return store.calls_by_customer(masked, exclude_call=call_id, key=key) if key else []

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, overload
 
-from desktop.core.privacy import DEFAULT_POLICY, MAYBE_NUMBER, MaskPolicy, mask_pii
+from desktop.core.privacy import DEFAULT_POLICY, MaskPolicy, mask_pii, may_hold_number
 
 if TYPE_CHECKING:
     from desktop.core.storage import CallRecord, FollowUp
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 def mask_value(value: Any, policy: MaskPolicy) -> Any:
     """``value`` masked if it is a text that could hold a number (11+ digits)."""
-    if isinstance(value, str) and MAYBE_NUMBER.search(value):
+    if isinstance(value, str) and may_hold_number(value):
         return mask_pii(value, policy)
     return value
 

@@ -79,6 +79,13 @@ def check(path: Path, full: bool = True) -> Health:
         conn = sqlite3.connect(read_only_uri(path), uri=True, timeout=5.0)
     except sqlite3.Error as exc:
         return Health(False, str(exc))
+    try:
+        if _foreign(conn):
+            conn.close()
+            return Health(False, FOREIGN)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        return Health(False, str(exc))
     if not full:
         # A large file is checked in full after start; what opening it reads (the
         # schema and the small meta table) must be sound now, or it cannot open at all.
@@ -101,6 +108,16 @@ def check(path: Path, full: bool = True) -> Health:
     if rows == ["ok"]:
         return Health(True)
     return Health(False, "; ".join(str(r) for r in rows[:3]))
+
+
+FOREIGN = "the file is not a Seatside database"
+
+
+def _foreign(conn: sqlite3.Connection) -> bool:
+    """True for a SQLite file with tables that no Seatside version made (it sets user_version)."""
+    if conn.execute("PRAGMA user_version").fetchone()[0] != 0:
+        return False
+    return int(conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]) > 0
 
 
 def quick_check(conn: sqlite3.Connection) -> Health:
@@ -167,6 +184,7 @@ def set_aside(path: Path, label: str = "corrupt", now: datetime | None = None) -
 class SalvageReport:
     rows: dict[str, int] = field(default_factory=dict)  # table: rows copied
     lost_slices: int = 0  # slices of row ids that could not be read
+    from_pages: int = 0  # calls read from the pages themselves where SQLite could not reach them
 
     @property
     def calls(self) -> int:
@@ -212,10 +230,55 @@ def salvage(damaged: Path, target: Path) -> SalvageReport:
                     continue
                 if common:
                     report.rows[table] = _copy_table(source, store.conn, table, common, report)
+        source.close()
+        # What SQLite could not reach (a truncated file, lost interior pages) may still
+        # be on the pages themselves. Not in a sound file: its pages may hold rows a
+        # write-ahead log has since deleted.
+        if not check(damaged).ok:
+            _copy_from_pages(damaged, store, report)
     finally:
         source.close()
         store.close()
     return report
+
+
+def _copy_from_pages(damaged: Path, store: Any, report: SalvageReport) -> None:
+    """Add the rows ``pagewalk`` finds in ``damaged`` that are not in ``store`` yet."""
+    from desktop.core import pagewalk
+
+    target = store.conn
+    own = {
+        name: sql
+        for name, sql in target.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'")
+        if sql and not name.startswith(("sqlite_", "calls_fts"))
+    }
+    try:
+        tables = pagewalk.walk(damaged, fallback=own)
+    except OSError:
+        return
+    with store.transaction():
+        for table in tables:
+            if table.name not in own:
+                continue
+            wanted = set(_columns(target, table.name))
+            added = 0
+            for row in table.as_dicts():
+                values = {k: v for k, v in row.items() if k in wanted}
+                if not values:
+                    continue
+                names = ", ".join(f'"{c}"' for c in values)
+                try:
+                    verb = "REPLACE" if table.name == "meta" else "IGNORE"  # the old key to callers wins
+                    cursor = target.execute(
+                        f'INSERT OR {verb} INTO "{table.name}" ({names}) VALUES ({", ".join("?" * len(values))})',
+                        list(values.values()),
+                    )
+                except sqlite3.Error:
+                    continue  # a row that breaks a constraint of the new file is left out
+                added += max(cursor.rowcount, 0)
+            if added:
+                report.rows[table.name] = report.rows.get(table.name, 0) + added
+                report.from_pages += added if table.name == "calls" else 0
 
 
 def _copy_table(

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from desktop.core.banned import BannedPhrase, find_banned
+from desktop.core.bounded import InputRefused, read_regular
 from desktop.core.patterns import PatternError, check_pattern
 from desktop.core.placeholders import KNOWN_PLACEHOLDERS, placeholders_in
 from desktop.core.scenarios import ROUTING_KEYS, Fact, Library, PackInfo, Phrase, Scenario, Step
@@ -383,11 +384,11 @@ def load_pack_file(
     name = display or str(path)
     checker = _Checker(name, banned)
     try:
-        size = path.stat().st_size
-        if size > MAX_PACK_BYTES:
-            return PackInfo(), [], [Problem(name, 1, f"the file is too large ({size} bytes, limit {MAX_PACK_BYTES})")]
-        raw = path.read_bytes()
+        raw = read_regular(path, MAX_PACK_BYTES)  # a pipe or device is refused; the bytes read are counted
         text = raw.decode("utf-8-sig")
+    except InputRefused as exc:
+        return PackInfo(), [], [Problem(name, 1, exc.message.replace(str(path), "the file").replace(
+            f"over {MAX_PACK_BYTES:,} bytes", f"limit {MAX_PACK_BYTES} bytes"))]
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         return PackInfo(), [], [Problem(name, line, "the file is not UTF-8 text; save it as UTF-8")]
@@ -406,7 +407,13 @@ def load_pack_file(
         return PackInfo(), [], [Problem(name, line, message)]
     except yaml.YAMLError as exc:
         return PackInfo(), [], [Problem(name, 1, f"YAML error: {exc}")]
-    info, scenarios = checker.check_file(data)
+    except (ValueError, RecursionError, MemoryError) as exc:  # a huge integer, nesting too deep
+        why = "a number in it is too long" if "integer string conversion" in str(exc) else str(exc)[:120]
+        return PackInfo(), [], [Problem(name, 1, f"the file cannot be read as a pack: {why}")]
+    try:
+        info, scenarios = checker.check_file(data)
+    except (ValueError, RecursionError, MemoryError, TypeError) as exc:  # one bad file never stops the others
+        return PackInfo(), [], [Problem(name, 1, f"the file cannot be checked: {str(exc)[:120]}")]
     errors = [p for p in checker.problems if p.severity == "error"]
     return info, ([] if errors else scenarios), checker.problems
 
@@ -417,7 +424,8 @@ def pack_files(dirs: Iterable[Path]) -> list[Path]:
     for entry in dirs:
         entry = Path(entry)
         if entry.is_dir():
-            files.extend(sorted(p for p in entry.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()))
+            # Not only regular files: a pipe or device named *.yaml is refused and reported when loaded.
+            files.extend(sorted(p for p in entry.iterdir() if p.suffix in (".yaml", ".yml") and not p.is_dir()))
         else:
             files.append(entry)
     return files

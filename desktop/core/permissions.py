@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 from pathlib import Path
 
 FOLDER_MODE = 0o700
@@ -19,7 +20,7 @@ def secure_file(path: Path) -> None:
     """Create ``path`` empty if missing, with mode 0600; make an existing one 0600."""
     fd = os.open(path, os.O_CREAT | os.O_RDWR | getattr(os, "O_NOFOLLOW", 0), FILE_MODE)
     try:
-        if os.name == "posix":
+        if sys.platform != "win32":
             os.fchmod(fd, FILE_MODE)
     finally:
         os.close(fd)

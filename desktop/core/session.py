@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -106,10 +107,13 @@ def followups_at_end(
     *,
     complaint_days: int,
     callback: datetime | None = None,
+    kept: Collection[str] = (),
 ) -> list[PlannedFollowUp]:
-    """What ending a call hands on: the scenario's continuity reminders, a complaint's
-    handling deadline, and a promised callback."""
-    planned: list[PlannedFollowUp] = [("continuity", reminder, None) for reminder in (scenario.continuity if scenario else ())]
+    """What ending a call hands on: the scenario's continuity reminders the seat kept
+    (``kept``; none by default: they are suggestions, never filed by themselves), a
+    complaint's handling deadline, and a promised callback."""
+    reminders = scenario.continuity if scenario else ()
+    planned: list[PlannedFollowUp] = [("continuity", reminder, None) for reminder in reminders if reminder in kept]
     if disposition == "complaint":
         planned.append(("complaint", "", now + timedelta(days=complaint_days)))
     if callback is not None:

@@ -60,7 +60,7 @@ SCHEMA: dict[str, Setting] = {
         Setting(
             "app_profiles",
             [],
-            "Per-program insertion: a list of {app, mode, paste_keys}; app matches the window class or executable",
+            "Per-program insertion: a list of {app, mode, paste_keys[, newline]}; app matches the window class or executable",
         ),
         Setting("clipboard_restore_ms", 400, "After a paste, restore the previous clipboard after this delay", 0, 10_000),
         Setting("dispositions", [], "How a call can end: up to 15 {code, zh, en}; empty = the built-in five"),
@@ -100,30 +100,92 @@ DEFAULT_HOTKEYS: dict[str, str] = {
     "toggle-panel": "ctrl+alt+s",
     "toggle-call": "ctrl+alt+c",
     "next-step": "ctrl+alt+n",
+    "accept-suggestion": "ctrl+alt+y",
+    "dismiss-suggestion": "ctrl+alt+shift+y",
 }
 
 Listener = Callable[[str, Any], None]
+
+# A settings file is a few kilobytes; these bound a damaged or hostile one.
+MAX_SETTINGS_BYTES = 1024 * 1024
+MAX_SETTINGS_DEPTH = 32
+
+
+def max_nesting(raw: bytes) -> int:
+    """How deeply ``[``/``{`` nest in a JSON text (brackets inside strings not counted)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return deepest
 
 
 class Settings:
     """Typed access to the settings file with listeners for changes."""
 
-    def __init__(self, path: Path | None, schedule: Callable[[Callable[[], None]], object] | None = None):
+    def __init__(
+        self, path: Path | None, schedule: Callable[[Callable[[], None]], object] | None = None,
+        set_aside: bool = True,
+    ):
         """``schedule`` runs the file write somewhere else (the app passes its
-        worker thread); by default the write happens at once."""
+        worker thread); by default the write happens at once. A file that cannot be
+        used is renamed aside (unless not ``set_aside``: the commands that only read)."""
         self.path = path
         self._schedule = schedule or (lambda write: write())
         self._values: dict[str, Any] = {}
         self._listeners: list[Listener] = []
-        if path is not None and path.exists():
-            try:
-                loaded = json.loads(path.read_text(encoding="utf-8"))
-                if isinstance(loaded, dict):
-                    self._values = loaded
-                else:
-                    log.error("settings file %s is not a JSON object; using defaults", path)
-            except (OSError, ValueError) as exc:
-                log.error("cannot read settings %s (%s); using defaults", path, exc)
+        # Why the file could not be used and where it was set aside ("why|name"), or None.
+        self.problem: str | None = None
+        if path is not None and (path.exists() or path.is_symlink()):
+            why = self._load(path)
+            if why is not None:
+                log.error("cannot read settings %s (%s); using defaults", path, why)
+                self.problem = f"{why}|{self._set_aside(path) if set_aside else path.name}"
+
+    def _load(self, path: Path) -> str | None:
+        """Read the file into ``_values``; the reason it cannot be used, or None."""
+        from desktop.core.bounded import read_regular
+
+        try:
+            raw = read_regular(path, MAX_SETTINGS_BYTES)
+        except OSError as exc:
+            return str(exc) if not getattr(exc, "strerror", None) else exc.strerror
+        if max_nesting(raw) > MAX_SETTINGS_DEPTH:
+            return f"nested deeper than {MAX_SETTINGS_DEPTH} levels"
+        try:
+            loaded = json.loads(raw.decode("utf-8-sig"))
+        except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
+            return f"not valid JSON: {str(exc)[:80]}"
+        if not isinstance(loaded, dict):
+            return "not a JSON object"
+        self._values = loaded
+        return None
+
+    @staticmethod
+    def _set_aside(path: Path) -> str:
+        """Rename a damaged settings file to ``settings.json.corrupt-<time>``; its new name."""
+        import os
+        from datetime import datetime
+
+        target = path.with_name(f"{path.name}.corrupt-{datetime.now():%Y%m%d-%H%M%S}")
+        try:
+            os.replace(path, target)
+        except OSError:
+            return path.name  # a read-only folder: left where it is
+        return target.name
 
     def get(self, name: str) -> Any:
         """The stored value, or the default when it has the wrong type or is out of range."""

@@ -483,13 +483,14 @@ class CallStore:
                 (call_id, phrase.scenario_id, phrase.step_id, phrase.phrase_id, phrase.text, phrase.used_at, phrase.via),
             )
 
-    def save_notes(self, call_id: int, notes: str, at: datetime) -> None:
-        """Save a draft of the notes of a call in progress: every run of 5+ digits is
-        hidden (a half-typed number), the final notes come with ``end_call``."""
+    def save_notes(self, call_id: int, notes: str, at: datetime, *, cursor: int | None = None) -> None:
+        """Save a draft of the notes of a call in progress, masked as the final record
+        will be, with the digit run at ``cursor`` (None: the end) hidden when it may be a
+        number still being typed (``mask_draft``); the final notes come with ``end_call``."""
         with self.transaction():
             self.conn.execute(
                 "UPDATE calls SET notes = ?, notes_saved_at = ? WHERE id = ?",
-                (mask_draft(notes, self.policy), iso(at), call_id),
+                (mask_draft(notes, self.policy, cursor), iso(at), call_id),
             )
 
     def end_call(

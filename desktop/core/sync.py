@@ -70,11 +70,13 @@ def _write_private(path: Path, text: str) -> None:
 
 
 def _read_json(path: Path) -> dict[str, Any] | None:
+    from desktop.core.bounded import read_regular
+
     try:
-        value = json.loads(path.read_text(encoding="utf-8"))
+        value = json.loads(read_regular(path, 1024 * 1024).decode("utf-8"))
     except FileNotFoundError:
         return None
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:
         raise SyncError(f"cannot read {path.name}: {exc}") from exc
     return value if isinstance(value, dict) else None
 
@@ -249,7 +251,7 @@ def call_payload(record: CallRecord, uid: str, revision: int, library: Any = Non
             if step.mandatory and (scenario.id, step.id) not in ticked:
                 skipped.append({"step_id": step.id, "title": step.title[:200], "reason": record.end_reason[:2000]})
     banned = Counter(hit.entry.phrase for hit in find_banned(record.notes)) if record.notes else Counter()
-    return {
+    return _masked({
         "uid": uid,
         "revision": revision,
         "started_at": record.started_at,
@@ -274,7 +276,16 @@ def call_payload(record: CallRecord, uid: str, revision: int, library: Any = Non
                        "created_at": f.created_at} for f in record.followups],
         "skipped": skipped,
         "banned": [{"phrase": phrase, "count": count} for phrase, count in sorted(banned.items())],
-    }
+    })
+
+
+def _masked(payload: dict[str, Any]) -> dict[str, Any]:
+    """Every text of a request masked once more at the network boundary (the stored
+    record already is; a heartbeat's scenario name comes from memory)."""
+    from desktop.core.guard import mask_json
+
+    masked: dict[str, Any] = mask_json(payload)
+    return masked
 
 
 # -- outbox -----------------------------------------------------------------------
@@ -550,7 +561,7 @@ class SeatSync:
         import httpx
 
         try:
-            response = self.client().post("/heartbeat", json=state | {"pack_version": self.pack_version() or None},
+            response = self.client().post("/heartbeat", json=_masked(state | {"pack_version": self.pack_version() or None}),
                                           timeout=10.0)
         except httpx.HTTPError as exc:
             raise _unreachable(exc) from exc

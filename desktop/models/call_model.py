@@ -6,7 +6,7 @@ operations, saves the notes shortly after each keystroke, and tells the views by
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import Future
 from datetime import datetime
 
@@ -53,6 +53,7 @@ class CallModel(QObject):
         self.settings = settings
         self.call = Call(library, self.mask_policy(), settings.get("last_scenario"))
         self._call_id: Future[int] | None = None  # id of the current call, once inserted
+        self._notes_cursor: int | None = None  # where the seat types in the notes (drafts hide the run there)
         # The debounce restarts on every key; the other does not, so steady typing is saved too.
         self._notes_timer, self._notes_max_wait = (
             self._notes_saver(int(settings.get("notes_autosave_ms"))),
@@ -196,9 +197,11 @@ class CallModel(QObject):
         end_reason: str = "",
         callback: datetime | None = None,
         ended: datetime | None = None,
+        kept: Collection[str] = (),
     ) -> None:
-        """Close the call; the scenario's hand-overs, a complaint's deadline and a promised
-        callback become follow-ups on the record. An unknown disposition raises ``Refused``."""
+        """Close the call; the scenario's hand-overs the seat kept (``kept``), a complaint's
+        deadline and a promised callback become follow-ups on the record. An unknown
+        disposition raises ``Refused``."""
         if not self.call.in_call:
             return
         now = clock.now()
@@ -209,6 +212,7 @@ class CallModel(QObject):
             ended=ended,
             complaint_days=self.settings.integer("complaint_days"),
             callback=callback,
+            kept=kept,
         )
         self._notes_timer.stop()
         self._notes_max_wait.stop()
@@ -249,10 +253,11 @@ class CallModel(QObject):
         self.message.emit(self.tr("The call that was in progress has been restored"))
 
     # -- the caller ------------------------------------------------------------
-    def set_customer_ref(self, text: str, *, caller_id: bool = False) -> str:
+    def set_customer_ref(self, text: str, *, caller_id: bool = False, crm_id: str = "") -> str:
         """The caller's reference (phone or card tail, CRM id; ``caller_id``: the number the
-        phone system gave): stored masked, with a keyed hash of the full text to find this
-        caller's earlier calls; shows them."""
+        phone system gave): stored masked, with a keyed hash of the full text (or of the
+        CRM's customer id ``crm_id`` from the live event) to find this caller's earlier
+        calls; shows them."""
         if not self.call.in_call:
             return ""
         full, ref = self.call.set_customer_ref(text, caller_id=caller_id)
@@ -266,7 +271,7 @@ class CallModel(QObject):
 
         self.write_for_call(
             self.tr("store the caller's reference"),
-            lambda store, call_id: found.append(records.store_reference(store, call_id, full, ref)),
+            lambda store, call_id: found.append(records.store_reference(store, call_id, full, ref, crm_id)),
             loaded,
         )
         return ref
@@ -285,8 +290,11 @@ class CallModel(QObject):
         )
 
     # -- notes -----------------------------------------------------------------
-    def set_notes(self, text: str) -> None:
-        """Remember the notes and save them shortly after the last keystroke."""
+    def set_notes(self, text: str, cursor: int | None = None) -> None:
+        """Remember the notes and save them shortly after the last keystroke. The
+        editor keeps what the seat typed: only the stored draft is masked (a number
+        still being typed is never replaced under the seat's fingers)."""
+        self._notes_cursor = cursor
         if not self.call.set_notes(text):
             return
         self._notes_timer.start()
@@ -299,11 +307,11 @@ class CallModel(QObject):
         self._notes_max_wait.stop()
         if not self.call.in_call:
             return
-        if self.call.mask_notes():
-            self.notesMasked.emit()
-        notes, at = self.call.notes, clock.now()
+        notes, at, cursor = self.call.notes, clock.now(), self._notes_cursor
         self.write_for_call(
-            self.tr("save the notes"), lambda store, call_id: store.save_notes(call_id, notes, at), self.notesSaved.emit
+            self.tr("save the notes"),
+            lambda store, call_id: store.save_notes(call_id, notes, at, cursor=cursor),
+            self.notesSaved.emit,
         )
 
     def flush(self) -> None:

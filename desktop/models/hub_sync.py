@@ -20,6 +20,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from desktop.core.backoff import Backoff
 from desktop.core.banned import find_banned
 from desktop.core.hub_protocol import HEARTBEAT_INTERVAL_S
 from desktop.core.storage import DB_FILENAME, CallStore
@@ -30,6 +31,8 @@ log = logging.getLogger(__name__)
 
 LONG_POLL_S = 25.0
 MAX_RETRY_S = 60.0
+# Heartbeats woken by call changes come no closer together than this.
+MIN_BEAT_GAP_S = 0.5
 
 
 def enrolled(data: Path) -> bool:
@@ -136,10 +139,15 @@ class HubSync(QObject):
         if opened is None:
             return
         store, sync = opened
+        backoff = Backoff(self.interval_s, MAX_RETRY_S)
         retry = self.interval_s
+        last = 0.0
         try:
             while not self._stop.is_set():
                 self._wake.clear()
+                # Woken by a change of the call: still no more than one beat every MIN_BEAT_GAP_S.
+                self._stop.wait(max(0.0, last + MIN_BEAT_GAP_S - time.monotonic()))
+                last = time.monotonic()
                 try:
                     with self._lock:
                         self._seq += 1
@@ -151,7 +159,8 @@ class HubSync(QObject):
                         self._say(self.tr("The hub refused a call record: %s") % line)
                     if report.error:
                         raise SyncError(report.error)
-                    retry = self.interval_s
+                    backoff.attempt = 0
+                    retry = self.interval_s * backoff.rng.uniform(0.8, 1.2)  # jitter: panels not in step
                     if self._last_message and not report.refused:
                         self._last_message = ""
                 except SyncError as exc:
@@ -159,12 +168,12 @@ class HubSync(QObject):
                         break
                     log.info("hub sync: %s", exc)
                     self._say(self.tr("Hub: %s") % exc)
-                    retry = min(MAX_RETRY_S, retry * 2)
+                    retry = max(self.interval_s, backoff.grow())
                 except Exception as exc:  # noqa: BLE001 - never take the panel down; try again later
                     if self._stop.is_set():
                         break
                     log.info("hub sync failed: %s", exc)
-                    retry = min(MAX_RETRY_S, retry * 2)
+                    retry = max(self.interval_s, backoff.grow())
                 self._wake.wait(retry)
         finally:
             sync.close()
@@ -177,21 +186,24 @@ class HubSync(QObject):
         if opened is None:
             return
         store, sync = opened
-        retry = 1.0
+        backoff = Backoff(1.0, MAX_RETRY_S)
         try:
             while not self._stop.is_set():
+                # Every poll waits before the next, whatever the hub answers (a 304 at once included).
+                started = time.monotonic()
                 try:
                     report = sync.pull(wait=LONG_POLL_S)
-                    retry = 1.0
+                    held = time.monotonic() - started >= LONG_POLL_S / 2
+                    delay = backoff.settle() if held or report.installed else backoff.grow()
                     if report.refused:
                         self._say(self.tr("New packs from the hub were refused: %s") % report.refused)
-                        self._stop.wait(MAX_RETRY_S)
+                        delay = max(delay, MAX_RETRY_S / 2 + backoff.rng.uniform(0, MAX_RETRY_S / 2))
                 except Exception as exc:  # noqa: BLE001 - SyncError, or the client closed by stop()
                     if self._stop.is_set():
                         break
                     log.info("hub packs: %s", exc)
-                    self._stop.wait(retry)
-                    retry = min(MAX_RETRY_S, retry * 2)
+                    delay = backoff.grow()
+                self._stop.wait(delay)
         finally:
             sync.close()
             store.close()

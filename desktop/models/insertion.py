@@ -14,13 +14,17 @@ from desktop.core.scenarios import PhraseChoice
 from desktop.core.settings import INSERT_MODES, Settings
 from desktop.models.call_model import CallModel
 from desktop.models.phrases_model import PhrasesModel
-from desktop.platform.clipboard import Clipboard
-from desktop.platform.insertion import Inserter, NoInserter, WindowInfo
+from desktop.platform.clipboard import Clipboard, ClipboardBusy
+from desktop.platform.insertion import ElevatedTarget, Inserter, NoInserter, WindowInfo
 
 log = logging.getLogger(__name__)
 
 MODIFIER_POLL_MS = 10
 MODIFIER_WAIT_POLLS = 150  # give up waiting for held modifiers after 1.5 s
+# What a line break becomes in type mode (a profile's "newline"): Shift+Enter starts a new
+# line in a text box without submitting the form Enter may submit; "refuse" copies instead.
+NEWLINE_POLICIES = ("shift+enter", "enter", "refuse")
+DEFAULT_NEWLINE = "shift+enter"
 
 
 @dataclass(frozen=True)
@@ -64,17 +68,21 @@ class InsertionController(QObject):
         self._typed.connect(self._typing_done)
 
     # -- choosing the mode -------------------------------------------------------
+    def profile_for(self, window: WindowInfo | None) -> dict:
+        """The seat's profile for ``window``: its "app" matches the executable (with or
+        without .exe), the X11 WM_CLASS class or the Windows window class."""
+        if window is None:
+            return {}
+        names = {window.app, window.app.removesuffix(".exe"), window.window_class} - {""}
+        for profile in self.settings.get("app_profiles"):
+            if isinstance(profile, dict) and str(profile.get("app", "")).lower() in names:
+                return profile
+        return {}
+
     def mode_for(self, window: WindowInfo | None) -> tuple[str, str]:
         """(mode, paste keys) for ``window``: the run's override, its profile, the default."""
-        mode, keys = self.settings.get("insert_mode"), "ctrl+v"
-        for profile in self.settings.get("app_profiles"):
-            if not isinstance(profile, dict) or window is None:
-                continue
-            app = str(profile.get("app", "")).lower()
-            if app and (app == window.app or app == window.app.removesuffix(".exe")):
-                mode = profile.get("mode", mode)
-                keys = profile.get("paste_keys", keys)
-                break
+        profile = self.profile_for(window)
+        mode, keys = profile.get("mode", self.settings.get("insert_mode")), profile.get("paste_keys", "ctrl+v")
         if self.mode_override:
             mode = self.mode_override
         if mode not in INSERT_MODES:
@@ -82,6 +90,23 @@ class InsertionController(QObject):
         if mode != "copy" and (isinstance(self.inserter, NoInserter) or window is None):
             mode = "copy"  # nothing to send keys to: the clipboard is the honest fallback
         return mode, keys
+
+    def newline_for(self, window: WindowInfo | None) -> str:
+        """What a line break is typed as in ``window`` (see NEWLINE_POLICIES)."""
+        policy = self.profile_for(window).get("newline", DEFAULT_NEWLINE)
+        return policy if policy in NEWLINE_POLICIES else DEFAULT_NEWLINE
+
+    def explain(self, error: BaseException) -> str:
+        """Why sending failed, in the seat's words."""
+        if isinstance(error, ElevatedTarget):
+            return self.tr(
+                "%s runs as administrator: Windows does not let Seatside send keys to it. "
+                "Paste the phrase yourself with Ctrl+V, or ask IT to run both the same way."
+            ) % (error.app or self.tr("The program"))
+        if isinstance(error, ClipboardBusy):
+            return self.tr("The clipboard is held by %s; try again in a moment") % (
+                error.holder or self.tr("another program"))
+        return str(error)
 
     # -- inserting -----------------------------------------------------------------
     def insert_nth(self, number: int, target: WindowInfo | None) -> bool:
@@ -111,15 +136,22 @@ class InsertionController(QObject):
 
     def _deliver(self, choice: PhraseChoice, text: str, target: WindowInfo | None) -> None:
         mode, keys = self.mode_for(target)
-        if mode == "copy":
-            self.clipboard.set_text(text)
-            self._done(choice, text, "copy")
-        elif mode == "paste":
-            previous = self.clipboard.snapshot()
-            self.clipboard.set_text(text)
-            self._after_modifiers(lambda: self._paste(choice, text, target, keys, previous))
-        else:
-            self._after_modifiers(lambda: self._type(choice, text, target))
+        try:
+            if mode == "copy":
+                self.clipboard.set_text(text)
+                self._done(choice, text, "copy")
+            elif mode == "paste":
+                previous = self.clipboard.snapshot()
+                self.clipboard.set_text(text)
+                self._after_modifiers(lambda: self._paste(choice, text, target, keys, previous))
+            elif "\n" in text and self.newline_for(target) == "refuse":
+                self.clipboard.set_text(text)
+                self.failed.emit(self.tr("Line breaks are not typed into this program; the phrase is on the clipboard"))
+                self._done(choice, text, "copy")
+            else:
+                self._after_modifiers(lambda: self._type(choice, text, target))
+        except ClipboardBusy as exc:
+            self.failed.emit(self.explain(exc))
 
     def _after_modifiers(self, action: Callable[[], None], polls: int = MODIFIER_WAIT_POLLS) -> None:
         """Run ``action`` once Ctrl/Alt/Shift are released, so they can't corrupt the keys we send."""
@@ -139,6 +171,10 @@ class InsertionController(QObject):
         try:
             self._focus(target)
             self.inserter.send_keys(keys)
+        except ElevatedTarget as exc:
+            self.failed.emit(self.explain(exc))
+            self._done(choice, text, "copy")
+            return
         except Exception as exc:  # noqa: BLE001 - the text is still on the clipboard
             self.failed.emit(self.tr("Could not paste (%s); the phrase is on the clipboard") % exc)
             self._done(choice, text, "copy")
@@ -150,17 +186,28 @@ class InsertionController(QObject):
 
     def _restore(self, ours: str, previous) -> None:
         """Put the seat's clipboard back, unless something else was copied meanwhile."""
-        restored = self.clipboard.text() == ours
-        if restored:
-            self.clipboard.restore(previous)
+        try:
+            restored = self.clipboard.text() == ours
+            if restored:
+                self.clipboard.restore(previous)
+        except ClipboardBusy as exc:  # the seat's own clipboard stays lost: say so
+            log.warning("clipboard not restored: %s", exc)
+            self.failed.emit(self.explain(exc))
+            restored = False
         self.clipboardRestored.emit(restored)
 
     def _type(self, choice: PhraseChoice, text: str, target: WindowInfo | None) -> None:
         self._focus(target)
+        newline = self.newline_for(target)
+        lines = text.replace("\r\n", "\n").split("\n")
 
         def work():
             try:
-                self.inserter.type_text(text)
+                for number, line in enumerate(lines):
+                    if number:
+                        self.inserter.send_keys(newline)
+                    if line:
+                        self.inserter.type_text(line)
                 self._typed.emit((choice, text, None))
             except Exception as exc:  # noqa: BLE001 - reported on the GUI thread
                 self._typed.emit((choice, text, exc))
@@ -170,8 +217,15 @@ class InsertionController(QObject):
     def _typing_done(self, payload) -> None:
         choice, text, error = payload
         if error is not None:
-            self.clipboard.set_text(text)
-            self.failed.emit(self.tr("Could not type (%s); the phrase is on the clipboard") % error)
+            try:
+                self.clipboard.set_text(text)
+            except ClipboardBusy as exc:
+                self.failed.emit(self.explain(exc))
+                return
+            if isinstance(error, ElevatedTarget):
+                self.failed.emit(self.explain(error))
+            else:
+                self.failed.emit(self.tr("Could not type (%s); the phrase is on the clipboard") % error)
             self._done(choice, text, "copy")
         else:
             self._done(choice, text, "type")

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 
 from desktop.core import clock
 from desktop.core.banned import BannedPhrase, builtin_banned
@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# Events kept for a call answered during the wrap-up (its ringing, answer, and speech).
+MAX_WAITING = 2000
+
 
 def caller_tail(caller: str) -> str:
     """Only the last four digits of a number are ever shown."""
@@ -45,6 +48,8 @@ class LiveModel(QObject):
     ringing = Signal(str)  # last four digits of the caller ("" if unknown)
     missed = Signal()  # a call ended that the panel did not follow
     applied = Signal(float)  # monotonic time the batch was received (benchmarks)
+    queued = Signal(str)  # a call answered during the wrap-up waits behind it: last four digits
+    feedChanged = Signal()  # a call event or a transcript arrived (the feed-status dot)
     listening = Signal(int)  # port
     failed = Signal(str)  # the endpoint could not start: why
     _booted = Signal(object, object)  # from the start-up thread: server (or None), live.json path (or why)
@@ -60,6 +65,11 @@ class LiveModel(QObject):
         self.ignored = 0  # events for calls the panel does not follow
         self.speech_suggested = ""  # the scenario the customer's words pointed to last
         self.routed = ""  # the scenario the phone system's attached data opened last
+        self.wrapping_up = False  # the platform ended the call; the seat is in its wrap-up
+        self.waiting: list[Event] = []  # the call answered during the wrap-up, and what it said since
+        self.last_cti: float | None = None  # monotonic time of the last call event
+        self.last_asr: float | None = None  # … and of the last transcript
+        self.speaker_run = live_store.SpeakerRun()  # the latest segments of one speaker, masked together
         self._closed = False
         self._received.connect(self.apply, Qt.ConnectionType.QueuedConnection)
         self._booted.connect(self._started, Qt.ConnectionType.QueuedConnection)
@@ -123,15 +133,46 @@ class LiveModel(QObject):
 
     # -- events --------------------------------------------------------------------
     def apply(self, events: list[Event], received: float | None = None) -> None:
+        now = received if received is not None else time.monotonic()
         for event in events:
+            if isinstance(event, TranscriptEvent):
+                self.last_asr = now
+            else:
+                self.last_cti = now
             try:
+                if self._waits(event):
+                    continue
                 if isinstance(event, TranscriptEvent):
                     self._transcript(event)
                 else:
                     self._call_event(event)
             except Exception:  # one bad event must not stop the feed
                 log.exception("live event %s could not be applied", event.type)
-        self.applied.emit(received if received is not None else time.monotonic())
+        self.feedChanged.emit()
+        self.applied.emit(now)
+
+    # -- a call answered during the wrap-up --------------------------------------------
+    def _waits(self, event: Event) -> bool:
+        """Keep ``event`` for the call waiting behind the wrap-up; True when kept."""
+        if self.waiting:
+            if event.call_id == self.waiting[0].call_id:
+                if len(self.waiting) < MAX_WAITING:
+                    self.waiting.append(event)
+                return True
+            return False
+        if (isinstance(event, CallEvent) and event.type == "call.answered" and self.wrapping_up
+                and self.model.in_call and self.call is not None and event.call_id != self.call.call_id):
+            self.waiting.append(event)
+            self.queued.emit(caller_tail(event.caller))
+            self.model.message.emit(self.tr("The next call is connected: it starts when this wrap-up ends"))
+            return True
+        return False
+
+    def _start_waiting(self) -> None:
+        """The wrap-up ended: the call that waited starts, with what was said meanwhile."""
+        waiting, self.waiting = self.waiting, []
+        if waiting:
+            self.apply(waiting)
 
     def _call_event(self, event: CallEvent) -> None:
         model = self.model
@@ -148,11 +189,12 @@ class LiveModel(QObject):
             self._screen_pop(event)
             model.start_call()
             self.call = LiveCall(event.call_id)
-            if event.caller:
-                self._set_caller(event.caller)
+            if event.caller or event.customer_id:
+                self._set_caller(event.caller, event.customer_id)
             return
         # call.ended
         if self.call is not None and self.call.call_id == event.call_id and model.in_call:
+            self.wrapping_up = True
             self.wrapUpRequested.emit()
         else:
             self.ignored += 1
@@ -171,10 +213,11 @@ class LiveModel(QObject):
         if self.model.scenario is None or self.model.scenario.id != scenario.id:
             self.model.choose_scenario(scenario.id)
 
-    def _set_caller(self, caller: str) -> None:
+    def _set_caller(self, caller: str, customer_id: str = "") -> None:
         """The caller's number becomes the customer reference, masked at once (landlines
-        too), with the keyed hash that finds this caller's earlier calls; shows them."""
-        self.model.set_customer_ref(caller, caller_id=True)
+        too); the CRM's customer id when given (else the keyed hash of the number) finds
+        this customer's earlier calls; shows them. Never matched on the last digits."""
+        self.model.set_customer_ref(caller, caller_id=True, crm_id=customer_id)
 
     def _transcript(self, event: TranscriptEvent) -> None:
         model = self.model
@@ -193,10 +236,12 @@ class LiveModel(QObject):
             return
         segment = outcome.segment
         if model.settings.get("live_keep_transcript"):
-            masked, at = model.mask(segment.text), clock.now()
+            # Masked with the same speaker's segments just before it (a number split
+            # across two segments is one number), on the store's worker.
+            speaker, text, at, run, policy = segment.speaker, segment.text, clock.now(), self.speaker_run, model.call.policy
             model.write_for_call(
                 self.tr("keep the transcript"),
-                lambda store, call_id: live_store.add_transcript_segment(store, call_id, segment.speaker, masked, at)
+                lambda store, call_id: live_store.keep_segment(store, call_id, speaker, text, at, run, policy),
             )
         if segment.speaker == "customer":
             found = speech_suggestion(
@@ -223,6 +268,9 @@ class LiveModel(QObject):
     def _call_state_changed(self) -> None:
         if not self.model.in_call:
             self.call = None
+            self.wrapping_up = False
+            if self.waiting:
+                QTimer.singleShot(0, self, self._start_waiting)  # after every view saw the end
 
     def _scenario_changed(self) -> None:
         """Another scenario during a followed call: what the seat already said is read again

@@ -78,9 +78,11 @@ class PackWatcher(QObject):
         path = self.snapshot_file
 
         def compare() -> list[PackChange]:
-            try:
-                previous = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
+            from desktop.core.bounded import read_regular
+
+            try:  # a damaged snapshot (too large, too deep, a pipe) only means no "what changed" this time
+                previous = json.loads(read_regular(path, 16 * 1024 * 1024).decode("utf-8"))
+            except (OSError, ValueError, RecursionError):
                 previous = None
             changes = diff(previous, current) if previous and changed_versions(previous, current) else []
             path.parent.mkdir(parents=True, exist_ok=True)

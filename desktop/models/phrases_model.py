@@ -19,7 +19,7 @@ from desktop.core.settings import Settings
 from desktop.core.storage import CallStore, PersonalPhrase, UsedPhrase
 from desktop.models.background import Background, DbOp, IoOp
 from desktop.models.call_model import CallModel
-from desktop.platform.clipboard import Clipboard
+from desktop.platform.clipboard import Clipboard, ClipboardBusy
 
 # Delay before the search index is rebuilt in the background after a change.
 INDEX_DELAY_MS = 1000
@@ -213,7 +213,12 @@ class PhrasesModel(QObject):
             names = "、".join("{%s}" % name for name in rendered.missing)
             self.message.emit(self.tr("Fill in %s first; nothing was copied") % names)
             return False
-        self.clipboard.set_text(rendered.text)
+        try:
+            self.clipboard.set_text(rendered.text)
+        except ClipboardBusy as exc:  # Windows: another program kept the clipboard open
+            self.message.emit(self.tr("The clipboard is held by %s; try again in a moment") % (
+                exc.holder or self.tr("another program")))
+            return False
         self.phraseCopied.emit(rendered.text)
         self.record_use(choice, rendered.text, via)
         return True

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.core import clock
-from desktop.core.retention import purge, retention_days
+from desktop.core.retention import purge, purge_copies, retention_days
 from desktop.core.storage import CallStore
 from desktop.models.background import Background, DbOp
 from desktop.models.records_model import RecordsModel
@@ -44,7 +45,10 @@ class RetentionTimer(QObject):
         days, now = retention_days(self.model.settings.get("retention_days")), clock.now()
 
         def run(store: CallStore) -> int:
-            return purge(store, days, now)
+            deleted = purge(store, days, now)
+            # The same rule on the backups and the copies set aside (the database thread: one at a time).
+            purge_copies(Path(store.path).parent, Path(store.path).name, days, now)
+            return deleted
 
         DbOp(self.tr("delete calls past the retention period"), run).success(self.purged.emit).run_in_background(
             self.worker

@@ -5,6 +5,14 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 
 
+class ClipboardBusy(RuntimeError):
+    """Another program kept the clipboard open for longer than we waited."""
+
+    def __init__(self, holder: str = ""):
+        super().__init__(f"the clipboard is held by {holder or 'another program'}")
+        self.holder = holder
+
+
 class Clipboard(ABC):
     """Puts text on, and reads text from, the clipboard other programs see."""
 

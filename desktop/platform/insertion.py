@@ -13,6 +13,16 @@ class WindowInfo:
     id: int
     app: str = ""  # X11 WM_CLASS class / Windows executable name, lower case
     title: str = ""
+    window_class: str = ""  # Windows: the window class (GetClassName), lower case; X11: in ``app``
+
+
+class ElevatedTarget(RuntimeError):
+    """The focused program runs with higher rights than Seatside (Windows UIPI): keys sent
+    to it would be dropped without an error, so nothing is sent."""
+
+    def __init__(self, app: str = ""):
+        super().__init__(f"{app or 'the program'} runs as administrator")
+        self.app = app
 
 
 class Inserter(ABC):
@@ -40,6 +50,10 @@ class Inserter(ABC):
     def type_text(self, text: str) -> None:
         """Type ``text`` (any Unicode) into the focused window."""
 
+    def take_foreground(self, window_id: int) -> None:  # noqa: B027 - optional: X11 lets Qt activate
+        """Bring one of Seatside's own windows (the search palette) to the foreground,
+        where the OS keeps a program from taking it by itself (Windows' foreground lock)."""
+
     def close(self) -> None:  # noqa: B027 - optional: most inserters hold nothing to release
         pass
 
@@ -54,6 +68,8 @@ class FakeInserter(Inserter):
     keys: list[str] = field(default_factory=list)
     typed: list[str] = field(default_factory=list)
     activated: list[WindowInfo] = field(default_factory=list)
+    foregrounded: list[int] = field(default_factory=list)  # our own windows handed the foreground
+    refuse: Exception | None = None  # raised by send_keys/type_text (an elevated target…)
 
     def active_window(self) -> WindowInfo | None:
         return self.window
@@ -68,10 +84,17 @@ class FakeInserter(Inserter):
             return True
         return False
 
+    def take_foreground(self, window_id: int) -> None:
+        self.foregrounded.append(window_id)
+
     def send_keys(self, combo: str) -> None:
+        if self.refuse is not None:
+            raise self.refuse
         self.keys.append(combo)
 
     def type_text(self, text: str) -> None:
+        if self.refuse is not None:
+            raise self.refuse
         self.typed.append(text)
 
 

@@ -1,5 +1,7 @@
-"""Hotkeys through the ``keyboard`` library: Windows, and Linux with access to
-the input devices (root). Its callbacks run on the library's own thread."""
+"""Hotkeys through the ``keyboard`` library: Linux with access to the input devices
+(root) and no X11 display. Its callbacks run on the library's own thread. (Windows uses
+``RegisterHotKey`` instead, in ``windows.py``: the library's low-level hook loses keys,
+leaves modifiers stuck and is removed silently by Windows when a callback is slow.)"""
 
 from __future__ import annotations
 

@@ -29,6 +29,13 @@ class UnsafeDirectory(Exception):
     """A directory meant to be private is not (another owner, group/other access, a link)."""
 
 
+def _own_uid() -> int:
+    """This process's user id (POSIX only: on Windows the pipe's name carries the user)."""
+    if sys.platform == "win32":
+        raise OSError("Windows has no numeric user ids")
+    return os.getuid()
+
+
 def _private_dir(path: Path) -> Path:
     """Create ``path`` 0700 if needed and check it is ours, a real directory and private."""
     try:
@@ -38,7 +45,7 @@ def _private_dir(path: Path) -> Path:
     info = os.lstat(path)
     if not stat.S_ISDIR(info.st_mode):
         raise UnsafeDirectory(f"{path} is not a directory")
-    if info.st_uid != os.getuid():
+    if info.st_uid != _own_uid():
         raise UnsafeDirectory(f"{path} belongs to another user")
     if info.st_mode & 0o077:
         raise UnsafeDirectory(f"{path} is open to other users")
@@ -52,7 +59,7 @@ def socket_dirs(data_dir: Path) -> list[Path]:
     if runtime and Path(runtime).is_dir():
         found.append(Path(runtime) / "seatside")
     found.append(Path(data_dir) / "run")
-    found.append(Path(tempfile.gettempdir()) / f"seatside-{os.getuid()}")
+    found.append(Path(tempfile.gettempdir()) / f"seatside-{_own_uid()}")
     return found
 
 
@@ -92,7 +99,7 @@ def peer_uid(descriptor: int) -> int | None:
 
 def same_user(descriptor: int) -> bool:
     uid = peer_uid(descriptor)
-    return uid is None or uid == os.getuid()
+    return uid is None or uid == _own_uid()
 
 
 def ask_running_instance(data_dir: Path, message: str = "show") -> bool:

@@ -3,7 +3,7 @@ ended, see the hand-overs, optionally promise a callback; the after-call work is
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDateTime, QElapsedTimer, QTimer
+from PySide6.QtCore import QDateTime, QElapsedTimer, QEvent, Qt, QTimer
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -65,12 +65,18 @@ class EndCallDialog(QDialog):
             self.reason.hide()
 
         scenario = model.scenario
+        self.continuity_boxes: list[QCheckBox] = []
         if scenario is not None and scenario.continuity:
-            reminders = "\n".join(f"• {item}" for item in scenario.continuity)
-            label = QLabel(self.tr("Hand on to the next contact (saved as follow-ups):") + "\n" + reminders)
+            label = QLabel(self.tr("Hand on to the next contact (the ticked ones are kept as follow-ups):"))
             label.setObjectName("continuity")
             label.setWordWrap(True)
             layout.addWidget(label)
+            for item in scenario.continuity:  # suggestions: the seat unticks what does not apply
+                box = QCheckBox(item)
+                box.setObjectName("continuityItem")
+                box.setChecked(True)
+                self.continuity_boxes.append(box)
+                layout.addWidget(box)
 
         layout.addWidget(QLabel(self.tr("How did the call end?")))
         self.group = QButtonGroup(self)
@@ -134,6 +140,7 @@ class EndCallDialog(QDialog):
             callback = self.callback_time.dateTime().toPython().astimezone()  # type: ignore[attr-defined]  # toPython() is a datetime here
         self.model.end_call(
             code,
+            kept=[box.text() for box in self.continuity_boxes if box.isChecked()],
             wrapup_s=self._acw.elapsed() / 1000,
             end_reason=self.reason.text().strip() if self.unticked() else "",
             callback=callback,
@@ -142,3 +149,28 @@ class EndCallDialog(QDialog):
         self._tick.stop()
         super().accept()
 
+
+    # -- shown by the platform's "call ended": the CRM keeps the keyboard -------------------
+    def show_without_focus(self) -> None:
+        """Show without activating: the seat's typing stays in the CRM until the seat
+        clicks into the wrap-up."""
+        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, True)
+        self.setWindowFlag(Qt.WindowType.WindowDoesNotAcceptFocus, True)
+        for child in self.findChildren(QWidget):
+            child.installEventFilter(self)
+        self.show()
+
+    def take_focus(self) -> None:
+        handle = self.windowHandle()
+        if handle is not None:
+            handle.setFlag(Qt.WindowType.WindowDoesNotAcceptFocus, False)
+        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, False)
+        self.activateWindow()
+        self.raise_()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.MouseButtonPress:
+            handle = self.windowHandle()
+            if handle is not None and handle.flags() & Qt.WindowType.WindowDoesNotAcceptFocus:
+                self.take_focus()
+        return super().eventFilter(watched, event)

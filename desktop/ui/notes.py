@@ -39,7 +39,8 @@ class NotesView(QWidget):
         self.history.setMaximumHeight(110)
         self.history.hide()
         self.history_notice = QLabel(
-            self.tr("No OS key store: earlier calls are matched by the last digits only and may be someone else's")
+            self.tr("Caller history is off: no OS key store, and no customer id from the CRM for this call "
+                    "(the last digits alone could show someone else's calls)")
         )
         self.history_notice.setObjectName("historyNotice")
         self.history_notice.setWordWrap(True)
@@ -63,7 +64,9 @@ class NotesView(QWidget):
         layout.addWidget(self.editor)
         self.customer.textEdited.connect(model.set_customer)
         self.reference.editingFinished.connect(self._reference_entered)
-        self.editor.textChanged.connect(lambda: model.set_notes(self.editor.toPlainText()))
+        self.editor.textChanged.connect(
+            lambda: model.set_notes(self.editor.toPlainText(), self.editor.textCursor().position())
+        )
         model.callStateChanged.connect(self.refresh)
         model.referenceChanged.connect(self.refresh)
         model.notesMasked.connect(self.show_masked)

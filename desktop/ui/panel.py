@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressDialog,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -24,6 +25,8 @@ from PySide6.QtWidgets import (
 
 from desktop.core import clock
 from desktop.core.packs import Problem
+from desktop.core.patterns import PatternError, compile_pattern
+from desktop.core.privacy import mask_draft
 from desktop.models.call_model import CallModel
 from desktop.models.followups import FollowUpsModel
 from desktop.models.hotkey_dispatcher import HotkeyDispatcher
@@ -42,6 +45,23 @@ if TYPE_CHECKING:
     from desktop.ui.settings_dialog import SettingsDialog
 
 APPEARANCE = {"opacity", "font_size", "compact"}
+# The panel's width: fixed, so a long line wraps instead of pushing it off the screen.
+PANEL_WIDTH = 400
+
+
+def cue_words(cue: str, said: str) -> str:
+    """A cue as words for the seat: a pattern with gaps (卡…{8}被吞) becomes what was
+    actually said for it (masked), or its words joined by an ellipsis; never its syntax."""
+    try:
+        pattern = compile_pattern(cue)
+    except PatternError:
+        return cue
+    if not pattern.has_gap:
+        return pattern.pieces[0]
+    span = pattern.search(said)
+    if span is not None:
+        return mask_draft(" ".join(said[span[0] : span[1]].split()))
+    return "…".join(pattern.pieces)
 
 
 class ExportProgress(QProgressDialog):
@@ -97,7 +117,9 @@ class PanelWindow(QMainWindow):
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, True)
         if model.settings.get("always_on_top"):
             self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
-        self.resize(400, 780)
+        self.setFixedWidth(PANEL_WIDTH)
+        self.resize(PANEL_WIDTH, 780)
+        self.live = None  # the live feed, once attached
 
         self.call_button = QPushButton()
         self.call_button.setObjectName("callButton")
@@ -138,6 +160,7 @@ class PanelWindow(QMainWindow):
         self.suggestion_box.hide()
         self.suggestion_switch.clicked.connect(model.accept_suggestion)
         self.suggestion_dismiss.clicked.connect(model.dismiss_suggestion)
+        self.suggestion_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         model.scenarioSuggested.connect(self.show_suggestion)
         model.suggestionExplained.connect(self.explain_suggestion)
 
@@ -160,6 +183,16 @@ class PanelWindow(QMainWindow):
         set_text_colour(self.problem_label, "warning")
         self.problem_label.setTextFormat(Qt.TextFormat.PlainText)
 
+        # Shown while notes cannot be saved; no button and no focus, so no key press dismisses it:
+        # it goes only when a save succeeds.
+        self.save_warning = QLabel()
+        self.save_warning.setObjectName("saveWarning")
+        self.save_warning.setWordWrap(True)
+        self.save_warning.setTextFormat(Qt.TextFormat.PlainText)
+        self.save_warning.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        set_text_colour(self.save_warning, "warning")
+        self.save_warning.hide()
+
         self.picker = ScenarioPicker(model, phrases)
         self.checklist = ChecklistView(model)
         self.phrases = PhraseList(model, phrases)
@@ -177,6 +210,7 @@ class PanelWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addLayout(top)
+        layout.addWidget(self.save_warning)
         layout.addWidget(self.changes_box)
         layout.addWidget(self.suggestion_box)
         layout.addWidget(self.problem_label)
@@ -255,6 +289,7 @@ class PanelWindow(QMainWindow):
 
     # -- state ---------------------------------------------------------------
     def refresh(self) -> None:
+        self.clear_suggestion()  # a call started or ended: the last call's offer is gone
         if self.model.in_call:
             self.call_button.setText(self.tr("End call"))
             self._tick.start()
@@ -345,20 +380,40 @@ class PanelWindow(QMainWindow):
         dialog.show()
         return dialog
 
+    def clear_suggestion(self) -> None:
+        self.suggestion_label.clear()
+        self.suggestion_box.setToolTip("")
+        self.suggestion_box.hide()
+
+    def said_so_far(self) -> str:
+        """The notes and what the customer said on this call (where a cue is looked up)."""
+        call = getattr(self.live, "call", None)
+        heard = call.transcript.customer_text() if call is not None else ""
+        return self.model.call.notes + "\n" + heard
+
     def show_suggestion(self, scenario_id: str, keyword: str) -> None:
-        """One scenario switch at a time, offered, never made by itself."""
+        """One scenario switch at a time, offered, never made by itself; its reason in words."""
         scenario = self.model.library.get(scenario_id) if scenario_id else None
-        if scenario is None:
-            self.suggestion_box.hide()
+        if scenario is None or not self.model.in_call:
+            self.clear_suggestion()
             return
-        self.suggestion_label.setText(self.tr("The notes mention “%s”: switch to %s?") % (keyword, scenario.name))
-        suggestion = self.model.call.suggestion
-        self.explain_suggestion(suggestion.explanation if suggestion is not None else "")
+        words = cue_words(keyword, self.said_so_far())
+        self.suggestion_label.setText(self.tr("The notes mention “%s”: switch to %s?") % (words, scenario.name))
+        self.explain_suggestion()
         self.suggestion_box.show()
 
-    def explain_suggestion(self, explanation: str) -> None:
-        """The cues behind the offered scenario, as the suggestion bar's tooltip."""
-        self.suggestion_box.setToolTip(self.tr("Why this scenario: %s") % explanation if explanation else "")
+    def explain_suggestion(self, *_explanation: str) -> None:
+        """The cues behind the offered scenario, in words, as the suggestion bar's tooltip;
+        with the hotkeys that accept or dismiss it."""
+        suggestion = self.model.call.suggestion
+        said = self.said_so_far()
+        cues = [cue_words(e.cue, said) for e in suggestion.evidence if not e.negative] if suggestion else []
+        keys = self.model.settings.hotkeys()
+        lines = [self.tr("Why this scenario: %s") % "、".join(f"“{c}”" for c in dict.fromkeys(cues))] if cues else []
+        if keys.get("accept-suggestion") or keys.get("dismiss-suggestion"):
+            lines.append(self.tr("Switch: %s · Ignore: %s") % (
+                keys.get("accept-suggestion", "").title() or "—", keys.get("dismiss-suggestion", "").title() or "—"))
+        self.suggestion_box.setToolTip("\n".join(lines))
 
     def set_problems(self, problems: list[Problem]) -> None:
         self.problems = list(problems)
@@ -382,9 +437,19 @@ class PanelWindow(QMainWindow):
     # -- actions -------------------------------------------------------------
     def toggle_call(self) -> None:
         if self.model.in_call:
-            self.end_call_dialog().open()
+            dialog = self.wrapup_shown() or self.end_call_dialog()
+            dialog.open()
+            dialog.take_focus()  # the seat asked for it
         else:
             self.model.start_call()
+
+    def wrapup_shown(self) -> EndCallDialog | None:
+        from desktop.ui.end_call_dialog import EndCallDialog
+
+        for dialog in self.findChildren(EndCallDialog):
+            if dialog.isVisible():
+                return dialog
+        return None
 
     def end_call_dialog(self) -> EndCallDialog:
         from desktop.ui.end_call_dialog import EndCallDialog
@@ -497,11 +562,24 @@ class PanelWindow(QMainWindow):
         if isinstance(saved, list) and len(saved) == 4:
             rect = QRect(*[int(v) for v in saved])
             if any(s.availableGeometry().intersects(rect) for s in QGuiApplication.screens()):
+                rect.setWidth(PANEL_WIDTH)  # a width saved by an older version is not kept
                 self.setGeometry(rect)
+                self.keep_on_screen()
                 return
         # No saved place for this layout (or its screen is gone): top right of the main screen.
         area = QGuiApplication.primaryScreen().availableGeometry()
         self.move(area.right() - self.width() - 16, area.top() + 40)
+
+    def keep_on_screen(self) -> None:
+        """Move the panel back inside the screen it is on (all of it, never past an edge)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        area, frame = screen.availableGeometry(), self.frameGeometry()
+        x = min(max(frame.x(), area.left()), max(area.left(), area.right() - frame.width() + 1))
+        y = min(max(frame.y(), area.top()), max(area.top(), area.bottom() - frame.height() + 1))
+        if (x, y) != (frame.x(), frame.y()):
+            self.move(x, y)
 
     def flush_geometry(self) -> None:
         """Save a position change that is still waiting for its timer (at quit)."""
@@ -511,6 +589,7 @@ class PanelWindow(QMainWindow):
 
     def _remember_geometry(self) -> None:
         self.snap_to_edges()
+        self.keep_on_screen()
         geometry = dict(self.model.settings.get("panel_geometry"))
         g = self.geometry()
         geometry[self.layout_key()] = [g.x(), g.y(), g.width(), g.height()]
@@ -571,6 +650,7 @@ class PanelWindow(QMainWindow):
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
+        self.keep_on_screen()
         if not self.isActiveWindow():
             self.set_focusable(False)
 
@@ -594,6 +674,11 @@ class PanelWindow(QMainWindow):
         layout = central.layout()
         assert isinstance(layout, QVBoxLayout)  # built in __init__
         layout.insertWidget(layout.indexOf(self.suggestion_box) + 1, self.live_bar)
+        from desktop.ui.live_bar import FeedDot
+
+        self.live = live
+        self.feed_dot = FeedDot(live)
+        self.statusBar().addPermanentWidget(self.feed_dot)
         live.wrapUpRequested.connect(self.open_wrapup)
         self.model.scenarioSuggested.connect(lambda scenario_id, keyword: self._said_by_customer(live, scenario_id, keyword))
         live.listening.connect(lambda port: self.show_message(self.tr("Live call events on 127.0.0.1:%d") % port))
@@ -601,22 +686,23 @@ class PanelWindow(QMainWindow):
     def _said_by_customer(self, live, scenario_id: str, keyword: str) -> None:
         """A suggestion the customer's words made says so (after ``show_suggestion``)."""
         scenario = self.model.library.get(scenario_id) if scenario_id else None
-        if scenario is not None and live.speech_suggested == scenario_id:
-            self.suggestion_label.setText(self.tr("The customer said “%s”: switch to %s?") % (keyword, scenario.name))
+        if scenario is not None and live.speech_suggested == scenario_id and self.model.in_call:
+            words = cue_words(keyword, self.said_so_far())
+            self.suggestion_label.setText(self.tr("The customer said “%s”: switch to %s?") % (words, scenario.name))
 
     def show_live_off(self, reason: str) -> None:
         self.show_message(self.tr("Live call events are off: %s") % reason)
 
     def open_wrapup(self) -> EndCallDialog | None:
-        """The wrap-up, once (a second "ended" while it is open changes nothing)."""
+        """The wrap-up the platform asked for, once (a second "ended" while it is open
+        changes nothing). It shows without taking the keyboard from the CRM: the seat
+        clicks into it when ready."""
         if not self.model.in_call:
             return None
-        from desktop.ui.end_call_dialog import EndCallDialog
-
-        for dialog in self.findChildren(EndCallDialog):
-            if dialog.isVisible():
-                return dialog
+        shown = self.wrapup_shown()
+        if shown is not None:
+            return shown
         dialog = self.end_call_dialog()
-        dialog.open()
+        dialog.show_without_focus()
         return dialog
 

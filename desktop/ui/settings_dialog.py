@@ -29,6 +29,7 @@ from desktop.core.clock import parse_hhmm
 from desktop.core.dispositions import MAX_DISPOSITIONS, dispositions_from
 from desktop.core.privacy import MaskPolicy
 from desktop.core.settings import DEFAULT_HOTKEYS, INSERT_MODES, Settings, limits
+from desktop.models.insertion import DEFAULT_NEWLINE, NEWLINE_POLICIES
 from desktop.platform.hotkeys import check_bindings
 
 ACTION_NAMES = {
@@ -37,6 +38,8 @@ ACTION_NAMES = {
     "toggle-panel": (QT_TRANSLATE_NOOP("SettingsDialog", "Show / hide the panel"), None),
     "toggle-call": (QT_TRANSLATE_NOOP("SettingsDialog", "Start / end call"), None),
     "next-step": (QT_TRANSLATE_NOOP("SettingsDialog", "Tick the current step"), None),
+    "accept-suggestion": (QT_TRANSLATE_NOOP("SettingsDialog", "Switch to the suggested scenario"), None),
+    "dismiss-suggestion": (QT_TRANSLATE_NOOP("SettingsDialog", "Ignore the suggested scenario"), None),
 }
 
 
@@ -96,13 +99,15 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Hotkeys insert by"), self.insert_mode)
         layout.addLayout(form)
         layout.addWidget(QLabel(self.tr("Per program (window class or executable, e.g. wps, chrome.exe):")))
-        self.profiles = QTableWidget(0, 3)
-        self.profiles.setHorizontalHeaderLabels([self.tr("Program"), self.tr("Mode"), self.tr("Paste keys")])
+        self.profiles = QTableWidget(0, 4)
+        self.profiles.setHorizontalHeaderLabels(
+            [self.tr("Program"), self.tr("Mode"), self.tr("Paste keys"), self.tr("Line breaks when typing")])
         self.profiles.horizontalHeader().setStretchLastSection(True)
         for profile in self.settings.get("app_profiles"):
             if isinstance(profile, dict):
                 self._add_profile_row(str(profile.get("app", "")), str(profile.get("mode", "copy")),
-                                      str(profile.get("paste_keys", "ctrl+v")))
+                                      str(profile.get("paste_keys", "ctrl+v")),
+                                      str(profile.get("newline", DEFAULT_NEWLINE)))
         layout.addWidget(self.profiles)
         layout.addLayout(self._row_buttons(self.profiles, self.tr("Add program"),
                                            lambda: self._add_profile_row("", "paste", "ctrl+v")))
@@ -120,7 +125,7 @@ class SettingsDialog(QDialog):
         row.addStretch(1)
         return row
 
-    def _add_profile_row(self, app: str, mode: str, keys: str) -> None:
+    def _add_profile_row(self, app: str, mode: str, keys: str, newline: str = DEFAULT_NEWLINE) -> None:
         row = self.profiles.rowCount()
         self.profiles.insertRow(row)
         self.profiles.setItem(row, 0, QTableWidgetItem(app))
@@ -129,6 +134,12 @@ class SettingsDialog(QDialog):
         combo.setCurrentText(mode if mode in INSERT_MODES else "copy")
         self.profiles.setCellWidget(row, 1, combo)
         self.profiles.setItem(row, 2, QTableWidgetItem(keys))
+        breaks = QComboBox()
+        for value, label in (("shift+enter", self.tr("Shift+Enter (no form is sent)")), ("enter", self.tr("Enter")),
+                             ("refuse", self.tr("Copy the phrase instead"))):
+            breaks.addItem(label, value)
+        breaks.setCurrentIndex(max(0, breaks.findData(newline if newline in NEWLINE_POLICIES else DEFAULT_NEWLINE)))
+        self.profiles.setCellWidget(row, 3, breaks)
 
     def _appearance_page(self) -> QWidget:
         page = QWidget()
@@ -237,8 +248,13 @@ class SettingsDialog(QDialog):
             if app:
                 keys = _cell(self.profiles, row, 2) if self.profiles.item(row, 2) else "ctrl+v"
                 mode_box = self.profiles.cellWidget(row, 1)
-                profiles.append({"app": app, "mode": mode_box.currentText() if isinstance(mode_box, QComboBox) else "copy",
-                                 "paste_keys": keys or "ctrl+v"})
+                profile = {"app": app, "mode": mode_box.currentText() if isinstance(mode_box, QComboBox) else "copy",
+                           "paste_keys": keys or "ctrl+v"}
+                breaks_box = self.profiles.cellWidget(row, 3)
+                newline = breaks_box.currentData() if isinstance(breaks_box, QComboBox) else DEFAULT_NEWLINE
+                if newline != DEFAULT_NEWLINE:
+                    profile["newline"] = newline
+                profiles.append(profile)
         dispositions = []
         for row in range(self.dispositions.rowCount()):
             cells = [_cell(self.dispositions, row, c) for c in range(3)]

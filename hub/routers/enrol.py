@@ -25,6 +25,9 @@ async def active_key(conn: Conn) -> tuple[str, bytes]:
 @router.post("/enrol")
 async def enrol(body: EnrolIn, conn: Conn) -> dict[str, object]:
     """Trade a one-time code for a token (the code is spent even if the seat was enrolled before)."""
+    problems = body.unmasked()
+    if problems:  # a personal number pasted where the code goes: refused, never looked up
+        raise HTTPException(422, f"the enrolment code holds a full number ({problems[0]}); not used")
     fingerprint, public = await active_key(conn)
     async with conn.transaction():
         row = await (await conn.execute(

@@ -1,5 +1,4 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>BannedHighlighter</name>
@@ -39,11 +38,11 @@
         <translation>取消勾选步骤</translation>
     </message>
     <message>
-        <source>store the caller&apos;s reference</source>
+        <source>store the caller's reference</source>
         <translation>保存来电人编号</translation>
     </message>
     <message>
-        <source>read the caller&apos;s history</source>
+        <source>read the caller's history</source>
         <translation>读取来电人的历史记录</translation>
     </message>
     <message>
@@ -109,8 +108,8 @@
         <translation>以下必做步骤尚未勾选——现在勾选，或说明原因：</translation>
     </message>
     <message>
-        <source>Hand on to the next contact (saved as follow-ups):</source>
-        <translation>需交接给下一环节（将记为跟进事项）：</translation>
+        <source>Hand on to the next contact (the ticked ones are kept as follow-ups):</source>
+        <translation>需交接给下一环节（勾选的记为跟进事项）：</translation>
     </message>
     <message>
         <source>Promised a callback at</source>
@@ -130,6 +129,57 @@
     <message>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
+    </message>
+</context>
+<context>
+    <name>FeedDot</name>
+    <message>
+        <source>Live feed on</source>
+        <translation>实时事件已连接</translation>
+    </message>
+    <message>
+        <source>Live feed quiet</source>
+        <translation>实时事件暂无消息</translation>
+    </message>
+    <message>
+        <source>Live feed off</source>
+        <translation>实时事件未开启</translation>
+    </message>
+    <message>
+        <source>Phone system: %s · Speech: %s</source>
+        <translation>话务系统：%s · 语音转写：%s</translation>
+    </message>
+    <message>
+        <source>CTI %s · ASR %s</source>
+        <translation>话务 %s · 语音 %s</translation>
+    </message>
+    <message>
+        <source>nothing yet</source>
+        <translation>尚无消息</translation>
+    </message>
+    <message>
+        <source>%d s ago</source>
+        <translation>%d 秒前</translation>
+    </message>
+    <message>
+        <source>%d min ago</source>
+        <translation>%d 分钟前</translation>
+    </message>
+    <message>
+        <source>over an hour ago</source>
+        <translation>一小时以前</translation>
+    </message>
+    <message>
+        <source>%ds</source>
+        <translation>%d秒</translation>
+    </message>
+    <message>
+        <source>%dmin</source>
+        <translation>%d分</translation>
+    </message>
+    <message>
+        <source>&gt;1h</source>
+        <translation>超过1小时</translation>
     </message>
 </context>
 <context>
@@ -165,8 +215,28 @@
 <context>
     <name>InsertionController</name>
     <message>
+        <source>%s runs as administrator: Windows does not let Seatside send keys to it. Paste the phrase yourself with Ctrl+V, or ask IT to run both the same way.</source>
+        <translation>%s 以管理员身份运行：Windows 不允许坐席助手向它发送按键。请自己按 Ctrl+V 粘贴话术，或请 IT 让两者以相同权限运行。</translation>
+    </message>
+    <message>
+        <source>The program</source>
+        <translation>该程序</translation>
+    </message>
+    <message>
+        <source>The clipboard is held by %s; try again in a moment</source>
+        <translation>剪贴板正被 %s 占用，请稍后再试</translation>
+    </message>
+    <message>
+        <source>another program</source>
+        <translation>另一个程序</translation>
+    </message>
+    <message>
         <source>No phrase %d for this step</source>
         <translation>当前步骤没有第 %d 条话术</translation>
+    </message>
+    <message>
+        <source>Line breaks are not typed into this program; the phrase is on the clipboard</source>
+        <translation>此程序不接受输入换行，话术已复制到剪贴板</translation>
     </message>
     <message>
         <source>Could not paste (%s); the phrase is on the clipboard</source>
@@ -211,6 +281,10 @@
 <context>
     <name>LiveModel</name>
     <message>
+        <source>The next call is connected: it starts when this wrap-up ends</source>
+        <translation>下一通来电已接通：本次话后处理结束后开始</translation>
+    </message>
+    <message>
         <source>A call is already in progress; the answered call was not started</source>
         <translation>当前已有通话在进行，新接起的来电没有另开记录</translation>
     </message>
@@ -230,7 +304,7 @@
         <translation>如：王先生</translation>
     </message>
     <message>
-        <source>Customer&apos;s form of address</source>
+        <source>Customer's form of address</source>
         <translation>客户称呼</translation>
     </message>
     <message>
@@ -246,12 +320,16 @@
         <translation>该客户的历史来电</translation>
     </message>
     <message>
-        <source>Notes for this call (saved automatically; numbers are masked)</source>
-        <translation>通话备注（自动保存，卡号/证件号/手机号自动脱敏）</translation>
+        <source>Caller history is off: no OS key store, and no customer id from the CRM for this call (the last digits alone could show someone else&apos;s calls)</source>
+        <translation>来电历史已关闭：本机没有系统密钥库，本通来电也没有 CRM 客户号（只按尾号匹配可能显示其他客户的记录）</translation>
     </message>
     <message>
-        <source>No OS key store: earlier calls are matched by the last digits only and may be someone else&apos;s</source>
+        <source>No OS key store: earlier calls are matched by the last digits only and may be someone else's</source>
         <translation>本机没有系统密钥库：历史来电只按号码尾号匹配，可能混有其他客户的记录</translation>
+    </message>
+    <message>
+        <source>Notes for this call (saved automatically; numbers are masked)</source>
+        <translation>通话备注（自动保存，卡号/证件号/手机号自动脱敏）</translation>
     </message>
     <message>
         <source>Customer ref.</source>
@@ -372,7 +450,7 @@
         <translation>快捷键：启动中…</translation>
     </message>
     <message>
-        <source>Global hotkeys are off (%s); the panel&apos;s own keys still work.</source>
+        <source>Global hotkeys are off (%s); the panel's own keys still work.</source>
         <translation>全局快捷键不可用（%s），面板内快捷键仍可使用。</translation>
     </message>
     <message>
@@ -410,6 +488,10 @@
     <message>
         <source>The notes mention “%s”: switch to %s?</source>
         <translation>备注提到“%s”，是否切换到“%s”？</translation>
+    </message>
+    <message>
+        <source>Switch: %s · Ignore: %s</source>
+        <translation>切换：%s · 忽略：%s</translation>
     </message>
     <message>
         <source>… and %d more</source>
@@ -558,7 +640,7 @@
         <translation>给话术建索引</translation>
     </message>
     <message>
-        <source>count the phrase&apos;s use</source>
+        <source>count the phrase's use</source>
         <translation>记录话术使用次数</translation>
     </message>
     <message>
@@ -568,6 +650,14 @@
     <message>
         <source>Fill in %s first; nothing was copied</source>
         <translation>请先填写%s，本次未复制</translation>
+    </message>
+    <message>
+        <source>The clipboard is held by %s; try again in a moment</source>
+        <translation>剪贴板正被 %s 占用，请稍后再试</translation>
+    </message>
+    <message>
+        <source>another program</source>
+        <translation>另一个程序</translation>
     </message>
     <message>
         <source>save the favourite</source>
@@ -688,12 +778,8 @@
 <context>
     <name>Seatside</name>
     <message>
-        <source>Seatside&apos;s database is damaged (%s). The notes box is locked. Quit and start Seatside again: it will set the damaged file aside and recover what can be read.</source>
+        <source>Seatside's database is damaged (%s). The notes box is locked. Quit and start Seatside again: it will set the damaged file aside and recover what can be read.</source>
         <translation>坐席助手的数据库坏了（%s）。备注框已经锁住了。请退出后重新打开坐席助手：它会把坏掉的文件另外放好，再把能读出来的内容恢复回来。</translation>
-    </message>
-    <message>
-        <source>Database repaired</source>
-        <translation>数据库已修复</translation>
     </message>
     <message>
         <source>Notes cannot be saved</source>
@@ -704,20 +790,76 @@
         <translation>跟进事项到期</translation>
     </message>
     <message>
-        <source>Seatside could not %s in its database: %s
-
-The notes box is locked so that nothing more is typed that cannot be kept. Copy what you still need, then quit and start Seatside again.</source>
-        <translation>坐席助手没能在数据库里%s：%s
-
-备注框已经锁住，免得再输入保存不了的内容。请先把还需要的内容复制出来，然后退出并重新打开坐席助手。</translation>
-    </message>
-    <message>
         <source>check the database</source>
         <translation>检查数据库</translation>
     </message>
     <message>
+        <source>Seatside started with problems</source>
+        <translation>坐席助手启动时遇到问题</translation>
+    </message>
+    <message>
+        <source>The calls are all there: delete the damaged copy</source>
+        <translation>电话记录都在：删除损坏的副本</translation>
+    </message>
+    <message>
+        <source>Export the calls read back…</source>
+        <translation>导出读回的电话…</translation>
+    </message>
+    <message>
+        <source>Export the calls read back</source>
+        <translation>导出读回的电话</translation>
+    </message>
+    <message>
+        <source>export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>%d calls exported to %s</source>
+        <translation>已把 %d 通电话导出到 %s</translation>
+    </message>
+    <message>
+        <source>The database was damaged (%1). It was kept aside as %2; %3 calls could be read back into a new database.</source>
+        <translation>数据库坏了（%1）。原文件已另存为 %2，读回了 %3 通电话，放进了新的数据库。</translation>
+    </message>
+    <message>
+        <source>The backup of %1 was merged in: it added %2 calls; none of the calls read back was dropped.</source>
+        <translation>已合并 %1 的备份：补回了 %2 通电话，读回的电话一通也没有丢。</translation>
+    </message>
+    <message>
+        <source>The backup of %1 was not used: its %2 other calls (%3) are not in the database.</source>
+        <translation>没有使用 %1 的备份：备份里另外的 %2 通电话（%3）不在数据库里。</translation>
+    </message>
+    <message>
+        <source>%1 backups could not be read either.</source>
+        <translation>另有 %1 个备份也读不出来。</translation>
+    </message>
+    <message>
+        <source>Tell your team leader if calls are missing.</source>
+        <translation>要是发现少了电话记录，请告诉组长。</translation>
+    </message>
+    <message>
+        <source>The settings file could not be read (%1). It was kept aside as %2; the defaults are used.</source>
+        <translation>设置文件读不出来（%1）。原文件已另存为 %2，现在使用默认设置。</translation>
+    </message>
+    <message>
         <source>back up the database</source>
         <translation>备份数据库</translation>
+    </message>
+    <message>
+        <source>The data folder %1 cannot be written. Seatside runs read-only on a copy: what you do now is not kept after you quit. Export what you need to keep.</source>
+        <translation>数据文件夹 %1 无法写入。坐席助手现在以只读方式在一份副本上运行：退出后本次的操作不会保留。需要留下的内容请先导出。</translation>
+    </message>
+    <message>
+        <source>The database was written by a newer Seatside (%1). This one runs read-only on a copy.</source>
+        <translation>数据库是新版坐席助手写的（%1）。当前版本以只读方式在一份副本上运行。</translation>
+    </message>
+    <message>
+        <source>The database could not be opened (%1). It was kept aside as %2 and a new one was started.</source>
+        <translation>数据库打不开（%1）。原文件已另存为 %2，已新建一个数据库。</translation>
+    </message>
+    <message>
+        <source>Seatside could not start on its data folder (%1). It runs on a copy of what can be read, with the built-in scenarios: what you do now is not kept after you quit.</source>
+        <translation>坐席助手无法在数据文件夹上启动（%1）。现在在能读出的数据的副本上运行，使用内置场景：退出后本次的操作不会保留。</translation>
     </message>
     <message>
         <source>save the settings</source>
@@ -732,11 +874,33 @@ The notes box is locked so that nothing more is typed that cannot be kept. Copy 
         <translation>没能%s：%s</translation>
     </message>
     <message>
+        <source>Seatside could not %1 in its database: %2. What you type stays in the notes box and is saved as soon as the database can be written again (trying again in %3 s). Free some disk space if the disk is full.</source>
+        <translation>坐席助手没能在数据库里%1：%2。您输入的内容都留在备注框里，数据库一能写入就会保存（%3 秒后再试）。如果磁盘满了，请清理一些空间。</translation>
+    </message>
+    <message>
+        <source>save the notes</source>
+        <translation>保存备注</translation>
+    </message>
+    <message>
+        <source>Seatside&apos;s database cannot be used (%1). %2 calls were read back from it.
+
+The newest backup, of %3, holds %4 calls; %5 of them are not among the calls read back (%6).
+
+Yes: merge the backup in. Every call read back stays and the backup adds its %5 calls.
+No: do not use the backup. Its %5 calls will be dropped.</source>
+        <translation>坐席助手的数据库无法使用（%1）。已从中读回 %2 通电话。
+
+最新的备份（%3）有 %4 通电话，其中 %5 通不在读回的电话里（%6）。
+
+是：合并备份。读回的电话全部保留，备份补回这 %5 通电话。
+否：不用备份。备份里的这 %5 通电话将被丢弃。</translation>
+    </message>
+    <message>
         <source>Restore the backup?</source>
         <translation>要恢复备份吗？</translation>
     </message>
     <message>
-        <source>Seatside&apos;s database cannot be used (%1). The newest backup is from %2.
+        <source>Seatside's database cannot be used (%1). The newest backup is from %2.
 
 Restore that backup? (No: keep what can still be read from the damaged file.)</source>
         <translation>坐席助手的数据库用不了（%1）。最近的一份备份是 %2 的。
@@ -773,6 +937,14 @@ Restore that backup? (No: keep what can still be read from the damaged file.)</s
     <message>
         <source>Tick the current step</source>
         <translation>勾选当前步骤</translation>
+    </message>
+    <message>
+        <source>Switch to the suggested scenario</source>
+        <translation>切换到建议的场景</translation>
+    </message>
+    <message>
+        <source>Ignore the suggested scenario</source>
+        <translation>忽略建议的场景</translation>
     </message>
     <message>
         <source>Settings</source>
@@ -839,12 +1011,28 @@ Restore that backup? (No: keep what can still be read from the damaged file.)</s
         <translation>粘贴按键</translation>
     </message>
     <message>
+        <source>Line breaks when typing</source>
+        <translation>输入时的换行</translation>
+    </message>
+    <message>
         <source>Add program</source>
         <translation>添加程序</translation>
     </message>
     <message>
         <source>Remove</source>
         <translation>删除</translation>
+    </message>
+    <message>
+        <source>Shift+Enter (no form is sent)</source>
+        <translation>Shift+Enter（不会提交表单）</translation>
+    </message>
+    <message>
+        <source>Enter</source>
+        <translation>Enter 键</translation>
+    </message>
+    <message>
+        <source>Copy the phrase instead</source>
+        <translation>改为复制话术</translation>
     </message>
     <message>
         <source>Follow the system</source>

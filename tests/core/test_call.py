@@ -206,7 +206,8 @@ def test_end_checks_the_disposition_masks_the_notes_and_plans_follow_ups(call):
     assert call.in_call  # a refused end leaves the call going
     callback = NOW + timedelta(hours=2)
     ended = NOW - timedelta(seconds=30)
-    ending = call.end("complaint", ALLOWED, NOW, ended=ended, complaint_days=5, callback=callback)
+    kept = call.library.get("atm-cash-retained").continuity
+    ending = call.end("complaint", ALLOWED, NOW, ended=ended, complaint_days=5, callback=callback, kept=kept)
     assert not call.in_call and ending.ended == ended and ending.disposition == "complaint"
     assert ending.notes_masked and CARD not in ending.notes and ending.notes == ending.session.notes
     kinds = [kind for kind, _text, _due in ending.followups]

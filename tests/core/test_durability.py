@@ -166,7 +166,14 @@ def test_declining_the_backup_starts_from_what_can_be_read(tmp_path):
     db.write_bytes(b"")
     recovery = recover_at_start(tmp_path, DB_FILENAME, lambda b, r: False)
     assert recovery is not None and recovery.restored is None
-    assert not db.exists() or db.stat().st_size == 0  # the worker will create a fresh one
+    # Declining was asked with what it drops: the backup's 5 calls, all of 2026-03-02.
+    assert recovery.comparison is not None and recovery.comparison.in_current == 0
+    assert recovery.comparison.days() == "2026-03-02 (5)"
+    store = CallStore(db)
+    try:
+        assert store.count_calls() == 0
+    finally:
+        store.close()
 
 
 # -- backups ----------------------------------------------------------------------
@@ -211,10 +218,11 @@ def test_backup_list_and_restore_commands(tmp_path, capsys):
     finally:
         lock.release()
     assert main(["--data-dir", str(data), "backup", "restore", "1"]) == 0
-    assert "restored backup 1" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "restored backup 1" in out and "5 calls kept" in out and "none dropped" in out
     store = CallStore(db)
     try:
-        assert store.count_calls() == 4
+        assert store.count_calls() == 5  # the call made after the backup is not dropped
     finally:
         store.close()
     assert list(data.glob(f"{DB_FILENAME}.before-restore-*"))

@@ -24,15 +24,25 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from keyring.backend import KeyringBackend
 
-from benchmarks.privacy_corpus import card_number, grouped, mobile, resident_id
+from benchmarks.privacy_corpus import (
+    card_number,
+    styled,
+)
 from desktop.core import storage
 from desktop.core.export import export_file
+from desktop.core.live import store as live_store
 from desktop.core.privacy import mask_pii
 from desktop.core.retention import purge
 from desktop.core.settings import Settings
 from desktop.core.storage import CallStore, UsedPhrase
 from tests.helpers import make_call
-from tests.helpers_privacy import find_in_folder, fragments
+from tests.helpers_privacy import (
+    find_digits_in_folder,
+    find_digits_in_tables,
+    find_in_folder,
+    fragments,
+    written_number,
+)
 
 T0 = datetime(2026, 6, 1, 9, 0)
 
@@ -56,21 +66,7 @@ def test_the_property_test_knows_every_public_method_of_the_store():
 # -- numbers in every written form ----------------------------------------------------
 def _written(rng: random.Random) -> tuple[str, str]:
     """(digits, how a seat wrote it)."""
-    kind = rng.choice(["card", "id", "mobile"])
-    if kind == "card":
-        number = card_number(rng)
-        forms = [number, " ".join(number[i : i + 4] for i in range(0, len(number), 4)), grouped(number, [6]),
-                 "card" + number, "卡号" + number]
-    elif kind == "id":
-        number = resident_id(rng, bad_check=rng.random() < 0.3)
-        forms = [number, grouped(number, [6, 8]), "ID" + number, "身份证号" + number]
-    else:
-        number = mobile(rng)
-        forms = [number, grouped(number, [3, 4], "-"), "tel" + number, "+86 " + number, "0086-" + number]
-    form = rng.choice(forms)
-    if rng.random() < 0.2:
-        form = form.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
-    return number, form
+    return written_number(rng)
 
 
 def _write_everywhere(folder: Path, texts: list[str]) -> None:
@@ -85,7 +81,14 @@ def _write_everywhere(folder: Path, texts: list[str]) -> None:
     store.tick_step(call, "card-retained-atm", "verify", next(it), True, T0)
     store.record_phrase(call, UsedPhrase("card-retained-atm", "verify", "v1", next(it), T0.isoformat(), "click"))
     store.save_notes(call, next(it), T0)
-    store.save_notes(call, next(it), T0 + timedelta(seconds=1))
+    store.save_notes(call, next(it), T0 + timedelta(seconds=1), cursor=0)
+    # The transcript: each text said across two segments of one speaker.
+    run = live_store.SpeakerRun()
+    for text in texts:
+        cut = len(text) // 2
+        for part in (text[:cut], text[cut:]):
+            live_store.keep_segment(store, call, "customer", part, T0, run, store.policy)
+        live_store.keep_segment(store, call, "agent", "好的", T0, run, store.policy)
     store.set_customer_ref(call, next(it), store.customer_key(next(it)))
     followup = store.add_followup(call, "callback", next(it), T0 + timedelta(days=1), T0)
     store.set_followup_done(followup, None)
@@ -119,7 +122,8 @@ def test_no_full_number_reaches_any_file_whatever_the_write_path(rng, before, af
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         _write_everywhere(folder, texts)
-        leaks = find_in_folder(folder, [digits for digits, _ in numbers])
+        digits = [number for number, _ in numbers]
+        leaks = find_digits_in_folder(folder, digits) + find_digits_in_tables(folder / storage.DB_FILENAME, digits)
         assert leaks == [], (texts, leaks)
 
 
@@ -134,6 +138,10 @@ def test_the_scan_finds_a_number_that_was_written_in_clear(tmp_path):
     (tmp_path / "export.csv").write_text(number.translate(str.maketrans("0123456789", "０１２３４５６７８９")),
                                          encoding="utf-16")
     assert len(find_in_folder(tmp_path, [number])) == 2
+    (tmp_path / "spoken.txt").write_text(f"客户说{styled(random.Random(2), number, 'spoken groups')}，已核实")
+    (tmp_path / "hidden.txt").write_text("\u200b".join(number), encoding="utf-16")
+    found = find_digits_in_folder(tmp_path, [number])
+    assert len(found) == 4 and {Path(name).name for name, _ in found} >= {"spoken.txt", "hidden.txt"}
 
 
 # -- drafts ---------------------------------------------------------------------------
@@ -150,7 +158,7 @@ def test_a_half_typed_number_never_reaches_the_files(tmp_path):
 
 
 def test_without_the_draft_rule_the_half_number_would_be_found(tmp_path, monkeypatch):
-    monkeypatch.setattr(storage, "mask_draft", lambda text, policy=None: mask_pii(text, policy))
+    monkeypatch.setattr(storage, "mask_draft", lambda text, policy=None, cursor=None: mask_pii(text, policy))
     store = CallStore(tmp_path / storage.DB_FILENAME)
     call = store.start_call(T0)
     store.save_notes(call, "客户手机138123456", T0)
@@ -443,3 +451,27 @@ def test_the_key_is_kept_per_data_folder_and_can_be_forgotten(tmp_path, os_keyri
     assert keystore.history_key(tmp_path / "b") != first
     keystore.forget_history_key(tmp_path / "a")
     assert keystore.history_key(tmp_path / "a") != first
+
+
+def test_masking_one_segment_at_a_time_would_leak_and_the_table_scan_sees_it(tmp_path, monkeypatch):
+    # Segments masked alone (the old way) keep both halves of a split number readable.
+    monkeypatch.setattr(live_store, "mask_segments", lambda parts, policy=None: [mask_pii(p, policy) for p in parts])
+    rng = random.Random(3)
+    numbers = [_written(rng) for _ in range(6)]
+    _write_everywhere(tmp_path, ["客户说" + form + "，已处理" for _, form in numbers])
+    leaks = find_digits_in_tables(tmp_path / storage.DB_FILENAME, [digits for digits, _ in numbers])
+    assert leaks and {where for where, _ in leaks} == {"call_transcripts.text"}
+
+
+def test_a_number_said_across_two_segments_is_masked_as_one(tmp_path):
+    store = CallStore(tmp_path / storage.DB_FILENAME)
+    call = store.start_call(T0)
+    run = live_store.SpeakerRun()
+    for speaker, text in [("customer", "我的手机号是14066"), ("customer", "970587"), ("agent", "好的，一三八"),
+                          ("customer", "嗯"), ("agent", "一二三四五六七八")]:
+        live_store.keep_segment(store, call, speaker, text, T0, run, store.policy)
+    assert live_store.transcript(store, call) == [
+        ("customer", "我的手机号是*****"), ("customer", "**0587"), ("agent", "好的，一三八"), ("customer", "嗯"),
+        ("agent", "一二三四五六七八"),  # another speaker between: not one number
+    ]
+    store.close()

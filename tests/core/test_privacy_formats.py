@@ -96,4 +96,20 @@ def test_drafts_hide_every_run_of_five_digits_or_more(typed):
 
 def test_drafts_keep_short_numbers():
     assert mask_draft("2025年6月，转8001，金额2000元") == "2025年6月，转8001，金额2000元"
-    assert mask_draft("手机13812345678") == "手机*******5678"
+    assert mask_draft("手机13812345678，已回拨") == "手机*******5678，已回拨"
+    # At the cursor a number may still be growing (11 digits may become a card): hidden whole.
+    assert mask_draft("手机13812345678") == "手机***********"
+    assert mask_draft("手机13812345678，已回拨", cursor=13) == "手机***********，已回拨"
+
+
+def test_drafts_keep_finished_amounts_dates_hotlines_and_references():
+    text = "2026年12月7日转账20000元，拨打95588，订单号2026120700012345，流水号1381234567，客户说"
+    assert mask_draft(text) == text
+    assert mask_draft(text + "卡号6222") == text + "卡号6222"
+    assert mask_draft(text + "卡号622202") == text + "卡号******"
+
+
+def test_drafts_hide_a_piece_of_a_number_left_behind():
+    # The seat moved away in the middle of a mobile: its first digits are still hidden.
+    assert mask_draft("手机1381234，然后", cursor=0) == "手机*******，然后"
+    assert mask_draft("卡号6222 0212 3456，然后", cursor=0) == "卡号**** **** ****，然后"

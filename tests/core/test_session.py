@@ -178,7 +178,10 @@ def test_ending_a_call_hands_on_continuity_a_complaint_deadline_and_a_callback()
     scenario = Scenario("s", "场景", steps=(Step("a", "一"),), continuity=("卡片寄出后提醒客户激活",))
     now = datetime(2026, 11, 30, 10, 0)
     callback = now + timedelta(hours=3)
-    planned = followups_at_end(scenario, "complaint", now, complaint_days=15, callback=callback)
+    # Hand-overs are suggestions: none is filed unless the seat keeps it.
+    assert followups_at_end(scenario, "resolved", now, complaint_days=15) == []
+    planned = followups_at_end(scenario, "complaint", now, complaint_days=15, callback=callback,
+                               kept=["卡片寄出后提醒客户激活", "a reminder the scenario does not have"])
     assert planned == [
         ("continuity", "卡片寄出后提醒客户激活", None),
         ("complaint", "", now + timedelta(days=15)),

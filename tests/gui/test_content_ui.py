@@ -26,7 +26,8 @@ def test_notes_about_a_swallowed_card_suggest_the_card_scenario_with_a_reason(se
         type_text(panel.notes.editor, "客户说卡在ATM被吞了，卡号后四位1234")
     assert offered.args[0] == "card-retained-atm"
     assert not panel.suggestion_box.isHidden()
-    assert "卡…{8}被吞" in panel.suggestion_box.toolTip()
+    # The reason in words: what the notes said for the cue 卡…{8}被吞, never its syntax.
+    assert "卡在ATM被吞" in panel.suggestion_box.toolTip() and "{8}" not in panel.suggestion_box.toolTip()
     with qtbot.waitSignal(model.suggestionExplained):
         type_text(panel.notes.editor, "，要挂失")
     assert "挂失" in panel.suggestion_box.toolTip()  # the reason follows the notes

@@ -75,7 +75,7 @@ def test_geometry_is_remembered_per_screen_layout_and_kept_on_screen(seatside, q
     panel.setGeometry(QRect(300, 200, 420, 700))
     qtbot.waitUntil(lambda: panel.layout_key() in seatside.settings.get("panel_geometry"), timeout=3000)
     saved = seatside.settings.get("panel_geometry")[panel.layout_key()]
-    assert saved[2:] == [420, 700]
+    assert saved[2:] == [400, 700]  # the width is fixed: a long line wraps, it never widens the panel
     # a layout whose screen is gone: the panel comes back on the screen it has
     seatside.settings.set("panel_geometry", {panel.layout_key(): [5000, 4000, 400, 700]})
     panel.restore_geometry()

@@ -6,6 +6,7 @@ import stat
 from datetime import datetime, timedelta
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from desktop.core import backup
@@ -37,19 +38,24 @@ def test_steady_typing_is_saved_before_the_typing_stops(seatside, qtbot):
 
 
 @pytest.mark.expect_log
-def test_a_save_that_fails_locks_the_notes_and_says_so(seatside, qtbot):
+def test_a_save_that_fails_keeps_the_notes_warns_and_retries_until_it_succeeds(seatside, qtbot):
     model, editor = seatside.model, seatside.panel.notes.editor
     model.start_call()
     qtbot.waitUntil(lambda: editor.isEnabled(), timeout=3000)
     seatside.worker.call(lambda store: store.conn.execute("PRAGMA query_only = ON"))  # every write now fails
     type_text(editor, "客户要求挂失")
     model.save_notes_now()
-    qtbot.waitUntil(lambda: seatside.notice is not None and seatside.notice.isVisible(), timeout=5000)
-    assert editor.isReadOnly()
-    assert seatside.notice.icon() == QMessageBox.Icon.Critical
-    assert "备注框已经锁住" in seatside.notice.text()
+    warning = seatside.panel.save_warning
+    qtbot.waitUntil(lambda: not warning.isHidden(), timeout=5000)
+    assert not editor.isReadOnly() and "备注框" in warning.text()
+    type_text(editor, "，已核实身份")  # typing goes on while the disk is full
+    qtbot.keyClick(seatside.panel, Qt.Key.Key_Space)
+    qtbot.keyClick(seatside.panel, Qt.Key.Key_Escape)
+    assert not warning.isHidden()  # no key press dismisses it
     seatside.worker.call(lambda store: store.conn.execute("PRAGMA query_only = OFF"))
-    seatside.notice.close()
+    qtbot.waitUntil(warning.isHidden, timeout=15_000)  # the retry saved
+    stored = seatside.worker.call(lambda store: store.active_calls()[0].notes)
+    assert stored == editor.toPlainText() == "客户要求挂失，已核实身份"
 
 
 def fill(folder, calls: int) -> None:

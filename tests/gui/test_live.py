@@ -61,8 +61,10 @@ def test_a_call_driven_by_events(live_app, qtbot) -> None:
     panel.show()
     port, token = endpoint(app)
 
-    # An earlier call of the same caller, so the history shows at once.
-    assert post(port, event("call.answered", call_id="old", caller="010-5550-0001"), token)[0] == 200
+    # An earlier call of the same customer (the CRM's id on the event: no key store here),
+    # so the history shows at once.
+    assert post(port, event("call.answered", call_id="old", caller="010-5550-0001", customer_id="CUST-88"),
+                token)[0] == 200
     qtbot.waitUntil(lambda: model.in_call)
     model.end_call("resolved")
     qtbot.waitUntil(lambda: not model.in_call)
@@ -73,7 +75,7 @@ def test_a_call_driven_by_events(live_app, qtbot) -> None:
     assert "0001" in panel.live_bar.heard.text() and "01055500001" not in panel.live_bar.heard.text()
     # (the earlier call's own, empty, history may still be on its way: wait for this call's)
     with qtbot.waitSignal(model.historyLoaded, timeout=5000, check_params_cb=lambda calls: bool(calls)) as history:
-        post(port, event("call.answered", call_id="c1", caller="01055500001"), token)
+        post(port, event("call.answered", call_id="c1", caller="01055500001", customer_id="CUST-88"), token)
     assert model.in_call and model.session.customer_ref == "*******0001"
     assert panel.notes.reference.text() == "*******0001"
     assert len(history.args[0]) == 1  # the earlier call of this caller
@@ -159,6 +161,28 @@ def test_transcript_kept_masked_when_allowed(live_app, qtbot) -> None:
     assert [speaker for speaker, _ in lines] == ["customer", "agent"]
     assert "13812345678" not in lines[0][1] and "5678" in lines[0][1]
     assert b"13812345678" not in (app.data_dir / "seatside.db").read_bytes()
+
+
+def test_a_lone_surrogate_or_a_line_separator_never_locks_the_notes(live_app, qtbot) -> None:
+    app, model, panel = live_app, live_app.model, live_app.panel
+    model.settings.set("live_keep_transcript", True)
+    port, token = endpoint(app)
+    post(port, event("call.answered", call_id="u1", caller="13812345678"), token)
+    qtbot.waitUntil(lambda: model.in_call)
+    body = '{"type": "transcript", "call_id": "u1", "speaker": "customer", "text": "卡\\ud800被吞\u2028了", "final": true}'
+    assert post(port, body, token)[0] == 200
+    qtbot.waitUntil(lambda: app.live.call is not None and len(app.live.call.transcript.finals) == 1)
+    with qtbot.waitSignal(model.notesSaved, timeout=5000):
+        model.set_notes("客户说卡被吞了")  # the notes still save after the odd text
+    assert panel.notes.editor.isEnabled()
+    with qtbot.waitSignal(model.callEnded, timeout=5000):
+        model.end_call("resolved")
+    call_id = app.worker.call(lambda store: store.count_calls())
+    lines = app.worker.call(lambda store: live_store.transcript(store, call_id))
+    assert lines == [("customer", "卡\ufffd被吞 了")]
+    notes = app.worker.call(lambda store: store.conn.execute("SELECT notes FROM calls WHERE id = ?", (call_id,))
+                            .fetchone()[0])
+    assert notes == "客户说卡被吞了"
 
 
 def test_refusals_leave_the_panel_unaffected(live_app, qtbot) -> None:

@@ -62,7 +62,7 @@ def test_the_shift_report_shows_phrases_as_written_in_the_pack(seatside, qtbot):
     assert find_in_folder(seatside.data_dir, ["崔先生", "13812345678", "6222021234567890128"]) == []
 
 
-def test_without_an_os_key_store_the_panel_says_history_is_by_tail(seatside, qtbot):
+def test_without_an_os_key_store_the_panel_says_history_is_off(seatside, qtbot):
     model, notes = seatside.model, seatside.panel.notes
     notes.show()
     model.start_call()
@@ -71,7 +71,7 @@ def test_without_an_os_key_store_the_panel_says_history_is_by_tail(seatside, qtb
         notes.reference.editingFinished.emit()
     assert exact.args == [False]
     assert notes.history_notice.isVisibleTo(notes)
-    assert "尾号" in notes.history_notice.text() or "last digits" in notes.history_notice.text()
+    assert "关闭" in notes.history_notice.text() or "history is off" in notes.history_notice.text()
     with qtbot.waitSignal(model.callEnded, timeout=5000):
         model.end_call("resolved")
     assert not notes.history_notice.isVisibleTo(notes)

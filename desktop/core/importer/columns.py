@@ -6,6 +6,12 @@ import re
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 50_000
+# A phrase library has about ten columns; a sheet is read no wider than this.
+MAX_COLUMNS = 64
+# Rows read from a sheet, blank ones included (MAX_ROWS counts the non-blank ones).
+MAX_SHEET_ROWS = 200_000
+# Reading one sheet stops with a clear message after this long.
+MAX_READ_SECONDS = 60
 MAX_CELL_CHARS = 2_000
 # An .xlsx whose parts would expand to more than this is refused (zip bombs).
 MAX_XLSX_EXPANDED_BYTES = 400 * 1024 * 1024

@@ -10,15 +10,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
+from time import monotonic as time_now
 from typing import Any
 
+from desktop.core.bounded import InputRefused, read_regular
 from desktop.core.importer.columns import (
     _MERGE_REF_RE,
     _SHEETDATA_END_RE,
     HEADER_SEARCH_ROWS,
     MAX_BLANK_RUN,
+    MAX_COLUMNS,
     MAX_FILE_BYTES,
+    MAX_READ_SECONDS,
     MAX_ROWS,
+    MAX_SHEET_ROWS,
     MAX_XLSX_EXPANDED_BYTES,
     PREFERRED_SHEETS,
 )
@@ -139,6 +144,12 @@ def _read_csv(path: Path, raw: bytes) -> _Table:
     return _Table(rows)
 
 
+def _column_name(number: int) -> str:
+    from openpyxl.utils.cell import get_column_letter
+
+    return str(get_column_letter(min(max(number, 1), 18278)))
+
+
 def _too_many_rows() -> _Unreadable:
     return _Unreadable(f"the file has more than {MAX_ROWS:,} rows; split it into smaller files")
 
@@ -229,14 +240,32 @@ def _read_xlsx(path: Path) -> _Table:
     try:
         sheet = _pick_sheet(workbook)
         title = sheet.title
-        sheet.reset_dimensions()  # the stored dimension is often wrong; read what is there
-        rows: list[tuple[int, list[str]]] = []
         problems: list[RowProblem] = []
+        try:
+            declared = int(sheet.max_column or 0)  # the stored used range: often wrong, never trusted
+        except Exception:  # noqa: BLE001 - a damaged dimension is only a hint
+            declared = 0
+        sheet.reset_dimensions()  # the stored dimension is often wrong; read what is there
+        if declared > MAX_COLUMNS:
+            problems.append(RowProblem(1, None, (
+                f"the sheet's used range reaches column {_column_name(declared)}; only the first {MAX_COLUMNS} "
+                f"columns (A–{_column_name(MAX_COLUMNS)}) are read"), "warning"))
+        rows: list[tuple[int, list[str]]] = []
         blank_run = 0
-        iterator = sheet.iter_rows(values_only=True)
+        # Streamed row by row, never wider than MAX_COLUMNS: one cell in column XFD would
+        # otherwise make every row 16,384 cells long.
+        iterator = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
         number = 0
+        deadline = time_now() + MAX_READ_SECONDS
         try:
             for number, values in enumerate(iterator, 1):
+                if number % 256 == 0 and time_now() > deadline:
+                    raise _Unreadable(
+                        f"reading the sheet took longer than {MAX_READ_SECONDS} s (stopped at row {number:,}); "
+                        "split it into smaller files or save it again from Excel", number)
+                if number > MAX_SHEET_ROWS:
+                    raise _Unreadable(f"the sheet has more than {MAX_SHEET_ROWS:,} rows (blank ones included); "
+                                      "split it into smaller files", number)
                 cells = [cell_text(v) for v in values]
                 if _is_blank(cells):
                     blank_run += 1
@@ -289,19 +318,18 @@ def _formulas(path: Path, title: str, wanted: set[int]) -> dict[tuple[int, int],
 
 
 def _read_table(path: Path) -> _Table:
+    # A regular file only (a pipe or a device never ends), counted by the bytes actually read.
     try:
-        size = path.stat().st_size
+        raw = read_regular(path, MAX_FILE_BYTES)
+    except InputRefused as exc:
+        if "too large" in exc.message:
+            raise _Unreadable(
+                f"the file is too large (over {MAX_FILE_BYTES:,} bytes, limit {MAX_FILE_BYTES:,}); "
+                "split it into smaller files") from None
+        raise _Unreadable(exc.message.replace(str(path), "the file")) from None
     except OSError as exc:
         raise _Unreadable(f"cannot read the file: {exc.strerror or exc}") from None
-    if size > MAX_FILE_BYTES:
-        raise _Unreadable(
-            f"the file is too large ({size:,} bytes, limit {MAX_FILE_BYTES:,}); split it into smaller files"
-        )
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(8)
-    except OSError as exc:
-        raise _Unreadable(f"cannot read the file: {exc.strerror or exc}") from None
+    head = raw[:8]
     suffix = path.suffix.lower()
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise _Unreadable(
@@ -312,10 +340,6 @@ def _read_table(path: Path) -> _Table:
         if not head.startswith(b"PK"):
             raise _Unreadable("the file is named .xlsx but is not an Excel workbook")
         return _read_xlsx(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise _Unreadable(f"cannot read the file: {exc.strerror or exc}") from None
     return _read_csv(path, raw)
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from desktop.core.live.events import Event, EventError, parse_event, to_json
+from desktop.core.live.events import MAX_BATCH, Event, EventError, loads, parse_event, to_json
 
 LIVE_FILE = "live.json"
 # A replay file larger than this is refused (a recorded call is a few hundred lines).
@@ -57,7 +57,8 @@ class Poster:
         return self._conn
 
     def post(self, events: Iterable[dict[str, Any]], retries_on_429: int = 5) -> int:
-        body = "\n".join(json.dumps(e, ensure_ascii=False) for e in events).encode("utf-8")
+        # ASCII JSON: every separator and surrogate travels as a \\u escape, never raw.
+        body = "\n".join(json.dumps(e, ensure_ascii=True) for e in events).encode("ascii")
         headers = {"Authorization": f"Bearer {self.endpoint.token}", "Content-Type": "application/x-ndjson"}
         for attempt in range(retries_on_429 + 1):
             try:
@@ -116,10 +117,14 @@ class ReplayLine:
 def read_replay(path: Path) -> list[ReplayLine]:
     """A recorded call: JSON lines, each an event with ``t`` (seconds from the start).
     The whole file is checked before anything is sent."""
-    try:
-        if path.stat().st_size > MAX_REPLAY_BYTES:
-            raise ClientError(f"{path}: larger than {MAX_REPLAY_BYTES // (1024 * 1024)} MB")
-        text = path.read_text(encoding="utf-8-sig")
+    from desktop.core.bounded import InputRefused, read_regular
+
+    try:  # a regular file only, counted by the bytes actually read (a pipe or /dev/zero is refused)
+        text = read_regular(Path(path), MAX_REPLAY_BYTES).decode("utf-8-sig")
+    except InputRefused as exc:
+        if "too large" in exc.message:
+            raise ClientError(f"{path}: larger than {MAX_REPLAY_BYTES // (1024 * 1024)} MB") from None
+        raise ClientError(exc.message) from None
     except FileNotFoundError:
         raise ClientError(f"{path}: no such file") from None
     except UnicodeDecodeError:
@@ -128,11 +133,13 @@ def read_replay(path: Path) -> list[ReplayLine]:
         raise ClientError(f"{path}: {exc.strerror or exc}") from None
     lines: list[ReplayLine] = []
     previous = 0.0
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):  # not splitlines(): U+2028 is text
         if not line.strip():
             continue
         try:
-            data = json.loads(line)
+            data = loads(line)
+        except EventError as exc:
+            raise ClientError(f"{path}:{number}: malformed JSON ({exc})") from None
         except (ValueError, RecursionError) as exc:
             raise ClientError(f"{path}:{number}: malformed JSON ({getattr(exc, 'msg', 'nested too deeply')})") from None
         if not isinstance(data, dict):
@@ -187,5 +194,6 @@ def replay(
         if not batch:  # woke a hair early
             batch.append(events[index])
             index += 1
-        sent += send(batch)
+        for first in range(0, len(batch), MAX_BATCH):  # the endpoint takes MAX_BATCH at a time
+            sent += send(batch[first : first + MAX_BATCH])
     return sent

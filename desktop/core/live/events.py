@@ -15,12 +15,19 @@ Only the routing keys are kept (their usual CTI spellings too: ``ivrPath``,
 
 Every problem raises ``EventError`` with one clear sentence; a batch (NDJSON) is
 accepted whole or refused whole, so nothing is half-applied.
+
+Text is made safe to store and show before it is accepted: a lone surrogate (which
+no UTF-8 store can write) becomes U+FFFD, and line and paragraph separators inside a
+string (U+2028, U+2029, U+0085, …) become spaces. NDJSON lines are split on ``\n``
+only, so such a character inside a JSON string never splits an event. Numbers longer
+than ``MAX_NUMBER_CHARS`` are refused before Python converts them.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -32,6 +39,7 @@ DIRECTIONS = ("in", "out")
 
 MAX_CALL_ID = 128
 MAX_CALLER = 64
+MAX_CUSTOMER_ID = 64
 MAX_TEXT = 2000
 MAX_CALL_DATA = 4000  # characters of attached data read
 MAX_ROUTING_VALUE = 64
@@ -45,6 +53,19 @@ ROUTING_ALIASES = {
 }
 # Events in one request or one WebSocket message.
 MAX_BATCH = 500
+# A JSON number longer than this is refused (no id or time needs more; Python refuses
+# integers over 4,300 digits with an error of its own).
+MAX_NUMBER_CHARS = 40
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# Line and paragraph separators other than \n and \r, and the C1 next-line control.
+_SEPARATORS = re.compile("[\u2028\u2029\u0085\u000b\u000c\u001c\u001d\u001e]")
+
+
+def clean_text(text: str) -> str:
+    """``text`` safe to store and show: no lone surrogate, no NUL, separators as spaces."""
+    text = _SURROGATE.sub("\ufffd", text)
+    return _SEPARATORS.sub(" ", text.replace("\x00", ""))
 
 
 class EventError(ValueError):
@@ -57,6 +78,7 @@ class CallEvent:
     call_id: str
     caller: str = field(default="", repr=False)  # the number in clear: memory only, never logged
     direction: str = "in"
+    customer_id: str = field(default="", repr=False)  # the CRM's full customer id, when the CTI knows it
     # the phone system's attached data, routing keys only (ivr, queue, skill, tier)
     call_data: dict[str, str] = field(default_factory=dict, repr=False, compare=False, hash=False)
 
@@ -85,12 +107,14 @@ def _string(obj: dict[str, Any], name: str, limit: int, *, required: bool = True
         value = str(value)  # some CTIs send numeric ids
     if not isinstance(value, str):
         raise EventError(f"'{name}' must be a string")
+    if _SURROGATE.search(value):
+        raise EventError(f"'{name}' is not valid Unicode text (a lone surrogate)")
     value = value.strip()
     if required and not value:
         raise EventError(f"'{name}' is empty")
     if len(value) > limit:
         raise EventError(f"'{name}' is longer than {limit} characters")
-    if any(ord(c) < 32 for c in value):
+    if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 or c in "\u2028\u2029" for c in value):
         raise EventError(f"'{name}' contains control characters")
     return value
 
@@ -176,18 +200,39 @@ def parse_event(obj: Any) -> Event:
         final = obj.get("final", False)
         if not isinstance(final, bool):
             raise EventError("'final' must be true or false")
-        return TranscriptEvent(call_id, speaker, text.replace("\x00", ""), final, _at(obj.get("at")))
+        return TranscriptEvent(call_id, speaker, clean_text(text), final, _at(obj.get("at")))
     caller = _string(obj, "caller", MAX_CALLER, required=False)
     direction = obj.get("direction", "in")
     if direction not in DIRECTIONS:
         raise EventError("'direction' must be 'in' or 'out'")
+    customer_id = _string(obj, "customer_id", MAX_CUSTOMER_ID, required=False)
     raw_data = obj.get("call_data", obj.get("callData"))
-    return CallEvent(kind, call_id, caller, direction, parse_call_data(raw_data))
+    return CallEvent(kind, call_id, caller, direction, customer_id, parse_call_data(raw_data))
+
+
+def _number(kind: type[int] | type[float]) -> Any:
+    def parse(literal: str) -> int | float:
+        if len(literal) > MAX_NUMBER_CHARS:
+            raise EventError(f"a number longer than {MAX_NUMBER_CHARS} characters")
+        return kind(literal)
+
+    return parse
+
+
+def _constant(name: str) -> Any:
+    raise EventError(f"{name} is not a JSON number")
+
+
+def loads(text: str) -> Any:
+    """``json.loads`` that refuses oversized numbers and NaN/Infinity with ``EventError``."""
+    return json.loads(text, parse_int=_number(int), parse_float=_number(float), parse_constant=_constant)
 
 
 def _decode(line: str, where: str) -> Any:
     try:
-        return json.loads(line)
+        return loads(line)
+    except EventError as exc:
+        raise EventError(f"{where}malformed JSON: {exc}") from None
     except json.JSONDecodeError as exc:
         raise EventError(f"{where}malformed JSON: {exc.msg} at column {exc.colno}") from None
     except RecursionError:
@@ -203,7 +248,8 @@ def parse_body(body: bytes | str, max_events: int = MAX_BATCH) -> list[Event]:
             raise EventError("the body is not UTF-8 text") from None
     else:
         text = body
-    lines = [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
+    # Split on \n only: str.splitlines() would also split at U+2028 or U+0085 inside a string.
+    lines = [(n, line) for n, line in enumerate(text.split("\n"), start=1) if line.strip()]
     if not lines:
         raise EventError("no event in the body")
     if len(lines) > 1 or not lines[0][1].lstrip().startswith("["):
@@ -247,6 +293,8 @@ def to_json(event: Event) -> dict[str, Any]:
     data = {"type": event.type, "call_id": event.call_id, "direction": event.direction}
     if event.caller:
         data["caller"] = event.caller
+    if event.customer_id:
+        data["customer_id"] = event.customer_id
     if event.call_data:
         data["call_data"] = dict(event.call_data)
     return data

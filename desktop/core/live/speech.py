@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from desktop.core.banned import BannedHit, BannedPhrase, find_banned
+from desktop.core.banned import BannedHit, BannedPhrase, alerts, find_banned
 from desktop.core.live.cues import CueMatch, find_ticks, step_cues
 from desktop.core.live.events import TranscriptEvent
 from desktop.core.live.transcript import CallTranscript, Segment
@@ -32,7 +32,8 @@ class LiveCall:
 class SegmentOutcome:
     segment: Segment
     ticks: tuple[CueMatch, ...] = ()
-    banned: tuple[BannedHit, ...] = ()
+    banned: tuple[BannedHit, ...] = ()  # alerts: what a quality checker would mark
+    noted: tuple[BannedHit, ...] = ()  # the bare 你 as speech-to-text writes it: shown, never counted
 
 
 def take_segment(
@@ -56,9 +57,10 @@ def take_segment(
             m for m in find_ticks(segment.text, scenario, cues_for, skip=is_ticked)
             if not is_ticked(m.step_id) and m.step_id not in call.seat_refused
         )
-    hits = tuple(find_banned(segment.text, banned))
+    found = find_banned(segment.text, banned, speech=True)
+    hits = tuple(alerts(found))
     call.banned_count += len(hits)
-    return SegmentOutcome(segment, ticks, hits)
+    return SegmentOutcome(segment, ticks, hits, tuple(h for h in found if not h.alert))
 
 
 def recheck(
