@@ -104,8 +104,13 @@ def replay_accuracy(lib: Library) -> tuple[Score, Score, int]:
     return ticks, suggest, len(labels)
 
 
-def set_accuracy(lib: Library) -> tuple[Score, Score, int, int]:
-    data = yaml.safe_load((DATA / "live_utterances.yaml").read_text(encoding="utf-8"))
+def set_accuracy(lib: Library, names: tuple[str, ...] = ("live_utterances.yaml", "live_utterances2.yaml")
+                 ) -> tuple[Score, Score, int, int]:
+    data: dict[str, list] = {"agent": [], "customer": []}
+    for name in names:
+        part = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
+        for key in data:
+            data[key] += part.get(key, [])
     ticks, suggest = Score(), Score()
     for item in data["agent"]:
         scenario = lib.get(item["scenario"])

@@ -22,6 +22,7 @@ from benchmarks import (
     csv_export,
     durability,
     hotkeys,
+    knowing,
     limits,
     live,
     machine,
@@ -101,6 +102,8 @@ def main(argv: list[str] | None = None) -> int:
     sections.append(banned_accuracy.section())
     log("7. refusals and the real library")
     sections.append(limits.markdown(limits.run(quick=args.quick)))
+    log("knowing the call: suggestions and ticks on the blind sets")
+    sections.append(knowing.markdown(knowing.run()))
 
     text = report.render(
         machine_rows,

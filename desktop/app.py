@@ -776,11 +776,15 @@ def start_live(app: Seatside, wait: bool = False) -> LiveModel:
 
 
 def warm_up() -> None:
-    """Import what the first masked save and the first export need, off the GUI thread."""
+    """Import what the first masked save, the first export and the first scenario suggestion
+    need, off the GUI thread."""
     import desktop.core.export  # noqa: F401 - imported for its side effect: the module is cached
     from desktop.core.privacy import is_card_number
 
     is_card_number("6222020000000000")
+    from desktop.core.suggest import warm_up as warm_suggestions
+
+    warm_suggestions()
 
 
 def _quit_on_sigterm(qapp: QApplication) -> QTimer:

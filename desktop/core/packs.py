@@ -19,7 +19,7 @@ from desktop.core.banned import BannedPhrase, find_banned
 from desktop.core.bounded import InputRefused, read_regular
 from desktop.core.patterns import PatternError, check_pattern
 from desktop.core.placeholders import KNOWN_PLACEHOLDERS, PLACEHOLDER_RE, placeholders_in
-from desktop.core.scenarios import Fact, Library, PackInfo, Phrase, Scenario, Step
+from desktop.core.scenarios import ROUTING_KEYS, Fact, Library, PackInfo, Phrase, Scenario, Step
 from desktop.core.yaml_limits import YamlTooLarge, load_bounded
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -268,6 +268,8 @@ class _Checker:
             continuity=self.text_list(node, "continuity", where),
             cues=self.patterns(node, "cues", where),
             not_cues=self.patterns(node, "not_cues", where),
+            routing=self.routing(node, where),
+            safety=self.flag(node, "safety", where),
             defaults=defaults,
             source=self.file,
             line=node.key_lines.get("id", node.line),
@@ -366,6 +368,34 @@ class _Checker:
             self.warn(self._line(item, "expires"), f"{where}: expired on {value}; check the fact again")
         return value
 
+    def flag(self, node: _Node, key: str, where: str) -> bool:
+        value = node.get(key, False)
+        if not isinstance(value, bool):
+            self.error(self._line(node, key), f"{where}: '{key}' must be true or false")
+            return False
+        return value
+
+    def routing(self, node: _Node, where: str) -> tuple[tuple[tuple[str, str], ...], ...]:
+        """``routing: [{ivr: "2-1"}, {queue: 信用卡挂失, tier: 白金}]``: each mapping is one rule."""
+        if node.get("routing") is None:
+            return ()
+        rules: list[tuple[tuple[str, str], ...]] = []
+        for line, item in self.items(node, "routing", where):
+            if not isinstance(item, dict) or not item:
+                self.error(line, f"{where}: every item of 'routing' must be a mapping such as {{ivr: \"2-1\"}}")
+                continue
+            rule: list[tuple[str, str]] = []
+            for key, value in item.items():
+                if key not in ROUTING_KEYS:
+                    self.error(line, f"{where}: unknown routing key '{key}' (known: {', '.join(ROUTING_KEYS)})")
+                elif isinstance(value, bool) or not isinstance(value, (str, int, float)) or not str(value).strip():
+                    self.error(line, f"{where}: routing key '{key}' must have a text value")
+                else:
+                    rule.append((str(key), str(value).strip()))
+            if len(rule) == len(item):
+                rules.append(tuple(rule))
+        return tuple(rules)
+
     def patterns(self, node: _Node, key: str, where: str) -> tuple[str, ...]:
         """A list of patterns (text with optional … gaps); each must compile."""
         good: list[str] = []
@@ -410,13 +440,6 @@ class _Checker:
                 )
             if step.verifies_identity and step.mandatory:
                 verified = True
-
-    def flag(self, node: _Node, key: str, where: str) -> bool:
-        value = node.get(key, False)
-        if not isinstance(value, bool):
-            self.error(self._line(node, key), f"{where}: '{key}' must be true or false")
-            return False
-        return value
 
     def _unique(self, ids: list[str], node: _Node, what: str) -> None:
         seen: set[str] = set()

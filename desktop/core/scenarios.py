@@ -131,6 +131,9 @@ class Scenario:
     order: int = 100
     cues: tuple[str, ...] = ()  # patterns in the notes that point to this scenario (besides keywords)
     not_cues: tuple[str, ...] = ()  # patterns that point away from it
+    # CTI attached data that opens this scenario: each rule is (key, value) pairs, all must match
+    routing: tuple[tuple[tuple[str, str], ...], ...] = ()
+    safety: bool = False  # a call where harm is under way: its cues always keep it in the top three
     defaults: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
     source: str = ""
     line: int = field(default=0, compare=False)
@@ -154,6 +157,10 @@ class Scenario:
         return any(query in text.casefold() for text in haystack)
 
 
+# The keys of a routing rule: what a phone system attaches to a call.
+ROUTING_KEYS = ("ivr", "queue", "skill", "tier")
+
+
 @dataclass
 class Library:
     """All scenarios that loaded, in display order."""
@@ -174,3 +181,22 @@ class Library:
 
     def __len__(self) -> int:
         return len(self.scenarios)
+
+    def routed(self, call_data: dict[str, str]) -> Scenario | None:
+        """The scenario the phone system's attached data points to: the one with the most
+        specific routing rule (most keys) whose every key matches; earlier ones win ties."""
+        given = {k: _routing_value(v) for k, v in call_data.items() if k in ROUTING_KEYS and v}
+        best: tuple[int, Scenario] | None = None
+        for scenario in self.scenarios:
+            for rule in scenario.routing:
+                matched = rule and all(given.get(k) == _routing_value(v) for k, v in rule)
+                if matched and (best is None or len(rule) > best[0]):
+                    best = (len(rule), scenario)
+        return best[1] if best else None
+
+
+def _routing_value(value: str) -> str:
+    """Routing values compare without case, width or surrounding blanks."""
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", str(value)).strip().casefold()

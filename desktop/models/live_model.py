@@ -18,6 +18,7 @@ from desktop.core.live import store as live_store
 from desktop.core.live.events import CallEvent, Event, TranscriptEvent
 from desktop.core.live.speech import (
     LiveCall,
+    recheck,
     speech_suggestion,
     take_segment,
 )
@@ -63,6 +64,7 @@ class LiveModel(QObject):
         self.live_file: Path | None = None
         self.ignored = 0  # events for calls the panel does not follow
         self.speech_suggested = ""  # the scenario the customer's words pointed to last
+        self.routed = ""  # the scenario the phone system's attached data opened last
         self.wrapping_up = False  # the platform ended the call; the seat is in its wrap-up
         self.waiting: list[Event] = []  # the call answered during the wrap-up, and what it said since
         self.last_cti: float | None = None  # monotonic time of the last call event
@@ -73,6 +75,7 @@ class LiveModel(QObject):
         self._booted.connect(self._started, Qt.ConnectionType.QueuedConnection)
         model.callStateChanged.connect(self._call_state_changed)
         model.stepsChanged.connect(self._steps_changed)
+        model.scenarioChanged.connect(self._scenario_changed)
 
     # -- the endpoint ------------------------------------------------------------
     def listen(self, data_dir: Path, wait: bool = False) -> None:
@@ -174,6 +177,8 @@ class LiveModel(QObject):
     def _call_event(self, event: CallEvent) -> None:
         model = self.model
         if event.type == "call.ringing":
+            if not model.in_call:
+                self._screen_pop(event)
             self.ringing.emit(caller_tail(event.caller))
             return
         if event.type == "call.answered":
@@ -181,6 +186,7 @@ class LiveModel(QObject):
                 if self.call is None or self.call.call_id != event.call_id:
                     model.message.emit(self.tr("A call is already in progress; the answered call was not started"))
                 return
+            self._screen_pop(event)
             model.start_call()
             self.call = LiveCall(event.call_id)
             if event.caller or event.customer_id:
@@ -194,6 +200,18 @@ class LiveModel(QObject):
             self.ignored += 1
             if not model.in_call:
                 self.missed.emit()  # rang and ended unanswered (or a call not followed): nothing to show
+
+    def _screen_pop(self, event: CallEvent) -> None:
+        """Open the scenario the phone system routed the call for (its attached data
+        matched a pack's ``routing`` rule), before anyone speaks."""
+        if not event.call_data:
+            return
+        scenario = self.model.library.routed(event.call_data)
+        if scenario is None:
+            return
+        self.routed = scenario.id
+        if self.model.scenario is None or self.model.scenario.id != scenario.id:
+            self.model.choose_scenario(scenario.id)
 
     def _set_caller(self, caller: str, customer_id: str = "") -> None:
         """The caller's number becomes the customer reference, masked at once (landlines
@@ -253,6 +271,15 @@ class LiveModel(QObject):
             self.wrapping_up = False
             if self.waiting:
                 QTimer.singleShot(0, self, self._start_waiting)  # after every view saw the end
+
+    def _scenario_changed(self) -> None:
+        """Another scenario during a followed call: what the seat already said is read again
+        against its steps."""
+        model = self.model
+        if self.call is None or not model.in_call or model.scenario is None:
+            return
+        for match in recheck(self.call, model.scenario, model.is_ticked):
+            model.set_step_ticked(match.step_id, True, by_speech=True)
 
     def _steps_changed(self) -> None:
         """A step speech ticked that is no longer ticked: the seat took it back."""

@@ -23,3 +23,4 @@ def test_quick_benchmark_run_writes_a_report(tmp_path):
     for heading in ("## Machine", "## Summary", "Start → panel", "Note autosave", "CSV export"):
         assert heading in text
     assert "Steady typing" in text and "## 7. Durability" in text and "expands to too much" in text
+    assert "## Knowing the call: blind sets" in text and "First run (blind)" in text

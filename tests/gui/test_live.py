@@ -312,3 +312,40 @@ def test_a_call_that_rings_and_ends_unanswered_leaves_nothing(live_app, qtbot) -
     post(port, event("call.ended", call_id="r1"), token)
     qtbot.waitUntil(lambda: not panel.live_bar.heard.isVisible())
     assert not app.model.in_call and app.worker.call(lambda store: store.count_calls()) == 0
+
+
+def test_screen_pop_from_attached_data_then_speech_ticks(make_app, qtbot, tmp_path) -> None:
+    """A recorded call whose ringing event carries the phone system's attached data, played
+    by the real ``seatside replay`` command: the routed scenario is open before the first
+    transcript segment arrives, and the steps the seat is heard doing are ticked."""
+    app = started(make_app(live=True), qtbot)
+    model = app.model
+    order: list[str] = []
+    ticked: set[tuple[str, str]] = set()
+    model.scenarioChanged.connect(lambda: order.append(f"scenario:{model.scenario.id if model.scenario else ''}"))
+    app.live.liveText.connect(lambda speaker, text, final: order.append("transcript"))
+    model.stepsChanged.connect(lambda: ticked.update(model.session.speech_ticked if model.session else ()))
+    lines = (ROOT / "resources" / "demo" / "lost-card-replacement.jsonl").read_text(encoding="utf-8").splitlines()
+    replay = tmp_path / "routed.jsonl"
+    with replay.open("w", encoding="utf-8") as out:
+        for line in lines:
+            data = json.loads(line)
+            if data["type"] == "call.ringing":  # as the CTI attaches it: IVR 2-1, a queue, a tier
+                data["call_data"] = "ivrPath=2-1;queueName=借记卡挂失;customerLevel=金卡"
+            out.write(json.dumps(data, ensure_ascii=False) + "\n")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "desktop", "--data-dir", str(app.data_dir), "replay", str(replay), "--speed", "40"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
+    )
+    qtbot.waitUntil(lambda: model.in_call, timeout=10000)
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in app.panel.findChildren(EndCallDialog)), timeout=30000)
+    qtbot.waitUntil(lambda: proc.poll() is not None, timeout=10000)
+    _out, err = proc.communicate()
+    assert proc.returncode == 0, err.decode()
+    assert "transcript" in order and "scenario:lost-card-replacement" in order
+    assert order.index("scenario:lost-card-replacement") < order.index("transcript")
+    assert app.live.routed == "lost-card-replacement"
+    assert model.session is not None and model.session.scenario is not None
+    assert model.session.scenario.id == "lost-card-replacement"
+    expected = {("lost-card-replacement", step) for step in ("soothe", "secure", "rebind")}
+    assert expected <= ticked, ticked

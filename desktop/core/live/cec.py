@@ -9,6 +9,9 @@ The gateway's polling interface answers ``{"message": "", "retcode": "0", "event
 - ``AgentEvent_Call_Release``: content is the call id -> ``call.ended``.
 
 Numbers starting with ``a``/``A`` are agents (internal calls): no caller is passed.
+The call's attached data (``callData`` in the ringing or talking content: the IVR path,
+queue, skill or customer level the flow attached) is passed on as ``call_data``, so the
+panel can open the scenario the call was routed for.
 
 Outbound calls: ``feature`` 7 is a seat's own outbound call; the campaign outbound
 calls (preview and predictive dialling, and the other system outbound types the
@@ -26,6 +29,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+
+from desktop.core.live.events import EventError, parse_call_data
 
 # 7: the seat's own outbound call; 43-47: campaign outbound calls (preview, predictive,
 # progressive, preset and callback dialling on CEC releases with a campaign engine).
@@ -56,6 +61,7 @@ class CecTranslator:
     hotline numbers; none of them is ever passed as the customer."""
 
     calls: dict[str, tuple[str, str]] = field(default_factory=dict)  # callid -> (number, direction)
+    data: dict[str, Any] = field(default_factory=dict)  # callid -> the attached data seen at ringing
     agent_id: str = ""
     phone: str = ""
     access_numbers: frozenset[str] = frozenset()
@@ -124,7 +130,10 @@ class CecTranslator:
                 number = self.previewed
             self.previewed = ""
             self._remember(callid, number, direction)
-            return [self._call("call.ringing", callid, number, direction)]
+            attached = content.get("callData")
+            if attached not in (None, ""):
+                self.data[callid] = attached
+            return [self._call("call.ringing", callid, number, direction, attached)]
         if kind == "AgentEvent_Talking" and isinstance(content, dict):
             callid = _text(content.get("callid"))
             if not callid:
@@ -133,23 +142,36 @@ class CecTranslator:
             if not number:
                 outbound = _text(content.get("feature")) in self.outbound_features or direction == "out"
                 number, direction = self._customer_number(content, outbound), "out" if outbound else direction
-            return [self._call("call.answered", callid, number, direction)]
+            attached = content.get("callData")
+            if attached in (None, ""):
+                attached = self.data.get(callid)
+            return [self._call("call.answered", callid, number, direction, attached)]
         if kind == "AgentEvent_Call_Release":
             callid = _text(content.get("callid")) if isinstance(content, dict) else _text(content)
             if not callid:
                 return []
             self.calls.pop(callid, None)
+            self.data.pop(callid, None)
             return [{"type": "call.ended", "call_id": callid}]
         return []
 
     def _remember(self, callid: str, number: str, direction: str) -> None:
         self.calls[callid] = (number, direction)
         while len(self.calls) > 32:  # calls never answered nor released are forgotten
-            self.calls.pop(next(iter(self.calls)))
+            oldest = next(iter(self.calls))
+            self.calls.pop(oldest)
+            self.data.pop(oldest, None)
 
     @staticmethod
-    def _call(kind: str, callid: str, number: str, direction: str) -> dict[str, Any]:
+    def _call(kind: str, callid: str, number: str, direction: str, attached: Any = None) -> dict[str, Any]:
         data: dict[str, Any] = {"type": kind, "call_id": callid[:128], "direction": direction}
         if number:
             data["caller"] = number[:64]
+        if isinstance(attached, (str, dict)) and attached:
+            try:  # only the routing keys leave the adapter
+                routing = parse_call_data(attached)
+            except EventError:
+                routing = {}
+            if routing:
+                data["call_data"] = routing
         return data

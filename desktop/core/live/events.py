@@ -3,7 +3,13 @@
 Events are JSON objects::
 
     {"type": "call.ringing" | "call.answered" | "call.ended",
-     "call_id": "…", "caller": "13800138000", "direction": "in" | "out"}
+     "call_id": "…", "caller": "13800138000", "direction": "in" | "out",
+     "call_data": {"ivr": "2-1", "queue": "信用卡挂失", "skill": "…", "tier": "…"}}
+
+``call_data`` (or ``callData``) is what the phone system attached to the call: an object,
+a JSON object in a string, or ``key=value`` pairs separated by ``;``, ``&`` or ``|``.
+Only the routing keys are kept (their usual CTI spellings too: ``ivrPath``,
+``skillName``, ``customerLevel``…); other attached data is dropped at once.
     {"type": "transcript", "call_id": "…", "speaker": "customer" | "agent",
      "text": "…", "final": true, "at": 12.5}
 
@@ -35,6 +41,16 @@ MAX_CALL_ID = 128
 MAX_CALLER = 64
 MAX_CUSTOMER_ID = 64
 MAX_TEXT = 2000
+MAX_CALL_DATA = 4000  # characters of attached data read
+MAX_ROUTING_VALUE = 64
+# CTI spellings of the routing keys (compared without case, "_" or "-").
+ROUTING_ALIASES = {
+    "ivr": "ivr", "ivrpath": "ivr", "ivrnode": "ivr", "menu": "ivr", "menupath": "ivr",
+    "queue": "queue", "queuename": "queue", "queueid": "queue", "acdqueue": "queue",
+    "skill": "skill", "skillname": "skill", "skillid": "skill", "skillgroup": "skill",
+    "tier": "tier", "level": "tier", "customerlevel": "tier", "custlevel": "tier", "viplevel": "tier",
+    "customertier": "tier", "grade": "tier",
+}
 # Events in one request or one WebSocket message.
 MAX_BATCH = 500
 # A JSON number longer than this is refused (no id or time needs more; Python refuses
@@ -63,6 +79,8 @@ class CallEvent:
     caller: str = field(default="", repr=False)  # the number in clear: memory only, never logged
     direction: str = "in"
     customer_id: str = field(default="", repr=False)  # the CRM's full customer id, when the CTI knows it
+    # the phone system's attached data, routing keys only (ivr, queue, skill, tier)
+    call_data: dict[str, str] = field(default_factory=dict, repr=False, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -118,6 +136,48 @@ def _at(value: Any) -> float | None:
     raise EventError("'at' must be a number of seconds or an ISO-8601 time")
 
 
+def _pairs(text: str) -> dict[str, Any]:
+    text = text.strip()
+    if text.startswith("{"):
+        try:
+            value = json.loads(text)
+        except (json.JSONDecodeError, RecursionError):
+            raise EventError("'call_data' is not a JSON object") from None
+        if not isinstance(value, dict):
+            raise EventError("'call_data' is not a JSON object")
+        return value
+    out: dict[str, Any] = {}
+    for part in text.replace("&", ";").replace("|", ";").split(";"):
+        key, sep, value = part.partition("=")
+        if sep:
+            out[key.strip()] = value.strip()
+    return out
+
+
+def parse_call_data(value: Any) -> dict[str, str]:
+    """The routing keys of a call's attached data (see the module's doc); {} when none."""
+    if value is None or value == "":
+        return {}
+    if isinstance(value, str):
+        if len(value) > MAX_CALL_DATA:
+            raise EventError(f"'call_data' is longer than {MAX_CALL_DATA} characters")
+        value = _pairs(value)
+    if not isinstance(value, dict):
+        raise EventError("'call_data' must be an object or key=value text")
+    out: dict[str, str] = {}
+    for raw_key, raw in value.items():
+        key = ROUTING_ALIASES.get(str(raw_key).replace("_", "").replace("-", "").casefold())
+        if key is None or raw is None or isinstance(raw, (bool, dict, list)):
+            continue
+        text = str(raw).strip()
+        if not text:
+            continue
+        if len(text) > MAX_ROUTING_VALUE or any(ord(c) < 32 for c in text):
+            raise EventError(f"'call_data': '{key}' must be text of at most {MAX_ROUTING_VALUE} characters")
+        out.setdefault(key, text)
+    return out
+
+
 def parse_event(obj: Any) -> Event:
     """Validate one decoded JSON value as an event."""
     if not isinstance(obj, dict):
@@ -146,7 +206,8 @@ def parse_event(obj: Any) -> Event:
     if direction not in DIRECTIONS:
         raise EventError("'direction' must be 'in' or 'out'")
     customer_id = _string(obj, "customer_id", MAX_CUSTOMER_ID, required=False)
-    return CallEvent(kind, call_id, caller, direction, customer_id)
+    raw_data = obj.get("call_data", obj.get("callData"))
+    return CallEvent(kind, call_id, caller, direction, customer_id, parse_call_data(raw_data))
 
 
 def _number(kind: type[int] | type[float]) -> Any:
@@ -234,4 +295,6 @@ def to_json(event: Event) -> dict[str, Any]:
         data["caller"] = event.caller
     if event.customer_id:
         data["customer_id"] = event.customer_id
+    if event.call_data:
+        data["call_data"] = dict(event.call_data)
     return data

@@ -54,13 +54,29 @@ def take_segment(
     ticks: tuple[CueMatch, ...] = ()
     if scenario is not None:
         ticks = tuple(
-            m for m in find_ticks(segment.text, scenario, cues_for)
+            m for m in find_ticks(segment.text, scenario, cues_for, skip=is_ticked)
             if not is_ticked(m.step_id) and m.step_id not in call.seat_refused
         )
     found = find_banned(segment.text, banned, speech=True)
     hits = tuple(alerts(found))
     call.banned_count += len(hits)
     return SegmentOutcome(segment, ticks, hits, tuple(h for h in found if not h.alert))
+
+
+def recheck(
+    call: LiveCall, scenario: Scenario, is_ticked: Callable[[str], bool],
+    cues_for: Callable[[Step], tuple[str, ...]] = step_cues,
+) -> tuple[CueMatch, ...]:
+    """The steps of ``scenario`` (chosen during the call) that what the seat already said
+    shows were carried out, oldest segment first; each step once."""
+    found: dict[str, CueMatch] = {}
+    for segment in call.transcript.finals:
+        if segment.speaker != "agent":
+            continue
+        for match in find_ticks(segment.text, scenario, cues_for, skip=lambda step: is_ticked(step) or step in found):
+            if match.step_id not in found and not is_ticked(match.step_id) and match.step_id not in call.seat_refused:
+                found[match.step_id] = match
+    return tuple(found.values())
 
 
 def speech_suggestion(
