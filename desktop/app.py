@@ -850,7 +850,10 @@ def run(
         print(f"seatside: already running{'; brought its panel forward' if answered else ''}", file=sys.stderr)
         return 0
     restrict_umask()
-    log_file = log_to_file(folder, console=True)  # after the lock: one process writes the folder's log
+    try:
+        log_file: logging.Handler | None = log_to_file(folder, console=True)  # after the lock: one writer
+    except OSError:  # a folder that cannot be written: the log goes where the panel's copy is, see build()
+        log_file = None
     log_uncaught_exceptions()
     _log_qt_messages()
     log.info("seatside %s starting on %s (%s)", __version__, sys.platform, qapp.platformName())
@@ -889,7 +892,8 @@ def run(
     if tray is not None:
         tray.hide()
     log.info("seatside stopped (%s)", code)
-    log_file.close()
+    if log_file is not None:
+        log_file.close()
     return code
 
 

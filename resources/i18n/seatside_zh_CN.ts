@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>BannedHighlighter</name>
@@ -38,11 +39,11 @@
         <translation>取消勾选步骤</translation>
     </message>
     <message>
-        <source>store the caller's reference</source>
+        <source>store the caller&apos;s reference</source>
         <translation>保存来电人编号</translation>
     </message>
     <message>
-        <source>read the caller's history</source>
+        <source>read the caller&apos;s history</source>
         <translation>读取来电人的历史记录</translation>
     </message>
     <message>
@@ -304,7 +305,7 @@
         <translation>如：王先生</translation>
     </message>
     <message>
-        <source>Customer's form of address</source>
+        <source>Customer&apos;s form of address</source>
         <translation>客户称呼</translation>
     </message>
     <message>
@@ -322,10 +323,6 @@
     <message>
         <source>Caller history is off: no OS key store, and no customer id from the CRM for this call (the last digits alone could show someone else&apos;s calls)</source>
         <translation>来电历史已关闭：本机没有系统密钥库，本通来电也没有 CRM 客户号（只按尾号匹配可能显示其他客户的记录）</translation>
-    </message>
-    <message>
-        <source>No OS key store: earlier calls are matched by the last digits only and may be someone else's</source>
-        <translation>本机没有系统密钥库：历史来电只按号码尾号匹配，可能混有其他客户的记录</translation>
     </message>
     <message>
         <source>Notes for this call (saved automatically; numbers are masked)</source>
@@ -466,7 +463,7 @@
         <translation>快捷键：启动中…</translation>
     </message>
     <message>
-        <source>Global hotkeys are off (%s); the panel's own keys still work.</source>
+        <source>Global hotkeys are off (%s); the panel&apos;s own keys still work.</source>
         <translation>全局快捷键不可用（%s），面板内快捷键仍可使用。</translation>
     </message>
     <message>
@@ -656,7 +653,7 @@
         <translation>给话术建索引</translation>
     </message>
     <message>
-        <source>count the phrase's use</source>
+        <source>count the phrase&apos;s use</source>
         <translation>记录话术使用次数</translation>
     </message>
     <message>
@@ -794,7 +791,7 @@
 <context>
     <name>Seatside</name>
     <message>
-        <source>Seatside's database is damaged (%s). The notes box is locked. Quit and start Seatside again: it will set the damaged file aside and recover what can be read.</source>
+        <source>Seatside&apos;s database is damaged (%s). The notes box is locked. Quit and start Seatside again: it will set the damaged file aside and recover what can be read.</source>
         <translation>坐席助手的数据库坏了（%s）。备注框已经锁住了。请退出后重新打开坐席助手：它会把坏掉的文件另外放好，再把能读出来的内容恢复回来。</translation>
     </message>
     <message>
@@ -874,8 +871,6 @@
         <translation>数据库打不开（%1）。原文件已另存为 %2，已新建一个数据库。</translation>
     </message>
     <message>
-        <source>Seatside could not start on its data folder (%1). It runs on a copy of what can be read, with the built-in scenarios: what you do now is not kept after you quit.</source>
-        <translation>坐席助手无法在数据文件夹上启动（%1）。现在在能读出的数据的副本上运行，使用内置场景：退出后本次的操作不会保留。</translation>
         <source>Packs: unknown (%s)</source>
         <translation>场景包：无法确定（%s）</translation>
     </message>
@@ -890,6 +885,10 @@
     <message>
         <source>Packs: team %1, version %2 from the hub (installed %3), over the built-in ones</source>
         <translation>场景包：%1 团队第 %2 版（来自中心，%3 安装），覆盖内置场景</translation>
+    </message>
+    <message>
+        <source>Seatside could not start on its data folder (%1). It runs on a copy of what can be read, with the built-in scenarios: what you do now is not kept after you quit.</source>
+        <translation>坐席助手无法在数据文件夹上启动（%1）。现在在可读内容的副本上运行，只有内置场景：退出后，这次做的操作不会保留。</translation>
     </message>
     <message>
         <source>save the settings</source>
@@ -928,22 +927,6 @@ No: do not use the backup. Its %5 calls will be dropped.</source>
     <message>
         <source>Restore the backup?</source>
         <translation>要恢复备份吗？</translation>
-    </message>
-    <message>
-        <source>Seatside's database cannot be used (%1). The newest backup is from %2.
-
-Restore that backup? (No: keep what can still be read from the damaged file.)</source>
-        <translation>坐席助手的数据库用不了（%1）。最近的一份备份是 %2 的。
-
-要恢复这份备份吗？（选“否”：从坏掉的文件里能读出多少就留多少。）</translation>
-    </message>
-    <message>
-        <source>The database could not be used (%s). It was kept aside as %s and the backup of %s was restored.</source>
-        <translation>数据库用不了（%s）。原文件已另存为 %s，并恢复了 %s 的备份。</translation>
-    </message>
-    <message>
-        <source>The database was damaged (%s). It was kept aside as %s; %d calls could be read back into a new database. Tell your team leader if calls are missing.</source>
-        <translation>数据库坏了（%s）。原文件已另存为 %s，读回了 %d 通电话，放进了新的数据库。要是发现少了电话记录，请告诉组长。</translation>
     </message>
 </context>
 <context>
