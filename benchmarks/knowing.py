@@ -267,6 +267,21 @@ def markdown(r: KnowingResult) -> str:
         "clause breaks, the customer's words repeated (您说…) and conditions (…的话) do not tick, and broader cues "
         "for soothing, follow-up, checks and confirmations.",
     ]
+    notes2 = notes_blind(live_library(), _jsonl("suggest_blind2.jsonl"))
+    scam2 = scam_blind(live_library(), _jsonl("suggest_scam_blind2.jsonl"))
+    lines += [
+        "",
+        "**Second blind set, never tuned on** (`benchmarks/data/blind/blind2_README.md`): written on 2026-12-07 by a "
+        "persona of a senior quality-check lead, after all the tuning above, from the call types' ids and names "
+        "only. This is the figure to expect on notes nobody has seen:",
+        "",
+        "| Measure | Goal | Second blind set |",
+        "| :--- | :--- | ---: |",
+        f"| Notes, top-1 ({notes2.notes} notes, 22 call types) | ≥ 92% | {_pct(notes2.top1, notes2.notes)} |",
+        f"| Notes, top-3 | ≥ 98% | {_pct(notes2.top3, notes2.notes)} |",
+        f"| Scam notes with scam-in-progress in the top three ({scam2.notes} notes) | 100% "
+        f"| {_pct(scam2.top3, scam2.notes)} |",
+    ]
     if t.wrong:
         lines += ["", "Wrong ticks now:", ""] + [f"- {w}" for w in t.wrong]
     return "\n".join(lines)
