@@ -30,6 +30,17 @@ KNOWN_PLACEHOLDERS: dict[str, str] = {
     "到账时间": "when money is expected to arrive",
     "网点": "a branch's name and address",
     "原因": "a reason as recorded in the system (e.g. why a card was blocked)",
+    # Separate names where one call needs two different figures (never reuse one).
+    "已刷次数": "how many times the card was used this year, from the system",
+    "免年费次数": "how many uses this card type needs for the annual fee to be waived",
+    "激活状态": "whether the card is activated, as shown by the system",
+    "每期本金": "the principal due per instalment",
+    "每期利息": "the interest due per instalment",
+    "利息总额": "the total interest over all instalments",
+    "提前还款规则": "how interest is settled on early repayment, as the contract says",
+    "补卡费用": "whether a replacement card costs anything, and how much, for this card",
+    "客户风险等级": "the customer's risk assessment result on record for the purchase",
+    "产品风险等级": "the product's risk rating on record",
 }
 
 PLACEHOLDER_RE = re.compile(r"\{([^{}\s]{1,20})\}")
