@@ -41,6 +41,12 @@ KNOWN_PLACEHOLDERS: dict[str, str] = {
     "补卡费用": "whether a replacement card costs anything, and how much, for this card",
     "客户风险等级": "the customer's risk assessment result on record for the purchase",
     "产品风险等级": "the product's risk rating on record",
+    "定价方式": "how a loan's rate is set, as the contract on record says",
+    "重定价日": "a loan's next repricing date, from the system",
+    "活动规则": "the campaign rule quoted from its published text",
+    "客户主张": "what the customer says went wrong, in the customer's words",
+    "自称身份": "who the other party claimed to be, in the customer's words",
+    "对方要求": "what the other party asked the customer to do",
 }
 
 PLACEHOLDER_RE = re.compile(r"\{([^{}\s]{1,20})\}")
