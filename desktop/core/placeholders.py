@@ -30,6 +30,23 @@ KNOWN_PLACEHOLDERS: dict[str, str] = {
     "到账时间": "when money is expected to arrive",
     "网点": "a branch's name and address",
     "原因": "a reason as recorded in the system (e.g. why a card was blocked)",
+    # Separate names where one call needs two different figures (never reuse one).
+    "已刷次数": "how many times the card was used this year, from the system",
+    "免年费次数": "how many uses this card type needs for the annual fee to be waived",
+    "激活状态": "whether the card is activated, as shown by the system",
+    "每期本金": "the principal due per instalment",
+    "每期利息": "the interest due per instalment",
+    "利息总额": "the total interest over all instalments",
+    "提前还款规则": "how interest is settled on early repayment, as the contract says",
+    "补卡费用": "whether a replacement card costs anything, and how much, for this card",
+    "客户风险等级": "the customer's risk assessment result on record for the purchase",
+    "产品风险等级": "the product's risk rating on record",
+    "定价方式": "how a loan's rate is set, as the contract on record says",
+    "重定价日": "a loan's next repricing date, from the system",
+    "活动规则": "the campaign rule quoted from its published text",
+    "客户主张": "what the customer says went wrong, in the customer's words",
+    "自称身份": "who the other party claimed to be, in the customer's words",
+    "对方要求": "what the other party asked the customer to do",
 }
 
 PLACEHOLDER_RE = re.compile(r"\{([^{}\s]{1,20})\}")

@@ -157,7 +157,23 @@ def test_credit_repair_dates_are_absolute_and_the_policy_expires(library):
 def test_annual_fee_names_its_exceptions_and_promises_no_reminder(library):
     fee = library.get("annual-fee-dispute")
     text = _all_text(fee)
-    assert "续卡" in text and "另行授权" in text and "开个提醒" not in text
+    assert "单独授权" in text and "债权债务" in text and "开个提醒" not in text
+    rule = [f for f in fee.step("check").fact_items if "第四十九条" in f.source]
+    assert rule, "the activation rule cites article 49"
+    # Article 49 makes renewal cards need activation too: renewal is no fee exception.
+    assert all("续卡）" not in f.text.split("但")[-1] for f in rule)
+    assert "“续卡”本身不是收费的例外" in rule[0].text
+
+
+def test_fee_and_instalment_phrases_use_separate_placeholders(library):
+    fee = library.get("annual-fee-dispute")
+    said = " ".join(p.text for step in fee.steps for p in step.phrases)
+    assert "{次数}" not in said and "{免年费次数}" in said and "{已刷次数}" in said
+    terms = library.get("instalments-fees").step("disclose-confirm")
+    said = " ".join(p.text for p in terms.phrases)
+    for name in ("{每期本金}", "{每期利息}", "{利息总额}", "{年化利率}"):
+        assert name in said
+    assert "{金额}" not in said
 
 
 def test_supplementary_card_abroad_has_the_safe_cash_limits(library):
