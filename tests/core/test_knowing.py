@@ -261,3 +261,22 @@ def test_the_blind_benchmark_reads_every_set() -> None:
     assert result.ticks.tp + result.ticks.fn == 251
     text = knowing.markdown(result)
     assert "65.5% (127/194)" in text and "First run (blind)" in text  # the first run is kept as measured
+
+
+@pytest.mark.parametrize("asked", [
+    "我先跟您核实一下身份", "请问您是持卡人本人吗", "麻烦报一下身份证号码的最后四位", "请本人来接一下电话",
+    "嗯 我先核对一下您的身份啊",
+])
+def test_asking_for_identity_never_ticks_the_identity_step(asked):
+    """The identity step is done when the check passed, not when the seat asks (accounts open up after it)."""
+    from desktop.core.live.cues import find_ticks
+    from desktop.core.packs import load_packs
+    from desktop.core.paths import builtin_packs_dir
+
+    library = load_packs([builtin_packs_dir()]).library
+    identity_steps = [(s, st) for s in library.scenarios for st in s.steps if st.verifies_identity]
+    assert len(identity_steps) >= 20
+    for scenario, step in identity_steps:
+        assert step.id not in {m.step_id for m in find_ticks(asked, scenario)}, (scenario.id, asked)
+    scenario, step = identity_steps[0]
+    assert step.id in {m.step_id for m in find_ticks("好的 身份核实好了 谢谢您", scenario)}
