@@ -99,9 +99,9 @@ def create_app(settings: HubSettings, database_url: str | None = None) -> FastAP
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
         return JSONResponse({"detail": _validation_message(exc)}, status_code=422)
 
-    from hub.routers import calls, enrol, health, heartbeats, packs
+    from hub.routers import calls, enrol, health, heartbeats, help, packs
 
-    for module in (health, enrol, calls, heartbeats, packs):
+    for module in (health, enrol, calls, heartbeats, packs, help):
         app.include_router(module.router)
     if importlib.util.find_spec("hub.web") is not None:  # the leads' web dashboard
         from hub.web import include as include_web

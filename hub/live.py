@@ -25,7 +25,9 @@ log = logging.getLogger(__name__)
 SEAT_CHANNEL = "seatside_seat_state"
 #: A team's packs were published: payload {"team_id", "version"}.
 PACKS_CHANNEL = "seatside_packs"
-CHANNELS = (SEAT_CHANNEL, PACKS_CHANNEL)
+#: A lead answered a seat's help request: payload {"seat_id", "team_id", "request_id"}.
+HELP_CHANNEL = "seatside_help"
+CHANNELS = (SEAT_CHANNEL, PACKS_CHANNEL, HELP_CHANNEL)
 
 
 class Listener:

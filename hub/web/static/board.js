@@ -38,7 +38,9 @@
     const elapsed = known ? known.elapsed + (now() - known.at) : Number(element.dataset.elapsed) || 0;
     const stale = element.dataset.stale === "true";
     const toneNow = stale ? "normal" : tone(state, elapsed);
-    element.className = `tile state-${state} tone-${toneNow}${stale ? " stale" : ""}`;
+    const help = element.querySelector("form.help");
+    const asking = help && help.dataset.help !== "0" && !help.hidden;
+    element.className = `tile state-${state} tone-${toneNow}${stale ? " stale" : ""}${asking ? " needs-help" : ""}`;
     setField(element, "elapsed", state === "idle" ? "" : format(elapsed));
   }
 
@@ -58,6 +60,18 @@
       setField(element, name, tile[name]);
     }
     element.querySelector(".banned")?.classList.toggle("has-banned", Number(tile.banned) > 0);
+    const help = element.querySelector("form.help");
+    if (help) {
+      const id = String(tile.help_id || 0);
+      if (help.dataset.help !== id) {
+        help.dataset.help = id;
+        help.action = `/board/help/${id}/answer`;
+        help.hidden = id === "0";
+        help.reset();
+      }
+      setField(help, "help_scenario", tile.help_scenario || "");
+      setField(help, "help_step", tile.help_step || "");
+    }
     paint(element);
   }
 
