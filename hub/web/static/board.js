@@ -75,6 +75,19 @@
     paint(element);
   }
 
+  // The state strip: seats per state, a silent seat counted as offline.
+  function recount() {
+    const counts = { in_call: 0, after_call: 0, idle: 0, offline: 0 };
+    for (const element of board.querySelectorAll(".tile")) {
+      const key = element.dataset.stale === "true" ? "offline" : element.dataset.state;
+      if (key in counts) counts[key] += 1;
+    }
+    for (const [key, value] of Object.entries(counts)) {
+      const field = document.querySelector(`#state-strip [data-count="${key}"]`);
+      if (field && field.textContent !== String(value)) field.textContent = String(value);
+    }
+  }
+
   for (const element of board.querySelectorAll(".tile")) {
     base.set(element.id, { elapsed: Number(element.dataset.elapsed) || 0, at: now() });
   }
@@ -84,6 +97,7 @@
     const data = JSON.parse(event.data);
     target = Number(data.target) || target;
     for (const tile of data.tiles) update(tile);
+    recount();
     board.dataset.updates = String((Number(board.dataset.updates) || 0) + 1);
   });
   source.addEventListener("open", () => {
