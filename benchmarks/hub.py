@@ -255,9 +255,112 @@ def bulk_stage(cluster: EmbeddedCluster, sizes: list[int], keep: bool) -> list[d
     return results
 
 
+def help_stage(cluster: EmbeddedCluster, rounds: int) -> dict:
+    """Help on request: seat press -> the lead's board event stream, and the lead's reply -> the
+    seat's long-poll, each against a heartbeat -> board in the same run (the board's own path)."""
+    import hashlib
+    import re
+    import secrets
+
+    from hub import admin
+    from hub.security import hash_password
+
+    url = fresh_database(cluster, "bench_help")
+    home = Path(tempfile.mkdtemp(prefix="seatside-bench-help-"))
+    password = secrets.token_urlsafe(12)
+    token = "sst_" + secrets.token_urlsafe(32)
+    with psycopg.connect(url, autocommit=True) as conn:
+        admin.add_team(conn, "bench")
+        admin.add_lead(conn, "bench", "bench-lead")
+        conn.execute("UPDATE leads SET password_hash = %s, must_change = false", (hash_password(password),))
+        admin.add_seat(conn, "bench", "S0001", hours=1)
+        conn.execute("UPDATE seats SET token_hash = %s, enrolled_at = now()", (hashlib.sha256(token.encode()).digest(),))
+    hub = Hub(url, home, 18765)
+    hub.start()
+    base = f"http://127.0.0.1:{hub.port}"
+    csrf_re = re.compile(r'name="csrf_token" value="([0-9a-f]{64})"')
+    seen: dict[str, threading.Event] = {}
+    arrived: dict[str, float] = {}
+
+    streaming = threading.Event()
+
+    def watch(lead: httpx.Client) -> None:
+        try:
+            with lead.stream("GET", "/board/events", timeout=None) as response:
+                for line in response.iter_lines():
+                    if not line.startswith("data: "):
+                        continue
+                    streaming.set()
+                    on_tiles(line)
+        except httpx.HTTPError:
+            pass  # the client closed at the end of the stage
+
+    def on_tiles(line: str) -> None:
+        for tile in json.loads(line[6:]).get("tiles", ()):
+            for key in (f"help:{tile.get('help_id')}", f"seq:{tile.get('seq')}"):
+                if key in seen and not seen[key].is_set():
+                    arrived[key] = time.perf_counter()
+                    seen[key].set()
+
+    press: list[float] = []
+    reply: list[float] = []
+    beat: list[float] = []
+    try:
+        with httpx.Client(base_url=base, timeout=30) as lead, \
+                httpx.Client(base_url=base + "/api/v1", headers={"authorization": f"Bearer {token}"}, timeout=40) as seat:
+            page = lead.get("/login")
+            lead.post("/login", data={"csrf_token": csrf_re.findall(page.text)[0], "name": "bench-lead",
+                                      "password": password, "next": "/board"})
+            csrf = csrf_re.findall(lead.get("/board").text)[0]
+            with httpx.Client(base_url=base, timeout=30, cookies=lead.cookies) as stream_client:
+                threading.Thread(target=watch, args=(stream_client,), daemon=True).start()
+                if not streaming.wait(30):
+                    raise RuntimeError("the board's event stream did not start")
+                for n in range(rounds):
+                    # Baseline: a heartbeat reaching the board.
+                    key = f"seq:{n + 1}"
+                    seen[key] = threading.Event()
+                    started = time.perf_counter()
+                    seat.post("/heartbeat", json={"state": "in_call", "scenario_name": "bench", "seq": n + 1})
+                    if seen[key].wait(10):
+                        beat.append((arrived[key] - started) * 1000)
+                    # The seat raises its hand.
+                    started = time.perf_counter()
+                    request_id = seat.post("/help", json={"scenario": "bench", "step": "step"}).json()["id"]
+                    key = f"help:{request_id}"
+                    seen.setdefault(key, threading.Event())
+                    if seen[key].wait(10):
+                        press.append((arrived[key] - started) * 1000)
+                    # The seat long-polls; the lead answers.
+                    answer: dict = {}
+                    poll = threading.Thread(target=lambda rid=request_id, answer=answer: answer.update(
+                        r=seat.get(f"/help/{rid}", params={"wait": 20}), at=time.perf_counter()))
+                    poll.start()
+                    time.sleep(0.05)  # the long-poll is waiting (else this measures an immediate read)
+                    started = time.perf_counter()
+                    lead.post(f"/board/help/{request_id}/answer", data={"csrf_token": csrf, "reply": "ok"})
+                    poll.join(30)
+                    if answer.get("r") is not None and answer["r"].status_code == 200:
+                        reply.append((answer["at"] - started) * 1000)
+    finally:
+        hub.stop()
+
+    def summary(values: list[float]) -> dict:
+        return {"n": len(values), "p50_ms": p(values, 50), "p99_ms": p(values, 99)}
+
+    out = {"rounds": rounds, "heartbeat_to_board": summary(beat), "press_to_board": summary(press),
+           "reply_to_seat": summary(reply)}
+    if beat:
+        base_p50 = p(beat, 50)
+        out["press_to_board_vs_heartbeat_p50"] = round(p(press, 50) / base_p50, 2) if press else None
+        out["reply_to_seat_vs_heartbeat_p50"] = round(p(reply, 50) / base_p50, 2) if reply else None
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.hub")
-    parser.add_argument("--stage", choices=["all", "load", "bulk"], default="all")
+    parser.add_argument("--stage", choices=["all", "load", "bulk", "help"], default="all")
+    parser.add_argument("--help-rounds", type=int, default=100, help="help-on-request round trips to time")
     parser.add_argument("--seats", type=int, default=1000)
     parser.add_argument("--calls-per-seat", type=int, default=100)
     parser.add_argument("--heartbeat-seconds", type=float, default=30.0)
@@ -273,6 +376,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.stage in ("all", "load"):
         out["load"] = load_stage(cluster, args.seats, args.calls_per_seat, args.heartbeat_seconds, args.processes)
         log(json.dumps(out["load"]))
+    if args.stage in ("all", "help"):
+        out["help"] = help_stage(cluster, args.help_rounds)
+        log(json.dumps(out["help"]))
     if args.stage in ("all", "bulk"):
         out["bulk"] = bulk_stage(cluster, [int(s) for s in args.sizes.split(",")], args.keep)
     print(json.dumps(out, ensure_ascii=False, indent=2))

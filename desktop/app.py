@@ -25,7 +25,7 @@ from PySide6.QtCore import (
     QTranslator,
 )
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
+from PySide6.QtWidgets import QApplication, QBoxLayout, QMessageBox, QSystemTrayIcon
 
 from desktop import __version__
 from desktop.core import integrity
@@ -70,6 +70,7 @@ if TYPE_CHECKING:  # loaded when first used, not at start
     from desktop.models.hub_sync import HubSync
     from desktop.models.live_model import LiveModel  # aiohttp loads only when the endpoint starts
     from desktop.platform.single_instance import InstanceServer
+    from desktop.ui.help_box import HelpBox
     from desktop.ui.palette import SearchPalette
     from desktop.ui.tray import TrayIcon
     from desktop.ui.values_prompt import ValuesPrompt
@@ -108,6 +109,7 @@ class Seatside:
     shift_backups: ShiftBackups | None = None
     live: LiveModel | None = None  # the live call-event endpoint, when it listens
     hub_sync: HubSync | None = None  # heartbeats and uploads to the centre's hub, when enrolled
+    help_box: HelpBox | None = None  # raise a hand and read the lead's answer, when enrolled
     built_palette: SearchPalette | None = None  # the search palette, once it has been opened
     session_watch: object | None = None  # Windows: the WM_ENDSESSION filter
     recovery: Recovery | None = None  # what was done at start with a damaged database
@@ -135,7 +137,9 @@ class Seatside:
 
     def handle_action(self, action: str) -> None:
         """What each global hotkey (or its in-app twin) does."""
-        if action.startswith("insert-"):
+        if action == "insert-help":
+            self.insert_help()
+        elif action.startswith("insert-"):
             self.insertion.insert_nth(int(action.removeprefix("insert-")) - 1, self.target_window())
         elif action == "palette":
             target = self.target_window()
@@ -156,6 +160,26 @@ class Seatside:
             self.model.accept_suggestion()
         elif action == "dismiss-suggestion":
             self.model.dismiss_suggestion()
+        elif action == "raise-hand":
+            self.raise_hand()
+
+    def raise_hand(self) -> None:
+        """Ask the team lead for help (举手) through the hub."""
+        if self.hub_sync is None or self.help_box is None:
+            self.panel.show_message(QCoreApplication.translate("Seatside", "Raising a hand needs a hub: this seat is not enrolled"))
+            return
+        if self.hub_sync.raise_hand():
+            self.help_box.asked()
+
+    def insert_help(self) -> None:
+        """Insert the lead's last reply into the focused program, as a phrase would be."""
+        from desktop.core.scenarios import PhraseChoice
+
+        if self.help_box is None or not self.help_box.reply:
+            self.panel.show_message(QCoreApplication.translate("Seatside", "No reply from the lead to insert"))
+            return
+        self.insertion.insert(PhraseChoice(key="personal/lead-reply", text=self.help_box.reply, personal=True),
+                              self.target_window())
 
     def start_hooks(self) -> None:
         """Global hotkeys and insertion into other programs (once; idempotent)."""
@@ -714,6 +738,17 @@ def _build(
         app.hub_sync = HubSync(folder, model, after_call=lambda: any(
             isinstance(w, EndCallDialog) and w.isVisible() for w in qapp.topLevelWidgets()))
         app.hub_sync.message.connect(panel.show_message)
+        from desktop.ui.help_box import HelpBox
+
+        app.help_box = HelpBox(panel)
+        central = panel.centralWidget()
+        central_layout = central.layout() if central is not None else None
+        if isinstance(central_layout, QBoxLayout):
+            central_layout.insertWidget(1, app.help_box)
+        app.help_box.raiseRequested.connect(app.raise_hand)
+        app.help_box.insertRequested.connect(app.insert_help)
+        app.hub_sync.helpAnswered.connect(app.help_box.answered)
+        app.hub_sync.helpAnswered.connect(lambda status, _reply: app.panel.show())
         app.hub_sync.start()
     qapp.aboutToQuit.connect(app.shutdown)
     # Logoff and shutdown: aboutToQuit may never come (Windows ends the process after WM_ENDSESSION).

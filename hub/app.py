@@ -147,9 +147,9 @@ def create_app(settings: HubSettings, database_url: str | None = None) -> FastAP
     for error in database_unavailable_errors():
         app.add_exception_handler(error, unavailable)
 
-    from hub.routers import calls, enrol, health, heartbeats, packs
+    from hub.routers import calls, enrol, health, heartbeats, help, packs
 
-    for module in (health, enrol, calls, heartbeats, packs):
+    for module in (health, enrol, calls, heartbeats, packs, help):
         app.include_router(module.router)
     if web_pages:
         from hub.web import include as include_web

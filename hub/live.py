@@ -28,7 +28,9 @@ PACKS_CHANNEL = "seatside_packs"
 #: A seat's token stopped working ({"seat_id"}) or a lead's session ended ({"session_id",
 #: "lead_id"}): sent by triggers (migration 0110), so every path that revokes is covered.
 REVOKED_CHANNEL = "seatside_revoked"
-CHANNELS = (SEAT_CHANNEL, PACKS_CHANNEL, REVOKED_CHANNEL)
+#: A lead answered a seat's help request: payload {"seat_id", "team_id", "request_id"}.
+HELP_CHANNEL = "seatside_help"
+CHANNELS = (SEAT_CHANNEL, PACKS_CHANNEL, REVOKED_CHANNEL, HELP_CHANNEL)
 
 
 class Listener:

@@ -4,7 +4,8 @@ Usage: python scripts/hub_screenshots.py OUTPUT_DIR
 
 Starts a throw-away PostgreSQL and a real hub, fills a team of twelve seats with a
 day of synthetic (masked) calls and live heartbeats, and writes hub-board.png (the
-live board) and hub-reports.png (the day's report).
+live board), hub-help.png (a seat's raised hand on its tile) and hub-reports.png
+(the day's report).
 """
 
 from __future__ import annotations
@@ -152,6 +153,10 @@ def main(argv: list[str]) -> int:
                              "banned_count": 1 if elapsed > 600 else 0}
                 client.post("/api/v1/heartbeat", json=body,
                             headers={"authorization": f"Bearer {token}"}).raise_for_status()
+            # The seat 640 s into its call raises its hand (举手).
+            asking = list(tokens.values())[4]
+            client.post("/api/v1/help", json={"scenario": "服务投诉", "step": "记录投诉内容并告知处理时限"},
+                        headers={"authorization": f"Bearer {asking}"}).raise_for_status()
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
             page = browser.new_page(base_url=base, viewport={"width": 1280, "height": 760}, locale="zh-CN")
@@ -161,12 +166,13 @@ def main(argv: list[str]) -> int:
             page.click("#sign-in")
             page.wait_for_selector("#live-status.connected")
             page.screenshot(path=str(out / "hub-board.png"))
+            page.locator(".tile.needs-help").first.screenshot(path=str(out / "hub-help.png"), animations="disabled")
             page.set_viewport_size({"width": 1280, "height": 1500})
             page.goto("/reports")
             page.wait_for_selector("svg.chart")
             page.screenshot(path=str(out / "hub-reports.png"))
             browser.close()
-        print(f"wrote {out / 'hub-board.png'} and {out / 'hub-reports.png'}")
+        print(f"wrote {out / 'hub-board.png'}, {out / 'hub-help.png'} and {out / 'hub-reports.png'}")
         return 0
     finally:
         if server is not None and server.poll() is None:

@@ -102,6 +102,8 @@ DEFAULT_HOTKEYS: dict[str, str] = {
     "next-step": "ctrl+alt+n",
     "accept-suggestion": "ctrl+alt+y",
     "dismiss-suggestion": "ctrl+alt+shift+y",
+    "raise-hand": "ctrl+alt+h",
+    "insert-help": "ctrl+alt+j",
 }
 
 Listener = Callable[[str, Any], None]

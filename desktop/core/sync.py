@@ -626,3 +626,41 @@ class SeatSync:
         self._check_auth(response)
         if response.status_code != 204:
             raise SyncError(f"the hub did not take the heartbeat: {_detail(response)}")
+
+    # -- help on request
+    def ask_help(self, scenario: str, step: str) -> int:
+        """Raise the seat's hand at the hub (masked); returns the request's id."""
+        import httpx
+
+        from desktop.core.privacy import mask_pii
+
+        try:
+            response = self.client().post("/help", json={"scenario": mask_pii(scenario)[:200],
+                                                         "step": mask_pii(step)[:200]}, timeout=10.0)
+        except httpx.HTTPError as exc:
+            raise _unreachable(exc) from exc
+        self._check_auth(response)
+        if response.status_code != 201:
+            raise SyncError(f"the hub did not take the help request: {_detail(response)}")
+        request_id = response.json().get("id")
+        if not isinstance(request_id, int) or isinstance(request_id, bool):
+            raise SyncError("the hub answered the help request without an id")
+        return request_id
+
+    def help_answer(self, request_id: int, wait: float = 0.0) -> dict[str, Any] | None:
+        """The lead's answer ({"status": "answered"|"coming", "reply"}), or None if none came within ``wait`` s."""
+        import httpx
+
+        try:
+            response = self.client().get(f"/help/{int(request_id)}", params={"wait": wait}, timeout=wait + 10.0)
+        except httpx.HTTPError as exc:
+            raise _unreachable(exc) from exc
+        self._check_auth(response)
+        if response.status_code == 304:
+            return None
+        if response.status_code != 200:
+            raise SyncError(f"the hub could not give the lead's answer: {_detail(response)}")
+        body = response.json()
+        if not isinstance(body, dict) or body.get("status") not in ("answered", "coming"):
+            raise SyncError("the hub's answer to the help request is not well-formed")
+        return {"status": body["status"], "reply": str(body.get("reply", ""))[:500]}

@@ -43,6 +43,8 @@ class HubSync(QObject):
     """Background sync while the panel runs; ``message`` carries what the seat should read."""
 
     message = Signal(str)
+    #: The lead answered the seat's raised hand: status ("answered" or "coming") and the reply text.
+    helpAnswered = Signal(str, str)
 
     def __init__(self, data: Path, model: CallModel, *, after_call: Callable[[], bool] = lambda: False,
                  interval_s: float = HEARTBEAT_INTERVAL_S, parent: QObject | None = None):
@@ -59,6 +61,8 @@ class HubSync(QObject):
         self._threads: list[threading.Thread] = []
         self._syncs: list[SeatSync] = []
         self._last_message = ""
+        self._help: threading.Thread | None = None
+        self._help_up = False  # a raised hand waits for the lead's answer
         self._timer = QTimer(self)
         self._timer.setInterval(int(interval_s * 1000))
         self._timer.timeout.connect(self.snapshot)
@@ -82,9 +86,23 @@ class HubSync(QObject):
         self._wake.set()
         for sync in list(self._syncs):
             sync.close()  # aborts a long-poll in flight
-        for thread in self._threads:
+        for thread in [*self._threads, *([self._help] if self._help is not None else [])]:
             thread.join(timeout=3.0)
         self._threads.clear()
+
+    def raise_hand(self) -> bool:
+        """Ask the lead for help with the current scenario and step; False if a hand is already up."""
+        if self._help_up:
+            self.message.emit(self.tr("Your hand is already raised; the lead has been told"))
+            return False
+        model = self.model
+        scenario = model.scenario if model.session is not None else None
+        step = model.call.current_step() if scenario is not None else None
+        what = (scenario.name if scenario else "", step.title if step else "")
+        self._help_up = True
+        self._help = threading.Thread(target=self._help_loop, args=what, name="seatside-hub-help", daemon=True)
+        self._help.start()
+        return True
 
     def _changed(self) -> None:
         self.snapshot()
@@ -180,6 +198,44 @@ class HubSync(QObject):
             store.close()
             if sync in self._syncs:
                 self._syncs.remove(sync)
+
+    def _help_loop(self, scenario: str, step: str) -> None:
+        """Raise the hand, then long-poll for the lead's answer (until it comes or the panel quits)."""
+        opened = self._open()
+        if opened is None:
+            self._help_up = False
+            return
+        store, sync = opened
+        backoff = Backoff(1.0, MAX_RETRY_S)
+        answer: dict[str, str] | None = None
+        try:
+            try:
+                request_id = sync.ask_help(scenario, step)
+            except SyncError as exc:
+                self._help_up = False
+                self.message.emit(self.tr("Could not ask the lead for help: %s") % exc)
+                return
+            self.message.emit(self.tr("Hand raised: the lead has been told"))
+            while not self._stop.is_set():
+                try:
+                    answer = sync.help_answer(request_id, wait=LONG_POLL_S)
+                except Exception as exc:  # noqa: BLE001 - SyncError, or the client closed by stop()
+                    if self._stop.is_set():
+                        break
+                    log.info("hub help: %s", exc)
+                    self._stop.wait(backoff.grow())
+                    continue
+                backoff.attempt = 0
+                if answer is not None:
+                    break
+        finally:
+            sync.close()
+            store.close()
+            if sync in self._syncs:
+                self._syncs.remove(sync)
+        if answer is not None:
+            self._help_up = False  # the seat may raise its hand again at once
+            self.helpAnswered.emit(answer["status"], answer["reply"])
 
     def _packs_loop(self) -> None:
         opened = self._open()

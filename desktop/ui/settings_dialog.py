@@ -40,6 +40,8 @@ ACTION_NAMES = {
     "next-step": (QT_TRANSLATE_NOOP("SettingsDialog", "Tick the current step"), None),
     "accept-suggestion": (QT_TRANSLATE_NOOP("SettingsDialog", "Switch to the suggested scenario"), None),
     "dismiss-suggestion": (QT_TRANSLATE_NOOP("SettingsDialog", "Ignore the suggested scenario"), None),
+    "raise-hand": (QT_TRANSLATE_NOOP("SettingsDialog", "Raise a hand: ask the team lead for help"), None),
+    "insert-help": (QT_TRANSLATE_NOOP("SettingsDialog", "Insert the team lead's reply"), None),
 }
 
 

@@ -51,8 +51,11 @@ SELECT s.id, s.name,
        coalesce(st.banned_count, 0) AS banned,
        st.pack_version,
        coalesce(st.seq, 0) AS seq,
-       (st.received_at IS NULL OR st.received_at < now() - make_interval(secs => %(stale)s)) AS stale
+       (st.received_at IS NULL OR st.received_at < now() - make_interval(secs => %(stale)s)) AS stale,
+       coalesce(h.id, 0) AS help_id, coalesce(h.scenario, '') AS help_scenario, coalesce(h.step, '') AS help_step
   FROM seats s LEFT JOIN seat_state st ON st.seat_id = s.id
+  LEFT JOIN LATERAL (SELECT id, scenario, step FROM help_requests
+                      WHERE seat_id = s.id AND status = 'open' ORDER BY id DESC LIMIT 1) h ON true
  WHERE s.team_id = %(team)s AND s.revoked_at IS NULL
  ORDER BY s.name
 """
@@ -77,8 +80,11 @@ async def board_tiles(request: Request, lead: Lead) -> list[dict[str, Any]]:
 
 @router.get("/board")
 async def board_page(request: Request, lead: SignedInLead) -> Response:
+    from hub.web.help import team_phrases
+
     tiles = await board_tiles(request, lead)
-    return render(request, "board.html", {"tiles": tiles, "target": lead.target_handle_s})
+    return render(request, "board.html", {"tiles": tiles, "target": lead.target_handle_s,
+                                          "phrases": await team_phrases(request, lead)})
 
 
 def _event(name: str, data: Any) -> bytes:

@@ -199,7 +199,54 @@
     </message>
 </context>
 <context>
+    <name>HelpBox</name>
+    <message>
+        <source>Raise hand</source>
+        <translation>举手</translation>
+    </message>
+    <message>
+        <source>Ask the team lead for help (Ctrl+Alt+H)</source>
+        <translation>向组长求助（Ctrl+Alt+H）</translation>
+    </message>
+    <message>
+        <source>Insert</source>
+        <translation>插入</translation>
+    </message>
+    <message>
+        <source>Insert the lead's reply into the focused program (Ctrl+Alt+J)</source>
+        <translation>把组长的回复插入当前程序（Ctrl+Alt+J）</translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation>知道了</translation>
+    </message>
+    <message>
+        <source>Hand raised: waiting for the lead…</source>
+        <translation>已举手，等组长回复…</translation>
+    </message>
+    <message>
+        <source>The lead is coming over</source>
+        <translation>组长马上过来</translation>
+    </message>
+    <message>
+        <source>Lead: %s</source>
+        <translation>组长：%s</translation>
+    </message>
+</context>
+<context>
     <name>HubSync</name>
+    <message>
+        <source>Your hand is already raised; the lead has been told</source>
+        <translation>已经举手了，组长已收到</translation>
+    </message>
+    <message>
+        <source>Could not ask the lead for help: %s</source>
+        <translation>没能向组长求助：%s</translation>
+    </message>
+    <message>
+        <source>Hand raised: the lead has been told</source>
+        <translation>已举手：组长已收到</translation>
+    </message>
     <message>
         <source>Hub: %s</source>
         <translation>中心服务：%s</translation>
@@ -792,6 +839,15 @@
     <name>Seatside</name>
     <message>
         <source>Seatside&apos;s database is damaged (%s). The notes box is locked. Quit and start Seatside again: it will set the damaged file aside and recover what can be read.</source>
+        <source>Raising a hand needs a hub: this seat is not enrolled</source>
+        <translation>举手求助需要连接中心服务器：本坐席尚未登记</translation>
+    </message>
+    <message>
+        <source>No reply from the lead to insert</source>
+        <translation>组长还没有可插入的回复</translation>
+    </message>
+    <message>
+        <source>Seatside's database is damaged (%s). The notes box is locked. Quit and start Seatside again: it will set the damaged file aside and recover what can be read.</source>
         <translation>坐席助手的数据库坏了（%s）。备注框已经锁住了。请退出后重新打开坐席助手：它会把坏掉的文件另外放好，再把能读出来的内容恢复回来。</translation>
     </message>
     <message>
@@ -931,6 +987,14 @@ No: do not use the backup. Its %5 calls will be dropped.</source>
 </context>
 <context>
     <name>SettingsDialog</name>
+    <message>
+        <source>Raise a hand: ask the team lead for help</source>
+        <translation>举手：向组长求助</translation>
+    </message>
+    <message>
+        <source>Insert the team lead's reply</source>
+        <translation>插入组长的回复</translation>
+    </message>
     <message>
         <source>Insert suggestion %d</source>
         <translation>插入第 %d 条话术</translation>

@@ -28,7 +28,8 @@ def test_hotkey_from_another_thread_arrives_on_the_gui_thread(seatside, qtbot):
 def test_all_default_actions_are_bound(seatside):
     actions = set(seatside.hotkeys.backend.bindings.values())
     assert {f"insert-{n}" for n in range(1, 10)} | {"palette", "toggle-panel", "toggle-call", "next-step",
-                                                   "accept-suggestion", "dismiss-suggestion"} == actions
+                                                   "accept-suggestion", "dismiss-suggestion", "raise-hand",
+                                                   "insert-help"} == actions
     assert seatside.hotkeys.failures == {}
     assert seatside.panel.backend_label.text().endswith("fake")
 

@@ -43,7 +43,9 @@
     const ticking = live && !stale && known && !known.frozen;
     const elapsed = known ? known.elapsed + (ticking ? now() - known.at : 0) : Number(element.dataset.elapsed) || 0;
     const toneNow = stale ? "normal" : tone(state, elapsed);
-    element.className = `tile state-${state} tone-${toneNow}${stale ? " stale" : ""}${live ? "" : " unknown"}`;
+    const help = element.querySelector("form.help");
+    const asking = help && help.dataset.help !== "0" && !help.hidden;
+    element.className = `tile state-${state} tone-${toneNow}${stale ? " stale" : ""}${live ? "" : " unknown"}${asking ? " needs-help" : ""}`;
     element.dataset.ticking = ticking ? "true" : "false";
     setField(element, "elapsed", state === "idle" ? "" : format(elapsed));
   }
@@ -64,7 +66,32 @@
       setField(element, name, tile[name]);
     }
     element.querySelector(".banned")?.classList.toggle("has-banned", Number(tile.banned) > 0);
+    const help = element.querySelector("form.help");
+    if (help) {
+      const id = String(tile.help_id || 0);
+      if (help.dataset.help !== id) {
+        help.dataset.help = id;
+        help.action = `/board/help/${id}/answer`;
+        help.hidden = id === "0";
+        help.reset();
+      }
+      setField(help, "help_scenario", tile.help_scenario || "");
+      setField(help, "help_step", tile.help_step || "");
+    }
     paint(element);
+  }
+
+  // The state strip: seats per state, a silent seat counted as offline.
+  function recount() {
+    const counts = { in_call: 0, after_call: 0, idle: 0, offline: 0 };
+    for (const element of board.querySelectorAll(".tile")) {
+      const key = element.dataset.stale === "true" ? "offline" : element.dataset.state;
+      if (key in counts) counts[key] += 1;
+    }
+    for (const [key, value] of Object.entries(counts)) {
+      const field = document.querySelector(`#state-strip [data-count="${key}"]`);
+      if (field && field.textContent !== String(value)) field.textContent = String(value);
+    }
   }
 
   for (const element of board.querySelectorAll(".tile")) {
@@ -97,6 +124,7 @@
       target = Number(data.target) || target;
       live = true;
       for (const tile of data.tiles) update(tile);
+      recount();
       board.dataset.updates = String((Number(board.dataset.updates) || 0) + 1);
     });
     source.addEventListener("open", () => showStatus("connected"));
