@@ -123,18 +123,23 @@ async def seat_events(listener: Listener, team_id: int, *, keepalive_s: float = 
                 yield payload
 
 
-async def wait_for_packs(listener: Listener, team_id: int, timeout: float) -> bool:
-    """Wait until packs are published for the team (or the listener reconnects); False on timeout."""
-    async with listener.subscribe(PACKS_CHANNEL) as queue:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while True:
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                return False
-            try:
-                payload = await asyncio.wait_for(queue.get(), timeout=remaining)
-            except asyncio.TimeoutError:
-                return False
-            if payload.get("stopping") or payload.get("reconnected") or payload.get("team_id") == team_id:
-                return True
+async def packs_published(queue: asyncio.Queue[dict[str, Any]], team_id: int, deadline: float) -> str | None:
+    """Wait on a ``PACKS_CHANNEL`` subscription (taken before the caller read the packs, so a
+    publish in between is not missed) until the loop time ``deadline``.
+
+    ``"published"`` for the team (or a reconnect: re-read), ``"stopping"`` when the process
+    shuts down, ``None`` at the deadline.
+    """
+    loop = asyncio.get_running_loop()
+    while True:
+        remaining = deadline - loop.time()
+        if remaining <= 0:
+            return None
+        try:
+            payload = await asyncio.wait_for(queue.get(), timeout=remaining)
+        except asyncio.TimeoutError:
+            return None
+        if payload.get("stopping"):
+            return "stopping"
+        if payload.get("reconnected") or payload.get("team_id") == team_id:
+            return "published"

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from desktop.core.hub_protocol import API, b64
 from desktop.core.privacy import mask_pii
 from hub.deps import Conn, Pool, Seat, Settings
-from hub.live import PACKS_CHANNEL, Listener
+from hub.live import PACKS_CHANNEL, Listener, packs_published
 from hub.records import PacksInstalledIn, PacksRefusedIn
 
 router = APIRouter(prefix=API, tags=["packs"])
@@ -44,7 +44,7 @@ async def latest_packs(
     known = request.headers.get("if-none-match", "")
     # Subscribe before reading: a publish between the read and the wait is not missed.
     async with listener.subscribe(PACKS_CHANNEL) as queue:
-        loop_deadline = None
+        deadline = asyncio.get_running_loop().time() + wait
         while True:
             # A pooled connection only for the read: waiting seats hold none.
             async with pool.connection() as conn:
@@ -56,26 +56,16 @@ async def latest_packs(
                      "fingerprint": fingerprint, "note": note},
                     headers={"ETag": _etag(seat.team_id, version), "Cache-Control": "no-store"},
                 )
-            loop = asyncio.get_running_loop()
-            if loop_deadline is None:
-                loop_deadline = loop.time() + wait
-            remaining = loop_deadline - loop.time()
-            if remaining <= 0:
+            woke = await packs_published(queue, seat.team_id, deadline)
+            if woke == "stopping":
+                return Response(status_code=304)
+            if woke is None:
                 # Up to date: note when it asked (after the wait, off the path of a publish;
                 # a seat that takes a bundle notes it with PUT /packs/installed or /packs/refused).
                 async with pool.connection() as conn:
                     await conn.execute(SYNCED, (seat.id, have))
                 headers = {"ETag": _etag(seat.team_id, row[0])} if row is not None else {}
                 return Response(status_code=304, headers=headers)
-            try:
-                while True:
-                    payload = await asyncio.wait_for(queue.get(), timeout=remaining)
-                    if payload.get("stopping"):
-                        return Response(status_code=304)
-                    if payload.get("reconnected") or payload.get("team_id") == seat.team_id:
-                        break
-            except asyncio.TimeoutError:
-                continue
 
 
 @router.put("/packs/installed", status_code=204)
