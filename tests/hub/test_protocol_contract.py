@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import inspect
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any, get_type_hints
 
@@ -21,7 +24,7 @@ from desktop.core.sync import call_payload
 from hub.routers.calls import upload_calls
 from hub.routers.heartbeats import heartbeat
 from hub.settings import HubSettings
-from tests.hub.seatside_helpers import add_calls
+from tests.hub.seatside_helpers import ROOT, add_calls
 
 
 def body_model(endpoint: Any, name: str) -> type:
@@ -91,3 +94,12 @@ def test_the_seats_heartbeat_is_valid_for_the_hub() -> None:
     assert protocol.HeartbeatIn.model_validate(beat).state == "in_call"
     with pytest.raises(ValidationError):
         protocol.HeartbeatIn.model_validate(beat | {"scenario_name": "长" * (protocol.MAX_SHORT + 1)})
+
+
+def test_a_batch_setting_above_the_protocol_is_refused_in_one_line(tmp_path: Path) -> None:
+    env = dict(os.environ, SEATSIDE_HUB_MAX_BATCH=str(protocol.MAX_BATCH + 1), SEATSIDE_HUB_HOME=str(tmp_path))
+    result = subprocess.run([sys.executable, "-m", "hub.cli", "serve", "--port", "1"], env=env, cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"seatside-hub serve: bad setting: max_batch: Input should be less than or equal to {protocol.MAX_BATCH}"]
