@@ -34,7 +34,6 @@ from desktop.core.paths import HUB_CONFIG_FILE
 if TYPE_CHECKING:
     import httpx
 
-from pydantic import ValidationError
 
 from desktop.core.hub_protocol import (
     API,
@@ -43,8 +42,6 @@ from desktop.core.hub_protocol import (
     MAX_SHORT,
     MAX_TEXT,
     BundleError,
-    HeartbeatIn,
-    call_problem,
     fingerprint,
     open_bundle,
     unb64,
@@ -419,6 +416,8 @@ class SeatSync:
         first network failure (rows keep their place and back off)."""
         import httpx
 
+        from desktop.core.hub_records import call_problem
+
         report = PushReport()
         prefix = install_id(self.store)
         batches = 0
@@ -635,6 +634,9 @@ class SeatSync:
     # -- live state
     def heartbeat(self, state: dict[str, Any]) -> None:
         import httpx
+        from pydantic import ValidationError
+
+        from desktop.core.hub_records import HeartbeatIn
 
         beat = _masked(state | {"pack_version": self.pack_version() or None})
         try:

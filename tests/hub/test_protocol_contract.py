@@ -1,4 +1,5 @@
-"""The seat and the hub agree on the call record and the heartbeat (``desktop.core.hub_protocol``).
+"""The seat and the hub agree on the call record and the heartbeat (``desktop.core.hub_records``,
+its limits in ``desktop.core.hub_protocol``).
 
 No server here: the seat's real outbox record, serialised as it goes on the wire, is
 validated by the very model the hub's router declares, and the limits on both sides
@@ -18,7 +19,8 @@ from typing import Any, get_type_hints
 import pytest
 from pydantic import ValidationError
 
-from desktop.core import hub_protocol as protocol
+from desktop.core import hub_protocol as limits
+from desktop.core import hub_records as protocol
 from desktop.core.storage import DB_FILENAME, CallStore
 from desktop.core.sync import call_payload
 from hub.routers.calls import upload_calls
@@ -66,7 +68,7 @@ def test_the_seats_outbox_record_is_valid_for_the_hub(tmp_path: Path) -> None:
 
 def test_a_record_the_hub_would_refuse_is_refused_on_the_seat_for_the_same_reason(tmp_path: Path) -> None:
     record = seat_records(tmp_path, 1)[0]
-    too_long = record | {"notes": "x" * (protocol.MAX_NOTES + 1)}
+    too_long = record | {"notes": "x" * (limits.MAX_NOTES + 1)}
     with pytest.raises(ValidationError):
         protocol.CallIn.model_validate(too_long)
     problem = protocol.call_problem(too_long)
@@ -77,14 +79,14 @@ def test_a_record_the_hub_would_refuse_is_refused_on_the_seat_for_the_same_reaso
 
 
 def test_batch_limits_come_from_the_protocol(tmp_path: Path) -> None:
-    assert HubSettings().max_batch == protocol.MAX_BATCH
+    assert HubSettings().max_batch == limits.MAX_BATCH
     with pytest.raises(ValidationError):  # the setting may lower the limit, never raise it
-        HubSettings(max_batch=protocol.MAX_BATCH + 1)
+        HubSettings(max_batch=limits.MAX_BATCH + 1)
     assert HubSettings(max_batch=50).max_batch == 50
     record = seat_records(tmp_path, 1)[0]
-    protocol.CallBatch.model_validate({"calls": [record] * protocol.MAX_BATCH})
+    protocol.CallBatch.model_validate({"calls": [record] * limits.MAX_BATCH})
     with pytest.raises(ValidationError):
-        protocol.CallBatch.model_validate({"calls": [record] * (protocol.MAX_BATCH + 1)})
+        protocol.CallBatch.model_validate({"calls": [record] * (limits.MAX_BATCH + 1)})
 
 
 def test_the_seats_heartbeat_is_valid_for_the_hub() -> None:
@@ -93,13 +95,20 @@ def test_the_seats_heartbeat_is_valid_for_the_hub() -> None:
             "seq": 4, "pack_version": None}
     assert protocol.HeartbeatIn.model_validate(beat).state == "in_call"
     with pytest.raises(ValidationError):
-        protocol.HeartbeatIn.model_validate(beat | {"scenario_name": "长" * (protocol.MAX_SHORT + 1)})
+        protocol.HeartbeatIn.model_validate(beat | {"scenario_name": "长" * (limits.MAX_SHORT + 1)})
 
 
 def test_a_batch_setting_above_the_protocol_is_refused_in_one_line(tmp_path: Path) -> None:
-    env = dict(os.environ, SEATSIDE_HUB_MAX_BATCH=str(protocol.MAX_BATCH + 1), SEATSIDE_HUB_HOME=str(tmp_path))
+    env = dict(os.environ, SEATSIDE_HUB_MAX_BATCH=str(limits.MAX_BATCH + 1), SEATSIDE_HUB_HOME=str(tmp_path))
     result = subprocess.run([sys.executable, "-m", "hub.cli", "serve", "--port", "1"], env=env, cwd=ROOT,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
-        f"seatside-hub serve: bad setting: max_batch: Input should be less than or equal to {protocol.MAX_BATCH}"]
+        f"seatside-hub serve: bad setting: max_batch: Input should be less than or equal to {limits.MAX_BATCH}"]
+
+
+def test_the_panel_does_not_load_pydantic_until_it_sends() -> None:
+    code = "import sys, desktop.core.sync, desktop.core.hub_protocol; print('pydantic' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
