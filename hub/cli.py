@@ -315,7 +315,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"seatside-hub {args.command}: {exc}", file=sys.stderr)
         return 1
     except ValidationError as exc:
-        print(f"seatside-hub {args.command}: bad setting: {first_line(exc)}", file=sys.stderr)
+        errors = exc.errors()
+        detail = (f"{'.'.join(map(str, errors[0]['loc'])) or 'value'}: {errors[0]['msg']}" if errors
+                  else first_line(exc))
+        print(f"seatside-hub {args.command}: bad setting: {detail}", file=sys.stderr)
         return 2
     except psycopg.Error as exc:
         print(f"seatside-hub {args.command}: database error: {first_line(exc)}", file=sys.stderr)

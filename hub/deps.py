@@ -1,4 +1,6 @@
-"""FastAPI dependencies: settings, the connection pool, the current seat and lead."""
+"""FastAPI dependencies of the seat API: settings, the connection pool, the current seat.
+
+The dashboard's lead sign-in lives in ``hub.web.deps``."""
 
 from __future__ import annotations
 
@@ -12,9 +14,6 @@ from psycopg_pool import AsyncConnectionPool
 
 from hub.security import token_hash
 from hub.settings import HubSettings
-
-#: Name of the lead's session cookie (HttpOnly, SameSite=Strict; set by the sign-in page).
-SESSION_COOKIE = "seatside_session"
 
 
 def get_settings(request: Request) -> HubSettings:
@@ -42,17 +41,6 @@ class CurrentSeat:
     name: str
     team_id: int
     team: str
-
-
-@dataclass(frozen=True)
-class CurrentLead:
-    id: int
-    name: str
-    team_id: int
-    team: str
-    session_id: int
-    csrf_token: str
-    must_change: bool
 
 
 def bearer(request: Request) -> str:
@@ -92,28 +80,4 @@ def unauthorised() -> HTTPException:
                          headers={"WWW-Authenticate": "Bearer"})
 
 
-async def optional_lead(request: Request, pool: Annotated[AsyncConnectionPool, Depends(get_pool)]) -> CurrentLead | None:
-    """The lead whose unexpired session cookie the request carries, else None."""
-    cookie = request.cookies.get(SESSION_COOKIE, "")
-    if not cookie or len(cookie) > 200:
-        return None
-    async with pool.connection() as conn:
-        row = await (await conn.execute(
-            "UPDATE lead_sessions ss SET last_seen_at = now() FROM leads l JOIN teams t ON t.id = l.team_id"
-            " WHERE ss.token_hash = %s AND ss.expires_at > now() AND l.id = ss.lead_id"
-            " RETURNING l.id, l.name, l.team_id, t.name, ss.id, ss.csrf_token, l.must_change",
-            (token_hash(cookie),),
-        )).fetchone()
-        await conn.commit()
-    return CurrentLead(*row) if row else None
-
-
-async def current_lead(lead: Annotated[CurrentLead | None, Depends(optional_lead)]) -> CurrentLead:
-    """The signed-in lead; 401 otherwise (the dashboard turns that into its sign-in page)."""
-    if lead is None:
-        raise HTTPException(401, "sign in first")
-    return lead
-
-
 Seat = Annotated[CurrentSeat, Depends(current_seat)]
-Lead = Annotated[CurrentLead, Depends(current_lead)]

@@ -136,20 +136,3 @@ async def seat_events(listener: Listener, team_id: int, *, keepalive_s: float = 
                 return
             if payload.get("reconnected") or payload.get("team_id") == team_id:
                 yield payload
-
-
-async def wait_for_packs(listener: Listener, team_id: int, timeout: float) -> bool:
-    """Wait until packs are published for the team (or the listener reconnects); False on timeout."""
-    async with listener.subscribe(PACKS_CHANNEL) as queue:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while True:
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                return False
-            try:
-                payload = await asyncio.wait_for(queue.get(), timeout=remaining)
-            except asyncio.TimeoutError:
-                return False
-            if payload.get("stopping") or payload.get("reconnected") or payload.get("team_id") == team_id:
-                return True

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from desktop.core.hub_protocol import MAX_BATCH
 
 
 def default_home() -> Path:
@@ -36,8 +40,8 @@ class HubSettings(BaseSettings):
     pool_max: int = 10
     #: Largest request body accepted, in bytes.
     max_body_bytes: int = 2_000_000
-    #: Most call records in one upload.
-    max_batch: int = 500
+    #: Most call records in one upload: may lower the protocol's limit, never raise it.
+    max_batch: Annotated[int, Field(ge=1, le=MAX_BATCH)] = MAX_BATCH
     #: Longest long-poll for new packs, in seconds.
     long_poll_max_s: float = 30.0
     #: A seat whose last heartbeat is older than this is shown as gone.

@@ -1,6 +1,10 @@
-"""What the seat and the centre's hub agree on: API paths, signed pack bundles, limits.
+"""What the seat and the centre's hub agree on: API paths, signed pack bundles, and the
+limits of the call record and heartbeat, each defined once here.
 
-Shared by ``desktop.core.sync`` (the seat) and ``hub`` (the centre); Qt-free.
+The call record and heartbeat themselves are pydantic models in
+``desktop.core.hub_records`` (kept apart so the panel does not import pydantic at start),
+built from these limits. Shared by ``desktop.core.sync`` (the seat) and ``hub`` (the
+centre); Qt-free. ``tests/hub/test_protocol_contract.py`` fails if the two sides disagree.
 """
 
 from __future__ import annotations
@@ -13,8 +17,21 @@ from typing import Any
 
 API = "/api/v1"
 BUNDLE_FORMAT = 1
-# Most call records in one upload.
+# Most call records in one upload (the hub's ``max_batch`` setting may only lower it).
 MAX_BATCH = 500
+# Longest texts in a call record or heartbeat, in characters.
+MAX_SHORT = 200  # ids, titles, names, dispositions, reasons
+MAX_TEXT = 2_000  # a phrase, a follow-up, a skipped step's reason
+MAX_NOTES = 20_000  # the call's notes
+MAX_UID = 100
+MAX_CUSTOMER_REF = 100
+# Most items of each list in one call record.
+MAX_STEPS = 500
+MAX_PHRASES = 2_000
+MAX_FOLLOWUPS = 100
+MAX_BANNED = 200
+MAX_COUNT = 1_000  # step counts
+MAX_SECONDS = 7 * 86400  # a duration
 # Seats send a heartbeat this often while the panel runs.
 HEARTBEAT_INTERVAL_S = 5.0
 # File name prefix of packs installed from the hub in the seat's ``packs/`` folder.
@@ -102,3 +119,4 @@ def b64(data: bytes) -> str:
 
 def unb64(text: str) -> bytes:
     return base64.b64decode(text.encode("ascii"), validate=True)
+

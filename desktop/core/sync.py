@@ -34,10 +34,13 @@ from desktop.core.paths import HUB_CONFIG_FILE
 if TYPE_CHECKING:
     import httpx
 
+
 from desktop.core.hub_protocol import (
     API,
     HUB_PACK_PREFIX,
     MAX_BATCH,
+    MAX_SHORT,
+    MAX_TEXT,
     BundleError,
     fingerprint,
     open_bundle,
@@ -287,7 +290,8 @@ def call_payload(record: CallRecord, uid: str, revision: int, library: Any = Non
     if scenario is not None:
         for step in scenario.steps:
             if step.mandatory and (scenario.id, step.id) not in ticked:
-                skipped.append({"step_id": step.id, "title": step.title[:200], "reason": record.end_reason[:2000]})
+                skipped.append({"step_id": step.id, "title": step.title[:MAX_SHORT],
+                                "reason": record.end_reason[:MAX_TEXT]})
     banned = Counter(hit.entry.phrase for hit in find_banned(record.notes)) if record.notes else Counter()
     return _masked({
         "uid": uid,
@@ -299,7 +303,7 @@ def call_payload(record: CallRecord, uid: str, revision: int, library: Any = Non
         "scenario_id": record.scenario_id,
         "scenario_name": record.scenario_name,
         "disposition": record.disposition,
-        "end_reason": record.end_reason[:200],
+        "end_reason": record.end_reason[:MAX_SHORT],
         "customer_ref": record.customer_ref,
         "notes": record.notes,
         "pack_version": pack_version,
@@ -412,6 +416,8 @@ class SeatSync:
         first network failure (rows keep their place and back off)."""
         import httpx
 
+        from desktop.core.hub_records import call_problem
+
         report = PushReport()
         prefix = install_id(self.store)
         batches = 0
@@ -426,12 +432,23 @@ class SeatSync:
                 break
             batches += 1
             payloads = []
-            for _row_id, call_id, revision, _changes, _attempts, pack_version in rows:
+            for row in rows:
+                _row_id, call_id, revision, _changes, _attempts, pack_version = row
                 try:
                     record = self.store.get_call(call_id)
                 except KeyError:
                     continue
-                payloads.append(call_payload(record, f"{prefix}-{call_id}", revision, self.library, pack_version))
+                payload = call_payload(record, f"{prefix}-{call_id}", revision, self.library, pack_version)
+                # The hub's own model (the shared protocol): a record it would refuse is set aside here.
+                problem = call_problem(payload)
+                if problem is not None:
+                    self._mark_refused([row], {(payload["uid"], revision)}, problem)
+                    report.refused.append(f"call {call_id}: {problem}")
+                    continue
+                payloads.append(payload)
+            if not payloads:
+                self._mark_sent(rows)  # only the records gone meanwhile: nothing left to send
+                continue
             try:
                 response = self.client().post("/calls", json={"calls": payloads})
             except httpx.HTTPError as exc:
@@ -617,10 +634,17 @@ class SeatSync:
     # -- live state
     def heartbeat(self, state: dict[str, Any]) -> None:
         import httpx
+        from pydantic import ValidationError
 
+        from desktop.core.hub_records import HeartbeatIn
+
+        beat = _masked(state | {"pack_version": self.pack_version() or None})
         try:
-            response = self.client().post("/heartbeat", json=_masked(state | {"pack_version": self.pack_version() or None}),
-                                          timeout=10.0)
+            HeartbeatIn.model_validate(beat)  # the hub's own model: a beat it would refuse is not sent
+        except ValidationError as exc:
+            raise SyncError(f"the heartbeat does not fit the hub's protocol: {exc.errors()[0]['msg']}") from exc
+        try:
+            response = self.client().post("/heartbeat", json=beat, timeout=10.0)
         except httpx.HTTPError as exc:
             raise _unreachable(exc) from exc
         self._check_auth(response)

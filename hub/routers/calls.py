@@ -13,8 +13,8 @@ from fastapi.responses import JSONResponse
 from psycopg.types.json import Jsonb
 
 from desktop.core.hub_protocol import API
+from desktop.core.hub_records import CallBatch, CallIn
 from hub.deps import Conn, Seat, Settings
-from hub.records import CallBatch, CallIn
 
 router = APIRouter(prefix=API, tags=["calls"])
 

@@ -7,9 +7,9 @@ import json
 from fastapi import APIRouter, HTTPException, Request, Response
 
 from desktop.core.hub_protocol import API
+from desktop.core.hub_records import HeartbeatIn
 from hub.deps import Pool, bearer, unauthorised
 from hub.live import SEAT_CHANNEL
-from hub.records import HeartbeatIn
 from hub.security import token_hash
 
 router = APIRouter(prefix=API, tags=["live"])

@@ -17,6 +17,9 @@ from typing import Literal, TypedDict
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+# One digest for seat tokens, codes and lead sessions (re-exported for the dashboard).
+from hub.security import token_hash as token_hash
+
 SESSION_COOKIE = "seatside_session"
 PRESESSION_COOKIE = "seatside_pre"
 LANG_COOKIE = "seatside_lang"
@@ -113,11 +116,6 @@ def cookie_header(name: str, value: str, *, secure: bool, max_age: int | None = 
 def new_token() -> str:
     """A random token for a session or a pre-session cookie (256 bits)."""
     return secrets.token_urlsafe(32)
-
-
-def token_hash(token: str) -> bytes:
-    """What the database keeps of a session token: its SHA-256, never the token."""
-    return hashlib.sha256(token.strip().encode("utf-8")).digest()
 
 
 def csrf_token(seed: str) -> str:

@@ -122,9 +122,19 @@ def test_heartbeats_reach_every_serve_process_through_notify(hub_server: HubProc
     assert revoked.status_code == 401
 
 
+def wait_for_row(conn: psycopg.Connection, query: str, params: tuple[object, ...], thread: threading.Thread) -> object:
+    """The first column of the query's first row, once there is one (polled while the thread runs)."""
+    deadline = time.monotonic() + 30
+    while (row := conn.execute(query, params).fetchone()) is None:
+        assert thread.is_alive() and time.monotonic() < deadline, f"never true: {query}"
+        time.sleep(0.02)
+    return row[0]
+
+
 def test_long_poll_wakes_on_publish_from_another_process(hub_server: HubProcess, hub_db: str, hub_home: Path) -> None:
     token = seat_token(hub_server)
-    second = HubProcess(hub_db, hub_home)
+    # Its own application name: the test sees when this process has read the packs and waits.
+    second = HubProcess(hub_db, hub_home, extra_env={"PGAPPNAME": "seatside-second-hub"})
     second.start()
     try:
         result: dict[str, object] = {}
@@ -138,8 +148,15 @@ def test_long_poll_wakes_on_publish_from_another_process(hub_server: HubProcess,
             result["version"] = response.json().get("version") if response.status_code == 200 else None
 
         thread = threading.Thread(target=poll)
-        thread.start()
-        time.sleep(1.0)  # let the poll reach its wait; only a late publish can wake it
+        # The poll's read of the packs waits behind a lock the test holds; once released, the poll
+        # has read "none yet" and waits: only a late publish can wake it (no fixed sleep).
+        with psycopg.connect(hub_db) as gate, psycopg.connect(hub_db, autocommit=True) as watch:
+            gate.execute("LOCK TABLE packs IN ACCESS EXCLUSIVE MODE")
+            thread.start()
+            pid = wait_for_row(watch, "SELECT pid FROM pg_stat_activity WHERE application_name = %s"
+                               " AND wait_event_type = 'Lock'", ("seatside-second-hub",), thread)
+            gate.commit()
+            wait_for_row(watch, "SELECT pid FROM pg_stat_activity WHERE pid = %s AND state = 'idle'", (pid,), thread)
         published = run_hub(hub_db, hub_home, "packs", "publish", str(ROOT / "resources" / "scenarios"),
                             "--team", "一组")
         assert published.returncode == 0, published.stderr

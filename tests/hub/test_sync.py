@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 import stat
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 import psycopg
 import pytest
 
 from desktop.core.storage import DB_FILENAME, CallStore
+from hub.settings import HubSettings
 from tests.hub.conftest import HubProcess, run_hub
 from tests.hub.seatside_helpers import ROOT, add_calls, seatside
 
@@ -173,18 +176,24 @@ def test_a_seat_sees_only_its_own_calls(hub_server: HubProcess, tmp_path: Path) 
     added = run_hub(hub_server.url, hub_server.home, "seat", "add", "--team", "二组", "B001")
     data_b = tmp_path / "seat-B"
     assert seatside(data_b, "enroll", hub_server.base, added.stdout.strip().splitlines()[-1]).returncode == 0
-    add_calls(data_a, 2)
-    add_calls(data_b, 1)
+    # The hub counts days in its time zone: build the day there, whatever the local clock says.
+    zone = ZoneInfo(HubSettings.model_fields["timezone"].default)
+    start = datetime.now(zone).replace(microsecond=0) - timedelta(hours=2)
+    start = min(start, start.replace(hour=23, minute=0, second=0))  # the three calls stay inside the day
+    day = start.date().isoformat()
+    add_calls(data_a, 2, start=start)
+    add_calls(data_b, 1, start=start)
     assert seatside(data_a, "sync").returncode == 0
     assert seatside(data_b, "sync").returncode == 0
     token_a = (data_a / "hub-token").read_text().strip()
     token_b = (data_b / "hub-token").read_text().strip()
-    day = time.strftime("%Y-%m-%d")
     own = httpx.get(hub_server.base + "/api/v1/calls", params={"day": day},
                     headers={"Authorization": f"Bearer {token_b}"}).json()
-    assert own["seat"] == "B001" and len(own["calls"]) <= 1
+    assert own["seat"] == "B001" and len(own["calls"]) == 1
     mine = httpx.get(hub_server.base + "/api/v1/calls", params={"day": day},
                      headers={"Authorization": f"Bearer {token_a}"}).json()
+    assert mine["seat"] == "A001" and len(mine["calls"]) == 2
+    assert not {c["uid"] for c in mine["calls"]} & {c["uid"] for c in own["calls"]}
     for call in mine["calls"]:
         other = httpx.get(hub_server.base + f"/api/v1/calls/{call['uid']}",
                           headers={"Authorization": f"Bearer {token_b}"})
