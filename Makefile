@@ -24,11 +24,12 @@ $(QM): $(TS) $(STAMP)
 run: system-deps $(STAMP) $(QM)
 	$(VENV)/bin/seatside
 
-## lint: ruff and mypy (config in pyproject.toml); the desktop app is type-checked as on Windows too
+## lint: ruff, mypy (the desktop app also as on Windows) and the import-linter layers (config in pyproject.toml)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check desktop hub tests benchmarks scripts
 	$(VENV)/bin/mypy
 	$(VENV)/bin/mypy --platform win32 -p desktop
+	$(VENV)/bin/lint-imports
 
 ## test: run the whole test suite: the core without Qt, then the GUI on Xvfb
 test: system-deps $(STAMP) $(QM)
