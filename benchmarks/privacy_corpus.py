@@ -674,10 +674,10 @@ def _new_negatives() -> dict[str, Callable[[random.Random], Sample]]:
                 moment.strftime("%Y%m%d") + hms,
                 moment.strftime("%Y%m%d") + hms + f"{r.randint(0, 999):03d}",
                 moment.strftime("%Y-%m-%dT") + f"{hms[:2]}:{hms[2:4]}:{hms[4:]}.{r.randint(0, 999):03d}Z",
-                f"{epoch}{r.randint(0, 999):03d}",
-                f"{epoch}",
             ]
         )
+        if r.random() < 0.3:  # Unix time, in seconds or milliseconds: readable after a time word only
+            return _plain(r, "timestamps", r.choice([f"{epoch}", f"{epoch}{r.randint(0, 999):03d}"]), r.choice(["时间戳", "时间：", "timestamp "]))
         return _plain(r, "timestamps", written, r.choice(["", "时间", "时间戳", "通话开始 "]))
 
     return {
@@ -715,7 +715,7 @@ def hidden_enough(sample: Sample, masked: str) -> bool:
     ):
         shown -= sum(c.isdigit() for c in written[: len(written) - len(written.lstrip("+0")) + 2])
     if kind == MOBILE and re.sub(r"[^0-9]", "", normalise(written).text).startswith("01"):
-        shown -= normalise(masked[start:end]).text.lstrip()[:1] == "0"  # the trunk prefix 0
+        shown -= re.sub(r"[^0-9*]", "", normalise(masked[start:end]).text)[:1] == "0"  # the trunk prefix 0
     first, last = MAX_KEEP[kind]
     return shown <= max(first + last, MAX_KEEP[CARD][0] + MAX_KEEP[CARD][1] if kind == CARD else first + last)
 

@@ -411,7 +411,7 @@ REFERENCE_LABELS = (
     "保单号码",
     "退款单号", "预约编号", "回执号", "查询号", "交易参考号", "参考编号", "报案号", "凭证编号", "批次编号",
     "业务流水号", "系统参考号", "服务单号", "任务编号", "流水编号", "工单id", "订单id",
-    "reference", "ref#", "case", "case no", "order#", "invoice", "booking", "tracking",
+    "时间戳", "时间", "timestamp", "reference", "ref#", "case", "case no", "order#", "invoice", "booking", "tracking",
     "order",
     "order no",
     "ref",
@@ -677,14 +677,9 @@ def _kind_of(digits: str, label: str | None = None) -> str | None:
             return None
         # Any Luhn-valid 13-19 digits, as a bank's discovery scanner flags them (the
         # scheme is not required: a seat writes numbers of issuers we do not list).
-        if is_card_number(digits) and not _starts_with_date(digits) and not (label is None and _epoch_ms(digits)):
+        if is_card_number(digits) and not _starts_with_date(digits):
             return CARD
     return None
-
-
-def _epoch_ms(digits: str) -> bool:
-    """A Unix time in milliseconds (2017-2033), as logs and CTI records write it; no card scheme."""
-    return len(digits) == 13 and "15" <= digits[:2] <= "19" and card_scheme(digits) is None
 
 
 def _starts_with_date(digits: str) -> bool:
@@ -958,6 +953,16 @@ def _find_once(view: View, original: str, mask_char: str, only: list[tuple[int, 
     return found
 
 
+def _mask_at(chars: list[str], at: int, mask_char: str) -> None:
+    """Mask the original character at ``at``, and the rest of the word when it is a digit
+    word ("one" → "***")."""
+    word = chars[at].isascii() and chars[at].isalpha()
+    chars[at] = mask_char
+    while word and at + 1 < len(chars) and chars[at + 1].isascii() and chars[at + 1].isalpha():
+        at += 1
+        chars[at] = mask_char
+
+
 def _hide(chars: list[str], view: View, found: _Found, policy: MaskPolicy) -> Match:
     """Mask ``found`` in ``chars`` (the original text); the match in original positions."""
     text = view.text
@@ -966,12 +971,7 @@ def _hide(chars: list[str], view: View, found: _Found, policy: MaskPolicy) -> Ma
         positions = positions[len(positions) - 11 :]  # 86 / 0086 / 0 is the country or trunk code
     keep_first, keep_last = policy.keep(found.kind)
     for k in positions[keep_first : max(keep_first, len(positions) - keep_last)]:
-        at = view.at(k)
-        word = chars[at].isascii() and chars[at].isalpha() and text[k] in "0123456789"
-        chars[at] = policy.mask_char
-        while word and at + 1 < len(chars) and chars[at + 1].isascii() and chars[at + 1].isalpha():
-            at += 1
-            chars[at] = policy.mask_char  # the rest of a digit word: "one" → "***"
+        _mask_at(chars, view.at(k), policy.mask_char)
     return Match(found.kind, view.at(found.start), view.at(found.end - 1) + 1)
 
 
@@ -1087,13 +1087,13 @@ def mask_draft(text: str, policy: MaskPolicy | None = None, cursor: int | None =
             if (
                 not _unfinished(digits)
                 or _label(before) == "ref"
-                or _AMOUNT_AFTER_RE.match(view.text, run.end())
+                or (_AMOUNT_AFTER_RE.match(view.text, run.end()) and view.text[run.end() :] != "个")
                 or _AMOUNT_BEFORE_RE.search(before)
             ):
                 continue
         chars = chars if chars is not None else list(masked)
         for k in positions:
-            chars[view.at(k)] = policy.mask_char
+            _mask_at(chars, view.at(k), policy.mask_char)
     return masked if chars is None else "".join(chars)
 
 
