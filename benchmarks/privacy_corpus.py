@@ -204,7 +204,8 @@ def styled(rng: random.Random, number: str, style: str) -> str:
         return grouped(number, natural_groups(number), rng.choice(["，", "。", "；", "：", "、", "！", "？", "…"]))
     if style == "in brackets or quotes":
         sizes = natural_groups(number)
-        opening, closing = rng.choice(["（）", "()", "【】", "「」", "“”", "\"\"", "《》", "[]", "''", "〔〕"])
+        pair = rng.choice(["（）", "()", "【】", "「」", "“”", '""', "《》", "[]", "''", "〔〕"])
+        opening, closing = pair[0], pair[1]
         if rng.random() < 0.5:
             return opening + number + closing
         parts = grouped(number, sizes, "|").split("|")
@@ -228,15 +229,19 @@ def styled(rng: random.Random, number: str, style: str) -> str:
             i += size
         return " ".join(out)
     if style == "separators said aloud":
-        return grouped(number, natural_groups(number), rng.choice(["杠", "横杠", "空格", " dash ", " space ", "斜杠", " - "]))
+        return grouped(
+            number, natural_groups(number), rng.choice(["杠", "横杠", "空格", " dash ", " space ", "斜杠", " - "])
+        )
     if style == "fillers between groups":
         parts = grouped(number, natural_groups(number), "|").split("|")
-        return parts[0] + "".join(rng.choice(["嗯", "呃，", "那个", "就是", "然后", "对，", "啊", "嗯嗯，"]) + p for p in parts[1:])
+        return parts[0] + "".join(
+            rng.choice(["嗯", "呃，", "那个", "就是", "然后", "对，", "啊", "嗯嗯，"]) + p for p in parts[1:]
+        )
     if style == "numerals with fillers":
         parts = grouped(spoken(rng, number), natural_groups(number), "|").split("|")
         return parts[0] + "".join(rng.choice(["嗯", "呃，", "那个", "然后是", "对，", "后面是"]) + p for p in parts[1:])
     if style == "english digit words":
-        words = ["zero one two three four five six seven eight nine".split()[int(d)] if d != "X" else "X" for d in number]
+        words = [_ENGLISH_DIGITS[int(d)] if d != "X" else "X" for d in number]
         if rng.random() < 0.3:
             words = ["oh" if w == "zero" else w for w in words]
         return rng.choice([" ", ", ", "-"]).join(w.capitalize() if rng.random() < 0.2 else w for w in words)
@@ -270,8 +275,21 @@ def styled(rng: random.Random, number: str, style: str) -> str:
     raise ValueError(style)
 
 
+_ENGLISH_DIGITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 _PUNCT_SEPARATORS = ["|", " | ", ";", ":", "~", "!", "?", "'", "‧", "／", "＼", "＿", "｜", "～"]
-_BIDI_CHARS = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069", "\u200f", "\u061c"]
+_BIDI_CHARS = [
+    "\u202a",
+    "\u202b",
+    "\u202c",
+    "\u202d",
+    "\u202e",
+    "\u2066",
+    "\u2067",
+    "\u2068",
+    "\u2069",
+    "\u200f",
+    "\u061c",
+]
 
 STYLES = [
     "chinese numerals",
@@ -596,7 +614,9 @@ def _unlabelled(r: random.Random) -> Sample:
 
 def _any_number(r: random.Random) -> tuple[str, str]:
     kind = r.choice([CARD, RESIDENT_ID, MOBILE])
-    return kind, {CARD: card_number, RESIDENT_ID: resident_id, MOBILE: mobile}[kind](r)
+    if kind == CARD:
+        return kind, card_number(r)
+    return kind, resident_id(r) if kind == RESIDENT_ID else mobile(r)
 
 
 def _in_lines(r: random.Random, category: str, lines: list[str], pieces: list[str], kind: str) -> Sample:
@@ -616,7 +636,7 @@ _BACKCHANNEL = ["嗯", "好的", "嗯嗯，您说", "对", "好，请继续", "�
 
 
 def _transcript_positives() -> dict[str, Callable[[random.Random], Sample]]:
-    def split(pieces_from: Callable[[random.Random, str], list[str]], backchannel: bool, category: str):
+    def split(backchannel: bool, category: str) -> Callable[[random.Random], Sample]:
         def make(r: random.Random) -> Sample:
             kind, number = _any_number(r)
             cut = r.randint(3, len(number) - 3)
@@ -638,16 +658,37 @@ def _transcript_positives() -> dict[str, Callable[[random.Random], Sample]]:
         return Sample("number said twice", text, (4, 4 + len(written), kind))
 
     return {
-        "number split over two caller lines, seat's back-channel between": split(None, True, "number split over two caller lines, seat's back-channel between"),  # type: ignore[arg-type]
-        "number split over two lines of one speaker": split(None, False, "number split over two lines of one speaker"),  # type: ignore[arg-type]
+        "number split over two caller lines, seat's back-channel between": split(
+            True, "number split over two caller lines, seat's back-channel between"
+        ),
+        "number split over two lines of one speaker": split(False, "number split over two lines of one speaker"),
         "number said twice": repeated,
     }
 
 
 _NEW_REFERENCE_LABELS = [
-    "退款单号", "预约编号", "回执号", "查询号", "交易参考号", "参考编号", "报案号", "工单ID", "Ticket No.",
-    "Ref:", "Case #", "order#", "凭证编号", "批次编号", "业务流水号", "系统参考号", "订单 ID", "Reference: ",
-    "投诉工单号", "服务单号", "任务编号", "流水编号",
+    "退款单号",
+    "预约编号",
+    "回执号",
+    "查询号",
+    "交易参考号",
+    "参考编号",
+    "报案号",
+    "工单ID",
+    "Ticket No.",
+    "Ref:",
+    "Case #",
+    "order#",
+    "凭证编号",
+    "批次编号",
+    "业务流水号",
+    "系统参考号",
+    "订单 ID",
+    "Reference: ",
+    "投诉工单号",
+    "服务单号",
+    "任务编号",
+    "流水编号",
 ]
 
 
@@ -656,12 +697,23 @@ def _new_negatives() -> dict[str, Callable[[random.Random], Sample]]:
         return _plain(r, "11-digit references 13-19… after other labels", mobile(r), r.choice(_NEW_REFERENCE_LABELS))
 
     def labelled_luhn(r: random.Random) -> Sample:
-        return _plain(r, "Luhn-valid references after other labels", off_scheme_card(r), r.choice(_NEW_REFERENCE_LABELS + REFERENCE_LABELS))
+        return _plain(
+            r,
+            "Luhn-valid references after other labels",
+            off_scheme_card(r),
+            r.choice(_NEW_REFERENCE_LABELS + REFERENCE_LABELS),
+        )
 
     def amount(r: random.Random) -> Sample:
         whole = _digits(r, r.randint(11, 17))
-        written = r.choice([f"{whole}.{r.randint(0, 99):02d}", f"{int(whole):,}.{r.randint(0, 99):02d}", f"{whole}.{r.randint(0, 9)}"])
-        return _plain(r, "long amounts with decimals", r.choice(["", "¥", "金额", "余额："]) + written + r.choice(["元", "", " CNY"]))
+        written = r.choice(
+            [f"{whole}.{r.randint(0, 99):02d}", f"{int(whole):,}.{r.randint(0, 99):02d}", f"{whole}.{r.randint(0, 9)}"]
+        )
+        return _plain(
+            r,
+            "long amounts with decimals",
+            r.choice(["", "¥", "金额", "余额："]) + written + r.choice(["元", "", " CNY"]),
+        )
 
     def timestamp(r: random.Random) -> Sample:
         moment = date(2020, 1, 1) + timedelta(days=r.randint(0, 2500))
@@ -677,7 +729,12 @@ def _new_negatives() -> dict[str, Callable[[random.Random], Sample]]:
             ]
         )
         if r.random() < 0.3:  # Unix time, in seconds or milliseconds: readable after a time word only
-            return _plain(r, "timestamps", r.choice([f"{epoch}", f"{epoch}{r.randint(0, 999):03d}"]), r.choice(["时间戳", "时间：", "timestamp "]))
+            return _plain(
+                r,
+                "timestamps",
+                r.choice([f"{epoch}", f"{epoch}{r.randint(0, 999):03d}"]),
+                r.choice(["时间戳", "时间：", "timestamp "]),
+            )
         return _plain(r, "timestamps", written, r.choice(["", "时间", "时间戳", "通话开始 "]))
 
     return {

@@ -194,9 +194,13 @@ _FILLERS = (
     "|横-|斜-|横|斜|空格|中横线|下划线|减|dash|hyphen|space|slash|um|uh|er|erm|hmm|then|and"
 )
 _PUNCT = "[ \t,、.·;:!?~|。-]*"
+_STAMP = "(?:\\[[0-9:. ]{1,12}\\][ \t]*)?"  # a transcript line's time: "[00:01:12] "
 _JOINT_RE = re.compile(
     f"(?<=[0-9])(?:{_PUNCT}(?:{_FILLERS}){_PUNCT})+(?=[0-9])"
-    f"|(?<=[0-9]){_PUNCT}\n(?:(?:\\[[0-9:. ]{{1,12}}\\][ \t]*)?(?:[^\n0-9]|(?<![0-9])[0-9](?![0-9])){{0,30}}\n)?(?:\\[[0-9:. ]{{1,12}}\\][ \t]*)?[^\n:：0-9\\[][^\n:：]{{0,11}}[:：][ \t]*"
+    f"|(?<=[0-9]){_PUNCT}\n"
+    # (a line between, e.g. the seat's back-channel "嗯，好的", with no number on it)
+    f"(?:{_STAMP}(?:[^\n0-9]|(?<![0-9])[0-9](?![0-9])){{0,30}}\n)?"
+    f"{_STAMP}[^\n:：0-9\\[][^\n:：]{{0,11}}[:：][ \t]*"
     f"(?:(?:{_FILLERS}){_PUNCT})*(?=[0-9])"
 )
 _JOINT_HINT_RE = re.compile(f"[0-9](?:{_PUNCT}(?:{_FILLERS})|{_PUNCT}\n)")
