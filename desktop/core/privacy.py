@@ -247,7 +247,9 @@ _COUNT_RE = re.compile(
     r"(?:(?<![A-Za-z])(double|triple)[ -]?|(?:(?<=[0-9])[ ,、]?|(?<![0-9]))([234])个)([0-9])"
 )
 _LOOKALIKE_RE = re.compile(r"(?<=[0-9])[ ]?[OoIl]+(?=[ ]?[0-9]|[xX](?![A-Za-z0-9]))")
-_CHECK_WORD_RE = re.compile(r"(?<=[0-9]{2})[ ,]?(?:大写的?|小写的?|字母)?[ ]?(?=[xX](?![A-Za-z0-9]))")
+_CHECK_WORD_RE = re.compile(
+    r"(?<=[0-9]{2})(?:[ ,](?:大写的?|小写的?|字母)?[ ]?|(?:大写的?|小写的?|字母)[ ]?)(?=[xX](?![A-Za-z0-9]))"
+)
 _COUNTS_RE = re.compile(r"double|triple|个", re.IGNORECASE)
 _REWRITE_HINT_RE = re.compile(r"[<&]|[A-Za-z]{2}|[0-9][ ]?[OoIl]|个[0-9]|字母|大写|小写")
 
