@@ -15,8 +15,13 @@ direction marks, soft hyphen) dropped, Chinese numerals as digits
 (``CHINESE_NUMERALS``: 零〇洞 一幺壹 二两贰 … 九玖; 十百千万 are not digits, so
 counts and amounts such as 分十二期 or 二百元 stay words), 叉 as the ID check
 character X, 杠 as a dash, and words said between the groups of a number (嗯, 对,
-然后…) or a speaker's label on the next transcript line as one separator. The
-characters of the original text behind a found number are masked.
+然后…, separators said aloud: 横杠, 空格, dash) or a speaker's label on the next
+transcript line (a line of the other speaker, such as the seat's "嗯，好的", may
+stand between) as one separator; markup tags as a space, English digit words
+(one three eight, oh), counted digits (两个八, double 8), look-alike letters
+inside a digit run (O/o for 0, l/I for 1) and "大写X" rewritten (``_REWRITES``).
+The characters of the original text behind a found number are masked (a digit
+word whole).
 
 The view is cut into *runs*: digit groups (an ID's X after them) and mask
 characters, joined by short runs (1-3) of spaces or punctuation (``SEPARATORS``).
