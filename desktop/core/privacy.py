@@ -619,7 +619,9 @@ _LETTER_LABELS: dict[str, str] = {
 }
 
 
-_REF_SUFFIX_RE = re.compile(r"(?:单号|编号|编码|流水号?|参考号|回执号?|查询号|报案号|凭证号|序号|批号|单据号?|票据号)(?:码|id)?$")
+_REF_SUFFIX_RE = re.compile(
+    r"(?:单号|编号|编码|流水号?|参考号|回执号?|查询号|报案号|凭证号|序号|批号|单据号?|票据号)(?:码|id)?$"
+)
 
 
 def _label(before: str) -> str | None:
@@ -628,7 +630,7 @@ def _label(before: str) -> str | None:
     tail = _LABEL_TAIL_RE.search(before)
     words = (before[: tail.start()] if tail else before).casefold().rstrip()
     found = _LABEL_END_RE.search(words)
-    if (found is None or _LABEL_KINDS[found.group()] != "ref") and _REF_SUFFIX_RE.search(words):
+    if found is None and _REF_SUFFIX_RE.search(words):
         return "ref"  # a label we do not list that names a reference: 退款单号, 报案编号…
     if found is not None:
         label, start = found.group(), found.start()
