@@ -198,8 +198,98 @@ def styled(rng: random.Random, number: str, style: str) -> str:
         return head + spoken(rng, tail) if rng.random() < 0.5 else spoken(rng, head) + tail
     if style == "full-width groups":
         return grouped(number.translate(_FULL), natural_groups(number), rng.choice(["　", "－", "，"]))
+    if style == "any punctuation or | between groups":
+        return grouped(number, natural_groups(number), rng.choice(_PUNCT_SEPARATORS))
+    if style == "chinese punctuation between groups":
+        return grouped(number, natural_groups(number), rng.choice(["，", "。", "；", "：", "、", "！", "？", "…"]))
+    if style == "in brackets or quotes":
+        sizes = natural_groups(number)
+        pair = rng.choice(["（）", "()", "【】", "「」", "“”", '""', "《》", "[]", "''", "〔〕"])
+        opening, closing = pair[0], pair[1]
+        if rng.random() < 0.5:
+            return opening + number + closing
+        parts = grouped(number, sizes, "|").split("|")
+        return "".join(opening + part + closing for part in parts)
+    if style == "next to markup tags":
+        tag = rng.choice(["b", "span", "em", "font color=red", "td", "i"])
+        parts = grouped(number, natural_groups(number), "|").split("|")
+        if rng.random() < 0.5:
+            return f"<{tag}>{number}</{tag.split()[0]}>"
+        return rng.choice(["", " ", "<br>"]).join(f"<{tag}>{p}</{tag.split()[0]}>" for p in parts)
+    if style == "zero-width and bidi anywhere":
+        chars = list(number)
+        for _ in range(rng.randint(1, 6)):
+            chars.insert(rng.randint(0, len(chars)), rng.choice(_FORMAT_CHARS + _BIDI_CHARS))
+        return "".join(chars)
+    if style == "spaced speech-to-text tokens":
+        out, i = [], 0
+        while i < len(number):
+            size = rng.randint(1, 4)
+            out.append(number[i : i + size])
+            i += size
+        return " ".join(out)
+    if style == "separators said aloud":
+        return grouped(
+            number, natural_groups(number), rng.choice(["杠", "横杠", "空格", " dash ", " space ", "斜杠", " - "])
+        )
+    if style == "fillers between groups":
+        parts = grouped(number, natural_groups(number), "|").split("|")
+        return parts[0] + "".join(
+            rng.choice(["嗯", "呃，", "那个", "就是", "然后", "对，", "啊", "嗯嗯，"]) + p for p in parts[1:]
+        )
+    if style == "numerals with fillers":
+        parts = grouped(spoken(rng, number), natural_groups(number), "|").split("|")
+        return parts[0] + "".join(rng.choice(["嗯", "呃，", "那个", "然后是", "对，", "后面是"]) + p for p in parts[1:])
+    if style == "english digit words":
+        words = [_ENGLISH_DIGITS[int(d)] if d != "X" else "X" for d in number]
+        if rng.random() < 0.3:
+            words = ["oh" if w == "zero" else w for w in words]
+        return rng.choice([" ", ", ", "-"]).join(w.capitalize() if rng.random() < 0.2 else w for w in words)
+    if style == "counted digits said":
+        # a digit said twice or three times in a row: 两个八, double eight
+        out, i, english = [], 0, rng.random() < 0.3
+        spoken_number = spoken(rng, number) if not english else number
+        while i < len(number):
+            run = 1
+            while i + run < len(number) and number[i + run] == number[i] and run < 3:
+                run += 1
+            if run >= 2 and number[i] != "X":
+                if english:
+                    out.append(" " + {2: "double", 3: "triple"}[run] + " " + number[i] + " ")
+                else:
+                    out.append(rng.choice({2: ["两个", "二个"], 3: ["三个"]}[run]) + spoken_number[i])
+            else:
+                out.append(spoken_number[i : i + run])
+            i += run
+        return "".join(out).strip()
+    if style == "look-alike letters inside digits":
+        chars = list(number)
+        inner = [k for k in range(1, len(chars) - 1) if chars[k] in "01"]
+        for k in rng.sample(inner, min(len(inner), rng.randint(1, 3))):
+            chars[k] = rng.choice("Oo") if chars[k] == "0" else rng.choice("lI")
+        return "".join(chars)
+    if style == "check character variants":
+        if not number.endswith("X"):
+            return number
+        return number[:-1] + rng.choice(["x", "X", "Ｘ", "ｘ", "×", "叉", "大写X", " X", "Ⅹ"])
     raise ValueError(style)
 
+
+_ENGLISH_DIGITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+_PUNCT_SEPARATORS = ["|", " | ", ";", ":", "~", "!", "?", "'", "‧", "／", "＼", "＿", "｜", "～"]
+_BIDI_CHARS = [
+    "\u202a",
+    "\u202b",
+    "\u202c",
+    "\u202d",
+    "\u202e",
+    "\u2066",
+    "\u2067",
+    "\u2068",
+    "\u2069",
+    "\u200f",
+    "\u061c",
+]
 
 STYLES = [
     "chinese numerals",
@@ -211,6 +301,19 @@ STYLES = [
     "invisible format characters",
     "arabic and chinese mixed",
     "full-width groups",
+    "any punctuation or | between groups",
+    "chinese punctuation between groups",
+    "in brackets or quotes",
+    "next to markup tags",
+    "zero-width and bidi anywhere",
+    "spaced speech-to-text tokens",
+    "separators said aloud",
+    "fillers between groups",
+    "numerals with fillers",
+    "english digit words",
+    "counted digits said",
+    "look-alike letters inside digits",
+    "check character variants",
 ]
 _SAY_BEFORE = ["客户说", "我的", "来电人报了", "客户念了", "", "麻烦记一下，", "客户说他的"]
 
@@ -509,9 +612,142 @@ def _unlabelled(r: random.Random) -> Sample:
     return _plain(r, "unlabelled random digits (12-32), for information", _digits(r, r.randint(12, 32)))
 
 
+def _any_number(r: random.Random) -> tuple[str, str]:
+    kind = r.choice([CARD, RESIDENT_ID, MOBILE])
+    if kind == CARD:
+        return kind, card_number(r)
+    return kind, resident_id(r) if kind == RESIDENT_ID else mobile(r)
+
+
+def _in_lines(r: random.Random, category: str, lines: list[str], pieces: list[str], kind: str) -> Sample:
+    """A transcript of ``lines`` with the number's ``pieces`` at ``{}`` marks; the span covers the number."""
+    text = "\n".join(lines)
+    starts = []
+    for piece in pieces:
+        at = text.index("{}")
+        starts.append(at)
+        text = text[:at] + piece + text[at + 2 :]
+    return Sample(category, text, (starts[0], starts[-1] + len(pieces[-1]), kind))
+
+
+_CALLER = ["客户：", "客户: ", "A: ", "来电人："]
+_SEAT = ["坐席：", "坐席: ", "B: ", "客服："]
+_BACKCHANNEL = ["嗯", "好的", "嗯嗯，您说", "对", "好，请继续", "稍等，我记下"]
+
+
+def _transcript_positives() -> dict[str, Callable[[random.Random], Sample]]:
+    def split(backchannel: bool, category: str) -> Callable[[random.Random], Sample]:
+        def make(r: random.Random) -> Sample:
+            kind, number = _any_number(r)
+            cut = r.randint(3, len(number) - 3)
+            pieces = [number[:cut], number[cut:]]
+            speaker = r.choice(_CALLER)
+            lines = [speaker + r.choice(["我的号码是", "号码是", "是", ""]) + "{}"]
+            if backchannel:
+                lines.append(r.choice(_SEAT) + r.choice(_BACKCHANNEL))
+            lines.append(speaker + r.choice(["", "然后", "后面是"]) + "{}")
+            return _in_lines(r, category, lines, pieces, kind)
+
+        return make
+
+    def repeated(r: random.Random) -> Sample:
+        kind, number = _any_number(r)
+        written = grouped(number, natural_groups(number), r.choice([" ", "", "-"]))
+        second = r.choice([written, number])
+        text = f"客户报了{written}，我复述一遍{second}，客户确认"
+        return Sample("number said twice", text, (4, 4 + len(written), kind))
+
+    return {
+        "number split over two caller lines, seat's back-channel between": split(
+            True, "number split over two caller lines, seat's back-channel between"
+        ),
+        "number split over two lines of one speaker": split(False, "number split over two lines of one speaker"),
+        "number said twice": repeated,
+    }
+
+
+_NEW_REFERENCE_LABELS = [
+    "退款单号",
+    "预约编号",
+    "回执号",
+    "查询号",
+    "交易参考号",
+    "参考编号",
+    "报案号",
+    "工单ID",
+    "Ticket No.",
+    "Ref:",
+    "Case #",
+    "order#",
+    "凭证编号",
+    "批次编号",
+    "业务流水号",
+    "系统参考号",
+    "订单 ID",
+    "Reference: ",
+    "投诉工单号",
+    "服务单号",
+    "任务编号",
+    "流水编号",
+]
+
+
+def _new_negatives() -> dict[str, Callable[[random.Random], Sample]]:
+    def labelled_11(r: random.Random) -> Sample:
+        return _plain(r, "11-digit references 13-19… after other labels", mobile(r), r.choice(_NEW_REFERENCE_LABELS))
+
+    def labelled_luhn(r: random.Random) -> Sample:
+        return _plain(
+            r,
+            "Luhn-valid references after other labels",
+            off_scheme_card(r),
+            r.choice(_NEW_REFERENCE_LABELS + REFERENCE_LABELS),
+        )
+
+    def amount(r: random.Random) -> Sample:
+        whole = _digits(r, r.randint(11, 17))
+        written = r.choice(
+            [f"{whole}.{r.randint(0, 99):02d}", f"{int(whole):,}.{r.randint(0, 99):02d}", f"{whole}.{r.randint(0, 9)}"]
+        )
+        return _plain(
+            r,
+            "long amounts with decimals",
+            r.choice(["", "¥", "金额", "余额："]) + written + r.choice(["元", "", " CNY"]),
+        )
+
+    def timestamp(r: random.Random) -> Sample:
+        moment = date(2020, 1, 1) + timedelta(days=r.randint(0, 2500))
+        hms = f"{r.randint(0, 23):02d}{r.randint(0, 59):02d}{r.randint(0, 59):02d}"
+        epoch = r.randint(1_580_000_000, 1_800_000_000)
+        written = r.choice(
+            [
+                moment.strftime("%Y-%m-%d ") + f"{hms[:2]}:{hms[2:4]}:{hms[4:]}",
+                moment.strftime("%Y/%m/%d ") + f"{hms[:2]}:{hms[2:4]}",
+                moment.strftime("%Y%m%d") + hms,
+                moment.strftime("%Y%m%d") + hms + f"{r.randint(0, 999):03d}",
+                moment.strftime("%Y-%m-%dT") + f"{hms[:2]}:{hms[2:4]}:{hms[4:]}.{r.randint(0, 999):03d}Z",
+            ]
+        )
+        if r.random() < 0.3:  # Unix time, in seconds or milliseconds: readable after a time word only
+            return _plain(
+                r,
+                "timestamps",
+                r.choice([f"{epoch}", f"{epoch}{r.randint(0, 999):03d}"]),
+                r.choice(["时间戳", "时间：", "timestamp "]),
+            )
+        return _plain(r, "timestamps", written, r.choice(["", "时间", "时间戳", "通话开始 "]))
+
+    return {
+        "11-digit references 13-19… after other labels": labelled_11,
+        "Luhn-valid references after other labels": labelled_luhn,
+        "long amounts with decimals": amount,
+        "timestamps": timestamp,
+    }
+
+
 def corpus(per_category: int, seed: int = 10) -> Iterator[Sample]:
     rng = random.Random(seed)
-    for make in {**_positives(), **_negatives()}.values():
+    for make in {**_positives(), **_transcript_positives(), **_negatives(), **_new_negatives()}.values():
         for _ in range(per_category):
             yield make(rng)
 
@@ -536,7 +772,7 @@ def hidden_enough(sample: Sample, masked: str) -> bool:
     ):
         shown -= sum(c.isdigit() for c in written[: len(written) - len(written.lstrip("+0")) + 2])
     if kind == MOBILE and re.sub(r"[^0-9]", "", normalise(written).text).startswith("01"):
-        shown -= normalise(masked[start:end]).text.lstrip()[:1] == "0"  # the trunk prefix 0
+        shown -= re.sub(r"[^0-9*]", "", normalise(masked[start:end]).text)[:1] == "0"  # the trunk prefix 0
     first, last = MAX_KEEP[kind]
     return shown <= max(first + last, MAX_KEEP[CARD][0] + MAX_KEEP[CARD][1] if kind == CARD else first + last)
 

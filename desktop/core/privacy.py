@@ -15,8 +15,13 @@ direction marks, soft hyphen) dropped, Chinese numerals as digits
 (``CHINESE_NUMERALS``: 零〇洞 一幺壹 二两贰 … 九玖; 十百千万 are not digits, so
 counts and amounts such as 分十二期 or 二百元 stay words), 叉 as the ID check
 character X, 杠 as a dash, and words said between the groups of a number (嗯, 对,
-然后…) or a speaker's label on the next transcript line as one separator. The
-characters of the original text behind a found number are masked.
+然后…, separators said aloud: 横杠, 空格, dash) or a speaker's label on the next
+transcript line (a line of the other speaker, such as the seat's "嗯，好的", may
+stand between) as one separator; markup tags as a space, English digit words
+(one three eight, oh), counted digits (两个八, double 8), look-alike letters
+inside a digit run (O/o for 0, l/I for 1) and "大写X" rewritten (``_REWRITES``).
+The characters of the original text behind a found number are masked (a digit
+word whole).
 
 The view is cut into *runs*: digit groups (an ID's X after them) and mask
 characters, joined by short runs (1-3) of spaces or punctuation (``SEPARATORS``).
@@ -80,7 +85,11 @@ MOBILE = "mobile"
 # people type and speech-to-text engines write them: "138 1234 5678", "138，1234，5678",
 # "138、1234", tab, newline, "/", "_", two spaces, " - ". (Searched in the normalised
 # view, where NFKC has made full-width and ideographic forms ASCII.)
-SEPARATORS = " \t\n\r-.,_/、·\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fb"
+SEPARATORS = (
+    " \t\n\r-.,_/、·\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fb"
+    # any other punctuation, brackets and quotes between groups: 138|1234|5678, 138。1234；5678, (138)1234-5678
+    "|;:~!?'\"‧()[]{}<>\\。！？；：【】「」『』《》〈〉“”‘’〔〕〖〗"
+)
 # Characters other programs and people use for hidden digits; a chunk that
 # contains one is already masked.
 MASK_LIKE = "*＊•●×"
@@ -138,12 +147,22 @@ _DIGIT_LIKE = (
     "\U0001d7ce-\U0001d7ff\U0001f100-\U0001f10c"
 )
 _NOT_DIGIT_LIKE_RE = re.compile(f"[^{_DIGIT_LIKE}]+")
+_LETTERS_RE = re.compile("[A-Za-z\uff21-\uff3a\uff41-\uff5a]")
 
 
 def may_hold_number(text: str) -> bool:
     """Whether ``text`` has 11 or more characters that are or may become digits (a
     quick test before the real one: every number the masker finds has them)."""
-    return len(text) >= 11 and len(_NOT_DIGIT_LIKE_RE.sub("", text)) >= 11
+    if len(text) < 11:
+        return False
+    count = len(_NOT_DIGIT_LIKE_RE.sub("", text))
+    if count >= 11:
+        return True
+    if count + 1 < 11 and not text.isascii() and _LETTERS_RE.search(text) is None:
+        return False
+    # digit words and look-alike letters: "one three eight…", "1385O00l234"
+    words = len(_WORD_RE.findall(text)) + sum(map(len, _LOOKALIKE_RE.findall(text))) + 2 * len(_COUNTS_RE.findall(text))
+    return count + words >= 11 or count + 1 >= 11
 
 
 @dataclass(frozen=True)
@@ -173,11 +192,20 @@ _SPECIAL_RE = re.compile(f"[{_CF}]|(?![0-9])\\d")
 # Words said between the groups of a number ("190嗯2452嗯7115", "一八六，是一二三四"), and a
 # speaker's label at the start of the next transcript line ("6228 4815\nspk1: 1766"):
 # one separator in the view.
-_FILLERS = "嗯|呃|啊|额|哦|诶|对|的|是|然后|那个|就是"
-_PUNCT = "[ \t,、.·]*"
+_FILLERS = (
+    "嗯嗯|嗯|呃|啊|额|哦|诶|对对|对的|对|的|是的|是|然后是|然后|那个|就是|接着是|接着|再是|后面是|后面|最后是|最后"
+    "|还有|没错|好的|那|呢|吧|哈|嘛|啦|呀"
+    # a separator said aloud
+    "|横-|斜-|横|斜|空格|中横线|下划线|减|dash|hyphen|space|slash|um|uh|er|erm|hmm|then|and"
+)
+_PUNCT = "[ \t,、.·;:!?~|。-]*"
+_STAMP = "(?:\\[[0-9:. ]{1,12}\\][ \t]*)?"  # a transcript line's time: "[00:01:12] "
 _JOINT_RE = re.compile(
     f"(?<=[0-9])(?:{_PUNCT}(?:{_FILLERS}){_PUNCT})+(?=[0-9])"
-    f"|(?<=[0-9]){_PUNCT}\n(?:\\[[0-9:. ]{{1,12}}\\][ \t]*)?[^\n:：0-9\\[][^\n:：]{{0,11}}[:：][ \t]*"
+    f"|(?<=[0-9]){_PUNCT}\n"
+    # (a line between, e.g. the seat's back-channel "嗯，好的", with no number on it)
+    f"(?:{_STAMP}(?:[^\n0-9]|(?<![0-9])[0-9](?![0-9])){{0,30}}\n)?"
+    f"{_STAMP}[^\n:：0-9\\[][^\n:：]{{0,11}}[:：][ \t]*"
     f"(?:(?:{_FILLERS}){_PUNCT})*(?=[0-9])"
 )
 _JOINT_HINT_RE = re.compile(f"[0-9](?:{_PUNCT}(?:{_FILLERS})|{_PUNCT}\n)")
@@ -207,7 +235,74 @@ def _joined(view: View) -> View:
 
 def normalise(text: str) -> View:
     """The view of ``text`` the masker searches, with a map back to ``text``."""
-    return _joined(_normalised(text))
+    return _joined(_rewritten(_normalised(text)))
+
+
+# Rewrites of the view, each a regular expression and what its match becomes:
+# markup tags as a space ("<b>138</b>1234"), English digit words ("one three eight",
+# "oh" for 0), "double 8"/"两个8" (a digit said with a count), letters that look like
+# digits inside a run of digits (O/o for 0, l/I for 1), "大写X" for the check character.
+_DIGIT_WORDS = {
+    "zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4",
+    "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
+}
+_TAG_RE = re.compile(r"(?:[ \t]*(?:</?[A-Za-z][^<>\n]{0,60}>|&nbsp;|&#\d{1,5};)[ \t]*)+")
+_WORD_RE = re.compile(r"(?<![A-Za-z])(?:" + "|".join(_DIGIT_WORDS) + r")(?![A-Za-z])", re.IGNORECASE)
+_COUNT_RE = re.compile(
+    r"(?:(?<![A-Za-z])(double|triple)[ -]?|(?:(?<=[0-9])[ ,、]?|(?<![0-9]))([234])个)([0-9])"
+)
+_LOOKALIKE_RE = re.compile(r"(?<=[0-9])[ ]?[OoIl]+(?=[ ]?[0-9]|[xX](?![A-Za-z0-9]))")
+_CHECK_WORD_RE = re.compile(
+    r"(?<=[0-9]{2})(?:[ ,](?:大写的?|小写的?|字母)?[ ]?|(?:大写的?|小写的?|字母)[ ]?)(?=[xX](?![A-Za-z0-9]))"
+)
+_COUNTS_RE = re.compile(r"double|triple|个", re.IGNORECASE)
+_REWRITE_HINT_RE = re.compile(r"[<&]|[A-Za-z]{2}|[0-9][ ]?[OoIl]|个[0-9]|字母|大写|小写")
+
+
+def _count(match: re.Match[str]) -> str:
+    times = {"double": 2, "triple": 3}.get((match.group(1) or "").lower()) or int(match.group(2))
+    return match.group(3) * times
+
+
+def _lookalike(match: re.Match[str]) -> str:
+    return match.group().translate(str.maketrans("OoIl", "0011"))
+
+
+_REWRITES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+    (_TAG_RE, lambda m: " "),
+    (_WORD_RE, lambda m: _DIGIT_WORDS[m.group().lower()]),
+    (_COUNT_RE, _count),
+    (_LOOKALIKE_RE, _lookalike),
+    (_CHECK_WORD_RE, lambda m: ""),
+)
+
+
+def _rewritten(view: View) -> View:
+    """``view`` with ``_REWRITES`` applied; each new character maps to the original
+    character it replaces (the match's last one when the match is longer)."""
+    if _REWRITE_HINT_RE.search(view.text) is None:
+        return view
+    for pattern, replace in _REWRITES:
+        matches = list(pattern.finditer(view.text))
+        if not matches:
+            continue
+        origin = view.origin if view.origin is not None else list(range(len(view.text)))
+        out: list[str] = []
+        kept: list[int] = []
+        at = 0
+        for match in matches:
+            a, b = match.span()
+            new = replace(match)
+            out.append(view.text[at:a])
+            kept += origin[at:a]
+            out.append(new)
+            last = len(new) - 1
+            kept += [origin[a + (i * (b - a - 1) + last // 2) // last if last else a] for i in range(len(new))]
+            at = b
+        out.append(view.text[at:])
+        kept += origin[at:]
+        view = View("".join(out), kept)
+    return view
 
 
 def _normalised(text: str) -> View:
@@ -325,6 +420,9 @@ REFERENCE_LABELS = (
     "预约号",
     "合同编号",
     "保单号码",
+    "退款单号", "预约编号", "回执号", "查询号", "交易参考号", "参考编号", "报案号", "凭证编号", "批次编号",
+    "业务流水号", "系统参考号", "服务单号", "任务编号", "流水编号", "工单id", "订单id",
+    "时间戳", "时间", "timestamp", "reference", "ref#", "case", "case no", "order#", "invoice", "booking", "tracking",
     "order",
     "order no",
     "ref",
@@ -521,12 +619,19 @@ _LETTER_LABELS: dict[str, str] = {
 }
 
 
+_REF_SUFFIX_RE = re.compile(
+    r"(?:单号|编号|编码|流水号?|参考号|回执号?|查询号|报案号|凭证号|序号|批号|单据号?|票据号)(?:码|id)?$"
+)
+
+
 def _label(before: str) -> str | None:
     """What the words right before a number say it is: "ref", CARD, RESIDENT_ID, MOBILE or None."""
     before = before[-24:]
     tail = _LABEL_TAIL_RE.search(before)
     words = (before[: tail.start()] if tail else before).casefold().rstrip()
     found = _LABEL_END_RE.search(words)
+    if found is None and _REF_SUFFIX_RE.search(words):
+        return "ref"  # a label we do not list that names a reference: 退款单号, 报案编号…
     if found is not None:
         label, start = found.group(), found.start()
         # An ASCII word must stand on its own: "discard" is not "card".
@@ -536,7 +641,9 @@ def _label(before: str) -> str | None:
     # letter prefix alone ("card6222…") is a label of its own.
     if tail is not None:
         letters = re.sub(r"[^a-z]", "", before[tail.start() :].casefold())
-        return _LETTER_LABELS.get(letters) if letters else None
+        if not letters:
+            return None
+        return _LETTER_LABELS.get(letters) or ("ref" if _LABEL_KINDS.get(letters) == "ref" else None)
     return None
 
 
@@ -749,6 +856,9 @@ def _grouping_ok(chunks: list[_Chunk], i: int, j: int) -> bool | _Strict:
         short_tail = len(sizes) >= 4 and all(size == 4 for size in sizes[:-1])
         shortest = 2 if sep == " " else 3
         if any(size < shortest for size in (sizes[:-1] if short_tail else sizes)):
+            # speech-to-text tokens of any size: "3567 1 330 08 29 8 0 67"
+            if separators == {" "}:
+                return True if max(sizes) >= 3 else _STRICT
             return False
     if sep == "." and len(groups) < 3:
         return False
@@ -770,7 +880,10 @@ def _grouping_ok(chunks: list[_Chunk], i: int, j: int) -> bool | _Strict:
             return False
     # None of the groups may be a number of its own (a 13-15 digit card number inside
     # a longer grouping, "622848 4015942020011", is only a Luhn coincidence).
-    return not any(len(text) >= 11 and _own_number(text) for text, _ in groups)
+    # (Unless the whole is a valid number by itself: a mobile's 11 digits said first, then the rest of an ID.)
+    if not any(len(text) >= 11 and _own_number(text) for text, _ in groups):
+        return True
+    return _strict_kind("".join(text for text, _ in groups)) not in (None, MOBILE)
 
 
 class _Strict:
@@ -785,7 +898,7 @@ _STRICT = _Strict()
 
 def _strict_kind(digits: str) -> str | None:
     """What ``digits`` is by its own checks alone: a valid ID, a mobile, a scheme's Luhn-valid card."""
-    if len(digits) == 18 and is_resident_id(digits):
+    if len(digits) == 18 and looks_like_resident_id(digits):
         return RESIDENT_ID
     if is_mobile(digits) or (len(digits) == 12 and digits[0] == "0" and is_mobile(digits[1:])):
         return MOBILE
@@ -801,7 +914,7 @@ def _own_number(digits: str) -> bool:
     if kind == CARD:
         return len(digits) >= 16
     if kind == MOBILE:
-        return len(digits) == 11
+        return len(digits) == 11 or (len(digits) == 12 and digits[0] == "0")
     return kind is not None
 
 
@@ -853,6 +966,16 @@ def _find_once(view: View, original: str, mask_char: str, only: list[tuple[int, 
     return found
 
 
+def _mask_at(chars: list[str], at: int, mask_char: str) -> None:
+    """Mask the original character at ``at``, and the rest of the word when it is a digit
+    word ("one" → "***")."""
+    word = chars[at].isascii() and chars[at].isalpha()
+    chars[at] = mask_char
+    while word and at + 1 < len(chars) and chars[at + 1].isascii() and chars[at + 1].isalpha():
+        at += 1
+        chars[at] = mask_char
+
+
 def _hide(chars: list[str], view: View, found: _Found, policy: MaskPolicy) -> Match:
     """Mask ``found`` in ``chars`` (the original text); the match in original positions."""
     text = view.text
@@ -861,7 +984,7 @@ def _hide(chars: list[str], view: View, found: _Found, policy: MaskPolicy) -> Ma
         positions = positions[len(positions) - 11 :]  # 86 / 0086 / 0 is the country or trunk code
     keep_first, keep_last = policy.keep(found.kind)
     for k in positions[keep_first : max(keep_first, len(positions) - keep_last)]:
-        chars[view.at(k)] = policy.mask_char
+        _mask_at(chars, view.at(k), policy.mask_char)
     return Match(found.kind, view.at(found.start), view.at(found.end - 1) + 1)
 
 
@@ -966,7 +1089,7 @@ def mask_draft(text: str, policy: MaskPolicy | None = None, cursor: int | None =
             continue
         start, end = view.at(run.start()), view.at(run.end() - 1) + 1
         while end < len(text) and end - view.at(run.end() - 1) <= 3 and (
-            text[end] in SEPARATORS + "\u3000，" or _CF_RE.match(text[end])
+            text[end] in SEPARATORS + "\u3000，个" or _CF_RE.match(text[end])
         ):
             end += 1  # "6222 0212 |": the seat is between two groups
         if not start <= cursor <= end:  # a finished run: hidden only if it is the start of a number
@@ -977,13 +1100,13 @@ def mask_draft(text: str, policy: MaskPolicy | None = None, cursor: int | None =
             if (
                 not _unfinished(digits)
                 or _label(before) == "ref"
-                or _AMOUNT_AFTER_RE.match(view.text, run.end())
+                or (_AMOUNT_AFTER_RE.match(view.text, run.end()) and view.text[run.end() :] != "个")
                 or _AMOUNT_BEFORE_RE.search(before)
             ):
                 continue
         chars = chars if chars is not None else list(masked)
         for k in positions:
-            chars[view.at(k)] = policy.mask_char
+            _mask_at(chars, view.at(k), policy.mask_char)
     return masked if chars is None else "".join(chars)
 
 
