@@ -452,7 +452,10 @@ CARD_WORDS = (
 )
 ID_WORDS = ("身份证", "身份证号", "身份证号码", "证件号", "证件号码", "证件", "id", "idno", "id no")
 MOBILE_WORDS = ("手机", "手机号", "手机号码", "电话", "联系电话", "联系方式", "tel", "mobile", "phone", "cell")
-_LABEL_TAIL_RE = re.compile(r"[\s:：#＃=是为的(（]*(?:(?<![A-Za-z])[A-Za-z]{1,6}[.:：#]?)?[\s:：#＃=]*$")
+# 卡号后四位 6222…: the words "last four" between a label and a whole number do not unlabel it.
+_LABEL_TAIL_RE = re.compile(
+    r"(?:[前后末][四六46]位)?[\s:：#＃=是为的(（]*(?:(?<![A-Za-z])[A-Za-z]{1,6}[.:：#]?)?[\s:：#＃=]*$"
+)
 
 
 @dataclass(frozen=True)
@@ -620,7 +623,7 @@ _LETTER_LABELS: dict[str, str] = {
 
 
 _REF_SUFFIX_RE = re.compile(
-    r"(?:单号|编号|编码|流水号?|参考号|回执号?|查询号|报案号|凭证号|序号|批号|单据号?|票据号)(?:码|id)?$"
+    r"(?:单号|编号|编码|流水号?|参考号|回执号?|查询号|报案号|凭证号|序号|批号|单据号?|票据号|借据号|合同号|协议号|交易号)(?:码|id)?$"
 )
 
 

@@ -113,3 +113,9 @@ def test_drafts_hide_a_piece_of_a_number_left_behind():
     # The seat moved away in the middle of a mobile: its first digits are still hidden.
     assert mask_draft("手机1381234，然后", cursor=0) == "手机*******，然后"
     assert mask_draft("卡号6222 0212 3456，然后", cursor=0) == "卡号**** **** ****，然后"
+
+
+def test_last_four_words_between_a_card_label_and_a_whole_card_do_not_unlabel_it():
+    # A seat's note: "asked for the card's last four" and then the whole number was said.
+    assert mask_pii("先请客户报卡号后四位 6222021234567890123") == "先请客户报卡号后四位 622202*********0123"
+    assert mask_pii("客户卡号后四位1234") == "客户卡号后四位1234"  # the tail itself stays readable
