@@ -213,7 +213,7 @@
         <translation>插入</translation>
     </message>
     <message>
-        <source>Insert the lead's reply into the focused program (Ctrl+Alt+J)</source>
+        <source>Insert the lead&apos;s reply into the focused program (Ctrl+Alt+J)</source>
         <translation>把组长的回复插入当前程序（Ctrl+Alt+J）</translation>
     </message>
     <message>
@@ -237,6 +237,7 @@
     <name>HubSync</name>
     <message>
         <source>Your hand is already raised; the lead has been told</source>
+        <extracomment>The lead answered the seat&apos;s raised hand: status (&quot;answered&quot; or &quot;coming&quot;) and the reply text.</extracomment>
         <translation>已经举手了，组长已收到</translation>
     </message>
     <message>
@@ -838,7 +839,6 @@
 <context>
     <name>Seatside</name>
     <message>
-        <source>Seatside&apos;s database is damaged (%s). The notes box is locked. Quit and start Seatside again: it will set the damaged file aside and recover what can be read.</source>
         <source>Raising a hand needs a hub: this seat is not enrolled</source>
         <translation>举手求助需要连接中心服务器：本坐席尚未登记</translation>
     </message>
@@ -847,7 +847,7 @@
         <translation>组长还没有可插入的回复</translation>
     </message>
     <message>
-        <source>Seatside's database is damaged (%s). The notes box is locked. Quit and start Seatside again: it will set the damaged file aside and recover what can be read.</source>
+        <source>Seatside&apos;s database is damaged (%s). The notes box is locked. Quit and start Seatside again: it will set the damaged file aside and recover what can be read.</source>
         <translation>坐席助手的数据库坏了（%s）。备注框已经锁住了。请退出后重新打开坐席助手：它会把坏掉的文件另外放好，再把能读出来的内容恢复回来。</translation>
     </message>
     <message>
@@ -992,7 +992,7 @@ No: do not use the backup. Its %5 calls will be dropped.</source>
         <translation>举手：向组长求助</translation>
     </message>
     <message>
-        <source>Insert the team lead's reply</source>
+        <source>Insert the team lead&apos;s reply</source>
         <translation>插入组长的回复</translation>
     </message>
     <message>
