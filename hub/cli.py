@@ -147,6 +147,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _check_trusted_proxies(settings.trusted_proxies)
     url = _url(args)
     require_current_schema(url)
+    from hub.rollups import prepare
+
+    prepare(url, settings.timezone)
     app = create_app(settings, url)
     scheme = "https" if args.cert else "http"
     print(f"Seatside Hub on {scheme}://{args.host}:{args.port}", flush=True)
@@ -194,7 +197,11 @@ def cmd_db(args: argparse.Namespace) -> int:
         return 0
     from hub.db import upgrade
 
-    revision = upgrade(_url(args))
+    from hub.rollups import prepare
+
+    url = _url(args)
+    revision = upgrade(url)
+    prepare(url, settings.timezone)
     print(f"schema at {revision}")
     return 0
 
