@@ -104,9 +104,10 @@ APPLY = """
     INSERT INTO rollup_calls AS r (seat_id, day, scenario_id, scenario_name, team_id, calls, handle_sum, handle_n,
                                    acw_sum, acw_n, md, mt, banned)
     SELECT d.seat_id, (d.started_at AT TIME ZONE z)::date, d.scenario_id, d.scenario_name, max(d.team_id),
-           sum(d.sign), coalesce(sum(d.sign * d.duration_s), 0),
+           sum(d.sign), coalesce(sum(d.sign * d.duration_s::float8), 0),
            coalesce(sum(d.sign) FILTER (WHERE d.duration_s IS NOT NULL), 0),
-           coalesce(sum(d.sign * d.wrapup_s), 0), coalesce(sum(d.sign) FILTER (WHERE d.wrapup_s IS NOT NULL), 0),
+           coalesce(sum(d.sign * d.wrapup_s::float8), 0),
+           coalesce(sum(d.sign) FILTER (WHERE d.wrapup_s IS NOT NULL), 0),
            sum(d.sign * d.mandatory_done), sum(d.sign * d.mandatory_total), sum(d.sign * d.banned_hits)
       FROM ({delta}) d GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
     ON CONFLICT (seat_id, day, scenario_id, scenario_name) DO UPDATE SET
