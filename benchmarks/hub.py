@@ -160,6 +160,9 @@ def generate(url: str, upto: int) -> float:
                          " FROM generate_series(1, %s) g", (TEAMS,))
             conn.execute("INSERT INTO seats (id, team_id, name) SELECT g, 1 + (g - 1) %% %s,"
                          " 'seat-' || lpad(g::text, 4, '0') FROM generate_series(1, %s) g", (TEAMS, SEATS))
+        # The year's month partitions (the hub makes the coming months' itself, not past years').
+        conn.execute("SELECT calls_add_month(m::date) FROM generate_series(%s::date, %s::date, interval '1 month') m",
+                     (YEAR_START.date(), YEAR_START.date() + timedelta(days=364)))
         have = conn.execute("SELECT coalesce(max(id), 0) FROM calls").fetchone()[0]
         chunk = 250_000
         for low in range(have + 1, upto + 1, chunk):
@@ -252,6 +255,60 @@ def bulk_stage(cluster: EmbeddedCluster, sizes: list[int], keep: bool) -> list[d
                                            / 2**20)
         log(json.dumps(figures))
         results.append(figures)
+    return results
+
+
+def reports_stage(cluster: EmbeddedCluster, size: int, requests: int, keep: bool) -> dict:
+    """The lead's report pages at ``size`` stored calls through a real ``serve``: a day, 31 days, a year
+    (and the year's trends by month), then retention: the oldest month dropped as a whole partition."""
+    from benchmarks.dashboard import DATABASE, free_port, prepare, serve, sign_in
+
+    url = cluster.url_for(DATABASE)
+    with psycopg.connect(cluster.url_for("postgres"), autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE,)).fetchone()
+    if not exists or not keep:
+        url = fresh_database(cluster, DATABASE)
+    generated = generate(url, size)
+    os.environ["BENCH_URL"] = url
+    prepare(url)
+    home = CLUSTER.parent / "dashboard-home"
+    home.mkdir(exist_ok=True)
+    rng = random.Random(size)
+    first = YEAR_START.date() + timedelta(days=1)  # the retention step drops January afterwards
+    days = [first + timedelta(days=rng.randrange(330)) for _ in range(requests)]
+    pages = {
+        "report_day": lambda d: f"/reports?first={d}&last={d}",
+        "report_31_days": lambda d: f"/reports?first={d}&last={d + timedelta(days=30)}",
+        "report_year": lambda d: f"/reports?first={first}&last={first + timedelta(days=364)}",
+        "report_year_by_month": lambda d: f"/reports?first={first}&last={first + timedelta(days=364)}&trend=month",
+        "seats_csv_31_days": lambda d: f"/reports/seats.csv?first={d}&last={d + timedelta(days=30)}",
+    }
+    port = free_port()
+    process = serve(url, home, port)
+    results: dict = {"calls": size, "generate_s": round(generated, 1), "requests_per_page": requests}
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as client:
+            sign_in(client)
+            for name, path in pages.items():
+                client.get(path(days[0])).raise_for_status()  # warm
+                samples = []
+                for day in days:
+                    started = time.perf_counter()
+                    client.get(path(day)).raise_for_status()
+                    samples.append((time.perf_counter() - started) * 1000)
+                results[name] = {"p50_ms": p(samples, 50), "p95_ms": p(samples, 95), "max_ms": round(max(samples), 1)}
+                log(f"{name}: {results[name]}")
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    with psycopg.connect(url, autocommit=True) as conn:
+        cutoff = YEAR_START.date().replace(month=2)
+        rows = conn.execute("SELECT count(*) FROM calls WHERE started_at < %s",
+                            (datetime.combine(cutoff, datetime.min.time(), ZoneInfo(ZONE)),)).fetchone()[0]
+        started = time.perf_counter()
+        dropped = conn.execute("SELECT calls_drop_before(%s)", (cutoff,)).fetchall()
+        results["retention"] = {"partitions_dropped": len(dropped), "calls_dropped": rows,
+                                "seconds": round(time.perf_counter() - started, 3)}
     return results
 
 
@@ -359,7 +416,8 @@ def help_stage(cluster: EmbeddedCluster, rounds: int) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.hub")
-    parser.add_argument("--stage", choices=["all", "load", "bulk", "help"], default="all")
+    parser.add_argument("--stage", choices=["all", "load", "bulk", "help", "reports"], default="all")
+    parser.add_argument("--requests", type=int, default=40, help="requests a report page (reports stage)")
     parser.add_argument("--help-rounds", type=int, default=100, help="help-on-request round trips to time")
     parser.add_argument("--seats", type=int, default=1000)
     parser.add_argument("--calls-per-seat", type=int, default=100)
@@ -373,14 +431,21 @@ def main(argv: list[str] | None = None) -> int:
     cluster = EmbeddedCluster(CLUSTER)
     cluster.start()
     out: dict = {"machine": f"{os.cpu_count()} CPU, {platform_line()}", "date": date.today().isoformat()}
-    if args.stage in ("all", "load"):
-        out["load"] = load_stage(cluster, args.seats, args.calls_per_seat, args.heartbeat_seconds, args.processes)
-        log(json.dumps(out["load"]))
-    if args.stage in ("all", "help"):
-        out["help"] = help_stage(cluster, args.help_rounds)
-        log(json.dumps(out["help"]))
-    if args.stage in ("all", "bulk"):
-        out["bulk"] = bulk_stage(cluster, [int(s) for s in args.sizes.split(",")], args.keep)
+    try:
+        if args.stage in ("all", "load"):
+            out["load"] = load_stage(cluster, args.seats, args.calls_per_seat, args.heartbeat_seconds, args.processes)
+            log(json.dumps(out["load"]))
+        if args.stage in ("all", "help"):
+            out["help"] = help_stage(cluster, args.help_rounds)
+            log(json.dumps(out["help"]))
+        if args.stage in ("all", "bulk"):
+            out["bulk"] = bulk_stage(cluster, [int(s) for s in args.sizes.split(",")], args.keep)
+        if args.stage in ("all", "reports"):
+            out["reports"] = reports_stage(cluster, max(int(s) for s in args.sizes.split(",")), args.requests,
+                                           args.keep)
+            log(json.dumps(out["reports"]))
+    finally:
+        cluster.stop()  # never leave the benchmark's PostgreSQL running
     print(json.dumps(out, ensure_ascii=False, indent=2))
     return 0
 

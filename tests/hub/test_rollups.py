@@ -16,6 +16,7 @@ from alembic import command
 from psycopg.types.json import Jsonb
 
 from hub.db import _alembic_config, upgrade
+from hub.queries import team_day
 from hub.rollups import drop_before, ensure_partitions, sync_zone
 from hub.routers.calls import INSERT, MARK_LATEST
 
@@ -152,6 +153,15 @@ def test_rollups_follow_uploads_and_revisions(hub_db: str) -> None:
         assert assert_rollups_match(conn, zone, every_kind=True) > 0
         total = conn.execute("SELECT sum(calls) FROM rollup_calls").fetchone()[0]
         assert total == len(sent)
+        # The CLI's and the benchmark's team day reads the rollups: it equals a direct count.
+        for day in conn.execute("SELECT DISTINCT (started_at AT TIME ZONE %s)::date FROM calls", (zone,)).fetchall():
+            summary = team_day(conn, team, "rollups", day[0], zone)
+            direct = conn.execute(
+                "SELECT count(*), count(DISTINCT seat_id), sum(mandatory_done), sum(banned_hits) FROM calls"
+                " WHERE latest AND (started_at AT TIME ZONE %s)::date = %s", (zone, day[0])).fetchone()
+            assert (summary["calls"], summary["seats"], summary["mandatory_steps"]["done"],
+                    summary["banned_phrase_hits"]) == direct
+            assert sum(s["calls"] for s in summary["per_scenario"]) == direct[0]
         # A call deleted by hand (say a test call) leaves the rollups too.
         conn.execute("DELETE FROM calls WHERE call_uid = %s", (next(iter(sent))[1],))
         assert conn.execute("SELECT sum(calls) FROM rollup_calls").fetchone()[0] == len(sent) - 1
@@ -277,3 +287,25 @@ def test_migration_converts_a_populated_table(pg_cluster) -> None:  # type: igno
     finally:
         with psycopg.connect(pg_cluster.url_for("postgres"), autocommit=True) as conn:
             conn.execute("DROP DATABASE IF EXISTS rollup_migration WITH (FORCE)")
+
+
+def test_retention_command(hub_db: str, hub_home) -> None:  # type: ignore[no-untyped-def]
+    from tests.hub.conftest import run_hub
+
+    rng = random.Random(11)
+    with psycopg.connect(hub_db, autocommit=True) as conn:
+        team, (seat,) = seats(conn, 1)
+        conn.execute("SELECT calls_add_month('2025-03-01')")
+        upload(conn, seat, team, [record("old", 1, datetime(2025, 3, 10, 4, tzinfo=timezone.utc), rng),
+                                  record("recent", 1, datetime.now(timezone.utc) - timedelta(hours=1), rng)])
+    refused = run_hub(hub_db, hub_home, "db", "retention", "--keep-months", "0")
+    assert refused.returncode == 2 and "at least 1" in refused.stderr and "Traceback" not in refused.stderr
+    done = run_hub(hub_db, hub_home, "db", "retention", "--keep-months", "12")
+    assert done.returncode == 0, done.stderr
+    assert "calls_p202503" in done.stdout
+    with psycopg.connect(hub_db, autocommit=True) as conn:
+        assert [r[0] for r in conn.execute("SELECT call_uid FROM calls").fetchall()] == ["recent"]
+        assert "calls_p202503" not in partitions(conn)
+        audit = conn.execute("SELECT detail FROM audit_log WHERE action = 'calls.retention'").fetchone()
+        assert audit is not None and "calls_p202503" in audit[0]["dropped"]
+        assert_rollups_match(conn, "Asia/Shanghai")
