@@ -200,7 +200,6 @@ def cmd_db(args: argparse.Namespace) -> int:
         print("stopped")
         return 0
     from hub.db import upgrade
-
     from hub.rollups import prepare
 
     if args.db_command == "retention":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import psycopg
@@ -15,6 +16,7 @@ import pytest
 from alembic import command
 from psycopg.types.json import Jsonb
 
+from hub.cluster import EmbeddedCluster
 from hub.db import _alembic_config, upgrade
 from hub.queries import team_day
 from hub.rollups import drop_before, ensure_partitions, sync_zone
@@ -245,7 +247,7 @@ def test_a_month_without_its_partition_waits_in_the_default_one(hub_db: str) -> 
         assert_rollups_match(conn, "Asia/Shanghai")
 
 
-def test_migration_converts_a_populated_table(pg_cluster) -> None:  # type: ignore[no-untyped-def]
+def test_migration_converts_a_populated_table(pg_cluster: EmbeddedCluster) -> None:
     with psycopg.connect(pg_cluster.url_for("postgres"), autocommit=True) as conn:
         conn.execute("DROP DATABASE IF EXISTS rollup_migration WITH (FORCE)")
         conn.execute("CREATE DATABASE rollup_migration")
@@ -289,7 +291,7 @@ def test_migration_converts_a_populated_table(pg_cluster) -> None:  # type: igno
             conn.execute("DROP DATABASE IF EXISTS rollup_migration WITH (FORCE)")
 
 
-def test_retention_command(hub_db: str, hub_home) -> None:  # type: ignore[no-untyped-def]
+def test_retention_command(hub_db: str, hub_home: Path) -> None:
     from tests.hub.conftest import run_hub
 
     rng = random.Random(11)

@@ -139,7 +139,7 @@ def test_export_xlsx_from_the_reports_page(page: Page, web_hub: WebHub, tmp_path
 
 
 def test_trends_by_month_and_week_from_uploaded_calls(page: Page, web_hub: WebHub, tmp_path: Path) -> None:
-    from datetime import datetime, timedelta
+    from datetime import datetime
     from zoneinfo import ZoneInfo
 
     from tests.hub.web.conftest import call_record
