@@ -71,7 +71,7 @@ class Hub:
             if self.process.poll() is not None:  # e.g. the port is taken: never measure another hub
                 raise RuntimeError(f"the hub on port {self.port} exited at start")
             try:
-                if httpx.get(f"http://127.0.0.1:{self.port}/api/v1/health", timeout=1).status_code == 200:
+                if httpx.get(f"http://127.0.0.1:{self.port}/api/v1/health", timeout=10).status_code == 200:
                     return
             except httpx.HTTPError:
                 time.sleep(0.05)
