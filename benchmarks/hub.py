@@ -425,10 +425,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--processes", type=int, default=1, help="serve processes (seats split between them)")
     parser.add_argument("--sizes", default="500000,1000000,5000000")
     parser.add_argument("--keep", action="store_true", help="add to the generated calls of an earlier run")
+    parser.add_argument("--cluster", type=Path, default=CLUSTER,
+                        help="folder of the benchmark's own PostgreSQL (two runs at once need two)")
     args = parser.parse_args(argv)
-    CLUSTER.parent.mkdir(parents=True, exist_ok=True)
-    CLUSTER.parent.chmod(0o711)
-    cluster = EmbeddedCluster(CLUSTER)
+    args.cluster.parent.mkdir(parents=True, exist_ok=True)
+    args.cluster.parent.chmod(0o711)
+    cluster = EmbeddedCluster(args.cluster)
     cluster.start()
     out: dict = {"machine": f"{os.cpu_count()} CPU, {platform_line()}", "date": date.today().isoformat()}
     try:
