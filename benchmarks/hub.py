@@ -301,6 +301,8 @@ def reports_stage(cluster: EmbeddedCluster, size: int, requests: int, keep: bool
     finally:
         process.terminate()
         process.wait(timeout=30)
+    results["sql_31_days"] = rollups_vs_calls(url, max(5, requests // 3), 31)
+    results["sql_year"] = rollups_vs_calls(url, max(3, requests // 10), 365)
     with psycopg.connect(url, autocommit=True) as conn:
         cutoff = YEAR_START.date().replace(month=2)
         rows = conn.execute("SELECT count(*) FROM calls WHERE started_at < %s",
@@ -310,6 +312,53 @@ def reports_stage(cluster: EmbeddedCluster, size: int, requests: int, keep: bool
         results["retention"] = {"partitions_dropped": len(dropped), "calls_dropped": rows,
                                 "seconds": round(time.perf_counter() - started, 3)}
     return results
+
+
+#: The reports page's reads before the rollups (as of 0120): the same figures from every call of the range.
+CALLS_SQL = {
+    "seats": """SELECT se.name, coalesce(a.calls, 0), a.handle, a.acw, a.md, a.mt, coalesce(a.banned, 0) FROM seats se
+        LEFT JOIN (SELECT c.seat_id, count(*) AS calls, avg(c.duration_s) AS handle, avg(c.wrapup_s) AS acw,
+                          sum(c.mandatory_done) AS md, sum(c.mandatory_total) AS mt, sum(c.banned_hits) AS banned
+                     FROM calls c WHERE {range} GROUP BY c.seat_id) a ON a.seat_id = se.id
+        WHERE se.team_id = %(team)s ORDER BY se.name""",
+    "scenarios": """SELECT coalesce(nullif(c.scenario_name, ''), c.scenario_id), count(*), avg(c.duration_s),
+        avg(c.wrapup_s), sum(c.mandatory_done), sum(c.mandatory_total) FROM calls c WHERE {range}
+        GROUP BY 1 ORDER BY 2 DESC, 1""",
+    "phrases": """SELECT c.pack_version, coalesce(p->>'scenario_id', ''), p->>'text', count(*)
+        FROM calls c CROSS JOIN LATERAL jsonb_array_elements(c.phrases) p WHERE {range} GROUP BY 1, 2, 3""",
+    "hours": """SELECT extract(hour FROM c.started_at AT TIME ZONE %(tz)s)::int, count(*) FROM calls c
+        WHERE {range} GROUP BY 1""",
+    "totals": """SELECT count(*), avg(c.duration_s), avg(c.wrapup_s), sum(c.mandatory_done), sum(c.mandatory_total),
+        coalesce(sum(c.banned_hits), 0) FROM calls c WHERE {range}""",
+}
+CALLS_RANGE = "c.team_id = %(team)s AND c.latest AND c.started_at >= %(start)s AND c.started_at < %(end)s"
+
+
+def rollups_vs_calls(url: str, requests: int, days: int) -> dict:
+    """The page's main reads from the rollups against the same figures from the calls, interleaved on
+    one connection in the same run (a ratio that holds on a loaded machine)."""
+    from hub.web.reports import HOURLY_SQL, TABLES, TOTALS_SQL
+
+    rollup_sql = [TABLES["seats"].sql, TABLES["scenarios"].sql, TABLES["phrases"].sql, HOURLY_SQL, TOTALS_SQL]
+    calls_sql = [sql.format(range=CALLS_RANGE) for sql in CALLS_SQL.values()]
+    rng = random.Random(days)
+    old_ms: list[float] = []
+    new_ms: list[float] = []
+    with psycopg.connect(url) as conn:
+        conn.execute("SET jit = off")
+        for _ in range(requests):
+            first = YEAR_START.date() + timedelta(days=rng.randrange(max(1, 365 - days)))
+            start = datetime.combine(first, datetime.min.time(), ZoneInfo(ZONE))
+            params = {"team": rng.randint(1, TEAMS), "start": start, "end": start + timedelta(days=days),
+                      "first": first, "last": first + timedelta(days=days - 1), "tz": ZONE, "unit": "week"}
+            for sqls, out in ((calls_sql, old_ms), (rollup_sql, new_ms)):
+                started = time.perf_counter()
+                for sql in sqls:
+                    conn.execute(sql, params).fetchall()
+                out.append((time.perf_counter() - started) * 1000)
+    return {"days": days, "requests": requests, "calls_p50_ms": p(old_ms, 50), "calls_p95_ms": p(old_ms, 95),
+            "rollups_p50_ms": p(new_ms, 50), "rollups_p95_ms": p(new_ms, 95),
+            "speed_up_p50": round(p(old_ms, 50) / max(p(new_ms, 50), 0.01), 1)}
 
 
 def help_stage(cluster: EmbeddedCluster, rounds: int) -> dict:
@@ -416,7 +465,7 @@ def help_stage(cluster: EmbeddedCluster, rounds: int) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.hub")
-    parser.add_argument("--stage", choices=["all", "load", "bulk", "help", "reports"], default="all")
+    parser.add_argument("--stage", choices=["all", "load", "bulk", "help", "reports", "reports-sql"], default="all")
     parser.add_argument("--requests", type=int, default=40, help="requests a report page (reports stage)")
     parser.add_argument("--help-rounds", type=int, default=100, help="help-on-request round trips to time")
     parser.add_argument("--seats", type=int, default=1000)
@@ -442,6 +491,9 @@ def main(argv: list[str] | None = None) -> int:
             log(json.dumps(out["help"]))
         if args.stage in ("all", "bulk"):
             out["bulk"] = bulk_stage(cluster, [int(s) for s in args.sizes.split(",")], args.keep)
+        if args.stage == "reports-sql":  # the rollups against the calls only, on the calls already generated
+            url = cluster.url_for("bench_dashboard")
+            out["reports_sql"] = [rollups_vs_calls(url, args.requests, 31), rollups_vs_calls(url, 5, 365)]
         if args.stage in ("all", "reports"):
             out["reports"] = reports_stage(cluster, max(int(s) for s in args.sizes.split(",")), args.requests,
                                            args.keep)

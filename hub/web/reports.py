@@ -325,9 +325,13 @@ def _tone(ratio: float | None) -> str:
     return "warn" if ratio >= 0.8 else "alert"
 
 
-def _unit(trend: str | None) -> str:
+#: Without a choice, trends go by week up to this many days, by month beyond (a year by week is 53 columns).
+WEEKLY_UP_TO_DAYS = 92
+
+
+def _unit(trend: str | None, span: Range) -> str:
     if trend is None:
-        return TREND_UNITS[0]
+        return "week" if (span.last - span.first).days < WEEKLY_UP_TO_DAYS else "month"
     if trend not in TREND_UNITS:
         raise HTTPException(400, "trend is week or month")
     return trend
@@ -339,7 +343,7 @@ async def reports_page(
     trend: str | None = None,
 ) -> Response:
     span = _range_of(request, first, last)
-    unit = _unit(trend)
+    unit = _unit(trend, span)
     params = _params(lead, span, request) | {"unit": unit}
     t = translations_for(request_language(request)).gettext
     shown = [(table, table.page_limit) for table in TABLES.values() if table.page_limit is not None]
@@ -440,7 +444,7 @@ async def export_table(
         raise HTTPException(404)
     span = _range_of(request, first, last)
     t = translations_for(request_language(request)).gettext
-    params = _params(lead, span, request) | {"unit": _unit(trend)}
+    params = _params(lead, span, request) | {"unit": _unit(trend, span)}
     rows: Iterable[Sequence[Any]] = []
     sql = ""
     if key == UNUSED.key:
