@@ -71,7 +71,7 @@ class Hub:
             if self.process.poll() is not None:  # e.g. the port is taken: never measure another hub
                 raise RuntimeError(f"the hub on port {self.port} exited at start")
             try:
-                if httpx.get(f"http://127.0.0.1:{self.port}/api/v1/health", timeout=1).status_code == 200:
+                if httpx.get(f"http://127.0.0.1:{self.port}/api/v1/health", timeout=10).status_code == 200:
                     return
             except httpx.HTTPError:
                 time.sleep(0.05)
@@ -160,6 +160,9 @@ def generate(url: str, upto: int) -> float:
                          " FROM generate_series(1, %s) g", (TEAMS,))
             conn.execute("INSERT INTO seats (id, team_id, name) SELECT g, 1 + (g - 1) %% %s,"
                          " 'seat-' || lpad(g::text, 4, '0') FROM generate_series(1, %s) g", (TEAMS, SEATS))
+        # The year's month partitions (the hub makes the coming months' itself, not past years').
+        conn.execute("SELECT calls_add_month(m::date) FROM generate_series(%s::date, %s::date, interval '1 month') m",
+                     (YEAR_START.date(), YEAR_START.date() + timedelta(days=364)))
         have = conn.execute("SELECT coalesce(max(id), 0) FROM calls").fetchone()[0]
         chunk = 250_000
         for low in range(have + 1, upto + 1, chunk):
@@ -253,6 +256,109 @@ def bulk_stage(cluster: EmbeddedCluster, sizes: list[int], keep: bool) -> list[d
         log(json.dumps(figures))
         results.append(figures)
     return results
+
+
+def reports_stage(cluster: EmbeddedCluster, size: int, requests: int, keep: bool) -> dict:
+    """The lead's report pages at ``size`` stored calls through a real ``serve``: a day, 31 days, a year
+    (and the year's trends by month), then retention: the oldest month dropped as a whole partition."""
+    from benchmarks.dashboard import DATABASE, free_port, prepare, serve, sign_in
+
+    url = cluster.url_for(DATABASE)
+    with psycopg.connect(cluster.url_for("postgres"), autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE,)).fetchone()
+    if not exists or not keep:
+        url = fresh_database(cluster, DATABASE)
+    generated = generate(url, size)
+    os.environ["BENCH_URL"] = url
+    prepare(url)
+    home = CLUSTER.parent / "dashboard-home"
+    home.mkdir(exist_ok=True)
+    rng = random.Random(size)
+    first = YEAR_START.date() + timedelta(days=1)  # the retention step drops January afterwards
+    days = [first + timedelta(days=rng.randrange(330)) for _ in range(requests)]
+    pages = {
+        "report_day": lambda d: f"/reports?first={d}&last={d}",
+        "report_31_days": lambda d: f"/reports?first={d}&last={d + timedelta(days=30)}",
+        "report_year": lambda d: f"/reports?first={first}&last={first + timedelta(days=364)}",
+        "report_year_by_month": lambda d: f"/reports?first={first}&last={first + timedelta(days=364)}&trend=month",
+        "seats_csv_31_days": lambda d: f"/reports/seats.csv?first={d}&last={d + timedelta(days=30)}",
+    }
+    port = free_port()
+    process = serve(url, home, port)
+    results: dict = {"calls": size, "generate_s": round(generated, 1), "requests_per_page": requests}
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as client:
+            sign_in(client)
+            for name, path in pages.items():
+                client.get(path(days[0])).raise_for_status()  # warm
+                samples = []
+                for day in days:
+                    started = time.perf_counter()
+                    client.get(path(day)).raise_for_status()
+                    samples.append((time.perf_counter() - started) * 1000)
+                results[name] = {"p50_ms": p(samples, 50), "p95_ms": p(samples, 95), "max_ms": round(max(samples), 1)}
+                log(f"{name}: {results[name]}")
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    results["sql_31_days"] = rollups_vs_calls(url, max(5, requests // 3), 31)
+    results["sql_year"] = rollups_vs_calls(url, max(3, requests // 10), 365)
+    with psycopg.connect(url, autocommit=True) as conn:
+        cutoff = YEAR_START.date().replace(month=2)
+        rows = conn.execute("SELECT count(*) FROM calls WHERE started_at < %s",
+                            (datetime.combine(cutoff, datetime.min.time(), ZoneInfo(ZONE)),)).fetchone()[0]
+        started = time.perf_counter()
+        dropped = conn.execute("SELECT calls_drop_before(%s)", (cutoff,)).fetchall()
+        results["retention"] = {"partitions_dropped": len(dropped), "calls_dropped": rows,
+                                "seconds": round(time.perf_counter() - started, 3)}
+    return results
+
+
+#: The reports page's reads before the rollups (as of 0120): the same figures from every call of the range.
+CALLS_SQL = {
+    "seats": """SELECT se.name, coalesce(a.calls, 0), a.handle, a.acw, a.md, a.mt, coalesce(a.banned, 0) FROM seats se
+        LEFT JOIN (SELECT c.seat_id, count(*) AS calls, avg(c.duration_s) AS handle, avg(c.wrapup_s) AS acw,
+                          sum(c.mandatory_done) AS md, sum(c.mandatory_total) AS mt, sum(c.banned_hits) AS banned
+                     FROM calls c WHERE {range} GROUP BY c.seat_id) a ON a.seat_id = se.id
+        WHERE se.team_id = %(team)s ORDER BY se.name""",
+    "scenarios": """SELECT coalesce(nullif(c.scenario_name, ''), c.scenario_id), count(*), avg(c.duration_s),
+        avg(c.wrapup_s), sum(c.mandatory_done), sum(c.mandatory_total) FROM calls c WHERE {range}
+        GROUP BY 1 ORDER BY 2 DESC, 1""",
+    "phrases": """SELECT c.pack_version, coalesce(p->>'scenario_id', ''), p->>'text', count(*)
+        FROM calls c CROSS JOIN LATERAL jsonb_array_elements(c.phrases) p WHERE {range} GROUP BY 1, 2, 3""",
+    "hours": """SELECT extract(hour FROM c.started_at AT TIME ZONE %(tz)s)::int, count(*) FROM calls c
+        WHERE {range} GROUP BY 1""",
+    "totals": """SELECT count(*), avg(c.duration_s), avg(c.wrapup_s), sum(c.mandatory_done), sum(c.mandatory_total),
+        coalesce(sum(c.banned_hits), 0) FROM calls c WHERE {range}""",
+}
+CALLS_RANGE = "c.team_id = %(team)s AND c.latest AND c.started_at >= %(start)s AND c.started_at < %(end)s"
+
+
+def rollups_vs_calls(url: str, requests: int, days: int) -> dict:
+    """The page's main reads from the rollups against the same figures from the calls, interleaved on
+    one connection in the same run (a ratio that holds on a loaded machine)."""
+    from hub.web.reports import HOURLY_SQL, TABLES, TOTALS_SQL
+
+    rollup_sql = [TABLES["seats"].sql, TABLES["scenarios"].sql, TABLES["phrases"].sql, HOURLY_SQL, TOTALS_SQL]
+    calls_sql = [sql.format(range=CALLS_RANGE) for sql in CALLS_SQL.values()]
+    rng = random.Random(days)
+    old_ms: list[float] = []
+    new_ms: list[float] = []
+    with psycopg.connect(url) as conn:
+        conn.execute("SET jit = off")
+        for _ in range(requests):
+            first = YEAR_START.date() + timedelta(days=rng.randrange(max(1, 365 - days)))
+            start = datetime.combine(first, datetime.min.time(), ZoneInfo(ZONE))
+            params = {"team": rng.randint(1, TEAMS), "start": start, "end": start + timedelta(days=days),
+                      "first": first, "last": first + timedelta(days=days - 1), "tz": ZONE, "unit": "week"}
+            for sqls, out in ((calls_sql, old_ms), (rollup_sql, new_ms)):
+                started = time.perf_counter()
+                for sql in sqls:
+                    conn.execute(sql, params).fetchall()
+                out.append((time.perf_counter() - started) * 1000)
+    return {"days": days, "requests": requests, "calls_p50_ms": p(old_ms, 50), "calls_p95_ms": p(old_ms, 95),
+            "rollups_p50_ms": p(new_ms, 50), "rollups_p95_ms": p(new_ms, 95),
+            "speed_up_p50": round(p(old_ms, 50) / max(p(new_ms, 50), 0.01), 1)}
 
 
 def help_stage(cluster: EmbeddedCluster, rounds: int) -> dict:
@@ -359,7 +465,8 @@ def help_stage(cluster: EmbeddedCluster, rounds: int) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.hub")
-    parser.add_argument("--stage", choices=["all", "load", "bulk", "help"], default="all")
+    parser.add_argument("--stage", choices=["all", "load", "bulk", "help", "reports", "reports-sql"], default="all")
+    parser.add_argument("--requests", type=int, default=40, help="requests a report page (reports stage)")
     parser.add_argument("--help-rounds", type=int, default=100, help="help-on-request round trips to time")
     parser.add_argument("--seats", type=int, default=1000)
     parser.add_argument("--calls-per-seat", type=int, default=100)
@@ -367,20 +474,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--processes", type=int, default=1, help="serve processes (seats split between them)")
     parser.add_argument("--sizes", default="500000,1000000,5000000")
     parser.add_argument("--keep", action="store_true", help="add to the generated calls of an earlier run")
+    parser.add_argument("--cluster", type=Path, default=CLUSTER,
+                        help="folder of the benchmark's own PostgreSQL (two runs at once need two)")
     args = parser.parse_args(argv)
-    CLUSTER.parent.mkdir(parents=True, exist_ok=True)
-    CLUSTER.parent.chmod(0o711)
-    cluster = EmbeddedCluster(CLUSTER)
+    args.cluster.parent.mkdir(parents=True, exist_ok=True)
+    args.cluster.parent.chmod(0o711)
+    cluster = EmbeddedCluster(args.cluster)
     cluster.start()
     out: dict = {"machine": f"{os.cpu_count()} CPU, {platform_line()}", "date": date.today().isoformat()}
-    if args.stage in ("all", "load"):
-        out["load"] = load_stage(cluster, args.seats, args.calls_per_seat, args.heartbeat_seconds, args.processes)
-        log(json.dumps(out["load"]))
-    if args.stage in ("all", "help"):
-        out["help"] = help_stage(cluster, args.help_rounds)
-        log(json.dumps(out["help"]))
-    if args.stage in ("all", "bulk"):
-        out["bulk"] = bulk_stage(cluster, [int(s) for s in args.sizes.split(",")], args.keep)
+    try:
+        if args.stage in ("all", "load"):
+            out["load"] = load_stage(cluster, args.seats, args.calls_per_seat, args.heartbeat_seconds, args.processes)
+            log(json.dumps(out["load"]))
+        if args.stage in ("all", "help"):
+            out["help"] = help_stage(cluster, args.help_rounds)
+            log(json.dumps(out["help"]))
+        if args.stage in ("all", "bulk"):
+            out["bulk"] = bulk_stage(cluster, [int(s) for s in args.sizes.split(",")], args.keep)
+        if args.stage == "reports-sql":  # the rollups against the calls only, on the calls already generated
+            url = cluster.url_for("bench_dashboard")
+            out["reports_sql"] = [rollups_vs_calls(url, args.requests, 31), rollups_vs_calls(url, 5, 365)]
+        if args.stage in ("all", "reports"):
+            out["reports"] = reports_stage(cluster, max(int(s) for s in args.sizes.split(",")), args.requests,
+                                           args.keep)
+            log(json.dumps(out["reports"]))
+    finally:
+        cluster.stop()  # never leave the benchmark's PostgreSQL running
     print(json.dumps(out, ensure_ascii=False, indent=2))
     return 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import logging
 from collections.abc import AsyncIterator
@@ -19,6 +20,7 @@ from desktop.core.hubclient.hub_protocol import API
 from hub.db import database_unavailable_errors, first_line, make_pool
 from hub.exports_limit import ExportSlots
 from hub.live import Listener
+from hub.rollups import keep_partitions
 from hub.settings import HubSettings
 from hub.signin import Throttle, Verifier
 
@@ -106,9 +108,11 @@ def create_app(settings: HubSettings, database_url: str | None = None) -> FastAP
         app.state.exports = ExportSlots(settings)
         if settings.fault_injection:
             log.warning("FAULT INJECTION ENABLED (%s): for tests only", settings.fault_injection)
+        partitions = asyncio.create_task(keep_partitions(app.state.pool))
         try:
             yield
         finally:
+            partitions.cancel()
             app.state.signin_verifier.close()
             await app.state.listener.stop()
             await app.state.pool.close()

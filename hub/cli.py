@@ -49,6 +49,10 @@ def parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True, parser_class=_Parser)
     db_sub.add_parser("upgrade", parents=[common], help="bring the schema to the newest version (Alembic)")
     db_sub.add_parser("stop", parents=[common], help="stop the embedded PostgreSQL")
+    retention = db_sub.add_parser("retention", parents=[common],
+                                  help="drop the calls of whole months older than the months kept")
+    retention.add_argument("--keep-months", type=int, required=True, metavar="N",
+                           help="months kept before the current one (at least 1)")
 
     team = sub.add_parser("team", parents=[common], help="teams")
     team_sub = team.add_subparsers(dest="team_command", metavar="ACTION", required=True, parser_class=_Parser)
@@ -147,6 +151,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _check_trusted_proxies(settings.trusted_proxies)
     url = _url(args)
     require_current_schema(url)
+    from hub.rollups import prepare
+
+    prepare(url, settings.timezone)
     app = create_app(settings, url)
     scheme = "https" if args.cert else "http"
     print(f"Seatside Hub on {scheme}://{args.host}:{args.port}", flush=True)
@@ -193,9 +200,35 @@ def cmd_db(args: argparse.Namespace) -> int:
         print("stopped")
         return 0
     from hub.db import upgrade
+    from hub.rollups import prepare
 
-    revision = upgrade(_url(args))
+    if args.db_command == "retention":
+        return _retention(args, settings.timezone)
+    url = _url(args)
+    revision = upgrade(url)
+    prepare(url, settings.timezone)
     print(f"schema at {revision}")
+    return 0
+
+
+def _retention(args: argparse.Namespace, zone: str) -> int:
+    import json
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from hub.rollups import drop_before
+
+    if args.keep_months < 1:
+        raise UsageError("--keep-months must be at least 1")
+    today = datetime.now(ZoneInfo(zone)).date()
+    months = today.year * 12 + today.month - 1 - args.keep_months
+    cutoff = today.replace(year=months // 12, month=months % 12 + 1, day=1)
+    with _conn(args) as conn:
+        dropped = drop_before(conn, cutoff)
+        conn.execute("INSERT INTO audit_log (actor, action, detail) VALUES ('cli', 'calls.retention', %s)",
+                     (json.dumps({"before": cutoff.isoformat(), "dropped": dropped}),))
+        conn.commit()
+    print(f"calls before {cutoff.isoformat()} dropped: {', '.join(dropped) if dropped else 'no whole month'}")
     return 0
 
 

@@ -8,36 +8,44 @@ from zoneinfo import ZoneInfo
 
 import psycopg
 
+from hub.errors import HubError
+from hub.rollups import rollup_zone
+
 
 def day_bounds(day: date, zone: str) -> tuple[datetime, datetime]:
     start = datetime.combine(day, datetime.min.time(), ZoneInfo(zone))
     return start, start + timedelta(days=1)
 
 
+#: A team's day from the per seat-day rollups (kept by triggers as calls arrive, days in the
+#: hub's time zone): a few rows per seat and scenario instead of every call of the day.
 TEAM_DAY = """
-WITH c AS (
-    SELECT seat_id, scenario_id, scenario_name, duration_s, wrapup_s, mandatory_done, mandatory_total, banned_hits
-    FROM calls WHERE team_id = %(team)s AND latest AND started_at >= %(start)s AND started_at < %(end)s
+WITH r AS (
+    SELECT seat_id, scenario_id, scenario_name, calls, handle_sum, handle_n, acw_sum, acw_n, md, mt, banned
+    FROM rollup_calls WHERE team_id = %(team)s AND day = %(day)s AND calls <> 0
 )
 SELECT
-    (SELECT count(*) FROM c),
-    (SELECT count(DISTINCT seat_id) FROM c),
-    (SELECT avg(duration_s) FROM c),
-    (SELECT avg(wrapup_s) FROM c),
-    (SELECT coalesce(sum(mandatory_done), 0) FROM c),
-    (SELECT coalesce(sum(mandatory_total), 0) FROM c),
-    (SELECT coalesce(sum(banned_hits), 0) FROM c),
+    (SELECT coalesce(sum(calls), 0) FROM r),
+    (SELECT count(DISTINCT seat_id) FROM r),
+    (SELECT sum(handle_sum) / nullif(sum(handle_n), 0) FROM r),
+    (SELECT sum(acw_sum) / nullif(sum(acw_n), 0) FROM r),
+    (SELECT coalesce(sum(md), 0)::bigint FROM r),
+    (SELECT coalesce(sum(mt), 0)::bigint FROM r),
+    (SELECT coalesce(sum(banned), 0)::bigint FROM r),
     (SELECT coalesce(json_agg(s ORDER BY s.calls DESC, s.scenario_id), '[]') FROM (
-        SELECT scenario_id, max(scenario_name) AS scenario_name, count(*) AS calls,
-               coalesce(sum(mandatory_done), 0) AS mandatory_done, coalesce(sum(mandatory_total), 0) AS mandatory_total
-        FROM c GROUP BY scenario_id) s)
+        SELECT scenario_id, max(scenario_name) AS scenario_name, sum(calls) AS calls,
+               coalesce(sum(md), 0)::bigint AS mandatory_done, coalesce(sum(mt), 0)::bigint AS mandatory_total
+        FROM r GROUP BY scenario_id) s)
 """
 
 
 def team_day(conn: psycopg.Connection, team_id: int, team: str, day: date, zone: str) -> dict[str, Any]:
     """The day summary of a team: calls, seats, per scenario, mandatory completion, banned hits."""
-    start, end = day_bounds(day, zone)
-    row = conn.execute(TEAM_DAY, {"team": team_id, "start": start, "end": end}).fetchone()
+    summed_in = rollup_zone(conn)
+    if summed_in != zone:
+        raise HubError(f"the rollups are summed by days in {summed_in}, not {zone}:"
+                       " run `seatside-hub db upgrade` to sum them again")
+    row = conn.execute(TEAM_DAY, {"team": team_id, "day": day}).fetchone()
     assert row is not None
     calls, seats, handle, wrapup, m_done, m_total, banned, scenarios = row
     return {

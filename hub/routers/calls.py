@@ -29,7 +29,11 @@ NAMES = ", ".join(part.strip().split()[0] for part in COLUMNS.split(","))
 INSERT = (
     f"INSERT INTO calls (seat_id, team_id, {NAMES})"
     f" SELECT %s, %s, {NAMES} FROM jsonb_to_recordset(%s) AS r({COLUMNS})"
-    " ON CONFLICT (seat_id, call_uid, revision) DO NOTHING RETURNING call_uid, revision"
+    # The unique key holds the partition key (started_at): a revision stored once is never stored
+    # again, whatever start it is sent with.
+    " WHERE NOT EXISTS (SELECT 1 FROM calls o WHERE o.seat_id = %s AND o.call_uid = r.call_uid"
+    " AND o.revision = r.revision)"
+    " ON CONFLICT (seat_id, call_uid, revision, started_at) DO NOTHING RETURNING call_uid, revision"
 )
 # The newest revision of each call is the one reports count.
 MARK_LATEST = (
@@ -89,14 +93,15 @@ async def upload_calls(batch: CallBatch, seat: Seat, conn: Conn, settings: Setti
                    " it was not stored: mask it on the seat")
         return JSONResponse({"detail": message, "refused": refused}, status_code=422)
     rows = [_row(call) for call in batch.calls]
-    async with conn.transaction():
+    uids = sorted({row["call_uid"] for row in rows})
+    # One pipeline: the transaction's statements go out together, one round trip to PostgreSQL.
+    async with conn.pipeline(), conn.transaction():
         # One upload per seat at a time: "latest" stays right under concurrent retries.
         await conn.execute("SELECT pg_advisory_xact_lock(1, %s::int)", (seat.id % 2_000_000_000,))
-        cursor = await conn.execute(INSERT, (seat.id, seat.team_id, Jsonb(rows)))
-        stored = {(uid, revision) for uid, revision in await cursor.fetchall()}
-        uids = sorted({row["call_uid"] for row in rows})
+        cursor = await conn.execute(INSERT, (seat.id, seat.team_id, Jsonb(rows), seat.id))
         await conn.execute(MARK_LATEST, (seat.id, uids, seat.id))
         await conn.execute("UPDATE seats SET last_seen_at = now() WHERE id = %s", (seat.id,))
+        stored = {(uid, revision) for uid, revision in await cursor.fetchall()}
     if settings.fault_injection == "calls-after-commit":
         # Tests only: die between the commit and the reply, as a power cut would.
         os.kill(os.getpid(), signal.SIGKILL)

@@ -65,6 +65,11 @@ class Table:
 FOLLOWUP_STATUSES = (_("overdue"), _("due"), _("open"))
 
 RANGE = "c.team_id = %(team)s AND c.latest AND c.started_at >= %(start)s AND c.started_at < %(end)s"
+#: The same days in the rollups (per seat and day in the centre's time zone, kept as calls arrive).
+DAYS = "r.team_id = %(team)s AND r.day >= %(first)s AND r.day <= %(last)s"
+#: Averages and sums over rollup rows.
+HANDLE = "sum(r.handle_sum) / nullif(sum(r.handle_n), 0)"
+ACW = "sum(r.acw_sum) / nullif(sum(r.acw_n), 0)"
 
 
 def _ratio(done: Any, total: Any) -> float | None:
@@ -87,9 +92,9 @@ TABLES: dict[str, Table] = {
             SELECT se.name, coalesce(a.calls, 0), a.handle, a.acw, a.md, a.mt, coalesce(a.banned, 0)
               FROM seats se
               LEFT JOIN (
-                  SELECT c.seat_id, count(*) AS calls, avg(c.duration_s) AS handle, avg(c.wrapup_s) AS acw,
-                         sum(c.mandatory_done) AS md, sum(c.mandatory_total) AS mt, sum(c.banned_hits) AS banned
-                    FROM calls c WHERE {RANGE} GROUP BY c.seat_id
+                  SELECT r.seat_id, sum(r.calls) AS calls, {HANDLE} AS handle, {ACW} AS acw,
+                         sum(r.md)::bigint AS md, sum(r.mt)::bigint AS mt, sum(r.banned)::bigint AS banned
+                    FROM rollup_calls r WHERE {DAYS} GROUP BY r.seat_id
               ) a ON a.seat_id = se.id
              WHERE se.team_id = %(team)s
              ORDER BY se.name
@@ -102,10 +107,10 @@ TABLES: dict[str, Table] = {
             (_("Scenario"), _("Calls"), _("Average handle time (s)"), _("Average after-call work (s)"),
              _("Mandatory steps done")),
             f"""
-            SELECT coalesce(nullif(c.scenario_name, ''), c.scenario_id), count(*), avg(c.duration_s),
-                   avg(c.wrapup_s), sum(c.mandatory_done), sum(c.mandatory_total)
-              FROM calls c WHERE {RANGE}
-             GROUP BY 1 ORDER BY 2 DESC, 1
+            SELECT coalesce(nullif(r.scenario_name, ''), r.scenario_id), sum(r.calls), {HANDLE}, {ACW},
+                   sum(r.md)::bigint, sum(r.mt)::bigint
+              FROM rollup_calls r WHERE {DAYS}
+             GROUP BY 1 HAVING sum(r.calls) > 0 ORDER BY 2 DESC, 1
             """,
             lambda r: [r[0], r[1], _seconds(r[2]), _seconds(r[3]), _ratio(r[4], r[5])],
         ),
@@ -114,11 +119,9 @@ TABLES: dict[str, Table] = {
             _("Mandatory steps skipped, with the reasons given"),
             (_("Scenario"), _("Step"), _("Reason"), _("Times")),
             f"""
-            SELECT coalesce(nullif(c.scenario_name, ''), c.scenario_id), s->>'title',
-                   coalesce(s->>'reason', ''), count(*)
-              FROM calls c CROSS JOIN LATERAL jsonb_array_elements(c.skipped) s
-             WHERE {RANGE}
-             GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1, 2
+            SELECT r.scenario, r.title, r.reason, sum(r.times)
+              FROM rollup_skips r WHERE {DAYS}
+             GROUP BY 1, 2, 3 HAVING sum(r.times) > 0 ORDER BY 4 DESC, 1, 2
             """,
         ),
         Table(
@@ -126,11 +129,10 @@ TABLES: dict[str, Table] = {
             _("Banned phrases by phrase and seat"),
             (_("Phrase"), _("Seat"), _("Hits")),
             f"""
-            SELECT b->>'phrase', se.name, sum(coalesce((b->>'count')::int, 1))
-              FROM calls c JOIN seats se ON se.id = c.seat_id
-                   CROSS JOIN LATERAL jsonb_array_elements(c.banned) b
-             WHERE {RANGE}
-             GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2
+            SELECT r.phrase, se.name, sum(r.hits)
+              FROM rollup_banned r JOIN seats se ON se.id = r.seat_id
+             WHERE {DAYS}
+             GROUP BY 1, 2 HAVING sum(r.hits) > 0 ORDER BY 3 DESC, 1, 2
             """,
         ),
         Table(
@@ -166,12 +168,10 @@ TABLES: dict[str, Table] = {
             (_("Pack version"), _("Scenario"), _("Phrase"), _("Uses")),
             f"""
             SELECT version, scenario, text, uses FROM (
-                SELECT c.pack_version AS version, coalesce(p->>'scenario_id', '') AS scenario,
-                       p->>'text' AS text, count(*) AS uses,
-                       row_number() OVER (PARTITION BY c.pack_version ORDER BY count(*) DESC, p->>'text') AS rank
-                  FROM calls c CROSS JOIN LATERAL jsonb_array_elements(c.phrases) p
-                 WHERE {RANGE}
-                 GROUP BY c.pack_version, 2, 3
+                SELECT nullif(r.pack_version, 0) AS version, r.scenario_id AS scenario, r.text, sum(r.uses) AS uses,
+                       row_number() OVER (PARTITION BY r.pack_version ORDER BY sum(r.uses) DESC, r.text) AS rank
+                  FROM rollup_phrases r WHERE {DAYS}
+                 GROUP BY r.pack_version, 2, 3 HAVING sum(r.uses) > 0
             ) ranked WHERE rank <= 15
              ORDER BY version DESC NULLS LAST, uses DESC, text
             """,
@@ -196,18 +196,88 @@ TABLES: dict[str, Table] = {
     ]
 }
 
+TREND_UNITS = ("week", "month")
+TREND_COLUMNS = (_("Calls"), _("Average handle time (s)"), _("Average after-call work (s)"),
+                 _("Mandatory steps done"), _("Banned phrases"))
+
+
+def _trend_row(r: Sequence[Any]) -> list[Any]:
+    return [r[0], r[1], r[2], _seconds(r[3]), _seconds(r[4]), _ratio(r[5], r[6]), r[7]]
+
+
+#: Trends by week (ISO, from Monday) or month, from the rollups: the page pivots them, the
+#: exports list them one period and seat (or scenario) a row.
+TRENDS: dict[str, Table] = {
+    "trend_seats": Table(
+        "trend_seats",
+        _("Trend per seat"),
+        (_("Period"), _("Seat"), *TREND_COLUMNS),
+        f"""
+        SELECT date_trunc(%(unit)s, r.day)::date, se.name, sum(r.calls), {HANDLE}, {ACW},
+               sum(r.md)::bigint, sum(r.mt)::bigint, sum(r.banned)::bigint
+          FROM rollup_calls r JOIN seats se ON se.id = r.seat_id
+         WHERE {DAYS}
+         GROUP BY 1, 2 HAVING sum(r.calls) > 0 ORDER BY 1, 2
+        """,
+        _trend_row,
+        page_limit=None,
+    ),
+    "trend_scenarios": Table(
+        "trend_scenarios",
+        _("Trend per scenario"),
+        (_("Period"), _("Scenario"), *TREND_COLUMNS),
+        f"""
+        SELECT date_trunc(%(unit)s, r.day)::date, coalesce(nullif(r.scenario_name, ''), r.scenario_id), sum(r.calls),
+               {HANDLE}, {ACW}, sum(r.md)::bigint, sum(r.mt)::bigint, sum(r.banned)::bigint
+          FROM rollup_calls r
+         WHERE {DAYS}
+         GROUP BY 1, 2 HAVING sum(r.calls) > 0 ORDER BY 1, 2
+        """,
+        _trend_row,
+        page_limit=None,
+    ),
+}
+
+
+def period_label(start: date, unit: str) -> str:
+    """2025-W03 for a week (ISO), 2025-01 for a month."""
+    if unit == "week":
+        year, week, _day = start.isocalendar()
+        return f"{year}-W{week:02d}"
+    return f"{start.year}-{start.month:02d}"
+
+
+@dataclass(frozen=True)
+class Trend:
+    """One trend table pivoted: a row per seat (or scenario), a cell per period."""
+
+    key: str
+    title: str
+    periods: list[str]
+    rows: list[tuple[str, list[dict[str, Any] | None]]]
+
+
+def pivot(key: str, title: str, rows: list[list[Any]], unit: str) -> Trend:
+    periods: list[date] = sorted({row[0] for row in rows})
+    index = {period: n for n, period in enumerate(periods)}
+    cells: dict[str, list[dict[str, Any] | None]] = {}
+    for period, name, calls, handle, acw, mandatory, banned in rows:
+        cells.setdefault(name, [None] * len(periods))[index[period]] = {
+            "calls": calls, "handle": handle, "acw": acw, "mandatory": mandatory, "banned": banned}
+    return Trend(key, title, [period_label(p, unit) for p in periods], sorted(cells.items()))
+
+
 #: Phrases of a pack version no call of the range used (computed from the bundle, not SQL).
 UNUSED = Table("unused", _("Phrases never used, per pack version"),
                (_("Pack version"), _("Scenario"), _("Step"), _("Phrase")), "")
 
 HOURLY_SQL = f"""
-SELECT extract(hour FROM c.started_at AT TIME ZONE %(tz)s)::int AS hour, count(*)
-  FROM calls c WHERE {RANGE} GROUP BY 1 ORDER BY 1
+SELECT r.hour::int, sum(r.calls) FROM rollup_hours r WHERE {DAYS} GROUP BY 1 HAVING sum(r.calls) > 0 ORDER BY 1
 """
 TOTALS_SQL = f"""
-SELECT count(*), avg(c.duration_s), avg(c.wrapup_s), sum(c.mandatory_done), sum(c.mandatory_total),
-       coalesce(sum(c.banned_hits), 0)
-  FROM calls c WHERE {RANGE}
+SELECT coalesce(sum(r.calls), 0), {HANDLE}, {ACW}, sum(r.md)::bigint, sum(r.mt)::bigint,
+       coalesce(sum(r.banned), 0)::bigint
+  FROM rollup_calls r WHERE {DAYS}
 """
 
 
@@ -220,7 +290,7 @@ class Range:
 
     @property
     def params(self) -> dict[str, Any]:
-        return {"start": self.start, "end": self.end}
+        return {"start": self.start, "end": self.end, "first": self.first, "last": self.last}
 
 
 def parse_range(first: str | None, last: str | None, tz_name: str, today: date | None = None) -> Range:
@@ -255,21 +325,38 @@ def _tone(ratio: float | None) -> str:
     return "warn" if ratio >= 0.8 else "alert"
 
 
+#: Without a choice, trends go by week up to this many days, by month beyond (a year by week is 53 columns).
+WEEKLY_UP_TO_DAYS = 92
+
+
+def _unit(trend: str | None, span: Range) -> str:
+    if trend is None:
+        return "week" if (span.last - span.first).days < WEEKLY_UP_TO_DAYS else "month"
+    if trend not in TREND_UNITS:
+        raise HTTPException(400, "trend is week or month")
+    return trend
+
+
 @router.get("/reports")
 async def reports_page(
-    request: Request, lead: SignedInLead, first: str | None = None, last: str | None = None
+    request: Request, lead: SignedInLead, first: str | None = None, last: str | None = None,
+    trend: str | None = None,
 ) -> Response:
     span = _range_of(request, first, last)
-    params = _params(lead, span, request)
+    unit = _unit(trend, span)
+    params = _params(lead, span, request) | {"unit": unit}
     t = translations_for(request_language(request)).gettext
     shown = [(table, table.page_limit) for table in TABLES.values() if table.page_limit is not None]
     # The page's reads are independent: run them at once on pooled connections.
-    table_rows, hourly_rows, totals_rows, never_used = await asyncio.gather(
+    table_rows, hourly_rows, totals_rows, never_used, trend_rows = await asyncio.gather(
         asyncio.gather(*(fetch_tuples(request, table.sql + f" LIMIT {limit + 1}", params) for table, limit in shown)),
         fetch_tuples(request, HOURLY_SQL, params),
         fetch_tuples(request, TOTALS_SQL, params),
         unused_phrases(request, lead, span),
+        asyncio.gather(*(fetch_tuples(request, table.sql, params) for table in TRENDS.values())),
     )
+    trends = [pivot(table.key, table.title, [table.row(row) for row in rows], unit)
+              for table, rows in zip(TRENDS.values(), trend_rows)]
     tables: dict[str, list[list[Any]]] = {
         table.key: [table.row(row) for row in rows] for (table, _limit), rows in zip(shown, table_rows)
     }
@@ -301,6 +388,8 @@ async def reports_page(
                 "mandatory": _ratio(totals[3], totals[4]), "banned": totals[5],
             },
             "never_used": never_used,
+            "trends": trends,
+            "unit": unit,
             "query": f"first={span.first.isoformat()}&last={span.last.isoformat()}",
         },
     )
@@ -320,9 +409,9 @@ async def unused_phrases(request: Request, lead: Lead, span: Range) -> list[dict
     used_rows = await fetch_all(
         request,
         f"""
-        SELECT c.pack_version AS version, array_agg(DISTINCT p->>'phrase_id') AS used
-          FROM calls c CROSS JOIN LATERAL jsonb_array_elements(c.phrases) p
-         WHERE {RANGE} AND c.pack_version IS NOT NULL
+        SELECT r.pack_version AS version, array_agg(DISTINCT r.phrase_id) AS used
+          FROM rollup_phrases r
+         WHERE {DAYS} AND r.pack_version > 0 AND r.uses > 0
          GROUP BY 1 ORDER BY 1 DESC LIMIT 5
         """,
         _params(lead, span, request),
@@ -347,14 +436,15 @@ async def unused_phrases(request: Request, lead: Lead, span: Range) -> list[dict
 @router.get("/reports/{key}.{fmt}")
 async def export_table(
     request: Request, lead: SignedInLead, key: str, fmt: str, first: str | None = None, last: str | None = None,
-    seat: int | None = None,
+    seat: int | None = None, trend: str | None = None,
 ) -> Response:
-    """A table of the reports page (``unused`` too), or with ``seat`` the calls of one seat of the team."""
-    if fmt not in {"csv", "xlsx"} or (key not in TABLES and key != UNUSED.key) or (seat is not None and key != "calls"):
+    """A table of the reports page (``unused`` and the trends too), or with ``seat`` the calls of one seat."""
+    known = key in TABLES or key in TRENDS or key == UNUSED.key
+    if fmt not in {"csv", "xlsx"} or not known or (seat is not None and key != "calls"):
         raise HTTPException(404)
     span = _range_of(request, first, last)
     t = translations_for(request_language(request)).gettext
-    params = _params(lead, span, request)
+    params = _params(lead, span, request) | {"unit": _unit(trend, span)}
     rows: Iterable[Sequence[Any]] = []
     sql = ""
     if key == UNUSED.key:
@@ -362,7 +452,7 @@ async def export_table(
         rows = [[item["version"], p["scenario"], p["step"], p["text"]]
                 for item in await unused_phrases(request, lead, span) for p in item["unused"]]
     else:
-        table = TABLES[key]
+        table = TABLES[key] if key in TABLES else TRENDS[key]
         sql = table.sql
         if seat is not None:
             owned = await fetch_all(request, "SELECT 1 FROM seats WHERE id = %s AND team_id = %s", (seat, lead.team_id))

@@ -136,3 +136,47 @@ def test_export_xlsx_from_the_reports_page(page: Page, web_hub: WebHub, tmp_path
     book.close()
     assert rows[0][:2] == ("坐席", "通话数")
     assert ("A02", 3) in {(row[0], row[1]) for row in rows[1:]}
+
+
+def test_trends_by_month_and_week_from_uploaded_calls(page: Page, web_hub: WebHub, tmp_path: Path) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from tests.hub.web.conftest import call_record
+
+    shanghai = ZoneInfo("Asia/Shanghai")
+    # September: 2 calls, October: 1, November: 3 (one of them the first minute of the 1st, Shanghai time).
+    starts = [datetime(2026, 9, 14, 10, tzinfo=shanghai), datetime(2026, 9, 15, 10, tzinfo=shanghai),
+              datetime(2026, 10, 20, 15, tzinfo=shanghai), datetime(2026, 11, 1, 0, 0, 30, tzinfo=shanghai),
+              datetime(2026, 11, 2, 9, tzinfo=shanghai), datetime(2026, 11, 30, 23, 50, tzinfo=shanghai)]
+    web_hub.upload_calls("A", "A03", [
+        call_record(f"trend-{n}", start, scenario_id="trend-x", scenario_name="趋势甲") for n, start in enumerate(starts)])
+    # A later revision of an October call moves it to another scenario: counted once, in the new one.
+    web_hub.upload_calls("A", "A03", [call_record("trend-2", starts[2], revision=2, scenario_id="trend-y",
+                                                  scenario_name="趋势乙")])
+    sign_in(page, web_hub)
+    page.goto("/reports?first=2026-09-01&last=2026-11-30")
+    page.select_option("#trend-unit", "month")
+    page.locator("#trend-form button").click()
+    expect(page).to_have_url(web_hub.base + "/reports?first=2026-09-01&last=2026-11-30&trend=month")
+    seats = page.locator("#table-trend_seats")
+    expect(seats.locator("th.period")).to_have_text(["2026-09", "2026-10", "2026-11"])
+    row = seats.locator("tr", has_text="A03")
+    expect(row.locator("td .calls")).to_have_text(["2", "1", "3"])
+    scenarios = page.locator("#table-trend_scenarios")
+    expect(scenarios.locator("tr", has_text="趋势甲").locator("td").nth(1)).to_have_text("–")  # October moved
+    expect(scenarios.locator("tr", has_text="趋势乙").locator("td .calls")).to_have_text(["1"])
+
+    page.select_option("#trend-unit", "week")
+    page.locator("#trend-form button").click()
+    expect(seats.locator("th.period").first).to_have_text("2026-W38")
+    expect(seats.locator("th.period").last).to_have_text("2026-W49")  # Monday 30 November
+    with page.expect_download() as caught:
+        page.click("#export-trend_scenarios-csv")
+    saved = tmp_path / caught.value.suggested_filename
+    caught.value.save_as(saved)
+    lines = saved.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("周期,场景,通话数")
+    weekly = [line for line in lines[1:] if "趋势" in line]
+    assert weekly and all(line.split(",")[0] >= "2026-09-14" for line in weekly)
+    assert sum(int(line.split(",")[2]) for line in weekly) == 6

@@ -74,8 +74,10 @@ def test_report_figures_and_streamed_exports(web_hub: WebHub) -> None:
 def test_bad_ranges_are_refused_in_a_sentence(web_hub: WebHub) -> None:
     with signed_in(web_hub) as client:
         for params in [{"first": "2026-13-01"}, {"first": "2026-02-02", "last": "2026-02-01"},
-                       {"first": "2020-01-01", "last": "2026-01-01"}]:
+                       {"first": "2020-01-01", "last": "2026-01-01"}, {"trend": "year"}]:
             response = client.get("/reports", params=params)
             assert response.status_code == 400 and "Traceback" not in response.text
         assert client.get("/reports/nothing.csv").status_code == 404
         assert client.get("/reports/calls.pdf").status_code == 404
+        assert client.get("/reports/trend_seats.csv", params={"trend": "day"}).status_code == 400
+        assert client.get("/reports/trend_seats.csv", params={"seat": 1}).status_code == 404
