@@ -58,6 +58,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -147,22 +148,33 @@ _DIGIT_LIKE = (
     "\U0001d7ce-\U0001d7ff\U0001f100-\U0001f10c"
 )
 _NOT_DIGIT_LIKE_RE = re.compile(f"[^{_DIGIT_LIKE}]+")
+# Characters NFKC makes two or three digits.
+_MULTI_DIGIT_RE = re.compile(
+    "[\u00bc-\u00be\u2150-\u215e\u2189\u2469-\u2473\u247d-\u2487\u2491-\u249b\u3251-\u325f\u32b1-\u32bf"
+    "\u32c9-\u32cb\u3362-\u3370\u33e9-\u33fe]"
+)
 _LETTERS_RE = re.compile("[A-Za-z\uff21-\uff3a\uff41-\uff5a]")
 
 
 def may_hold_number(text: str) -> bool:
     """Whether ``text`` has 11 or more characters that are or may become digits (a
     quick test before the real one: every number the masker finds has them)."""
-    if len(text) < 11:
-        return False
+    return len(text) >= 11 and _could_hold(text)
+
+
+def _could_hold(text: str) -> bool:
+    """``may_hold_number`` without the length test (a stretch of a longer text)."""
     count = len(_NOT_DIGIT_LIKE_RE.sub("", text))
     if count >= 11:
         return True
-    if count + 1 < 11 and not text.isascii() and _LETTERS_RE.search(text) is None:
+    count += 2 * text.count("个")  # a counted digit: 四个4 is 4444
+    if not text.isascii():
+        count += 3 * len(_MULTI_DIGIT_RE.findall(text))  # ⑫, ⒛, ㉑, ㋉, ¼: up to 3 digits
+    if count < 11 and not text.isascii() and _LETTERS_RE.search(text) is None:
         return False
     # digit words and look-alike letters: "one three eight…", "1385O00l234"
     words = len(_WORD_RE.findall(text)) + sum(map(len, _LOOKALIKE_RE.findall(text))) + 2 * len(_COUNTS_RE.findall(text))
-    return count + words >= 11 or count + 1 >= 11
+    return count + words >= 11
 
 
 @dataclass(frozen=True)
@@ -255,7 +267,7 @@ _LOOKALIKE_RE = re.compile(r"(?<=[0-9])[ ]?[OoIl]+(?=[ ]?[0-9]|[xX](?![A-Za-z0-9
 _CHECK_WORD_RE = re.compile(
     r"(?<=[0-9]{2})(?:[ ,](?:大写的?|小写的?|字母)?[ ]?|(?:大写的?|小写的?|字母)[ ]?)(?=[xX](?![A-Za-z0-9]))"
 )
-_COUNTS_RE = re.compile(r"double|triple|个", re.IGNORECASE)
+_COUNTS_RE = re.compile(r"double|triple", re.IGNORECASE)
 _REWRITE_HINT_RE = re.compile(r"[<&]|[A-Za-z]{2}|[0-9][ ]?[OoIl]|个[0-9]|字母|大写|小写")
 
 
@@ -715,7 +727,7 @@ def _starts_with_date(digits: str) -> bool:
 _SEP_CLASS = re.escape(SEPARATORS)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Chunk:
     start: int  # in the view
     end: int
@@ -794,7 +806,8 @@ def _runs(
             cuts = [0]
             if clean and said is not None:
                 marks = said[position : position + len(part)]
-                cuts += [m.start() for m in _SAID_RE.finditer(marks) if m.start() and part[m.start()] != "X"]
+                if 0 < marks.count("\x01") < len(marks):  # numerals and Arabic digits together
+                    cuts += [m.start() for m in _SAID_RE.finditer(marks) if m.start() and part[m.start()] != "X"]
             cuts.append(len(part))
             for a, b in pairwise(cuts):
                 piece = upper[a:b]
@@ -899,6 +912,7 @@ class _Strict:
 _STRICT = _Strict()
 
 
+@lru_cache(maxsize=8192)
 def _strict_kind(digits: str) -> str | None:
     """What ``digits`` is by its own checks alone: a valid ID, a mobile, a scheme's Luhn-valid card."""
     if len(digits) == 18 and looks_like_resident_id(digits):
@@ -934,10 +948,13 @@ def _candidate(chunks: list[_Chunk], i: int, label: str | None) -> tuple[str, in
         if len(digits) >= 11 and "X" not in digits[:-1]:
             ends.append((j, digits))
     for j, digits in reversed(ends):
+        loose, strict = _kind_of(digits, label), _strict_kind(digits)
+        if loose is None and strict is None:
+            continue  # no number whatever the grouping (checked first: it is cheaper)
         grouping = _grouping_ok(chunks, i, j)
         if not grouping:
             continue
-        kind = _strict_kind(digits) if grouping is _STRICT else _kind_of(digits, label)
+        kind = strict if grouping is _STRICT else loose
         if kind is not None:
             return kind, i, j
     return None
@@ -991,12 +1008,143 @@ def _hide(chars: list[str], view: View, found: _Found, policy: MaskPolicy) -> Ma
     return Match(found.kind, view.at(found.start), view.at(found.end - 1) + 1)
 
 
+# -- candidate windows ------------------------------------------------------------
+# Long texts are masked stretch by stretch. One regular expression over the original
+# text finds the runs of *loud* characters, those that are or may become part of a
+# number in the view: anything but plain Chinese words, punctuation and spaces (so
+# digits, numerals, 个, 杠, 叉, letters, mask, format and compatibility characters).
+# Runs are joined across the gaps the view can bridge: fillers and punctuation only
+# (any length), a line break (the next transcript line and its label), the inside of
+# a markup tag. A stretch that cannot hold 11 digits (``may_hold_number``) is skipped;
+# the others are masked with the full normalise-and-find, each in a window with a
+# margin for the label in front and the lookaheads behind, and only the numbers that
+# start inside the stretch are kept. Ordinary text costs the one pass; the result is
+# the same as masking the whole text (checked on every corpus, windows forced on).
+# Quiet characters (code point ranges): plain Chinese words, punctuation and spaces.
+_QUIET: tuple[tuple[int, int], ...] = (
+    (0x09, 0x0D), (0x20, 0x22), (0x24, 0x25), (0x27, 0x29), (0x2B, 0x2F), (0x3A, 0x3B), (0x3D, 0x3D),
+    (0x3F, 0x40), (0x5B, 0x60), (0x7B, 0x7E),  # ASCII punctuation but # & * < > (markup, masks)
+    (0xA0, 0xA0), (0x1680, 0x1680), (0x2000, 0x200A), (0x2010, 0x2029), (0x202F, 0x205F),  # spaces, punctuation
+    (0x3000, 0x303F),  # CJK punctuation
+    (0x3400, 0x4DBF), (0x4E00, 0x9FFF),  # CJK ideographs
+    (0xFF01, 0xFF09), (0xFF0B, 0xFF0F), (0xFF1A, 0xFF1B), (0xFF1D, 0xFF1D), (0xFF1F, 0xFF20),  # full-width
+    (0xFF3B, 0xFF40), (0xFF5B, 0xFF65),
+)
+_IDEOGRAPHS = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF))
+# Never quiet: numerals, 个 (a count), 杠 (a dash), 叉 (X), mask characters.
+_LOUD = "".join(CHINESE_NUMERALS) + "个杠" + MASK_LIKE
+# Ideographs a gap of fillers may hold (the fillers, and the words around an ID's X).
+_GAP_WORDS = "".join(sorted(set(_FILLERS) - set("|-abcdefghijklmnopqrstuvwxyz"))) + "大写小字母"
+_WINDOW_MIN = 400  # shorter texts are masked whole
+_WINDOW_LINE_GAP = 120  # a gap with a line break: the next transcript line and its label
+_WINDOW_TAG_GAP = 64  # inside a markup tag
+_WINDOW_BEFORE = 32  # margin in front (the label: 24 characters of the view), and its loud characters
+_WINDOW_AFTER = 8  # margin behind (lookaheads)
+_LOUD_PATTERNS: dict[str, re.Pattern[str]] = {}
+
+
+def _class(ranges: tuple[tuple[int, int], ...], minus: set[int]) -> str:
+    """A regular-expression character class body: ``ranges`` without ``minus``."""
+    out: list[str] = []
+    for a, b in ranges:
+        start = a
+        for cp in [*sorted(c for c in minus if a <= c <= b), b + 1]:
+            if start < cp:
+                out.append(re.escape(chr(start)) + ("" if start == cp - 1 else "-" + re.escape(chr(cp - 1))))
+            start = cp + 1
+    return "".join(out)
+
+
+def _loud_set(mask_char: str) -> set[int]:
+    return {ord(c) for c in _LOUD + mask_char + unicodedata.normalize("NFKC", mask_char)}
+
+
+def _stretch_pattern(mask_char: str) -> re.Pattern[str]:
+    """Stretches that may hold a number: loud runs (markup tags whole) joined across
+    the gaps the view can bridge (fillers and punctuation; a line break)."""
+    pattern = _LOUD_PATTERNS.get(mask_char)
+    if pattern is None:
+        loud = _loud_set(mask_char)
+        quiet = _class(_QUIET, loud)
+        wordy = {cp for a, b in _IDEOGRAPHS for cp in range(a, b + 1)} - {ord(c) for c in _GAP_WORDS}
+        bridge = _class(_QUIET, loud | wordy | {10})
+        quiet_line = _class(_QUIET, loud | {10})
+        atom = f"(?:<[^<>\\n]{{0,{_WINDOW_TAG_GAP}}}>|[^{quiet}])+"
+        # (after a line break anything may stand before the next digits: a time stamp, a
+        # speaker's label, the other speaker's line)
+        gap = f"(?:[{bridge}]+|[{quiet_line}]{{0,{_WINDOW_LINE_GAP}}}\\n(?:[^\\n]{{0,60}}\\n)?[^\\n]{{0,60}})"
+        pattern = _LOUD_PATTERNS[mask_char] = re.compile(f"{atom}(?:{gap}{atom})*")
+    return pattern
+
+
+def _loud_count(text: str, start: int, end: int, mask_char: str) -> int:
+    """How many loud characters ``text[start:end]`` has."""
+    key = "loud" + mask_char
+    pattern = _LOUD_PATTERNS.get(key)
+    if pattern is None:
+        pattern = _LOUD_PATTERNS[key] = re.compile(f"[^{_class(_QUIET, _loud_set(mask_char))}]")
+    return len(pattern.findall(text, start, end))
+
+
 def _scan(text: str, policy: MaskPolicy) -> tuple[list[Match], str]:
-    """The numbers in ``text`` and the text with them masked."""
+    """The numbers in ``text`` and the text with them masked (long texts stretch by stretch)."""
     if not may_hold_number(text):
         return [], text
+    if len(text) < _WINDOW_MIN:
+        return _scan_whole(text, policy)
+    # Windows (start, end, stretches): a stretch with its margins; overlapping ones merged.
+    windows: list[tuple[int, int, list[tuple[int, int]]]] = []
+    covered = 0
+    for stretch in _stretch_pattern(policy.mask_char).finditer(text):
+        s, e = stretch.span()
+        if e - s < 6 or not _could_hold(stretch.group()):
+            continue  # (fewer than 6 loud characters make at most 10 digits)
+        # In front, enough characters for the label (loud ones may shrink in the view).
+        a = max(0, s - _WINDOW_BEFORE)
+        a = max(0, a - _loud_count(text, a, s, policy.mask_char))
+        b = min(len(text), e + _WINDOW_AFTER)
+        covered += b - a
+        if windows and a <= windows[-1][1]:
+            windows[-1][2].append((s, e))
+            windows[-1] = (windows[-1][0], b, windows[-1][2])
+        else:
+            windows.append((a, b, [(s, e)]))
+    if covered * 2 > len(text) * 3:
+        return _scan_whole(text, policy)  # numbers everywhere: one view of the whole is cheaper
+    matches: list[Match] = []
+    out: list[str] = []
+    at = 0
+    for a, b, cores in windows:
+        found, masked = _scan_whole(text[a:b], policy, [(s - a, e - a) for s, e in cores])
+        for s, e in cores:
+            inside = [Match(m.kind, m.start + a, m.end + a) for m in found if s <= m.start + a < e]
+            if inside:
+                matches += inside
+                out += [text[at:s], masked[s - a : e - a]]
+                at = e
+    if not matches:
+        return [], text
+    out.append(text[at:])
+    return matches, "".join(out)
+
+
+def _view_span(view: View, start: int, end: int) -> tuple[int, int]:
+    """The span of the view that shows ``text[start:end]``."""
+    if view.origin is None:
+        return start, end
+    return bisect_left(view.origin, start), bisect_left(view.origin, end)
+
+
+def _scan_whole(
+    text: str, policy: MaskPolicy, core: list[tuple[int, int]] | None = None
+) -> tuple[list[Match], str]:
+    """The numbers in ``text`` and the text with them masked (``core``: only the runs
+    that overlap these spans of ``text``)."""
+    if core is None and not may_hold_number(text):
+        return [], text
     view = normalise(text)
-    found = _find_once(view, text, policy.mask_char)
+    only = None if core is None else [_view_span(view, *span) for span in core]
+    found = _find_once(view, text, policy.mask_char, only)
     if not found:
         return [], text
     # Masking can free a number that a longer candidate hid: look again until
@@ -1010,6 +1158,8 @@ def _scan(text: str, policy: MaskPolicy) -> tuple[list[Match], str]:
         # Masking swaps characters one for one: without a position map the view is the quick one.
         view = View(masked.translate(_QUICK), None) if view.origin is None else normalise(masked)
         spans = [(f.start, f.end) for f in found] if view.origin is None else None
+        if core is not None:
+            spans = [_view_span(view, *span) for span in core]
         found = [
             f
             for f in _find_once(view, masked, policy.mask_char, spans)
