@@ -89,7 +89,7 @@ MOBILE = "mobile"
 SEPARATORS = (
     " \t\n\r-.,_/、·\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fb"
     # any other punctuation, brackets and quotes between groups: 138|1234|5678, 138。1234；5678, (138)1234-5678
-    "|;:~!?'\"‧()[]{}<>\\。！？；：【】「」『』《》〈〉“”‘’〔〕〖〗"
+    "|;:~!?'\"`‧()[]{}<>\\。！？；：【】「」『』《》〈〉“”‘’〔〕〖〗"
 )
 # Characters other programs and people use for hidden digits; a chunk that
 # contains one is already masked.
@@ -107,9 +107,9 @@ _DIGITS = "0123456789０１２３４５６７８９"
 # Suzhou numerals; 叉 is how the ID check character X is said. 十百千万 are not
 # digits: "十二期", "二百元" are counts and amounts and stay readable.
 CHINESE_NUMERALS: dict[str, str] = {
-    **dict.fromkeys("零〇洞", "0"),
+    **dict.fromkeys("零〇洞○◯", "0"),
     **dict.fromkeys("一幺壹〡", "1"),
-    **dict.fromkeys("二两兩贰貳〢", "2"),
+    **dict.fromkeys("二两兩俩倆贰貳〢", "2"),
     **dict.fromkeys("三叁參〣", "3"),
     **dict.fromkeys("四肆〤", "4"),
     **dict.fromkeys("五伍〥", "5"),
@@ -123,6 +123,7 @@ CHINESE_NUMERALS: dict[str, str] = {
 # BOM, direction marks, soft hyphen, tags…): invisible, dropped from the view.
 _CF = (
     "\ufe00-\ufe0f\u20dd-\u20e4"  # variation selectors and enclosing marks (keycap digits 1️⃣) too
+    "\u034f\u115f\u1160\u17b4\u17b5\u3164\uffa0"  # invisible, though not Cf: grapheme joiner, fillers
     "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
     "\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
     "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
@@ -206,9 +207,9 @@ _SPECIAL_RE = re.compile(f"[{_CF}]|(?![0-9])\\d")
 # one separator in the view.
 _FILLERS = (
     "嗯嗯|嗯|呃|啊|额|哦|诶|对对|对的|对|的|是的|是|然后是|然后|那个|就是|接着是|接着|再是|后面是|后面|最后是|最后"
-    "|还有|没错|好的|那|呢|吧|哈|嘛|啦|呀"
+    "|还有|没错|好的|那|呢|吧|哈|嘛|啦|呀|稍等一下|稍等啊|稍等|等一下|等等|我看看|我看一下|我想想|我找找|我查一下"
     # a separator said aloud
-    "|横-|斜-|横|斜|空格|中横线|下划线|减|dash|hyphen|space|slash|um|uh|er|erm|hmm|then|and"
+    "|短横线|短横|横线|横-|斜-|横|斜|斜杠|空格|中横线|下划线|减|dash|hyphen|space|slash|um|uh|er|erm|hmm|then|and"
 )
 _PUNCT = "[ \t,、.·;:!?~|。-]*"
 _STAMP = "(?:\\[[0-9:. ]{1,12}\\][ \t]*)?"  # a transcript line's time: "[00:01:12] "
@@ -217,7 +218,7 @@ _JOINT_RE = re.compile(
     f"|(?<=[0-9]){_PUNCT}\n"
     # (a line between, e.g. the seat's back-channel "嗯，好的", with no number on it)
     f"(?:{_STAMP}(?:[^\n0-9]|(?<![0-9])[0-9](?![0-9])){{0,30}}\n)?"
-    f"{_STAMP}[^\n:：0-9\\[][^\n:：]{{0,11}}[:：][ \t]*"
+    f"{_STAMP}(?:[^\n:：0-9\\[【][^\n:：]{{0,11}}[:：]|[【\\[(][^\n:：0-9】\\])]{{1,12}}[】\\])][:：]?)[ \t]*"
     f"(?:(?:{_FILLERS}){_PUNCT})*(?=[0-9])"
 )
 _JOINT_HINT_RE = re.compile(f"[0-9](?:{_PUNCT}(?:{_FILLERS})|{_PUNCT}\n)")
@@ -258,17 +259,22 @@ _DIGIT_WORDS = {
     "zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4",
     "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
 }
-_TAG_RE = re.compile(r"(?:[ \t]*(?:</?[A-Za-z][^<>\n]{0,60}>|&nbsp;|&#\d{1,5};)[ \t]*)+")
+# (markdown bold "**" too, but not a longer run of stars: that is a masked stretch)
+_TAG_RE = re.compile(r"(?:[ \t]*(?:</?[A-Za-z][^<>\n]{0,60}>|&nbsp;|&#\d{1,5};|(?<![*])\*\*(?![*]))[ \t]*)+")
 _WORD_RE = re.compile(r"(?<![A-Za-z])(?:" + "|".join(_DIGIT_WORDS) + r")(?![A-Za-z])", re.IGNORECASE)
 _COUNT_RE = re.compile(
     r"(?:(?<![A-Za-z])(double|triple)[ -]?|(?:(?<=[0-9])[ ,、]?|(?<![0-9]))([234])个)([0-9])"
 )
-_LOOKALIKE_RE = re.compile(r"(?<=[0-9])[ ]?[OoIl]+(?=[ ]?[0-9]|[xX](?![A-Za-z0-9]))")
+_LOOKALIKE_RE = re.compile(
+    r"(?<=[0-9])[ ]?[OoIl]+(?=[ ]?[0-9]|[xX](?![A-Za-z0-9]))"
+    # at either end of a run of digits: "l9051387283", "…226107I"
+    r"|(?<![A-Za-z0-9])[OoIl](?=[0-9]{3})|(?<=[0-9]{3})[OoIl](?![A-Za-z0-9])"
+)
 _CHECK_WORD_RE = re.compile(
     r"(?<=[0-9]{2})(?:[ ,](?:大写的?|小写的?|字母)?[ ]?|(?:大写的?|小写的?|字母)[ ]?)(?=[xX](?![A-Za-z0-9]))"
 )
 _COUNTS_RE = re.compile(r"double|triple", re.IGNORECASE)
-_REWRITE_HINT_RE = re.compile(r"[<&]|[A-Za-z]{2}|[0-9][ ]?[OoIl]|个[0-9]|字母|大写|小写")
+_REWRITE_HINT_RE = re.compile(r"[<&]|\*\*|[A-Za-z]{2}|[0-9][ ]?[OoIl]|[OoIl][0-9]|个[0-9]|字母|大写|小写")
 
 
 def _count(match: re.Match[str]) -> str:
@@ -319,6 +325,11 @@ def _rewritten(view: View) -> View:
 
 def _normalised(text: str) -> View:
     quick = text.translate(_QUICK)
+    if "一" in text and (words := [m.start() for m in _LONE_NUMERAL_WORD_RE.finditer(text)]):
+        chars = list(quick)
+        for k in words:
+            chars[k] = "一"  # a word (一直, 一下), not a digit
+        quick = "".join(chars)
     if quick.isascii():
         return View(quick, None)
     specials = list(_SPECIAL_RE.finditer(quick))
@@ -764,9 +775,14 @@ _TOKEN_SPLIT_RE = re.compile(f"([{_SEP_CLASS}]+)")
 
 
 _NUMERAL_RE = re.compile(f"[{''.join(CHINESE_NUMERALS)}]")
+# A numeral that starts a word ("一直", "一下"): a number may end before it (the run is cut
+# there as between numerals and Arabic digits, so both readings are tried).
+_NUMERAL_WORD_RE = re.compile("一(?=[直下起样定般些共遍会切旦边致同再律向点堆趟声句张笔份次])")
+# Not glued to a digit, such a word is a word: "64893 一直…" ends with 3.
+_LONE_NUMERAL_WORD_RE = re.compile(f"(?<![0-9０-９{''.join(CHINESE_NUMERALS)}])" + _NUMERAL_WORD_RE.pattern)
 
 
-_SAID_RE = re.compile("\x01+|[^\x01]+")
+_SAID_RE = re.compile("\x01+|\x02|[^\x01\x02]+")
 _NO_DIGITS = str.maketrans("", "", "0123456789")
 
 
@@ -778,7 +794,11 @@ def _runs(
     runs: list[tuple[int, list[_Chunk]]] = []
     text = view.text
     # "\x01" where the original has a Chinese numeral (same length as the original).
-    said = _NUMERAL_RE.sub("\x01", original) if not original.isascii() and _NUMERAL_RE.search(original) else None
+    said = (
+        _NUMERAL_RE.sub("\x01", _NUMERAL_WORD_RE.sub("\x02", original))
+        if not original.isascii() and _NUMERAL_RE.search(original)
+        else None
+    )
     if said is not None and view.origin is not None:
         said = "".join(itemgetter(*view.origin)(said)) if len(view.origin) > 1 else said[: len(view.origin)]
     for found in _run_pattern(mask_char).finditer(text):
@@ -806,7 +826,8 @@ def _runs(
             cuts = [0]
             if clean and said is not None:
                 marks = said[position : position + len(part)]
-                if 0 < marks.count("\x01") < len(marks):  # numerals and Arabic digits together
+                # numerals and Arabic digits together, or a numeral that starts a word (\x02)
+                if 0 < marks.count("\x01") < len(marks) or "\x02" in marks[1:]:
                     cuts += [m.start() for m in _SAID_RE.finditer(marks) if m.start() and part[m.start()] != "X"]
             cuts.append(len(part))
             for a, b in pairwise(cuts):
