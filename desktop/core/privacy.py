@@ -87,13 +87,13 @@ MOBILE = "mobile"
 # "138、1234", tab, newline, "/", "_", two spaces, " - ". (Searched in the normalised
 # view, where NFKC has made full-width and ideographic forms ASCII.)
 SEPARATORS = (
-    " \t\n\r-.,_/、·\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fb"
+    " \t\n\r-.,_/、·•+〜～\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fb"
     # any other punctuation, brackets and quotes between groups: 138|1234|5678, 138。1234；5678, (138)1234-5678
     "|;:~!?'\"`‧()[]{}<>\\。！？；：【】「」『』《》〈〉“”‘’〔〕〖〗"
 )
 # Characters other programs and people use for hidden digits; a chunk that
 # contains one is already masked.
-MASK_LIKE = "*＊•●×"
+MASK_LIKE = "*＊●×"
 # Province-level codes (first two digits of a resident ID), incl. HK/Macau/Taiwan residence permits.
 PROVINCES = frozenset(f"{code}" for code in (11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44,
                                                45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83))
@@ -109,7 +109,7 @@ _DIGITS = "0123456789０１２３４５６７８９"
 CHINESE_NUMERALS: dict[str, str] = {
     **dict.fromkeys("零〇洞○◯", "0"),
     **dict.fromkeys("一幺壹〡", "1"),
-    **dict.fromkeys("二两兩俩倆贰貳〢", "2"),
+    **dict.fromkeys("二两兩贰貳〢", "2"),
     **dict.fromkeys("三叁參〣", "3"),
     **dict.fromkeys("四肆〤", "4"),
     **dict.fromkeys("五伍〥", "5"),
@@ -136,7 +136,7 @@ _QUICK = str.maketrans(
         **{chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)},
         "\u3000": " ",
         "\u00a0": " ",
-        "\u2026": ".",
+        "\u2026": " ",
         "杠": "-",  # a dash said aloud: 136杠3447杠5168
         **CHINESE_NUMERALS,
     }
@@ -168,7 +168,7 @@ def _could_hold(text: str) -> bool:
     count = len(_NOT_DIGIT_LIKE_RE.sub("", text))
     if count >= 11:
         return True
-    count += 2 * text.count("个")  # a counted digit: 四个4 is 4444
+    count += 2 * text.count("个") + text.count("俩")  # counted digits: 四个4 is 4444, 俩8 is 88
     if not text.isascii():
         count += 3 * len(_MULTI_DIGIT_RE.findall(text))  # ⑫, ⒛, ㉑, ㋉, ¼: up to 3 digits
     if count < 11 and not text.isascii() and _LETTERS_RE.search(text) is None:
@@ -209,7 +209,7 @@ _FILLERS = (
     "嗯嗯|嗯|呃|啊|额|哦|诶|对对|对的|对|的|是的|是|然后是|然后|那个|就是|接着是|接着|再是|后面是|后面|最后是|最后"
     "|还有|没错|好的|那|呢|吧|哈|嘛|啦|呀|稍等一下|稍等啊|稍等|等一下|等等|我看看|我看一下|我想想|我找找|我查一下"
     # a separator said aloud
-    "|短横线|短横|横线|横-|斜-|横|斜|斜杠|空格|中横线|下划线|减|dash|hyphen|space|slash|um|uh|er|erm|hmm|then|and"
+    "|点|短横线|短横|横线|横-|斜-|横|斜|斜杠|空格|中横线|下划线|减|dash|hyphen|space|slash|um|uh|er|erm|hmm|then|and"
 )
 _PUNCT = "[ \t,、.·;:!?~|。-]*"
 _STAMP = "(?:\\[[0-9:. ]{1,12}\\][ \t]*)?"  # a transcript line's time: "[00:01:12] "
@@ -263,22 +263,23 @@ _DIGIT_WORDS = {
 _TAG_RE = re.compile(r"(?:[ \t]*(?:</?[A-Za-z][^<>\n]{0,60}>|&nbsp;|&#\d{1,5};|(?<![*])\*\*(?![*]))[ \t]*)+")
 _WORD_RE = re.compile(r"(?<![A-Za-z])(?:" + "|".join(_DIGIT_WORDS) + r")(?![A-Za-z])", re.IGNORECASE)
 _COUNT_RE = re.compile(
-    r"(?:(?<![A-Za-z])(double|triple)[ -]?|(?:(?<=[0-9])[ ,、]?|(?<![0-9]))([234])个)([0-9])"
+    r"(?:(?<![A-Za-z])(double|triple|俩个?|倆個?)[ -]?|(?:(?<=[0-9])[ ,、]?|(?<![0-9]))([234])个)([0-9])"
 )
 _LOOKALIKE_RE = re.compile(
     r"(?<=[0-9])[ ]?[OoIl]+(?=[ ]?[0-9]|[xX](?![A-Za-z0-9]))"
     # at either end of a run of digits: "l9051387283", "…226107I"
-    r"|(?<![A-Za-z0-9])[OoIl](?=[0-9]{3})|(?<=[0-9]{3})[OoIl](?![A-Za-z0-9])"
+    r"|(?<![A-Za-z0-9])[OoIl]{1,2}(?=[0-9][OoIl]?[0-9])|(?<=[0-9]{2})[OoIl]{1,2}(?![A-Za-z0-9])"
 )
 _CHECK_WORD_RE = re.compile(
     r"(?<=[0-9]{2})(?:[ ,](?:大写的?|小写的?|字母)?[ ]?|(?:大写的?|小写的?|字母)[ ]?)(?=[xX](?![A-Za-z0-9]))"
 )
-_COUNTS_RE = re.compile(r"double|triple", re.IGNORECASE)
-_REWRITE_HINT_RE = re.compile(r"[<&]|\*\*|[A-Za-z]{2}|[0-9][ ]?[OoIl]|[OoIl][0-9]|个[0-9]|字母|大写|小写")
+_COUNTS_RE = re.compile(r"double|triple|倆", re.IGNORECASE)
+_REWRITE_HINT_RE = re.compile(r"[<&]|\*\*|[A-Za-z]{2}|[0-9][ ]?[OoIl]|[OoIl][0-9]|个[0-9]|[俩倆]|字母|大写|小写")
 
 
 def _count(match: re.Match[str]) -> str:
-    times = {"double": 2, "triple": 3}.get((match.group(1) or "").lower()) or int(match.group(2))
+    word = (match.group(1) or "").lower()
+    times = 2 if word.startswith(("俩", "倆")) else {"double": 2, "triple": 3}.get(word) or int(match.group(2))
     return match.group(3) * times
 
 
@@ -879,6 +880,8 @@ def _grouping_ok(chunks: list[_Chunk], i: int, j: int) -> bool | _Strict:
     separators = {sep for _, sep in middle[1:]}
     sizes = [len(text) for text, _ in middle]
     one_by_one = all(size == 1 for size in sizes)  # "1 3 8 1 2 3 4 5 6 7 8", "一 三 八 …"
+    if sizes == [6, 4, 2, 2, 4] and len(separators) == 1:
+        return _STRICT  # an ID with its birth date apart: 440106/1986/10/23/7833
     # One separator throughout; two kinds (spaces, dashes, line breaks) only between
     # groups of 3+ digits ("6222 0212-3456 7890", a line break in a pasted number); other
     # mixes ("136/1766-5541", "幺九八，四七二二，对，三八二二") only for a number whose
@@ -1053,7 +1056,7 @@ _QUIET: tuple[tuple[int, int], ...] = (
 )
 _IDEOGRAPHS = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF))
 # Never quiet: numerals, 个 (a count), 杠 (a dash), 叉 (X), mask characters.
-_LOUD = "".join(CHINESE_NUMERALS) + "个杠" + MASK_LIKE
+_LOUD = "".join(CHINESE_NUMERALS) + "个杠俩倆" + MASK_LIKE
 # Ideographs a gap of fillers may hold (the fillers, and the words around an ID's X).
 _GAP_WORDS = "".join(sorted(set(_FILLERS) - set("|-abcdefghijklmnopqrstuvwxyz"))) + "大写小字母"
 _WINDOW_MIN = 400  # shorter texts are masked whole
