@@ -49,6 +49,10 @@ Then by length, check digits and the label written in front:
 How much stays readable is capped (``MAX_KEEP``): at most the first 6 and last
 4 digits of a card (PCI DSS 3.3) and the last 4 of an ID or a mobile.
 
+Long texts (400 characters or more) are masked stretch by stretch (``_scan``): one
+regular expression over the original finds where a number may be, and only those
+stretches get the view above; the result is the same as for the whole text.
+
 ``mask_draft`` is what the autosave stores while the seat types: masked as the
 final record, with the digit run that may still grow (at the cursor) hidden whole.
 ``mask_segments`` masks consecutive pieces (transcript segments) as one text.
@@ -87,13 +91,13 @@ MOBILE = "mobile"
 # "138、1234", tab, newline, "/", "_", two spaces, " - ". (Searched in the normalised
 # view, where NFKC has made full-width and ideographic forms ASCII.)
 SEPARATORS = (
-    " \t\n\r-.,_/、·•+〜～\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fb"
+    " \t\n\r-.,_/、·+〜～\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fb"
     # any other punctuation, brackets and quotes between groups: 138|1234|5678, 138。1234；5678, (138)1234-5678
     "|;:~!?'\"`‧()[]{}<>\\。！？；：【】「」『』《》〈〉“”‘’〔〕〖〗"
 )
 # Characters other programs and people use for hidden digits; a chunk that
 # contains one is already masked.
-MASK_LIKE = "*＊●×"
+MASK_LIKE = "*＊•●×"
 # Province-level codes (first two digits of a resident ID), incl. HK/Macau/Taiwan residence permits.
 PROVINCES = frozenset(f"{code}" for code in (11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44,
                                                45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83))
@@ -647,7 +651,8 @@ _LETTER_LABELS: dict[str, str] = {
 
 
 _REF_SUFFIX_RE = re.compile(
-    r"(?:单号|编号|编码|流水号?|参考号|回执号?|查询号|报案号|凭证号|序号|批号|单据号?|票据号|借据号|合同号|协议号|交易号)(?:码|id)?$"
+    r"(?:(?:单号|编号|编码|流水号?|参考号|回执号?|查询号|报案号|凭证号|序号|批号|单据号?|票据号|借据号|合同号|协议号|交易号)(?:码|id)?"
+    r"|登记号|设备号)$"  # (登记号码, 设备号码: the number registered, often a phone)
 )
 
 
@@ -904,6 +909,14 @@ def _grouping_ok(chunks: list[_Chunk], i: int, j: int) -> bool | _Strict:
         return False
     if sep == "," and sizes[0] <= 3 and all(size == 3 for size in sizes[1:]):
         return False  # thousands: 1,234,567
+    if (
+        sep == " "
+        and sizes[0] <= 3
+        and all(size == 3 for size in sizes[1:])
+        and j + 1 < len(chunks)
+        and _key(chunks[j + 1].sep_before) == "."
+    ):
+        return False  # thousands apart with a decimal: 17 685 518 705.00
     if all(text.endswith("000") for text, _ in middle) or (
         len(middle) >= 3 and all(text.endswith("00") for text, _ in middle)
     ):
