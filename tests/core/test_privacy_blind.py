@@ -12,7 +12,12 @@ from benchmarks.privacy_blind import FILES, masked_enough, rows, score
 
 #: Recall and wrongly masked rate reached after the fixes, 99.23% and 100% (the first run: 87.80% / 1.87%
 #: on the generated file, 89.31% / 0.78% on the hand-written one).
-REACHED = {"mask_blind.jsonl": (3074 / 3098, 0.0), "mask_blind_handwritten.jsonl": (1.0, 0.0)}
+REACHED = {
+    "mask_blind.jsonl": (3074 / 3098, 0.0),
+    "mask_blind_handwritten.jsonl": (1.0, 0.0),
+    # the second set after the third round of fixes (tuned on: not a blind figure)
+    "mask_blind2.jsonl": (2541 / 2599, 1 / 2520),
+}
 #: The second blind set (another tester, never tuned on when first run) and its size.
 SECOND = "mask_blind2.jsonl"
 
@@ -30,8 +35,6 @@ def test_the_grader_fails_an_unmasked_number_and_a_half_masked_one():
 
 def test_the_masker_holds_the_figures_reached_on_the_blind_set():
     for name in FILES:
-        if name == SECOND:
-            continue  # reported, not held: its figure is in docs/benchmarks.md
         result = score(name)
         recall, wrong = REACHED[name]
         assert result.recall >= recall and result.false_mask_rate <= wrong, (name, result.recall,
