@@ -84,7 +84,8 @@ def test_every_style_through_every_write_endpoint(hub_server: HubProcess, db: ps
         beat = {"state": "in_call", beat_field: text[:200]}
         assert httpx.post(base + "/heartbeat", json=beat, headers=auth).status_code == 422, text
         assert httpx.post(base + "/heartbeat", json=beat | {beat_field: masked[:200]}, headers=auth).status_code == 204
-        assert httpx.post(base + "/enrol", json={"code": form[:64].rjust(4, "-")}).status_code == 422, form
+        if len(form) <= 64:  # the enrolment code's own limit; a longer form cut short is no number
+            assert httpx.post(base + "/enrol", json={"code": form.rjust(4, "-")}).status_code == 422, form
 
     one()
     assert db.execute("SELECT count(*) FROM calls").fetchone()[0] == stored[0] > 0
