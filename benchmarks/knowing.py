@@ -260,7 +260,8 @@ def markdown(r: KnowingResult) -> str:
         f"tick precision {_met(t.precision, GOALS['tick_precision'])}, tick recall {_met(t.recall, GOALS['tick_recall'])} "
         "— and none was met on the first, blind run.",
         "",
-        f"Tuning sets: `benchmarks/data/suggest_tuning3.yaml` and `suggest_tuning4.yaml` ({r.tuning_notes.notes} notes, {r.tuning_scam.notes} scam "
+        "Tuning sets: `benchmarks/data/suggest_tuning3.yaml` and `suggest_tuning4.yaml` "
+        f"({r.tuning_notes.notes} notes, {r.tuning_scam.notes} scam "
         f"notes, {r.tuning_notscam.notes} not-scam notes) and `live_utterances*.yaml` ({r.tuning_utterances} agent "
         "utterances), written by the engineers who tuned the cues, 2026-12-07 and 2026-12-08. Four labels in `live_utterances.yaml` "
         "and one in `live_replay_labels.yaml`, written when those steps had no cues at all, were corrected "
