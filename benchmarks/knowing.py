@@ -26,6 +26,9 @@ from desktop.core.search.suggest import rank_scenarios
 DATA = Path(__file__).parent / "data"
 BLIND = DATA / "blind"
 SCAM = "scam-in-progress"
+# The engineers' own tuning notes (round 3: the typo/synonym/scam round; round 4: the ten newer
+# call types and scams as combinations).
+TUNING_NOTES = ("suggest_tuning3.yaml", "suggest_tuning4.yaml")
 GOALS = {"top1": 0.92, "top3": 0.98, "scam": 1.0, "tick_recall": 0.70, "tick_precision": 0.98}
 
 
@@ -145,7 +148,11 @@ def ticks_blind(lib: Library, rows: list[dict]) -> TickResult:
 
 
 def tuning_notes(lib: Library) -> tuple[NotesResult, ScamResult, NotScamResult]:
-    data = yaml.safe_load((DATA / "suggest_tuning3.yaml").read_text(encoding="utf-8"))
+    data: dict[str, list] = {"notes": [], "scam": [], "notscam": []}
+    for name in TUNING_NOTES:
+        part = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
+        for key, rows in data.items():
+            rows += part.get(key) or []
     notes = notes_blind(lib, [{"note": n["text"], "expected": n["scenario"]} for n in data["notes"]])
     scam = scam_blind(lib, [{"note": t} for t in data["scam"]])
     notscam = notscam_blind(lib, [{"note": n["text"], "expected": n["scenario"]} for n in data["notscam"]])
@@ -247,15 +254,16 @@ def markdown(r: KnowingResult) -> str:
         f"| Speech ticks, recall | ≥ 70% | {first_r:.1%} ({f['tp']}/{f['tp'] + f['fn']}) "
         f"| {t.recall:.1%} ({t.tp}/{t.tp + t.fn}) | {_tuning(r.tuning_ticks_recall)} |",
         "",
-        f"Goals met now: top-1 {_met(r.notes.top1 / r.notes.notes, GOALS['top1'])}, "
+        f"Goals met now (on sets that were used for tuning, so not a result): top-1 {_met(r.notes.top1 / r.notes.notes, GOALS['top1'])}, "
         f"top-3 {_met(r.notes.top3 / r.notes.notes, GOALS['top3'])}, "
         f"scam {_met(r.scam.top3 / r.scam.notes, GOALS['scam'])}, "
         f"tick precision {_met(t.precision, GOALS['tick_precision'])}, tick recall {_met(t.recall, GOALS['tick_recall'])} "
         "— and none was met on the first, blind run.",
         "",
-        f"Tuning sets: `benchmarks/data/suggest_tuning3.yaml` ({r.tuning_notes.notes} notes, {r.tuning_scam.notes} scam "
+        "Tuning sets: `benchmarks/data/suggest_tuning3.yaml` and `suggest_tuning4.yaml` "
+        f"({r.tuning_notes.notes} notes, {r.tuning_scam.notes} scam "
         f"notes, {r.tuning_notscam.notes} not-scam notes) and `live_utterances*.yaml` ({r.tuning_utterances} agent "
-        "utterances), written by the engineer who tuned the cues, 2026-12-07. Four labels in `live_utterances.yaml` "
+        "utterances), written by the engineers who tuned the cues, 2026-12-07 and 2026-12-08. Four labels in `live_utterances.yaml` "
         "and one in `live_replay_labels.yaml`, written when those steps had no cues at all, were corrected "
         "(a seat asking the name, soothing, a failed identity check, an interception stated) when cues were "
         "added for every step.",
@@ -269,18 +277,22 @@ def markdown(r: KnowingResult) -> str:
     ]
     notes2 = notes_blind(live_library(), _jsonl("suggest_blind2.jsonl"))
     scam2 = scam_blind(live_library(), _jsonl("suggest_scam_blind2.jsonl"))
+    newer = notes_blind(live_library(), _jsonl("suggest_new_blind.jsonl"))
     lines += [
         "",
-        "**Second blind set, never tuned on** (`benchmarks/data/blind/blind2_README.md`): written on 2026-12-07 by a "
-        "persona of a senior quality-check lead, after all the tuning above, from the call types' ids and names "
-        "only. This is the figure to expect on notes nobody has seen:",
+        "**Second set** (`benchmarks/data/blind/blind2_README.md`): written on 2026-12-07 by a persona of a senior "
+        "quality-check lead from the call types' ids and names only. It was blind until 2026-12-08 (first run 82.4% "
+        "top-1, 89.8% top-3, 70% of its scam notes; 81.8%, 89.2% and 70% on 2026-12-08 "
+        "before that day's changes); since then it is a **tuning set** like the others, and so is the set "
+        f"for the ten newer call types (`suggest_new_blind.jsonl`, {newer.notes} notes). The figure to expect on "
+        "notes nobody has seen is the one measured on the next blind set, not these:",
         "",
-        "| Measure | Goal | Second blind set |",
-        "| :--- | :--- | ---: |",
-        f"| Notes, top-1 ({notes2.notes} notes, 22 call types) | ≥ 92% | {_pct(notes2.top1, notes2.notes)} |",
-        f"| Notes, top-3 | ≥ 98% | {_pct(notes2.top3, notes2.notes)} |",
+        "| Measure | Goal | Second set (tuning) | Newer call types (tuning) |",
+        "| :--- | :--- | ---: | ---: |",
+        f"| Notes, top-1 | ≥ 92% | {_pct(notes2.top1, notes2.notes)} | {_pct(newer.top1, newer.notes)} |",
+        f"| Notes, top-3 | ≥ 98% | {_pct(notes2.top3, notes2.notes)} | {_pct(newer.top3, newer.notes)} |",
         f"| Scam notes with scam-in-progress in the top three ({scam2.notes} notes) | 100% "
-        f"| {_pct(scam2.top3, scam2.notes)} |",
+        f"| {_pct(scam2.top3, scam2.notes)} | — |",
     ]
     if t.wrong:
         lines += ["", "Wrong ticks now:", ""] + [f"- {w}" for w in t.wrong]

@@ -104,7 +104,7 @@ def replay_accuracy(lib: Library) -> tuple[Score, Score, int]:
     return ticks, suggest, len(labels)
 
 
-def set_accuracy(lib: Library, names: tuple[str, ...] = ("live_utterances.yaml", "live_utterances2.yaml")
+def set_accuracy(lib: Library, names: tuple[str, ...] = ("live_utterances.yaml", "live_utterances2.yaml", "live_utterances3.yaml")
                  ) -> tuple[Score, Score, int, int]:
     data: dict[str, list] = {"agent": [], "customer": []}
     for name in names:

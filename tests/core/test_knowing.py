@@ -280,3 +280,65 @@ def test_asking_for_identity_never_ticks_the_identity_step(asked):
         assert step.id not in {m.step_id for m in find_ticks(asked, scenario)}, (scenario.id, asked)
     scenario, step = identity_steps[0]
     assert step.id in {m.step_id for m in find_ticks("好的 身份核实好了 谢谢您", scenario)}
+
+
+# -- round 3: slips inside gapped cues, scam signs as combinations, promises and estimates ----
+def test_a_same_sounding_slip_is_read_inside_a_cue_with_a_gap() -> None:
+    library = Library([one("frozen", ["卡…冻结"]), one("other", ["卡"])])
+    ranked = rank_scenarios("客户的卡被冻节了", library)
+    assert ranked and ranked[0].scenario_id == "frozen"
+    exact = rank_scenarios("客户的卡被冻结了", library)[0]
+    assert 0 < ranked[0].score < exact.score  # a slip counts, a little less
+
+
+@pytest.mark.parametrize("note", [
+    "客户说“快递客服”让他扫码填了卡号",  # a role the seat put in quotes, and a demand
+    "商家说退款要先在借呗借出来再转回去",
+    "客户正在按“银行专员”说的操作 要把定期取出来",
+    "kh一边跟对方打着电话一边问怎么提高转账额度",
+    "收款人是网友 客户急着要转",
+    "被通知注销学生贷 不然上征信",
+])
+def test_an_unknown_party_with_a_demand_puts_scam_in_progress_in_the_top_three(builtin, note) -> None:
+    assert "scam-in-progress" in ids(note, builtin)[:3]
+
+
+@pytest.mark.parametrize("note, expected", [
+    ("给装修队转的款 对方说没收到", "transfer-failed"),
+    ("客户问对方的开户行怎么查", "bank-code-lookup"),
+])
+def test_a_party_without_a_demand_is_not_a_scam(builtin, note, expected) -> None:
+    ranked = ids(note, builtin)
+    assert ranked and ranked[0] == expected
+    assert "scam-in-progress" not in ranked[:3]
+    assert "scam-in-progress" not in ids("女儿帮老母亲打来 问卡里还有多少钱", builtin)[:3]
+
+
+def test_one_sign_found_twice_counts_once() -> None:
+    library = Library([one("scam", ["安全账户"], safety=True)])
+    once = rank_scenarios("对方让他转账", library)[0]
+    twice = rank_scenarios("对方让他转账 “客服”让他转账", library)[0]
+    assert once.scenario_id == twice.scenario_id == "scam"
+    assert [e.cue for e in twice.evidence].count("有人指使转账或给码") == 1
+
+
+def test_an_estimate_is_a_range_not_a_number() -> None:
+    assert spoken_form("可能要等两三分钟") == "可能要等2-3分钟"
+    assert spoken_form("三个工作日") == "3个工作日"
+
+
+def test_promises_tick_under_a_condition_and_plans_do_not() -> None:
+    scenario = one("t", steps=(
+        Step("follow-through", "f", done_when=("?再打过来",)),
+        Step("replace", "r", done_when=("新卡…寄",)),
+        Step("soothe", "s", done_when=("没事没事",)),
+    ))
+
+    def found(text: str) -> set[str]:
+        return {m.step_id for m in find_ticks(text, scenario)}
+
+    assert found("要是五个工作日还没到 您再打过来") == {"follow-through"}
+    assert found("新卡寄出以后我这边会跟一下物流") == set()  # what follows 以后我 is a plan
+    assert found("新卡已经寄出了") == {"replace"}
+    assert found("没事没事 这个我们能处理") == {"soothe"}  # not a 没…没 question
+    assert found("您说您再打过来") == set()  # the customer's words repeated

@@ -50,12 +50,12 @@ _CONDITIONS = (
 )
 # Just after a cue, in its clause, these make it still pending (限制的原因我还在查).
 _PENDING = ("还在", "正在", "还没", "没有", "尚未", "待会", "稍后", "之后再", "一会儿", "再跟您", "再告诉您", "再通知您",
-            "的话")
+            "的话", "以后我", "之后我", "以后再", "之后再")
 # Anywhere earlier in the sentence: what follows is a consequence of a condition.
 _IF = ("如果", "要是", "假如", "万一", "一旦", "假设")
 # Just after a cue: it is dismissed (报警也没用).
-_USELESS = ("没用", "也没用", "没有用", "不管用", "没必要", "这句话", "这三个字", "这几个字", "这四个字", "这话")
-_A_NOT_A = re.compile(r"([\u4e00-\u9fff]{1,2})[不没]\1")
+_USELESS = ("没用", "也没用", "没有用", "不管用", "没必要", "这句话", "这三个字", "这几个字", "这四个字", "这3个字", "这4个字", "这话")
+_A_NOT_A = re.compile(r"(?<![不没])([\u4e00-\u9fff]{1,2})[不没]\1")  # not 没事没事 (a reassurance)
 _QUESTION_TAIL = re.compile(r"^[^，。！？；,.!?;]*?(吗|么|呢|吧)?\s*[?？]|^[^，。！？；,.!?;]*?(吗|么)(?=$|[，。！；,.!;])")
 
 
@@ -77,8 +77,14 @@ _RESTATE_TAG = re.compile(
 RESTATE_MIN = 8  # characters between the opening and the tag
 
 
+_APPROXIMATE = re.compile(r"^(一两|两三|二三|三四|三五|四五|五六|六七|七八|八九)$")
+
+
 def _cn_number(text: str) -> str:
-    """十五 -> 15, 三百 -> 300, 八六一二 -> 8612; text it cannot read is returned unchanged."""
+    """十五 -> 15, 三百 -> 300, 八六一二 -> 8612, 两三 -> 2-3 (an estimate, not 23); text it
+    cannot read is returned unchanged."""
+    if _APPROXIMATE.match(text):
+        return f"{_CN_VALUES[text[0]]}-{_CN_VALUES[text[1]]}"
     if all(c in _CN_VALUES for c in text):
         return "".join(str(_CN_VALUES[c]) for c in text)
     total, section, digit = 0, 0, None
@@ -132,17 +138,17 @@ def affirmed(text: str, start: int, end: int, *, asking: bool = False) -> bool:
     lead = before[-6:]
     if any(neg in lead for neg in _NEGATIONS):
         return False
+    if any(word in after[:5] for word in _USELESS):
+        return False  # 报警也没用; 祝您生活愉快这句话…: said about, not said
+    if "的话" in after:
+        return False  # 逐笔核对的话…: a condition
+    if asking:  # a question or a promise, conditional or not (要是还没到，您再打过来)
+        return not any(word in before for word in ("等到", "待会", "稍后", "马上", "您说", "您问", "您是说"))
     sentence = text[max((text.rfind(c, 0, start) for c in "。！？!?；;\n"), default=-1) + 1 : start]
     if any(word in sentence for word in _IF):
         return False  # 您要是已经转了钱，就得赶紧报警: a consequence, not done
-    if any(word in after[:5] for word in _USELESS):
-        return False  # 报警也没用; 祝您生活愉快这句话…: said about, not said
     if _A_NOT_A.search(text[left : right + 1]):
         return False  # 保不保本, 是不是: a question
-    if "的话" in after:
-        return False  # 逐笔核对的话…: a condition
-    if asking:
-        return not any(word in before for word in ("等到", "待会", "稍后", "马上"))
     if any(word in before for word in _CONDITIONS):
         return False
     if any(word in after for word in _PENDING):

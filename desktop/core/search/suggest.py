@@ -53,6 +53,7 @@ SYNONYMS: dict[str, str] = {
     "信用卡中心": "信用卡", "cvv": "安全码",
     "冻住": "冻结", "锁卡": "冻结卡", "封卡": "冻结卡",
     "网上银行": "网银",
+    "帐": "账", "登陆": "登录", "手银": "手机银行", "kh": "客户", "cx": "客户", "信息卡": "信用卡",
 }
 _LATIN_SYNONYM = re.compile(r"[a-z0-9 ]+")
 _BREAK = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
@@ -65,19 +66,40 @@ CONTENT_MIN_WORDS = 1
 # Built-in signs of a scam under way, evidence for every ``safety`` scenario. G: a short gap
 # inside one sentence.
 _G = "[^。！？!?；;\n]"
+# A party that is not the customer nor this bank speaking as itself: someone on the other
+# end, a stranger met online, or a role the seat put in quotes (“客服”, "银行").
+_PARTY = (r"(对方|有人|陌生人|骗子|自称|冒充|网友|网恋|网上认识|男友|女友|导师|老师|商家|卖家|群里|电话里|短信里"
+          r"|[“\"'「][^”\"'」]{1,8}[”\"'」])")
+# Someone telling the customer what to do.
+_DIRECT = r"(让|要他|要她|要我|要求|叫|指导|教|指挥|指示|交代|催|通知|说能|说可以|说要)"
+# What a scammer wants done: money moved or borrowed, codes or card details given, an app
+# installed, a link or code followed.
+_DEMAND = (r"(转|汇|交|付|充|打钱|缴|念|报|输|下载|装|共享|操作|提现|入金|集中|存|借|贷|扫码|开通|投|填|验资|"
+           r"注销|点链接|点击|链接|验证码|卡号|密码)")
 SAFETY_SIGNALS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((label, re.compile(rx.replace("G", _G))) for label, rx in (
     ("有人指使转账或给码",
      r"(对方|有人|陌生人|骗子|客服|老师|导师|领导|警察|公安|刑警|法院|检察|银联|反诈|社保|医保|海关|平台|男友|女友|网友|"
      r"同学|群里|电话里|短信|自称)G{0,12}(让|要他|要她|要求|叫|指导|教|指挥|说|通知)G{0,20}"
      r"(转|汇|交|付|充|打钱|缴|念|报|输|下载|装|共享|操作|提现|入金|集中|存到)"),
+    ("有人指使转账或给码", _PARTY + r"G{0,12}" + _DIRECT + r"G{0,16}" + _DEMAND),
+    ("有人指使转账或给码", r"[“\"'「][^”\"'」]{0,6}(客服|银行|经理|导师|老师|警察|公安|法院|官方|工作人员|专员)[^”\"'」]{0,4}[”\"'」]"
+              r"G{0,12}" + _DIRECT),
     ("亲人出事要钱", r"(孙子|孙女|儿子|女儿|孩子|外孙|侄子|亲戚|家人)G{0,10}(出事|被抓|打架|车祸|保释|赔钱|坐牢|被扣)"),
-    ("先交钱才能办", r"先(交|付|转|缴)G{0,8}(费|金|税)|先(转|汇|打)G{0,6}(过去|给他|给对方)"
+    ("先交钱才能办", r"先(交|付|转|缴|存)G{0,8}(费|金|税|钱)|先(转|汇|打)G{0,6}(过去|给他|给对方)"
                    r"|(交|付|转)G{0,8}(费|金|税)G{0,4}(才能|就能|才可以|才给|就给)"
-                   r"|解冻金|解冻费|保释金|保证金|出金|刷流水"),
+                   r"|解冻金|解冻费|保释金|保证金|出金|刷流水|验资|验证资金"
+                   r"|借G{0,8}(再|然后)G{0,2}(转|打|汇|还给)"),
     ("远程控制", r"共享屏幕|屏幕共享|开共享|远程|会议软件|安全防护|向日葵|todesk"),
-    ("索要验证码", r"(念|报|告诉|发给|说出)G{0,6}验证码|验证码G{0,8}(念|报给|告诉|发给)"),
-    ("特殊账户", r"(安全|监管|清查|指定|验证|清白)账户|资金清查|配合调查|打新股|虚拟币|杀猪盘|刷单|冒充"),
-    ("正被人指挥", r"耳机里|按电话里|按他说的|按对方说的|电话里G{0,6}(指挥|教)|有人在教|有人教|还在打电话|对方还在|没挂电话"),
+    ("索要验证码", r"(念|报|告诉|发给|说出)G{0,6}验证码|验证码G{0,8}(念|报给|告诉|发给)"
+                 r"|(链接|扫码|二维码)G{0,12}(填|输)G{0,6}(卡号|验证码|密码)"),
+    ("特殊账户", r"(安全|监管|清查|指定|验证|清白)账户|资金清查|配合调查|打新股|虚拟币|杀猪盘|刷单|冒充"
+               r"|(注销|关闭)G{0,8}(校园贷|学生贷|贷款|会员|保障|账户)G{0,12}(征信|不然|否则)"
+               r"|(征信|不然|否则)G{0,12}(注销|关闭)G{0,8}(校园贷|学生贷|贷款|会员|保障)"
+               r"|稳赚|保本高收益|高回报|退款通道|理赔通道|放行"),
+    ("钱给素未谋面的人", r"(给|转给|汇给|借给|收款人是|收款方是|对方是)G{0,4}(网友|网恋|陌生人|不认识的人|网上认识)"),
+    ("正被人指挥", r"耳机里|按电话里|按他说的|按对方说的|电话里G{0,6}(指挥|教)|有人在教|有人教|还在打电话|对方还在|没挂电话"
+                 r"|按" + _PARTY + r"G{0,4}(说的|指示|指令|要求)|按(他|她)G{0,4}(说的|指示|指令|要求)"
+                 r"|(对方|他们)(在|一直|还在)催|一边G{0,8}(通话|打G?电话|接G?电话)|不能告诉(别人|任何人|家人|家里|银行)|不要告诉(银行|家人|家里)"),
     ("索要卡片信息", r"有效期G{0,6}(背面|安全码)|背面(3|三)位|安全码"),
 ))
 
@@ -197,6 +219,25 @@ def _sound_matches(cue: str, norm: str, sounds: list[str | None]) -> list[tuple[
     return spans
 
 
+def _sound_fixed(norm: str, sounds: list[str | None], cue_lists: list[list[str]]) -> str:
+    """The notes with same-sounding slips of the packs' words put right (冻节 → 冻结), so
+    that a cue with gaps (卡…冻结) is found through a slip too. Spans keep their length."""
+    pieces: set[str] = set()
+    for cues in cue_lists:
+        for cue in cues:
+            pattern = _pattern(cue)
+            if pattern is not None:
+                pieces.update(pattern.pieces)
+    fixed = list(norm)
+    taken = [False] * len(norm)
+    for piece in sorted(pieces, key=len, reverse=True):
+        for start, end in _sound_matches(piece, norm, sounds):
+            if not any(taken[start:end]):
+                fixed[start:end] = piece
+                taken[start:end] = [True] * (end - start)
+    return "".join(fixed)
+
+
 @lru_cache(maxsize=1)
 def _words() -> frozenset[str]:
     """Two-character Chinese words in common use (jieba's dictionary, frequency ≥ 10)."""
@@ -243,6 +284,7 @@ def rank_scenarios(text: str, library: Library) -> list[Suggestion]:
     scenarios = library.scenarios
     cue_lists = [_cues(s) for s in scenarios]
     shared = Counter(normalize(c) for cues in cue_lists for c in cues)
+    fixed = _sound_fixed(norm, sounds, cue_lists)
     matches: list[_Match] = []
     by_sound: set[tuple[int, str, int, int]] = set()  # matches by sound, not by characters
     for index, scenario in enumerate(scenarios):
@@ -251,12 +293,14 @@ def rank_scenarios(text: str, library: Library) -> list[Suggestion]:
                 pattern = _pattern(cue)
                 if pattern is None:
                     continue
-                for start, end in pattern.finditer(norm):
+                spans = set(pattern.finditer(norm))
+                for start, end in spans:
                     matches.append(_Match(index, cue, start, end, negative))
-                if not negative and not pattern.has_gap:
-                    for start, end in _sound_matches(pattern.pieces[0], norm, sounds):
-                        matches.append(_Match(index, cue, start, end, negative))
-                        by_sound.add((index, cue, start, end))
+                if not negative and fixed != norm:
+                    for start, end in pattern.finditer(fixed):
+                        if (start, end) not in spans:
+                            matches.append(_Match(index, cue, start, end, negative))
+                            by_sound.add((index, cue, start, end))
     # A positive match inside a longer one (of any scenario) is part of that cue, not evidence of its own.
     inside = _inside_longer({(m.start, m.end) for m in matches if not m.negative})
     kept = [m for m in matches if m.negative or (m.start, m.end) not in inside]
@@ -295,12 +339,15 @@ def rank_scenarios(text: str, library: Library) -> list[Suggestion]:
 
 def _add_signals(norm: str, scenarios: list[Scenario], evidence: dict[int, list[Evidence]]) -> None:
     """The built-in scam signals, as evidence for the ``safety`` scenarios."""
-    found = [(label, m.end()) for label, rx in SAFETY_SIGNALS if (m := rx.search(norm))]
+    found: dict[str, int] = {}
+    for label, rx in SAFETY_SIGNALS:
+        if (m := rx.search(norm)) is not None:
+            found[label] = max(found.get(label, 0), m.end())  # one sign found twice counts once
     if not found:
         return
     for index, scenario in enumerate(scenarios):
         if scenario.safety:
-            for label, end in found:
+            for label, end in found.items():
                 recency = 1.0 - RECENCY_SPAN / 2 + RECENCY_SPAN * end / len(norm)
                 evidence.setdefault(index, []).append(Evidence(label, round(2.0 * recency, 2), kind="signal"))
 
