@@ -14,6 +14,7 @@ from psycopg.types.json import Jsonb
 
 from desktop.core.hub_protocol import API
 from desktop.core.hub_records import CallBatch, CallIn
+from hub import alerts, team_settings
 from hub.deps import Conn, Seat, Settings
 
 router = APIRouter(prefix=API, tags=["calls"])
@@ -96,6 +97,11 @@ async def upload_calls(batch: CallBatch, seat: Seat, conn: Conn, settings: Setti
         stored = {(uid, revision) for uid, revision in await cursor.fetchall()}
         uids = sorted({row["call_uid"] for row in rows})
         await conn.execute(MARK_LATEST, (seat.id, uids, seat.id))
+        skipped = [c for c in batch.calls if (c.uid, c.revision) in stored and c.skipped and c.revision == 1]
+        if skipped:
+            team = await team_settings.load(conn, seat.team_id)
+            found = [a for call in skipped for a in alerts.call_alerts(call, team)]
+            await alerts.raise_alerts(conn, seat.team_id, seat.id, found)
         await conn.execute("UPDATE seats SET last_seen_at = now() WHERE id = %s", (seat.id,))
     if settings.fault_injection == "calls-after-commit":
         # Tests only: die between the commit and the reply, as a power cut would.

@@ -88,8 +88,7 @@ def gettext(request: Request, message: str) -> str:
     return translations_for(request_language(request)).gettext(message)
 
 
-def render(request: Request, template: str, context: dict[str, Any] | None = None, *, status_code: int = 200,
-           headers: dict[str, str] | None = None) -> HTMLResponse:
+def _values(request: Request, context: dict[str, Any] | None) -> dict[str, Any]:
     language = request_language(request)
     seed = getattr(request.state, "csrf_seed", None) or ""
     values = {
@@ -102,5 +101,15 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
         "tz": _zone(request.app.state.settings.timezone),
     }
     values.update(context or {})
-    body = environment(language).get_template(template).render(values)
+    return values
+
+
+def render(request: Request, template: str, context: dict[str, Any] | None = None, *, status_code: int = 200,
+           headers: dict[str, str] | None = None) -> HTMLResponse:
+    body = environment(request_language(request)).get_template(template).render(_values(request, context))
     return HTMLResponse(body, status_code=status_code, headers={"cache-control": "no-store"} | (headers or {}))
+
+
+def render_fragment(request: Request, template: str, context: dict[str, Any] | None = None) -> str:
+    """A piece of a page (escaped HTML) the board's event stream sends to replace one in place."""
+    return environment(request_language(request)).get_template(template).render(_values(request, context))
