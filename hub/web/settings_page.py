@@ -112,7 +112,10 @@ def _page(request: Request, values: dict[str, Any], errors: dict[str, str], *, s
           status_code: int = 200) -> Response:
     fields = [{"name": f.name, "label": f.label, "kind": f.kind, "group": f.group, "bounds": bounds(f.name),
                "value": values.get(f.name), "error": errors.get(f.name, "")} for f in FIELDS]
-    return render(request, "settings.html", {"fields": fields, "saved": saved, "errors": errors},
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for field in fields:
+        groups.setdefault(field["group"], []).append(field)
+    return render(request, "settings.html", {"groups": list(groups.items()), "saved": saved, "errors": errors},
                   status_code=status_code)
 
 
