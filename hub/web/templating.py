@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from functools import cache, lru_cache
 from pathlib import Path
@@ -34,6 +35,7 @@ def environment(language: str) -> Environment:
     env.filters["percent"] = format_percent
     env.filters["when"] = _when
     env.filters["when_s"] = _when_seconds
+    env.filters["banned_phrase"] = banned_phrase
     return env
 
 
@@ -67,6 +69,11 @@ def local_time(value: datetime | None, zone: ZoneInfo | None, pattern: str) -> s
     if zone is not None and value.tzinfo is not None:
         value = value.astimezone(zone)
     return value.strftime(pattern)
+
+
+def banned_phrase(pattern: str) -> str:
+    """A banned phrase as a lead reads it: the pack's gap marks (``…{2}``) shown as ``…``."""
+    return re.sub(r"…\{\d+\}", "…", pattern)
 
 
 def format_percent(ratio: float | None) -> str:
