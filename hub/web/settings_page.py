@@ -110,11 +110,11 @@ def _message(request: Request, field: Field, error: dict[str, Any]) -> str:
 
 def _page(request: Request, values: dict[str, Any], errors: dict[str, str], *, saved: bool = False,
           status_code: int = 200) -> Response:
-    fields = [{"name": f.name, "label": f.label, "kind": f.kind, "group": f.group, "bounds": bounds(f.name),
-               "value": values.get(f.name), "error": errors.get(f.name, "")} for f in FIELDS]
     groups: dict[str, list[dict[str, Any]]] = {}
-    for field in fields:
-        groups.setdefault(field["group"], []).append(field)
+    for f in FIELDS:
+        groups.setdefault(f.group, []).append({"name": f.name, "label": f.label, "kind": f.kind,
+                                               "bounds": bounds(f.name), "value": values.get(f.name),
+                                               "error": errors.get(f.name, "")})
     return render(request, "settings.html", {"groups": list(groups.items()), "saved": saved, "errors": errors},
                   status_code=status_code)
 

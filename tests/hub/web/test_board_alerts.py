@@ -46,7 +46,7 @@ def alert_rows(hub: WebHub, seat: str, kind: str) -> list[tuple[int, object]]:
                             " WHERE s.name = %s AND a.kind = %s ORDER BY a.id", (seat, kind)).fetchall()
 
 
-def test_alerts_appear_live_then_are_acknowledged_with_audit(page: Page, web_hub: WebHub) -> None:  # noqa: F811
+def test_alerts_appear_live_then_are_acknowledged_with_audit(page: Page, web_hub: WebHub) -> None:
     sign_in(page, web_hub)
     alerts = page.locator("#alert-list")
     expect(alerts).to_contain_text("暂无提醒")
@@ -95,7 +95,7 @@ def test_alerts_appear_live_then_are_acknowledged_with_audit(page: Page, web_hub
     assert len(ids) == 1
 
 
-def test_a_silent_seat_raises_one_alert_per_silence(page: Page, web_hub: WebHub) -> None:  # noqa: F811
+def test_a_silent_seat_raises_one_alert_per_silence(page: Page, web_hub: WebHub) -> None:
     web_hub.heartbeat("A", "A02", state="idle")
     with web_hub.connect() as conn:  # as if the seat had gone quiet five minutes ago
         conn.execute("UPDATE seat_state SET received_at = now() - interval '5 minutes'"
@@ -108,7 +108,7 @@ def test_a_silent_seat_raises_one_alert_per_silence(page: Page, web_hub: WebHub)
     assert len(alert_rows(web_hub, "A02", "silent")) == 1
 
 
-def test_each_seat_shows_open_steps_banned_phrases_totals_and_due_items(page: Page, web_hub: WebHub) -> None:  # noqa: F811
+def test_each_seat_shows_open_steps_banned_phrases_totals_and_due_items(page: Page, web_hub: WebHub) -> None:
     seat_id = web_hub.teams["A"].seats["A03"][0]
     local_now = datetime.now(ZONE)
     # Two calls today and one yesterday (the day counted in the centre's time zone).
@@ -152,7 +152,7 @@ def test_each_seat_shows_open_steps_banned_phrases_totals_and_due_items(page: Pa
     assert page.evaluate("performance.getEntriesByType('navigation').length") == 1
 
 
-def test_team_settings_are_edited_with_errors_in_words_and_audited(page: Page, web_hub: WebHub) -> None:  # noqa: F811
+def test_team_settings_are_edited_with_errors_in_words_and_audited(page: Page, web_hub: WebHub) -> None:
     sign_in(page, web_hub)
     page.click("nav >> text=班组设置")
     expect(page).to_have_url(web_hub.base + "/settings")
