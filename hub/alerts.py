@@ -14,7 +14,7 @@ with a mandatory step not done), ``silent`` (no heartbeat for ``alerts.silent_se
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from psycopg import AsyncConnection
@@ -27,6 +27,8 @@ from hub.team_settings import TeamSettings
 KINDS = ("banned", "over_target", "mandatory_skipped", "silent", "help")
 #: A seat whose last heartbeat is older than this is off shift, not silent.
 SILENT_HORIZON_H = 12
+#: A call's start, when the heartbeat does not give it, is taken to this many seconds.
+APPROX_START_S = 600
 
 RAISE = """
 WITH raised AS (
@@ -79,7 +81,10 @@ def heartbeat_alerts(beat: HeartbeatIn, settings: TeamSettings) -> list[dict[str
             found.append(_alert("banned", f"{call}|{said.via}|{said.phrase}", phrase=said.phrase, via=said.via,
                                 at=_iso(said.at), scenario=beat.scenario_name))
     if beat.state == "in_call" and beat.elapsed_s > settings.alerts.over_target_factor * settings.target_handle_s:
-        found.append(_alert("over_target", call or f"{beat.scenario_id}|{beat.seq}", elapsed_s=round(beat.elapsed_s),
+        if not call:  # a panel that does not name its call: its start, to the 10 minutes
+            started = datetime.now(timezone.utc).timestamp() - beat.elapsed_s
+            call = f"about|{int(started // APPROX_START_S)}"
+        found.append(_alert("over_target", call, elapsed_s=round(beat.elapsed_s),
                             target_s=settings.target_handle_s, factor=settings.alerts.over_target_factor,
                             scenario=beat.scenario_name))
     return found
