@@ -4,8 +4,9 @@ Usage: python scripts/hub_screenshots.py OUTPUT_DIR
 
 Starts a throw-away PostgreSQL and a real hub, fills a team of twelve seats with a
 day of synthetic (masked) calls and live heartbeats, and writes hub-board.png (the
-live board), hub-help.png (a seat's raised hand on its tile) and hub-reports.png
-(the day's report).
+live board), hub-help.png (a seat's raised hand on its tile), hub-alerts.png (the
+alert list and what is due today), hub-settings.png (the team settings page) and
+hub-reports.png (the day's report).
 """
 
 from __future__ import annotations
@@ -139,24 +140,46 @@ def main(argv: list[str]) -> int:
             for n, token in enumerate(tokens.values()):
                 auth = {"authorization": f"Bearer {token}"}
                 calls = calls_for(n, day_start, rng)
+                if n < 2:  # one overdue complaint reply and one callback due later today
+                    now = datetime.now(timezone.utc)
+                    calls.append({"uid": f"shot-due-{n}", "revision": 1, "duration_s": 300.0, "wrapup_s": 40.0,
+                                  "scenario_id": "generic-complaint", "scenario_name": "服务投诉",
+                                  "disposition": "follow-up", "started_at": (now - timedelta(hours=1)).isoformat(),
+                                  "ended_at": (now - timedelta(minutes=55)).isoformat(), "followups": [
+                        {"kind": "complaint", "text": "信用卡年费争议：答复客户处理结果",
+                         "created_at": (now - timedelta(days=16)).isoformat()} if n == 0 else
+                        {"kind": "callback", "text": "回电告知挂失补卡进度",
+                         "due_at": min(now + timedelta(minutes=50),
+                                       day_start + timedelta(days=1, minutes=-1)).isoformat()}]})
                 for i in range(0, len(calls), 200):
                     client.post("/api/v1/calls", json={"calls": calls[i:i + 200]}, headers=auth).raise_for_status()
+
+        def send_live(client: httpx.Client) -> None:
             live = [("idle", 0, 0), ("in_call", 95, 1), ("in_call", 340, 2), ("after_call", 20, 5),
                     ("in_call", 640, 3), ("idle", 0, 0), ("in_call", 45, 0), ("in_call", 210, 2),
                     ("after_call", 55, 5), ("idle", 0, 0), ("in_call", 150, 1)]
             for token, (state, elapsed, steps) in zip(tokens.values(), live):  # the 12th seat is silent
                 scenario = rng.choice(SCENARIOS)
-                body = {"state": state, "elapsed_s": elapsed, "seq": 1}
+                body = {"state": state, "elapsed_s": elapsed, "seq": 1,
+                        "state_since": (datetime.now(timezone.utc) - timedelta(seconds=elapsed or 420)).isoformat()}
                 if state != "idle":
+                    now = datetime.now(timezone.utc)
+                    said = ([{"phrase": "这是规定", "via": "spoken", "at": (now - timedelta(seconds=200)).isoformat()},
+                             {"phrase": "不知道", "via": "typed", "at": (now - timedelta(seconds=90)).isoformat()}]
+                            if elapsed > 600 else [])
                     body |= {"scenario_id": scenario[0], "scenario_name": scenario[1], "steps_done": steps,
                              "steps_total": 5, "mandatory_done": min(steps, 2), "mandatory_total": 2,
-                             "banned_count": 1 if elapsed > 600 else 0}
+                             "banned_count": len(said), "banned": said,
+                             "open_steps": ["核实身份", "提醒风险"][min(steps, 2):],
+                             "call_started_at": (now - timedelta(seconds=elapsed)).isoformat(),
+                             "state_since": (now - timedelta(seconds=elapsed)).isoformat()}
                 client.post("/api/v1/heartbeat", json=body,
                             headers={"authorization": f"Bearer {token}"}).raise_for_status()
             # The seat 640 s into its call raises its hand (举手).
             asking = list(tokens.values())[4]
             client.post("/api/v1/help", json={"scenario": "服务投诉", "step": "记录投诉内容并告知处理时限"},
                         headers={"authorization": f"Bearer {asking}"}).raise_for_status()
+
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
             page = browser.new_page(base_url=base, viewport={"width": 1280, "height": 760}, locale="zh-CN")
@@ -165,14 +188,23 @@ def main(argv: list[str]) -> int:
             page.fill("#password", PASSWORD)
             page.click("#sign-in")
             page.wait_for_selector("#live-status.connected")
+            # The seats' live state now, so no tile has gone grey while the browser started.
+            with httpx.Client(base_url=base, timeout=60) as client:
+                send_live(client)
+            page.reload()
+            page.wait_for_selector("#live-status.connected")
+            page.wait_for_selector(".tile.needs-help")
             page.screenshot(path=str(out / "hub-board.png"))
             page.locator(".tile.needs-help").first.screenshot(path=str(out / "hub-help.png"), animations="disabled")
+            page.locator(".board-side").screenshot(path=str(out / "hub-alerts.png"))
+            page.goto("/settings")
+            page.screenshot(path=str(out / "hub-settings.png"), full_page=True)
             page.set_viewport_size({"width": 1280, "height": 1500})
             page.goto("/reports")
             page.wait_for_selector("svg.chart")
             page.screenshot(path=str(out / "hub-reports.png"))
             browser.close()
-        print(f"wrote {out / 'hub-board.png'}, {out / 'hub-help.png'} and {out / 'hub-reports.png'}")
+        print(f"wrote hub-board.png, hub-help.png, hub-alerts.png, hub-settings.png and hub-reports.png in {out}")
         return 0
     finally:
         if server is not None and server.poll() is None:

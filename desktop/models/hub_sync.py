@@ -15,6 +15,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,9 @@ class HubSync(QObject):
         self._wake = threading.Event()
         self._lock = threading.Lock()
         self._snapshot: dict[str, Any] = {"state": "idle"}
+        self._state_since: tuple[str, datetime] = ("idle", datetime.now().astimezone())
+        # Banned phrases typed in this call's notes, first seen at (the call's start is the key).
+        self._typed_seen: tuple[datetime | None, dict[str, datetime]] = (None, {})
         self._seq = 0
         self._threads: list[threading.Thread] = []
         self._syncs: list[SeatSync] = []
@@ -114,9 +118,19 @@ class HubSync(QObject):
         session = model.session
         scenario = model.scenario if session is not None else None
         state: dict[str, Any] = {"state": "idle"}
+        now = datetime.now().astimezone()
         if session is not None:
             steps = scenario.steps if scenario is not None else ()
             done = [s for s in steps if session.is_ticked(s.id)]
+            typed = [hit.entry.phrase for hit in find_banned(session.notes)] if session.notes else []
+            if self._typed_seen[0] != session.started:
+                self._typed_seen = (session.started, {})
+            seen = self._typed_seen[1]
+            for phrase in typed:
+                seen.setdefault(phrase, now)
+            said = [{"phrase": p[:200], "via": "typed", "at": seen[p].isoformat()} for p in dict.fromkeys(typed)]
+            said += [{"phrase": p[:200], "via": "spoken", "at": at.isoformat()}
+                     for p, at in model.call.banned_said.items()]
             state = {
                 "state": "after_call" if self.after_call() else "in_call",
                 "scenario_id": scenario.id if scenario else "",
@@ -127,9 +141,15 @@ class HubSync(QObject):
                 "mandatory_total": sum(1 for s in steps if s.mandatory),
                 "elapsed_s": round(max(0.0, time.time() - session.started.timestamp()), 1),
                 # Banned phrases in the notes, plus those the seat said (live transcript).
-                "banned_count": (len(find_banned(session.notes)) if session.notes else 0)
-                + model.banned_count,
+                "banned_count": len(typed) + model.banned_count,
+                "call_started_at": session.started.astimezone().isoformat(),
+                # Which mandatory steps are still open, and which banned phrases were said.
+                "open_steps": [s.title[:200] for s in steps if s.mandatory and not session.is_ticked(s.id)][:50],
+                "banned": said[:50],
             }
+        if self._state_since[0] != state["state"]:
+            self._state_since = (state["state"], now)
+        state["state_since"] = self._state_since[1].isoformat()
         with self._lock:
             self._snapshot = state
 

@@ -256,6 +256,7 @@ class LiveModel(QObject):
             self.bannedSpoken.emit(hit.text, hit.entry.suggestion)
         if outcome.banned:
             model.call.set_banned_spoken(call.banned_count)
+            model.call.note_banned_spoken([hit.entry.phrase for hit in outcome.banned], clock.now())
             count = call.banned_count
             model.write_for_call(
                 self.tr("count the banned phrases"),

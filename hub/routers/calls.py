@@ -14,6 +14,7 @@ from psycopg.types.json import Jsonb
 
 from desktop.core.hubclient.hub_protocol import API
 from desktop.core.hubclient.hub_records import CallBatch, CallIn
+from hub import alerts, team_settings
 from hub.deps import Conn, Seat, Settings
 
 router = APIRouter(prefix=API, tags=["calls"])
@@ -100,8 +101,13 @@ async def upload_calls(batch: CallBatch, seat: Seat, conn: Conn, settings: Setti
         await conn.execute("SELECT pg_advisory_xact_lock(1, %s::int)", (seat.id % 2_000_000_000,))
         cursor = await conn.execute(INSERT, (seat.id, seat.team_id, Jsonb(rows), seat.id))
         await conn.execute(MARK_LATEST, (seat.id, uids, seat.id))
-        await conn.execute("UPDATE seats SET last_seen_at = now() WHERE id = %s", (seat.id,))
         stored = {(uid, revision) for uid, revision in await cursor.fetchall()}
+        skipped = [c for c in batch.calls if (c.uid, c.revision) in stored and c.skipped and c.revision == 1]
+        if skipped:
+            team = await team_settings.load(conn, seat.team_id)
+            found = [a for call in skipped for a in alerts.call_alerts(call, team)]
+            await alerts.raise_alerts(conn, seat.team_id, seat.id, found)
+        await conn.execute("UPDATE seats SET last_seen_at = now() WHERE id = %s", (seat.id,))
     if settings.fault_injection == "calls-after-commit":
         # Tests only: die between the commit and the reply, as a power cut would.
         os.kill(os.getpid(), signal.SIGKILL)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 
 from fastapi import APIRouter, HTTPException, Request, Response
+from psycopg.types.json import Jsonb
 
 from desktop.core.hubclient.hub_protocol import API
 from desktop.core.hubclient.hub_records import HeartbeatIn
+from hub import alerts, team_settings
 from hub.deps import Pool, bearer, unauthorised
 from hub.live import SEAT_CHANNEL
 from hub.security import token_hash
@@ -21,17 +23,20 @@ WITH seat AS (
     SELECT id, team_id, name FROM seats WHERE token_hash = %(token)s AND revoked_at IS NULL
 ), state AS (
     INSERT INTO seat_state AS s (seat_id, team_id, state, scenario_id, scenario_name, steps_done, steps_total,
-        mandatory_done, mandatory_total, elapsed_s, banned_count, pack_version, seq, sent_at, received_at)
+        mandatory_done, mandatory_total, elapsed_s, banned_count, pack_version, seq, sent_at, received_at,
+        open_steps, banned, state_since, call_started_at)
     SELECT seat.id, seat.team_id, %(state)s, %(scenario_id)s, %(scenario_name)s, %(steps_done)s, %(steps_total)s,
         %(mandatory_done)s, %(mandatory_total)s, %(elapsed_s)s, %(banned_count)s, %(pack_version)s::int, %(seq)s,
-        %(sent_at)s::timestamptz, now()
+        %(sent_at)s::timestamptz, now(), %(open_steps)s, %(banned)s, %(state_since)s::timestamptz,
+        %(call_started_at)s::timestamptz
     FROM seat
     ON CONFLICT (seat_id) DO UPDATE SET team_id = excluded.team_id, state = excluded.state,
         scenario_id = excluded.scenario_id, scenario_name = excluded.scenario_name, steps_done = excluded.steps_done,
         steps_total = excluded.steps_total, mandatory_done = excluded.mandatory_done,
         mandatory_total = excluded.mandatory_total, elapsed_s = excluded.elapsed_s,
         banned_count = excluded.banned_count, pack_version = excluded.pack_version, seq = excluded.seq,
-        sent_at = excluded.sent_at, received_at = now()
+        sent_at = excluded.sent_at, received_at = now(), open_steps = excluded.open_steps,
+        banned = excluded.banned, state_since = excluded.state_since, call_started_at = excluded.call_started_at
     RETURNING s.seat_id, s.received_at
 ), packs AS (
     INSERT INTO seat_pack_versions (seat_id, version)
@@ -40,8 +45,8 @@ WITH seat AS (
     WHERE seat_pack_versions.version IS DISTINCT FROM excluded.version
 )
 SELECT pg_notify(%(channel)s, (%(payload)s::jsonb || jsonb_build_object('seat_id', seat.id, 'team_id', seat.team_id,
-    'seat', seat.name, 'received_at', state.received_at))::text)
-FROM seat JOIN state ON state.seat_id = seat.id
+    'seat', seat.name, 'received_at', state.received_at))::text), seat.id, seat.team_id, t.target_handle_s, t.settings
+FROM seat JOIN state ON state.seat_id = seat.id JOIN teams t ON t.id = seat.team_id
 """
 
 
@@ -52,13 +57,17 @@ async def heartbeat(request: Request, body: HeartbeatIn, pool: Pool) -> Response
     problems = body.unmasked()
     if problems:
         raise HTTPException(422, f"the heartbeat still holds a full number ({problems[0]}); not stored")
-    values = body.model_dump()
-    payload = {k: v for k, v in values.items() if k != "sent_at"} | {
-        "sent_at": body.sent_at.isoformat() if body.sent_at else None}
+    values = body.model_dump(mode="json")
+    # The board re-reads the lists; the notification stays well under NOTIFY's 8000 bytes.
+    payload = {k: v for k, v in values.items() if k not in ("open_steps", "banned")}
     params = values | {"token": token_hash(token), "channel": SEAT_CHANNEL,
-                       "payload": json.dumps(payload, ensure_ascii=False)}
+                       "payload": json.dumps(payload, ensure_ascii=False),
+                       "open_steps": Jsonb(values["open_steps"]), "banned": Jsonb(values["banned"])}
     async with pool.connection() as conn:
         row = await (await conn.execute(HEARTBEAT, params)).fetchone()
-    if row is None:
-        raise unauthorised()
+        if row is None:
+            raise unauthorised()
+        # In the same transaction: a board woken by the heartbeat sees its alerts too.
+        found = alerts.heartbeat_alerts(body, team_settings.from_row(row[3], row[4]))
+        await alerts.raise_alerts(conn, row[2], row[1], found)
     return Response(status_code=204)

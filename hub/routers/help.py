@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from desktop.core.hubclient.hub_protocol import API
 from desktop.core.privacy.masking import mask_pii
+from hub.alerts import help_alert_sql
 from hub.deps import Pool, Seat, Settings
 from hub.live import HELP_CHANNEL, SEAT_CHANNEL, Listener
 
@@ -31,10 +32,12 @@ class HelpIn(BaseModel):
     step: Annotated[str, Field(max_length=200)] = ""
 
 
-ASK = """
+ASK = f"""
 WITH ask AS (
     INSERT INTO help_requests (seat_id, team_id, scenario, step) VALUES (%(seat)s, %(team)s, %(scenario)s, %(step)s)
     RETURNING id
+), alert AS (
+    {help_alert_sql()}
 )
 SELECT ask.id, pg_notify(%(channel)s, json_build_object('seat_id', %(seat)s::bigint, 'team_id', %(team)s::bigint,
     'help', ask.id)::text) FROM ask

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from functools import cache, lru_cache
 from pathlib import Path
@@ -34,6 +35,7 @@ def environment(language: str) -> Environment:
     env.filters["percent"] = format_percent
     env.filters["when"] = _when
     env.filters["when_s"] = _when_seconds
+    env.filters["banned_phrase"] = banned_phrase
     return env
 
 
@@ -69,6 +71,11 @@ def local_time(value: datetime | None, zone: ZoneInfo | None, pattern: str) -> s
     return value.strftime(pattern)
 
 
+def banned_phrase(pattern: str) -> str:
+    """A banned phrase as a lead reads it: the pack's gap marks (``…{2}``) shown as ``…``."""
+    return re.sub(r"…\{\d+\}", "…", pattern)
+
+
 def format_percent(ratio: float | None) -> str:
     return "–" if ratio is None else f"{ratio * 100:.0f}%"
 
@@ -88,8 +95,7 @@ def gettext(request: Request, message: str) -> str:
     return translations_for(request_language(request)).gettext(message)
 
 
-def render(request: Request, template: str, context: dict[str, Any] | None = None, *, status_code: int = 200,
-           headers: dict[str, str] | None = None) -> HTMLResponse:
+def _values(request: Request, context: dict[str, Any] | None) -> dict[str, Any]:
     language = request_language(request)
     seed = getattr(request.state, "csrf_seed", None) or ""
     values = {
@@ -102,5 +108,15 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
         "tz": _zone(request.app.state.settings.timezone),
     }
     values.update(context or {})
-    body = environment(language).get_template(template).render(values)
+    return values
+
+
+def render(request: Request, template: str, context: dict[str, Any] | None = None, *, status_code: int = 200,
+           headers: dict[str, str] | None = None) -> HTMLResponse:
+    body = environment(request_language(request)).get_template(template).render(_values(request, context))
     return HTMLResponse(body, status_code=status_code, headers={"cache-control": "no-store"} | (headers or {}))
+
+
+def render_fragment(request: Request, template: str, context: dict[str, Any] | None = None) -> str:
+    """A piece of a page (escaped HTML) the board's event stream sends to replace one in place."""
+    return environment(request_language(request)).get_template(template).render(_values(request, context))

@@ -191,9 +191,13 @@ def test_banned_phrases_spoken_belong_to_the_call(call):
     call.start(NOW)
     call.set_banned_spoken(2)
     assert call.banned_spoken == 2
+    later = NOW + timedelta(seconds=30)
+    call.note_banned_spoken(["只能"], NOW)
+    call.note_banned_spoken(["只能", "不知道"], later)  # the first time each was said counts
+    assert call.banned_said == {"只能": NOW, "不知道": later}
     call.end("resolved", ALLOWED, NOW, complaint_days=7)
     call.start(NOW)
-    assert call.banned_spoken == 0 and call.speech_taken_back() == []
+    assert call.banned_spoken == 0 and call.speech_taken_back() == [] and call.banned_said == {}
 
 
 def test_end_checks_the_disposition_masks_the_notes_and_plans_follow_ups(call):

@@ -112,3 +112,25 @@ def test_the_panel_does_not_load_pydantic_until_it_sends() -> None:
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+def test_the_heartbeat_names_open_steps_and_banned_phrases_within_limits() -> None:
+    beat = {"state": "in_call", "call_started_at": "2026-12-08T09:00:00+08:00",
+            "state_since": "2026-12-08T09:00:00+08:00", "open_steps": ["核实身份", "提醒风险"],
+            "banned": [{"phrase": "不知道", "via": "typed", "at": "2026-12-08T09:01:00+08:00"},
+                       {"phrase": "只能", "via": "spoken"}]}
+    parsed = protocol.HeartbeatIn.model_validate(beat)
+    assert parsed.open_steps == ["核实身份", "提醒风险"] and [b.via for b in parsed.banned] == ["typed", "spoken"]
+    assert parsed.unmasked() == []
+    for bad in ({"open_steps": ["步"] * (limits.MAX_OPEN_STEPS + 1)},
+                {"banned": [{"phrase": "x", "via": "typed"}] * (limits.MAX_BANNED_SAID + 1)},
+                {"banned": [{"phrase": "x", "via": "shouted"}]},
+                {"open_steps": ["长" * (limits.MAX_SHORT + 1)]}):
+        with pytest.raises(ValidationError):
+            protocol.HeartbeatIn.model_validate(beat | bad)
+    # A full number anywhere in the lists is found (the hub refuses such a beat).
+    leaky = protocol.HeartbeatIn.model_validate(beat | {"open_steps": ["回拨 13812345678"],
+                                                        "banned": [{"phrase": "卡号 6222021234567890123",
+                                                                    "via": "typed"}]})
+    assert leaky.unmasked() == ["open_steps[0]: mobile", "banned[0].phrase: card"]
+

@@ -240,6 +240,16 @@ class Call:
         """How many banned phrases the seat has said on this call (from the transcript)."""
         self._session().banned_spoken = max(0, count)
 
+    def note_banned_spoken(self, phrases: Collection[str], at: datetime) -> None:
+        """Which banned phrases the seat said (the first time each counts)."""
+        said = self._session().banned_said
+        for phrase in phrases:
+            said.setdefault(phrase, at)
+
+    @property
+    def banned_said(self) -> dict[str, datetime]:
+        return dict(self.session.banned_said) if self.session is not None else {}
+
     @property
     def banned_spoken(self) -> int:
         return self.session.banned_spoken if self.session is not None else 0

@@ -26,6 +26,7 @@ class CallSession:
     phrases_used: int = 0
     speech_ticked: set[tuple[str, str]] = field(default_factory=set)  # (scenario, step) ticked by speech
     banned_spoken: int = 0  # banned phrases the seat said, from the live transcript
+    banned_said: dict[str, datetime] = field(default_factory=dict)  # which ones, first said at
 
     def choose_scenario(self, scenario: Scenario) -> None:
         self.scenario = scenario

@@ -32,6 +32,9 @@ MAX_FOLLOWUPS = 100
 MAX_BANNED = 200
 MAX_COUNT = 1_000  # step counts
 MAX_SECONDS = 7 * 86400  # a duration
+# Most mandatory steps still open, and banned phrases said, named in one heartbeat.
+MAX_OPEN_STEPS = 50
+MAX_BANNED_SAID = 50
 # Seats send a heartbeat this often while the panel runs.
 HEARTBEAT_INTERVAL_S = 5.0
 # File name prefix of packs installed from the hub in the seat's ``packs/`` folder.

@@ -16,11 +16,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from desktop.core.hubclient.hub_protocol import (
     MAX_BANNED,
+    MAX_BANNED_SAID,
     MAX_BATCH,
     MAX_COUNT,
     MAX_CUSTOMER_REF,
     MAX_FOLLOWUPS,
     MAX_NOTES,
+    MAX_OPEN_STEPS,
     MAX_PHRASES,
     MAX_SECONDS,
     MAX_SHORT,
@@ -121,8 +123,18 @@ class CallBatch(Strict):
     calls: Annotated[list[CallIn], Field(min_length=1, max_length=MAX_BATCH)]
 
 
+class BannedSaidIn(Strict):
+    """A banned phrase of the call in progress: typed in the notes or said (live transcript)."""
+
+    phrase: Short
+    via: Literal["typed", "spoken"]
+    at: datetime | None = None  # when the seat first noticed it
+
+
 class HeartbeatIn(Strict):
     state: Literal["idle", "in_call", "after_call"]
+    state_since: datetime | None = None
+    call_started_at: datetime | None = None
     scenario_id: Short = ""
     scenario_name: Short = ""
     steps_done: Count = 0
@@ -134,10 +146,18 @@ class HeartbeatIn(Strict):
     pack_version: Annotated[int, Field(ge=0)] | None = None
     seq: Annotated[int, Field(ge=0)] = 0
     sent_at: datetime | None = None
+    #: Titles of the scenario's mandatory steps not done yet.
+    open_steps: Annotated[list[Short], Field(max_length=MAX_OPEN_STEPS)] = []
+    banned: Annotated[list[BannedSaidIn], Field(max_length=MAX_BANNED_SAID)] = []
 
     def unmasked(self) -> list[str]:
         """Where a text field still holds a full number, empty when clean (every field is scanned)."""
-        return unmasked_fields(self)
+        problems = unmasked_fields(self)
+        for i, title in enumerate(self.open_steps):
+            problems += [f"open_steps[{i}]: {m.kind}" for m in find_pii(title)]
+        for i, said in enumerate(self.banned):
+            problems += [f"banned[{i}].{where}" for where in unmasked_fields(said)]
+        return problems
 
 
 def unmasked_fields(model: BaseModel) -> list[str]:

@@ -48,6 +48,12 @@
     element.className = `tile state-${state} tone-${toneNow}${stale ? " stale" : ""}${live ? "" : " unknown"}${asking ? " needs-help" : ""}`;
     element.dataset.ticking = ticking ? "true" : "false";
     setField(element, "elapsed", state === "idle" ? "" : format(elapsed));
+    const inState = known && known.inState !== null ? known.inState + (ticking ? now() - known.at : 0) : null;
+    setField(element, "in_state", inState === null ? "–" : format(inState));
+  }
+
+  function inStateOf(value) {
+    return value === null || value === undefined || value === "" ? null : Number(value);
   }
 
   function update(tile) {
@@ -59,7 +65,10 @@
     element.dataset.state = tile.state;
     element.dataset.stale = tile.stale ? "true" : "false";
     element.dataset.seq = String(tile.seq);
-    base.set(element.id, { elapsed: Number(tile.elapsed) || 0, at: now() });
+    base.set(element.id, { elapsed: Number(tile.elapsed) || 0, inState: inStateOf(tile.in_state), at: now() });
+    const detail = element.querySelector("[data-detail]");
+    // Rendered and escaped by the hub's own template.
+    if (detail && detail.innerHTML !== tile.detail) detail.innerHTML = tile.detail;
     setField(element, "state", label(tile));
     setField(element, "scenario", tile.scenario || board.dataset.labelNone);
     for (const name of ["steps_done", "steps_total", "mandatory_done", "mandatory_total", "banned"]) {
@@ -95,7 +104,9 @@
   }
 
   for (const element of board.querySelectorAll(".tile")) {
-    base.set(element.id, { elapsed: Number(element.dataset.elapsed) || 0, at: now() });
+    const field = element.querySelector('[data-field="in_state"]');
+    base.set(element.id, { elapsed: Number(element.dataset.elapsed) || 0,
+      inState: inStateOf(field && field.dataset.inState), at: now() });
   }
 
   function showStatus(kind) {
@@ -110,7 +121,9 @@
       const known = base.get(element.id);
       if (known && !known.frozen) {
         const stale = element.dataset.stale === "true";
-        base.set(element.id, { elapsed: known.elapsed + (live && !stale ? now() - known.at : 0), at: now(), frozen: true });
+        const gone = live && !stale ? now() - known.at : 0;
+        base.set(element.id, { elapsed: known.elapsed + gone,
+          inState: known.inState === null ? null : known.inState + gone, at: now(), frozen: true });
       }
     }
     live = false;
@@ -126,6 +139,12 @@
       for (const tile of data.tiles) update(tile);
       recount();
       board.dataset.updates = String((Number(board.dataset.updates) || 0) + 1);
+    });
+    source.addEventListener("alerts", (event) => {
+      const list = document.getElementById("alert-list");
+      // Rendered and escaped by the hub's own template.
+      if (list) list.innerHTML = JSON.parse(event.data).html;
+      board.dataset.alertUpdates = String((Number(board.dataset.alertUpdates) || 0) + 1);
     });
     source.addEventListener("open", () => showStatus("connected"));
     source.addEventListener("outage", () => {
