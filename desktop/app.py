@@ -733,10 +733,8 @@ def _build(
     )
     if (folder / HUB_CONFIG_FILE).is_file():  # enrolled at the centre's hub: heartbeats, outbox and packs
         from desktop.models.hub_sync import HubSync
-        from desktop.ui.end_call_dialog import EndCallDialog
 
-        app.hub_sync = HubSync(folder, model, after_call=lambda: any(
-            isinstance(w, EndCallDialog) and w.isVisible() for w in qapp.topLevelWidgets()))
+        app.hub_sync = HubSync(folder, model)
         app.hub_sync.message.connect(panel.show_message)
         from desktop.ui.help_box import HelpBox
 

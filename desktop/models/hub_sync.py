@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,6 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from desktop.core.hubclient.backoff import Backoff
 from desktop.core.hubclient.hub_protocol import HEARTBEAT_INTERVAL_S
 from desktop.core.hubclient.sync import CONFIG_FILE, SeatSync, SyncError
-from desktop.core.packs.banned import find_banned
 from desktop.core.records.storage import DB_FILENAME, CallStore
 from desktop.models.call_model import CallModel
 
@@ -46,12 +44,11 @@ class HubSync(QObject):
     #: The lead answered the seat's raised hand: status ("answered" or "coming") and the reply text.
     helpAnswered = Signal(str, str)
 
-    def __init__(self, data: Path, model: CallModel, *, after_call: Callable[[], bool] = lambda: False,
+    def __init__(self, data: Path, model: CallModel, *,
                  interval_s: float = HEARTBEAT_INTERVAL_S, parent: QObject | None = None):
         super().__init__(parent)
         self.data = Path(data)
         self.model = model
-        self.after_call = after_call
         self.interval_s = interval_s
         self._stop = threading.Event()
         self._wake = threading.Event()
@@ -68,7 +65,8 @@ class HubSync(QObject):
         self._timer.timeout.connect(self.snapshot)
         for signal in (model.callStateChanged, model.stepsChanged, model.scenarioChanged):
             signal.connect(self._changed)
-        model.callEnded.connect(lambda _call_id: self._changed())
+        for with_value in (model.phaseChanged, model.bannedSaid, model.callEnded):
+            with_value.connect(lambda _value: self._changed())
 
     # -- GUI thread
     def start(self) -> None:
@@ -97,7 +95,7 @@ class HubSync(QObject):
             return False
         model = self.model
         scenario = model.scenario if model.session is not None else None
-        step = model.call.current_step() if scenario is not None else None
+        step = model.current_step() if scenario is not None else None
         what = (scenario.name if scenario else "", step.title if step else "")
         self._help_up = True
         self._help = threading.Thread(target=self._help_loop, args=what, name="seatside-hub-help", daemon=True)
@@ -118,7 +116,7 @@ class HubSync(QObject):
             steps = scenario.steps if scenario is not None else ()
             done = [s for s in steps if session.is_ticked(s.id)]
             state = {
-                "state": "after_call" if self.after_call() else "in_call",
+                "state": model.phase.value,  # in_call or after_call (the wrap-up)
                 "scenario_id": scenario.id if scenario else "",
                 "scenario_name": scenario.name[:200] if scenario else "",
                 "steps_done": len(done),
@@ -127,8 +125,7 @@ class HubSync(QObject):
                 "mandatory_total": sum(1 for s in steps if s.mandatory),
                 "elapsed_s": round(max(0.0, time.time() - session.started.timestamp()), 1),
                 # Banned phrases in the notes, plus those the seat said (live transcript).
-                "banned_count": (len(find_banned(session.notes)) if session.notes else 0)
-                + model.banned_count,
+                "banned_count": model.banned_total,
             }
         with self._lock:
             self._snapshot = state

@@ -230,6 +230,7 @@ class PanelWindow(QMainWindow):
         self._tick.setInterval(1000)
         self._tick.timeout.connect(self._update_timer)
         model.callStateChanged.connect(self.refresh)
+        model.phaseChanged.connect(self.open_wrapup)
         for messages in (model.message, phrases.message, records.message):
             messages.connect(self.show_message)
         phrases.phraseCopied.connect(lambda text: self.show_message(self.tr("Copied: %s") % text))
@@ -414,7 +415,7 @@ class PanelWindow(QMainWindow):
         """The notes and what the customer said on this call (where a cue is looked up)."""
         call = getattr(self.live, "call", None)
         heard = call.transcript.customer_text() if call is not None else ""
-        return self.model.call.notes + "\n" + heard
+        return self.model.notes + "\n" + heard
 
     def show_suggestion(self, scenario_id: str, keyword: str) -> None:
         """One scenario switch at a time, offered, never made by itself; its reason in words."""
@@ -430,7 +431,7 @@ class PanelWindow(QMainWindow):
     def explain_suggestion(self, *_explanation: str) -> None:
         """The cues behind the offered scenario, in words, as the suggestion bar's tooltip;
         with the hotkeys that accept or dismiss it."""
-        suggestion = self.model.call.suggestion
+        suggestion = self.model.suggestion
         said = self.said_so_far()
         cues = [cue_words(e.cue, said) for e in suggestion.evidence if not e.negative] if suggestion else []
         keys = self.model.settings.hotkeys()
@@ -461,12 +462,14 @@ class PanelWindow(QMainWindow):
 
     # -- actions -------------------------------------------------------------
     def toggle_call(self) -> None:
-        if self.model.in_call:
-            dialog = self.wrapup_shown() or self.end_call_dialog()
-            dialog.open()
-            dialog.take_focus()  # the seat asked for it
-        else:
+        """Start a call, or open its wrap-up (the seat asked for it: with the keyboard)."""
+        if not self.model.in_call:
             self.model.start_call()
+            return
+        dialog = self.wrapup_shown() or self.end_call_dialog()
+        dialog.open()
+        dialog.take_focus()
+        self.model.begin_wrap_up()
 
     def wrapup_shown(self) -> EndCallDialog | None:
         from desktop.ui.end_call_dialog import EndCallDialog
@@ -481,6 +484,7 @@ class PanelWindow(QMainWindow):
 
         dialog = EndCallDialog(self.model, self.records, self.lang, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.rejected.connect(self.model.resume_call)  # refused when the phone system ended the call
         return dialog
 
     def export_shift(self, path: Path, shift: str | None = None, fmt: str | None = None) -> ExportProgress:
@@ -704,7 +708,6 @@ class PanelWindow(QMainWindow):
         self.live = live
         self.feed_dot = FeedDot(live)
         self.statusBar().addPermanentWidget(self.feed_dot)
-        live.wrapUpRequested.connect(self.open_wrapup)
         self.model.scenarioSuggested.connect(lambda scenario_id, keyword: self._said_by_customer(live, scenario_id, keyword))
         live.listening.connect(lambda port: self.show_message(self.tr("Live call events on 127.0.0.1:%d") % port))
 
@@ -718,11 +721,10 @@ class PanelWindow(QMainWindow):
     def show_live_off(self, reason: str) -> None:
         self.show_message(self.tr("Live call events are off: %s") % reason)
 
-    def open_wrapup(self) -> EndCallDialog | None:
-        """The wrap-up the platform asked for, once (a second "ended" while it is open
-        changes nothing). It shows without taking the keyboard from the CRM: the seat
-        clicks into it when ready."""
-        if not self.model.in_call:
+    def open_wrapup(self, phase: str = "after_call") -> EndCallDialog | None:
+        """The call entered its wrap-up (the phone system ended it): the wrap-up shows, once,
+        without taking the keyboard from the CRM; the seat clicks into it when ready."""
+        if phase != "after_call" or not self.model.wrapping_up:
             return None
         shown = self.wrapup_shown()
         if shown is not None:

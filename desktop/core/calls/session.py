@@ -25,7 +25,7 @@ class CallSession:
     values: dict[str, str] = field(default_factory=dict)  # placeholder values typed during the call
     phrases_used: int = 0
     speech_ticked: set[tuple[str, str]] = field(default_factory=set)  # (scenario, step) ticked by speech
-    banned_spoken: int = 0  # banned phrases the seat said, from the live transcript
+    banned_said: list[str] = field(default_factory=list)  # banned phrases the seat said (live transcript)
 
     def choose_scenario(self, scenario: Scenario) -> None:
         self.scenario = scenario
