@@ -302,6 +302,30 @@ def _build(
         translators,
     )
     app.read_only_source = read_only_source
+    _connect_controller(app, platform_name, hotkey_backend, inserter)
+    if (folder / HUB_CONFIG_FILE).is_file():  # enrolled at the centre's hub: heartbeats, outbox and packs
+        _attach_hub(app)
+    app.shift_backups = ShiftBackups(app)
+    if recovery is not None:
+        start_notes.append(recovery_text(recovery))
+        app.recovery = recovery
+    if start_notes:
+        app.tell_start(start_notes)
+    if recovery is None and needs_full_check(folder / DB_FILENAME):
+        QTimer.singleShot(HOOKS_DELAY_MS * 4, app.check_after_start)
+    if live and settings.get("live_enabled"):
+        start_live(app)
+    return app
+
+
+def _connect_controller(
+    app: Seatside,
+    platform_name: str,
+    hotkey_backend: Callable[[Trigger], HotkeyBackend] | None,
+    inserter: Inserter | None,
+) -> None:
+    """Connect what happens (hotkeys, insertion, failures, quit) to the controller."""
+    qapp, panel, hotkeys, insertion, worker = app.qapp, app.panel, app.hotkeys, app.insertion, app.worker
     hotkeys.triggered.connect(app.handle_action)
     insertion.valuesNeeded.connect(app.ask_values)
     insertion.failed.connect(panel.show_message)
@@ -318,23 +342,6 @@ def _build(
     qapp.applicationStateChanged.connect(
         lambda state: hotkeys.backend.resync() if state == Qt.ApplicationState.ApplicationActive else None
     )
-    if (folder / HUB_CONFIG_FILE).is_file():  # enrolled at the centre's hub: heartbeats, outbox and packs
-        from desktop.models.hub_sync import HubSync
-
-        app.hub_sync = HubSync(folder, model)
-        app.hub_sync.message.connect(panel.show_message)
-        from desktop.ui.help_box import HelpBox
-
-        app.help_box = HelpBox(panel)
-        central = panel.centralWidget()
-        central_layout = central.layout() if central is not None else None
-        if isinstance(central_layout, QBoxLayout):
-            central_layout.insertWidget(1, app.help_box)
-        app.help_box.raiseRequested.connect(app.raise_hand)
-        app.help_box.insertRequested.connect(app.insert_help)
-        app.hub_sync.helpAnswered.connect(app.help_box.answered)
-        app.hub_sync.helpAnswered.connect(lambda status, _reply: app.panel.show())
-        app.hub_sync.start()
     qapp.aboutToQuit.connect(app.shutdown)
     # Logoff and shutdown: aboutToQuit may never come (Windows ends the process after WM_ENDSESSION).
     qapp.commitDataRequest.connect(lambda _manager: app.prepare_for_session_end())
@@ -345,18 +352,27 @@ def _build(
             QCoreApplication.translate("Seatside", "Could not %s: %s") % (what, error)
         )
     )
-    watcher.failed.connect(panel.show_message)
-    app.shift_backups = ShiftBackups(app)
-    if recovery is not None:
-        start_notes.append(recovery_text(recovery))
-        app.recovery = recovery
-    if start_notes:
-        app.tell_start(start_notes)
-    if recovery is None and needs_full_check(folder / DB_FILENAME):
-        QTimer.singleShot(HOOKS_DELAY_MS * 4, app.check_after_start)
-    if live and settings.get("live_enabled"):
-        start_live(app)
-    return app
+    app.packs_watcher.failed.connect(panel.show_message)
+
+
+def _attach_hub(app: Seatside) -> None:
+    """An enrolled seat: heartbeats, the outbox and packs (``HubSync``), and the raised hand."""
+    from desktop.models.hub_sync import HubSync
+    from desktop.ui.help_box import HelpBox
+
+    panel = app.panel
+    app.hub_sync = HubSync(app.data_dir, app.model)
+    app.hub_sync.message.connect(panel.show_message)
+    app.help_box = HelpBox(panel)
+    central = panel.centralWidget()
+    central_layout = central.layout() if central is not None else None
+    if isinstance(central_layout, QBoxLayout):
+        central_layout.insertWidget(1, app.help_box)
+    app.help_box.raiseRequested.connect(app.raise_hand)
+    app.help_box.insertRequested.connect(app.insert_help)
+    app.hub_sync.helpAnswered.connect(app.help_box.answered)
+    app.hub_sync.helpAnswered.connect(lambda status, _reply: app.panel.show())
+    app.hub_sync.start()
 
 
 def ask_restore_backup(found: Comparison, reason: str) -> bool:

@@ -249,9 +249,9 @@ class LiveModel(QObject):
                 self.speech_suggested = found.scenario_id
                 model.offer_scenario(found)
             return
+        model.say_banned([hit.text for hit in outcome.banned])  # counted before the alert shows the count
         for hit in outcome.banned:
             self.bannedSpoken.emit(hit.text, hit.entry.suggestion)
-        model.say_banned([hit.text for hit in outcome.banned])
         for match in outcome.ticks:
             model.set_step_ticked(match.step_id, True, by_speech=True)
 
