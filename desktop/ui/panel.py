@@ -183,10 +183,13 @@ class PanelWindow(QMainWindow):
 
     def open_wrapup(self, phase: str = Phase.WRAP_UP.value) -> EndCallDialog | None:
         """The call entered its wrap-up (the phone system ended it): the wrap-up shows, once,
-        without taking the keyboard from the CRM; the seat clicks into it when ready."""
-        if phase != Phase.WRAP_UP.value or not self.model.wrapping_up:
-            return None
+        without taking the keyboard from the CRM; the seat clicks into it when ready. Out
+        of the wrap-up, a wrap-up still shown closes."""
         shown = self.wrapup_shown()
+        if phase != Phase.WRAP_UP.value or not self.model.wrapping_up:
+            if shown is not None:
+                shown.reject()  # the call left its wrap-up elsewhere: the dialog follows
+            return None
         if shown is not None:
             return shown
         dialog = self.end_call_dialog()
