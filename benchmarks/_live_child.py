@@ -153,8 +153,8 @@ def main() -> int:
         live = app.live
         assert live is not None and live.server is not None
         # No seat to fill in a wrap-up here: the platform's "ended" ends the call.
-        live.wrapUpRequested.disconnect(app.panel.open_wrapup)
-        live.wrapUpRequested.connect(lambda: app.model.end_call("resolved"))
+        app.model.phaseChanged.disconnect(app.panel.open_wrapup)
+        app.model.phaseChanged.connect(lambda phase: app.model.end_call("resolved") if phase == "after_call" else None)
         port, token = live.server.port, live.server.token
 
         # -- baseline: the same endpoint delivering to a slot that does nothing --------
@@ -201,7 +201,7 @@ def main() -> int:
         live.bannedSpoken.connect(lambda said, softer: alerted.__setitem__(0, True))
         app.model.scenarioSuggested.connect(seat_switches)
         ticks_seen: set = set()
-        app.model.stepsChanged.connect(lambda: ticks_seen.update(app.model.speech_ticked))
+        app.model.stepsChanged.connect(lambda: ticks_seen.update(app.model.session.speech_ticked if app.model.session else ()))
         done = threading.Event()
         threading.Thread(target=feed_segments, args=(port, token, "bench", seconds, done)).start()
         run_until(done)

@@ -1,7 +1,10 @@
 """The call in progress as a QObject: a thin adapter over :class:`desktop.core.calls.call.Call`.
 
-The core decides (and refuses); this model queues what is to be stored as database
-operations, saves the notes shortly after each keystroke, and tells the views by signals.
+The core decides (and refuses) and reports each transition as one ``CallChanges``;
+this model queues what is to be stored as database operations, saves the notes shortly
+after each keystroke, and emits its signals from the change object (:meth:`CallModel.report`),
+one per part that changed. Views and the live model read the call through this model's
+properties, never through the core object.
 """
 
 from __future__ import annotations
@@ -14,12 +17,14 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.core.base import clock
 from desktop.core.calls import call_records as records
-from desktop.core.calls.call import Call, Refusal, Refused, SuggestionChange
+from desktop.core.calls.call import Call, CallChanges, Phase, Refusal, Refused
 from desktop.core.calls.session import CallSession
-from desktop.core.packs.scenarios import Library, Scenario
+from desktop.core.live import store as live_store
+from desktop.core.packs.placeholders import Rendered
+from desktop.core.packs.scenarios import Library, PhraseChoice, Scenario, Step
 from desktop.core.privacy.masking import MaskPolicy
 from desktop.core.records.dispositions import dispositions_from
-from desktop.core.records.storage import CallRecord, CallStore
+from desktop.core.records.storage import CallRecord, CallStore, UsedPhrase
 from desktop.core.search.suggest import Suggestion
 from desktop.core.seat.settings import Settings
 from desktop.models.background import Background, CallOp, DbOp
@@ -32,6 +37,7 @@ class CallModel(QObject):
     """Scenario choice, checklist, notes, the caller and the call's life cycle."""
 
     callStateChanged = Signal()  # a call started or ended (emitted at once)
+    phaseChanged = Signal(str)  # idle, in_call or after_call (the wrap-up): ``Phase`` values
     callStarted = Signal()
     callEnded = Signal(int)  # id of the call, once its record is stored
     libraryChanged = Signal()  # the scenario packs were reloaded
@@ -43,6 +49,8 @@ class CallModel(QObject):
     historyLoaded = Signal(list)  # earlier calls of the same customer (CallRecord), newest first
     historyExact = Signal(bool)  # False: no OS secret store, history matched by the masked tail only
     recovered = Signal(int)  # a call interrupted by a crash was restored
+    bannedSaid = Signal(int)  # banned phrases the seat said on this call, counted so far
+    speechTakenBack = Signal(list)  # step ids speech ticked that the seat unticked
     scenarioSuggested = Signal(str, str)  # scenario id, the keyword in the notes that points to it
     suggestionExplained = Signal(str)  # the evidence behind the scenario offered now ('' when none)
     message = Signal(str)  # a short status line for the seat
@@ -74,14 +82,39 @@ class CallModel(QObject):
         elif name == "mask_policy":
             self.call.policy = self.mask_policy()
 
+    def report(self, changes: CallChanges) -> None:
+        """One signal per part ``changes`` names, in the order the views need them."""
+        if changes.library:
+            self.libraryChanged.emit()
+        if changes.call:
+            if self.call.in_call:
+                self.callStarted.emit()
+            self.callStateChanged.emit()
+        if changes.phase is not None:
+            self.phaseChanged.emit(changes.phase.value)
+        if changes.notes_masked:
+            self.notesMasked.emit()
+        suggestion = changes.suggestion
+        if suggestion.explanation is not None:
+            self.suggestionExplained.emit(suggestion.explanation)
+        if suggestion.offered is not None:
+            self.scenarioSuggested.emit(*suggestion.offered)
+        if changes.reference is not None:
+            self.referenceChanged.emit(changes.reference)
+        if changes.taken_back:
+            self.speechTakenBack.emit(list(changes.taken_back))
+        if changes.scenario:
+            self.scenarioChanged.emit()
+        if changes.steps:
+            self.stepsChanged.emit()
+        if changes.banned:
+            self.bannedSaid.emit(self.call.banned_spoken)
+
     def set_library(self, library: Library) -> None:
         """Swap in a reloaded library, keeping the call in progress."""
-        self.call.set_library(library)
-        self.libraryChanged.emit()
-        self.scenarioChanged.emit()
-        self.stepsChanged.emit()
+        self.report(self.call.set_library(library))
 
-    # -- the most used reads of the core's state (the others: ``model.call``) -------------
+    # -- reads of the core's state ---------------------------------------------------
     @property
     def library(self) -> Library:
         return self.call.library
@@ -92,7 +125,59 @@ class CallModel(QObject):
 
     @property
     def in_call(self) -> bool:
+        """A call is open (in conversation or in its wrap-up)."""
         return self.call.in_call
+
+    @property
+    def phase(self) -> Phase:
+        return self.call.phase
+
+    @property
+    def wrapping_up(self) -> bool:
+        return self.call.wrapping_up
+
+    @property
+    def notes(self) -> str:
+        return self.call.notes
+
+    @property
+    def customer(self) -> str:
+        return self.call.customer
+
+    @property
+    def policy(self) -> MaskPolicy:
+        return self.call.policy
+
+    @property
+    def dismissed(self) -> frozenset[str]:
+        """Scenario suggestions the seat waved away this call."""
+        return frozenset(self.call.dismissed)
+
+    @property
+    def offered(self) -> str | None:
+        return self.call.offered
+
+    @property
+    def suggestion(self) -> Suggestion | None:
+        return self.call.suggestion
+
+    def current_step(self) -> Step | None:
+        return self.call.current_step()
+
+    def current_step_id(self) -> str:
+        return self.call.current_step_id()
+
+    def ticked_by_speech(self, step_id: str) -> bool:
+        return self.call.ticked_by_speech(step_id)
+
+    def render(self, text: str, seat_id: str = "", bank_name: str = "") -> Rendered:
+        return self.call.render(text, seat_id, bank_name)
+
+    def phrase_used(self, choice: PhraseChoice, mode: str, at: str) -> UsedPhrase | None:
+        """Count a phrase used on the call; its log entry (None between calls) for the caller to store."""
+        changes = self.call.phrase_used(choice, mode, at)
+        self.report(changes)
+        return changes.used
 
     @property
     def scenario(self) -> Scenario | None:
@@ -114,14 +199,34 @@ class CallModel(QObject):
     def start_call(self) -> None:
         if self.call.in_call:
             return
-        session = self.call.start(clock.now())
+        changes = self.call.start(clock.now())
+        session = changes.session
+        assert session is not None  # a start always carries its session
         insert = DbOp(self.tr("start the call record"), lambda store: records.insert_call(store, session))
         self._call_id = insert.success(lambda call_id: setattr(session, "call_id", call_id)).run_in_background(
             self.worker
         )
-        self.callStarted.emit()
-        self.callStateChanged.emit()
-        self.stepsChanged.emit()
+        self.report(changes)
+
+    def begin_wrap_up(self, *, by_platform: bool = False) -> bool:
+        """The conversation is over: the wrap-up begins (views open it on ``phaseChanged``).
+        False when refused (no call, or a wrap-up already open)."""
+        try:
+            changes = self.call.begin_wrap_up(clock.now(), by_platform=by_platform)
+        except Refused:
+            return False
+        self.report(changes)
+        return True
+
+    def resume_call(self) -> bool:
+        """Back to the conversation (the seat closed a wrap-up it opened); False when
+        refused (the phone system ended the call: the wrap-up stays)."""
+        try:
+            changes = self.call.resume()
+        except Refused:
+            return False
+        self.report(changes)
+        return True
 
     def write_for_call(
         self, what: str, job: Callable[[CallStore, int], object], done: Callable[[int], object] | None = None
@@ -138,26 +243,26 @@ class CallModel(QObject):
 
     def choose_scenario(self, scenario_id: str) -> None:
         try:
-            scenario, change = self.call.choose_scenario(scenario_id)
+            changes = self.call.choose_scenario(scenario_id)
         except Refused:
             self.message.emit(self.tr("Unknown scenario: %s") % scenario_id)
             return
+        scenario = self.call.scenario
+        assert scenario is not None  # just chosen
         self.settings.set("last_scenario", scenario.id)
-        self._show_suggestion(change)
         if self.call.in_call:
             self.write_for_call(
                 self.tr("store the scenario"),
                 lambda store, call_id: store.set_scenario(call_id, scenario.id, scenario.name),
             )
-        self.scenarioChanged.emit()
-        self.stepsChanged.emit()
+        self.report(changes)
 
     def set_step_ticked(self, step_id: str, checked: bool, *, by_speech: bool = False) -> None:
         """Tick or untick a step; ``by_speech``: ticked because the transcript shows the seat
         did it (marked so), and quietly skipped when the call or its scenario changed meanwhile."""
         at = clock.now()
         try:
-            scenario, step = self.call.tick_by_speech(step_id, at) if by_speech else self.call.tick(step_id, checked, at)
+            changes = self.call.tick_by_speech(step_id, at) if by_speech else self.call.tick(step_id, checked, at)
         except Refused as refused:
             if by_speech:
                 return
@@ -168,11 +273,13 @@ class CallModel(QObject):
             )
             self.stepsChanged.emit()  # the views put the box back as it was
             return
+        assert changes.ticked is not None  # a tick always names its step
+        scenario, step = changes.ticked
         self.write_for_call(
             self.tr("tick the step") if checked else self.tr("untick the step"),
             lambda store, call_id: records.store_tick(store, call_id, scenario, step, checked, at, by_speech=by_speech),
         )
-        self.stepsChanged.emit()
+        self.report(changes)
 
     def tick_current(self) -> None:
         """Tick the highlighted step and move to the next one."""
@@ -182,12 +289,25 @@ class CallModel(QObject):
 
     def set_value(self, name: str, value: str) -> None:
         """A placeholder value the seat typed (kept for the rest of the call)."""
-        setting = self.call.set_value(name, value)
-        if setting is not None:
-            self.settings.set(setting, value.strip())
+        changes = self.call.set_value(name, value)
+        if changes.setting is not None:
+            self.settings.set(changes.setting, value.strip())
+        self.report(changes)
 
     def set_customer(self, text: str) -> None:
-        self.call.set_customer(text)
+        self.report(self.call.set_customer(text))
+
+    def say_banned(self, phrases: list[str]) -> None:
+        """Banned phrases the seat was heard saying: counted on the call and on its record."""
+        if not self.call.in_call or not phrases:
+            return
+        changes = self.call.say_banned(phrases)
+        count = self.call.banned_spoken
+        self.write_for_call(
+            self.tr("count the banned phrases"),
+            lambda store, call_id: live_store.set_banned_count(store, call_id, count),
+        )
+        self.report(changes)
 
     def end_call(
         self,
@@ -205,7 +325,7 @@ class CallModel(QObject):
         if not self.call.in_call:
             return
         now = clock.now()
-        ending = self.call.end(
+        changes = self.call.end(
             disposition,
             {d.code for d in dispositions_from(self.settings.get("dispositions"))},
             now,
@@ -214,10 +334,10 @@ class CallModel(QObject):
             callback=callback,
             kept=kept,
         )
+        ending = changes.ending
+        assert ending is not None  # an end always carries its ending
         self._notes_timer.stop()
         self._notes_max_wait.stop()
-        if ending.notes_masked:
-            self.notesMasked.emit()
         self.write_for_call(
             self.tr("close the call record"),
             lambda store, call_id: records.store_ending(
@@ -226,8 +346,7 @@ class CallModel(QObject):
             self.callEnded.emit,
         )
         self._call_id = None
-        self.callStateChanged.emit()
-        self.stepsChanged.emit()
+        self.report(changes)
 
     def recover(self) -> None:
         """Bring back a call a crash interrupted (its ticks and notes are in the database)."""
@@ -238,16 +357,13 @@ class CallModel(QObject):
 
     def restore(self, record: CallRecord) -> None:
         try:
-            self.call.restore(record)
+            changes = self.call.restore(record)
         except Refused:
             return
         future: Future[int] = Future()
         future.set_result(record.id)
         self._call_id = future
-        self.callStarted.emit()
-        self.callStateChanged.emit()
-        self.scenarioChanged.emit()
-        self.stepsChanged.emit()
+        self.report(changes)
         self.load_history(record.customer_ref)
         self.recovered.emit(record.id)
         self.message.emit(self.tr("The call that was in progress has been restored"))
@@ -260,8 +376,9 @@ class CallModel(QObject):
         calls; shows them."""
         if not self.call.in_call:
             return ""
-        full, ref = self.call.set_customer_ref(text, caller_id=caller_id)
-        self.referenceChanged.emit(ref)
+        changes = self.call.set_customer_ref(text, caller_id=caller_id)
+        full, ref = changes.full_reference, self.call.customer_ref
+        self.report(changes)
         found: list[tuple[list[CallRecord], bool]] = []
 
         def loaded(_call_id: int) -> None:
@@ -300,7 +417,7 @@ class CallModel(QObject):
         self._notes_timer.start()
         if not self._notes_max_wait.isActive():
             self._notes_max_wait.start()
-        self._show_suggestion(self.call.suggest())
+        self.report(self.call.suggest())
 
     def save_notes_now(self) -> None:
         self._notes_timer.stop()
@@ -323,29 +440,25 @@ class CallModel(QObject):
         self.worker.call(lambda store: None)
 
     # -- the scenario suggestion -------------------------------------------------
-    def _show_suggestion(self, change: SuggestionChange) -> None:
-        if change.explanation is not None:
-            self.suggestionExplained.emit(change.explanation)
-        if change.offered is not None:
-            self.scenarioSuggested.emit(*change.offered)
-
     def accept_suggestion(self) -> None:
         if self.call.offered:
             self.choose_scenario(self.call.offered)
 
     def dismiss_suggestion(self) -> None:
         if self.call.offered:
-            self._show_suggestion(self.call.dismiss(self.call.offered))
+            self.report(self.call.dismiss(self.call.offered))
 
     def offer_scenario(self, suggestion: Suggestion) -> None:
         """Show a suggestion found elsewhere (the customer's speech) in the suggestion bar."""
-        self._show_suggestion(self.call.offer_scenario(suggestion))
+        self.report(self.call.offer_scenario(suggestion))
 
     # -- live call events (desktop.models.live_model) ---------------------------------
-    def ticked_by_speech(self, step_id: str) -> bool:
-        return self.call.ticked_by_speech(step_id)
-
     @property
     def banned_count(self) -> int:
         """Banned phrases the seat said on this call (the live transcript)."""
         return self.call.banned_spoken
+
+    @property
+    def banned_total(self) -> int:
+        """Banned phrases on this call, typed in the notes and said: what the live board counts."""
+        return self.call.banned_count

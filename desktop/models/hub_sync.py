@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,6 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from desktop.core.hubclient.backoff import Backoff
 from desktop.core.hubclient.hub_protocol import HEARTBEAT_INTERVAL_S
 from desktop.core.hubclient.sync import CONFIG_FILE, SeatSync, SyncError
-from desktop.core.packs.banned import find_banned
 from desktop.core.records.storage import DB_FILENAME, CallStore
 from desktop.models.call_model import CallModel
 
@@ -47,12 +45,11 @@ class HubSync(QObject):
     #: The lead answered the seat's raised hand: status ("answered" or "coming") and the reply text.
     helpAnswered = Signal(str, str)
 
-    def __init__(self, data: Path, model: CallModel, *, after_call: Callable[[], bool] = lambda: False,
+    def __init__(self, data: Path, model: CallModel, *,
                  interval_s: float = HEARTBEAT_INTERVAL_S, parent: QObject | None = None):
         super().__init__(parent)
         self.data = Path(data)
         self.model = model
-        self.after_call = after_call
         self.interval_s = interval_s
         self._stop = threading.Event()
         self._wake = threading.Event()
@@ -72,7 +69,8 @@ class HubSync(QObject):
         self._timer.timeout.connect(self.snapshot)
         for signal in (model.callStateChanged, model.stepsChanged, model.scenarioChanged):
             signal.connect(self._changed)
-        model.callEnded.connect(lambda _call_id: self._changed())
+        for with_value in (model.phaseChanged, model.bannedSaid, model.callEnded):
+            with_value.connect(lambda _value: self._changed())
 
     # -- GUI thread
     def start(self) -> None:
@@ -101,7 +99,7 @@ class HubSync(QObject):
             return False
         model = self.model
         scenario = model.scenario if model.session is not None else None
-        step = model.call.current_step() if scenario is not None else None
+        step = model.current_step() if scenario is not None else None
         what = (scenario.name if scenario else "", step.title if step else "")
         self._help_up = True
         self._help = threading.Thread(target=self._help_loop, args=what, name="seatside-hub-help", daemon=True)
@@ -130,9 +128,9 @@ class HubSync(QObject):
                 seen.setdefault(phrase, now)
             said = [{"phrase": p[:200], "via": "typed", "at": seen[p].isoformat()} for p in dict.fromkeys(typed)]
             said += [{"phrase": p[:200], "via": "spoken", "at": at.isoformat()}
-                     for p, at in model.call.banned_said.items()]
+                     for p, at in model.call.banned_said_at.items()]
             state = {
-                "state": "after_call" if self.after_call() else "in_call",
+                "state": model.phase.value,  # in_call or after_call (the wrap-up)
                 "scenario_id": scenario.id if scenario else "",
                 "scenario_name": scenario.name[:200] if scenario else "",
                 "steps_done": len(done),
@@ -141,7 +139,7 @@ class HubSync(QObject):
                 "mandatory_total": sum(1 for s in steps if s.mandatory),
                 "elapsed_s": round(max(0.0, time.time() - session.started.timestamp()), 1),
                 # Banned phrases in the notes, plus those the seat said (live transcript).
-                "banned_count": len(typed) + model.banned_count,
+                "banned_count": len(typed) + model.call.banned_spoken,
                 "call_started_at": session.started.astimezone().isoformat(),
                 # Which mandatory steps are still open, and which banned phrases were said.
                 "open_steps": [s.title[:200] for s in steps if s.mandatory and not session.is_ticked(s.id)][:50],

@@ -44,7 +44,6 @@ class LiveModel(QObject):
 
     bannedSpoken = Signal(str, str)  # the phrase said, the softer wording
     liveText = Signal(str, str, bool)  # speaker, text, final
-    wrapUpRequested = Signal()  # the platform says the call ended: open the wrap-up
     ringing = Signal(str)  # last four digits of the caller ("" if unknown)
     missed = Signal()  # a call ended that the panel did not follow
     applied = Signal(float)  # monotonic time the batch was received (benchmarks)
@@ -65,7 +64,6 @@ class LiveModel(QObject):
         self.ignored = 0  # events for calls the panel does not follow
         self.speech_suggested = ""  # the scenario the customer's words pointed to last
         self.routed = ""  # the scenario the phone system's attached data opened last
-        self.wrapping_up = False  # the platform ended the call; the seat is in its wrap-up
         self.waiting: list[Event] = []  # the call answered during the wrap-up, and what it said since
         self.last_cti: float | None = None  # monotonic time of the last call event
         self.last_asr: float | None = None  # … and of the last transcript
@@ -74,7 +72,7 @@ class LiveModel(QObject):
         self._received.connect(self.apply, Qt.ConnectionType.QueuedConnection)
         self._booted.connect(self._started, Qt.ConnectionType.QueuedConnection)
         model.callStateChanged.connect(self._call_state_changed)
-        model.stepsChanged.connect(self._steps_changed)
+        model.speechTakenBack.connect(self._taken_back)
         model.scenarioChanged.connect(self._scenario_changed)
 
     # -- the endpoint ------------------------------------------------------------
@@ -160,8 +158,8 @@ class LiveModel(QObject):
                     self.waiting.append(event)
                 return True
             return False
-        if (isinstance(event, CallEvent) and event.type == "call.answered" and self.wrapping_up
-                and self.model.in_call and self.call is not None and event.call_id != self.call.call_id):
+        if (isinstance(event, CallEvent) and event.type == "call.answered" and self.model.wrapping_up
+                and self.call is not None and event.call_id != self.call.call_id):
             self.waiting.append(event)
             self.queued.emit(caller_tail(event.caller))
             self.model.message.emit(self.tr("The next call is connected: it starts when this wrap-up ends"))
@@ -192,10 +190,9 @@ class LiveModel(QObject):
             if event.caller or event.customer_id:
                 self._set_caller(event.caller, event.customer_id)
             return
-        # call.ended
+        # call.ended: the wrap-up begins (once; the views open it)
         if self.call is not None and self.call.call_id == event.call_id and model.in_call:
-            self.wrapping_up = True
-            self.wrapUpRequested.emit()
+            model.begin_wrap_up(by_platform=True)
         else:
             self.ignored += 1
             if not model.in_call:
@@ -238,30 +235,23 @@ class LiveModel(QObject):
         if model.settings.get("live_keep_transcript"):
             # Masked with the same speaker's segments just before it (a number split
             # across two segments is one number), on the store's worker.
-            speaker, text, at, run, policy = segment.speaker, segment.text, clock.now(), self.speaker_run, model.call.policy
+            speaker, text, at, run, policy = segment.speaker, segment.text, clock.now(), self.speaker_run, model.policy
             model.write_for_call(
                 self.tr("keep the transcript"),
                 lambda store, call_id: live_store.keep_segment(store, call_id, speaker, text, at, run, policy),
             )
         if segment.speaker == "customer":
             found = speech_suggestion(
-                model.call.notes + "\n" + call.transcript.customer_text(), model.library, model.scenario,
-                set(model.call.dismissed),
+                model.notes + "\n" + call.transcript.customer_text(), model.library, model.scenario,
+                model.dismissed,
             )
             if found is not None:
                 self.speech_suggested = found.scenario_id
                 model.offer_scenario(found)
             return
+        model.say_banned([hit.text for hit in outcome.banned])  # counted before the alert shows the count
         for hit in outcome.banned:
             self.bannedSpoken.emit(hit.text, hit.entry.suggestion)
-        if outcome.banned:
-            model.call.set_banned_spoken(call.banned_count)
-            model.call.note_banned_spoken([hit.entry.phrase for hit in outcome.banned], clock.now())
-            count = call.banned_count
-            model.write_for_call(
-                self.tr("count the banned phrases"),
-                lambda store, call_id: live_store.set_banned_count(store, call_id, count),
-            )
         for match in outcome.ticks:
             model.set_step_ticked(match.step_id, True, by_speech=True)
 
@@ -269,7 +259,6 @@ class LiveModel(QObject):
     def _call_state_changed(self) -> None:
         if not self.model.in_call:
             self.call = None
-            self.wrapping_up = False
             if self.waiting:
                 QTimer.singleShot(0, self, self._start_waiting)  # after every view saw the end
 
@@ -282,9 +271,8 @@ class LiveModel(QObject):
         for match in recheck(self.call, model.scenario, model.is_ticked):
             model.set_step_ticked(match.step_id, True, by_speech=True)
 
-    def _steps_changed(self) -> None:
-        """A step speech ticked that is no longer ticked: the seat took it back."""
-        for step_id in self.model.call.speech_taken_back():
-            if self.call is not None:
-                self.call.seat_refused.add(step_id)
+    def _taken_back(self, step_ids: list[str]) -> None:
+        """Steps speech ticked that the seat unticked: never ticked by speech again this call."""
+        if self.call is not None:
+            self.call.seat_refused.update(step_ids)
 

@@ -86,7 +86,7 @@ class PhrasesModel(QObject):
     # -- the highlighted step's phrases ---------------------------------------------
     def current_choices(self) -> list[PhraseChoice]:
         """The highlighted step's phrases: the team's, then the seat's own for that step."""
-        scenario, step = self.calls.scenario, self.calls.call.current_step()
+        scenario, step = self.calls.scenario, self.calls.current_step()
         if scenario is None or step is None:
             return []
         choices = [self._team_choice(scenario, step, phrase) for phrase in step.phrases]
@@ -152,7 +152,7 @@ class PhrasesModel(QObject):
         return self.search_index().search(
             query,
             scenario_id=scenario.id if scenario else None,
-            step_id=self.calls.call.current_step_id() or None,
+            step_id=self.calls.current_step_id() or None,
             usage=self.usage,
             favourites=self.favourites,
             now=clock.now().timestamp(),
@@ -190,7 +190,7 @@ class PhrasesModel(QObject):
 
     # -- using a phrase ------------------------------------------------------------
     def render(self, choice: PhraseChoice) -> Rendered:
-        return self.calls.call.render(choice.text, self.settings.get("seat_id"), self.settings.get("bank_name"))
+        return self.calls.render(choice.text, self.settings.get("seat_id"), self.settings.get("bank_name"))
 
     def record_use(self, choice: PhraseChoice, text: str, mode: str) -> None:
         """Log that ``choice`` was used (copied, pasted or typed) as ``text``."""
@@ -199,7 +199,7 @@ class PhrasesModel(QObject):
         DbOp(self.tr("count the phrase's use"), lambda store: store.record_use(choice.key, now)).run_in_background(
             self.worker
         )
-        used: UsedPhrase | None = self.calls.call.phrase_used(choice, mode, clock.iso(now))
+        used: UsedPhrase | None = self.calls.phrase_used(choice, mode, clock.iso(now))
         if used is not None:
             self.calls.write_for_call(
                 self.tr("log the phrase on the call"), lambda store, call_id: store.record_phrase(call_id, used)

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.base import clock
 from desktop.core.records.texts import texts
 from desktop.models.call_model import CallModel
 from desktop.models.records_model import RecordsModel
@@ -29,7 +28,6 @@ class EndCallDialog(QDialog):
     def __init__(self, model: CallModel, records: RecordsModel, lang: str = "zh", parent: QWidget | None = None):
         super().__init__(parent)
         self.model = model
-        self.ended = clock.now()  # the conversation ends now; what follows is after-call work
         self._acw = QElapsedTimer()
         self._acw.start()
         self.setWindowTitle(self.tr("End call"))
@@ -144,7 +142,6 @@ class EndCallDialog(QDialog):
             wrapup_s=self._acw.elapsed() / 1000,
             end_reason=self.reason.text().strip() if self.unticked() else "",
             callback=callback,
-            ended=self.ended,
         )
         self._tick.stop()
         super().accept()

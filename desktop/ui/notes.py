@@ -78,12 +78,12 @@ class NotesView(QWidget):
         in_call = self.model.in_call
         for widget in (self.editor, self.customer, self.reference):
             widget.setEnabled(in_call)
-        if self.editor.toPlainText() != self.model.call.notes:
+        if self.editor.toPlainText() != self.model.notes:
             self.editor.blockSignals(True)
-            self.editor.setPlainText(self.model.call.notes)
+            self.editor.setPlainText(self.model.notes)
             self.editor.blockSignals(False)
-        if self.customer.text() != self.model.call.customer:
-            self.customer.setText(self.model.call.customer)
+        if self.customer.text() != self.model.customer:
+            self.customer.setText(self.model.customer)
         reference = self.model.session.customer_ref if self.model.session else ""
         if self.reference.text() != reference:
             self.reference.setText(reference)
@@ -98,7 +98,7 @@ class NotesView(QWidget):
 
     def show_masked(self) -> None:
         """Replace the masked digits in place: same length, so the cursor stays put."""
-        current, masked = self.editor.toPlainText(), self.model.call.notes
+        current, masked = self.editor.toPlainText(), self.model.notes
         if len(current) != len(masked):
             self.refresh()
             return

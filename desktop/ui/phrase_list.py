@@ -68,7 +68,7 @@ class PhraseList(QListWidget):
         text, ok = QInputDialog.getMultiLineText(self, self.tr("My phrase"), self.tr("Phrase text:"))
         if ok and text.strip():
             scenario = "" if general or self.call_model.scenario is None else self.call_model.scenario.id
-            step = "" if general else self.call_model.call.current_step_id()
+            step = "" if general else self.call_model.current_step_id()
             self.phrase_model.add_personal(text, scenario, step)
 
     def edit_personal(self, choice: PhraseChoice) -> None:

@@ -23,9 +23,9 @@ class TrayIcon(QSystemTrayIcon):
         self.call_action = QAction(menu)
         self.call_action.triggered.connect(self.toggle_call)
         export = QAction(self.tr("Export shift…"), menu)
-        export.triggered.connect(panel.ask_export)
+        export.triggered.connect(panel.menu.ask_export)
         settings = QAction(self.tr("Settings…"), menu)
-        settings.triggered.connect(panel.open_settings)
+        settings.triggered.connect(panel.menu.open_settings)
         quit_action = QAction(self.tr("Quit"), menu)
         quit_action.triggered.connect(QApplication.quit)
         for action in (self.toggle_action, self.call_action, export, settings):

@@ -9,6 +9,29 @@
     </message>
 </context>
 <context>
+    <name>CallBar</name>
+    <message>
+        <source>End call</source>
+        <translation>结束通话</translation>
+    </message>
+    <message>
+        <source>Start call</source>
+        <translation>开始通话</translation>
+    </message>
+    <message>
+        <source>No call</source>
+        <translation>未在通话</translation>
+    </message>
+    <message>
+        <source>Follow-ups: %d</source>
+        <translation>跟进 %d</translation>
+    </message>
+    <message>
+        <source>(%d due)</source>
+        <translation>（%d 项到期）</translation>
+    </message>
+</context>
+<context>
     <name>CallModel</name>
     <message>
         <source>start the call record</source>
@@ -37,6 +60,10 @@
     <message>
         <source>untick the step</source>
         <translation>取消勾选步骤</translation>
+    </message>
+    <message>
+        <source>count the banned phrases</source>
+        <translation>统计禁语次数</translation>
     </message>
     <message>
         <source>store the caller&apos;s reference</source>
@@ -341,10 +368,6 @@
         <source>keep the transcript</source>
         <translation>保存通话转写</translation>
     </message>
-    <message>
-        <source>count the banned phrases</source>
-        <translation>统计禁语次数</translation>
-    </message>
 </context>
 <context>
     <name>NotesView</name>
@@ -402,6 +425,45 @@
     </message>
 </context>
 <context>
+    <name>Notices</name>
+    <message>
+        <source>Dismiss</source>
+        <translation>知道了</translation>
+    </message>
+    <message>
+        <source>%d scenario file(s) skipped: %s</source>
+        <translation>已跳过 %d 个有问题的场景文件：%s</translation>
+    </message>
+    <message>
+        <source>… and %d more</source>
+        <translation>……另有 %d 项</translation>
+    </message>
+    <message>
+        <source>Scenario packs were updated:</source>
+        <translation>场景包已更新：</translation>
+    </message>
+    <message>
+        <source>Hotkeys: starting…</source>
+        <translation>快捷键：启动中…</translation>
+    </message>
+    <message>
+        <source>Global hotkeys are off (%s); the panel&apos;s own keys still work.</source>
+        <translation>全局快捷键不可用（%s），面板内快捷键仍可使用。</translation>
+    </message>
+    <message>
+        <source>Hotkeys via %s. Not registered: %s</source>
+        <translation>快捷键方式：%s。未能注册：%s</translation>
+    </message>
+    <message>
+        <source>Hotkeys via %s</source>
+        <translation>快捷键方式：%s</translation>
+    </message>
+    <message>
+        <source>Hotkeys: %s</source>
+        <translation>快捷键：%s</translation>
+    </message>
+</context>
+<context>
     <name>PackWatcher</name>
     <message>
         <source>reload the scenario packs</source>
@@ -417,38 +479,14 @@
     </message>
 </context>
 <context>
-    <name>PanelWindow</name>
-    <message>
-        <source>Why this scenario: %s</source>
-        <translation>推荐依据：%s</translation>
-    </message>
-    <message>
-        <source>Seatside</source>
-        <translation>坐席助手</translation>
-    </message>
-    <message>
-        <source>Switch</source>
-        <translation>切换</translation>
-    </message>
-    <message>
-        <source>Ignore</source>
-        <translation>忽略</translation>
-    </message>
-    <message>
-        <source>Dismiss</source>
-        <translation>知道了</translation>
-    </message>
-    <message>
-        <source>Copied: %s</source>
-        <translation>已复制：%s</translation>
-    </message>
-    <message>
-        <source>Exported %d calls to %s</source>
-        <translation>已导出 %d 通电话到 %s</translation>
-    </message>
+    <name>PanelMenu</name>
     <message>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Export shift (CSV, Excel, Markdown)…</source>
+        <translation>导出本班次（CSV/Excel/Markdown）…</translation>
     </message>
     <message>
         <source>Import a phrase library (Excel/CSV)…</source>
@@ -491,80 +529,12 @@
         <translation>关于坐席助手</translation>
     </message>
     <message>
-        <source>End call</source>
-        <translation>结束通话</translation>
-    </message>
-    <message>
-        <source>Start call</source>
-        <translation>开始通话</translation>
-    </message>
-    <message>
-        <source>No call</source>
-        <translation>未在通话</translation>
-    </message>
-    <message>
-        <source>%d scenario file(s) skipped: %s</source>
-        <translation>已跳过 %d 个有问题的场景文件：%s</translation>
-    </message>
-    <message>
-        <source>Hotkeys: starting…</source>
-        <translation>快捷键：启动中…</translation>
-    </message>
-    <message>
-        <source>Global hotkeys are off (%s); the panel&apos;s own keys still work.</source>
-        <translation>全局快捷键不可用（%s），面板内快捷键仍可使用。</translation>
-    </message>
-    <message>
-        <source>Hotkeys via %s. Not registered: %s</source>
-        <translation>快捷键方式：%s。未能注册：%s</translation>
-    </message>
-    <message>
-        <source>Hotkeys via %s</source>
-        <translation>快捷键方式：%s</translation>
-    </message>
-    <message>
-        <source>Hotkeys: %s</source>
-        <translation>快捷键：%s</translation>
-    </message>
-    <message>
-        <source>Copied</source>
-        <translation>已复制</translation>
-    </message>
-    <message>
-        <source>Pasted</source>
-        <translation>已粘贴</translation>
-    </message>
-    <message>
-        <source>Typed</source>
-        <translation>已输入</translation>
-    </message>
-    <message>
-        <source>Follow-ups: %d</source>
-        <translation>跟进 %d</translation>
-    </message>
-    <message>
-        <source>(%d due)</source>
-        <translation>（%d 项到期）</translation>
-    </message>
-    <message>
-        <source>The notes mention “%s”: switch to %s?</source>
-        <translation>备注提到“%s”，是否切换到“%s”？</translation>
-    </message>
-    <message>
-        <source>Switch: %s · Ignore: %s</source>
-        <translation>切换：%s · 忽略：%s</translation>
-    </message>
-    <message>
-        <source>… and %d more</source>
-        <translation>……另有 %d 项</translation>
-    </message>
-    <message>
-        <source>Scenario packs were updated:</source>
-        <translation>场景包已更新：</translation>
-    </message>
-    <message>
         <source>Excel (*.xlsx)</source>
         <translation>Excel 文件 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
         <source>Markdown (*.md)</source>
@@ -575,24 +545,12 @@
         <translation>导出本班次</translation>
     </message>
     <message>
-        <source>CSV (*.csv)</source>
-        <translation>CSV 文件 (*.csv)</translation>
-    </message>
-    <message>
-        <source>Export shift (CSV, Excel, Markdown)…</source>
-        <translation>导出本班次（CSV/Excel/Markdown）…</translation>
-    </message>
-    <message>
         <source>Import a phrase library</source>
         <translation>导入话术库</translation>
     </message>
     <message>
         <source>Spreadsheets (*.xlsx *.xlsm *.csv *.tsv *.txt)</source>
         <translation>表格文件 (*.xlsx *.xlsm *.csv *.tsv *.txt)</translation>
-    </message>
-    <message>
-        <source>The import failed: %s</source>
-        <translation>导入失败：%s</translation>
     </message>
     <message>
         <source>No problems found.</source>
@@ -622,6 +580,37 @@
         <source>Scenario pack problems</source>
         <translation>场景包问题</translation>
     </message>
+</context>
+<context>
+    <name>PanelWindow</name>
+    <message>
+        <source>Seatside</source>
+        <translation>坐席助手</translation>
+    </message>
+    <message>
+        <source>Copied: %s</source>
+        <translation>已复制：%s</translation>
+    </message>
+    <message>
+        <source>Exported %d calls to %s</source>
+        <translation>已导出 %d 通电话到 %s</translation>
+    </message>
+    <message>
+        <source>Copied</source>
+        <translation>已复制</translation>
+    </message>
+    <message>
+        <source>Pasted</source>
+        <translation>已粘贴</translation>
+    </message>
+    <message>
+        <source>Typed</source>
+        <translation>已输入</translation>
+    </message>
+    <message>
+        <source>The import failed: %s</source>
+        <translation>导入失败：%s</translation>
+    </message>
     <message>
         <source>Live call events on 127.0.0.1:%d</source>
         <translation>通话事件接口已开启：127.0.0.1:%d</translation>
@@ -629,10 +618,6 @@
     <message>
         <source>Live call events are off: %s</source>
         <translation>通话事件接口未开启：%s</translation>
-    </message>
-    <message>
-        <source>The customer said “%s”: switch to %s?</source>
-        <translation>客户提到“%s”，是否切换到“%s”？</translation>
     </message>
 </context>
 <context>
@@ -1238,6 +1223,33 @@ No: do not use the backup. Its %5 calls will be dropped.</source>
     <message>
         <source>Digits kept must look like 6/4</source>
         <translation>保留位数的格式应为 6/4</translation>
+    </message>
+</context>
+<context>
+    <name>SuggestionBar</name>
+    <message>
+        <source>Switch</source>
+        <translation>切换</translation>
+    </message>
+    <message>
+        <source>Ignore</source>
+        <translation>忽略</translation>
+    </message>
+    <message>
+        <source>The notes mention “%s”: switch to %s?</source>
+        <translation>备注提到“%s”，是否切换到“%s”？</translation>
+    </message>
+    <message>
+        <source>Why this scenario: %s</source>
+        <translation>推荐依据：%s</translation>
+    </message>
+    <message>
+        <source>Switch: %s · Ignore: %s</source>
+        <translation>切换：%s · 忽略：%s</translation>
+    </message>
+    <message>
+        <source>The customer said “%s”: switch to %s?</source>
+        <translation>客户提到“%s”，是否切换到“%s”？</translation>
     </message>
 </context>
 <context>

@@ -9,7 +9,10 @@ import pytest
 from desktop.core.calls import call_records
 from desktop.core.calls.call import (
     FIRST_RUN_SCENARIO,
+    NO_CHANGE,
     Call,
+    CallChanges,
+    Phase,
     RecoveryPlan,
     Refusal,
     Refused,
@@ -49,8 +52,10 @@ def test_between_calls_the_last_scenario_is_shown_or_the_first_run_one(library):
 
 def test_start_takes_the_scenario_shown_and_is_refused_while_in_a_call(call):
     call.choose_scenario("atm-cash-retained")
-    session = call.start(NOW)
+    changes = call.start(NOW)
+    session = changes.session
     assert call.in_call and session.scenario.id == "atm-cash-retained" and session.started == NOW
+    assert changes.call and changes.phase is Phase.IN_CALL and changes.steps and not changes.scenario
     with pytest.raises(Refused) as refused:
         call.start(NOW + timedelta(minutes=1))
     assert refused.value.reason is Refusal.IN_CALL
@@ -90,15 +95,16 @@ def test_ticking_moves_the_highlight_and_untick_moves_it_back(call):
     call.choose_scenario("atm-cash-retained")
     call.start(NOW)
     first = call.current_step_id()
-    scenario, step = call.tick(first, True, NOW)
-    assert (scenario.id, step.id) == ("atm-cash-retained", first)
+    changes = call.tick(first, True, NOW)
+    scenario, step = changes.ticked
+    assert (scenario.id, step.id) == ("atm-cash-retained", first) and changes.steps and not changes.call
     assert call.is_ticked(first) and call.current_index() == 1
     call.tick(first, False, NOW)
     assert not call.is_ticked(first) and call.current_index() == 0
 
 
 def test_values_typed_between_calls_fill_phrases_until_a_call_starts(call):
-    assert call.set_value("卡号尾号", "1234") is None
+    assert call.set_value("卡号尾号", "1234") == NO_CHANGE
     call.set_customer("王先生")
     assert call.render("{称呼}，尾号{卡号尾号}").text == "王先生，尾号1234"
     call.start(NOW)
@@ -112,8 +118,8 @@ def test_values_typed_between_calls_fill_phrases_until_a_call_starts(call):
 
 def test_the_seats_own_values_are_settings_not_call_values(call):
     call.start(NOW)
-    assert call.set_value("坐席工号", "A1024") == "seat_id"
-    assert call.set_value("银行名称", "示例银行") == "bank_name"
+    assert call.set_value("坐席工号", "A1024").setting == "seat_id"
+    assert call.set_value("银行名称", "示例银行").setting == "bank_name"
     assert call.session.values == {}
     assert call.render("{坐席工号}", seat_id="A1024").text == "A1024"
 
@@ -121,12 +127,12 @@ def test_the_seats_own_values_are_settings_not_call_values(call):
 def test_a_phrase_used_is_logged_as_written_in_the_pack_and_only_in_a_call(call):
     team = PhraseChoice("atm-cash-retained/hello", "{称呼}您好", "atm-cash-retained", "greet")
     mine = PhraseChoice("personal/7", "稍等", "", "", personal=True)
-    assert call.phrase_used(team, "copy", "t") is None
+    assert call.phrase_used(team, "copy", "t").used is None
     call.start(NOW)
     call.set_customer("王先生")
-    used = call.phrase_used(team, "paste", "t")
+    used = call.phrase_used(team, "paste", "t").used
     assert (used.phrase_id, used.text, used.via) == ("hello", "{称呼}您好", "paste")  # no caller's name stored
-    assert call.phrase_used(mine, "type", "t").phrase_id == "personal/7"
+    assert call.phrase_used(mine, "type", "t").used.phrase_id == "personal/7"
     assert call.session.phrases_used == 2
 
 
@@ -135,9 +141,9 @@ def test_notes_are_masked_before_any_save(call):
     call.start(NOW)
     assert call.set_notes(f"卡号 {CARD} 被吞")
     assert not call.set_notes(f"卡号 {CARD} 被吞")  # unchanged
-    assert call.mask_notes()
+    assert call.mask_notes() == CallChanges(notes_masked=True)
     assert CARD not in call.notes and "622202" in call.notes and "0123" in call.notes
-    assert not call.mask_notes()  # already masked
+    assert not call.mask_notes()  # already masked: no change
 
 
 def test_masking_follows_the_seats_policy(library):
@@ -153,7 +159,8 @@ def test_the_reference_is_normalised_then_masked(call):
         call.set_customer_ref("13812345678")
     assert refused.value.reason is Refusal.NO_CALL
     call.start(NOW)
-    full, masked = call.set_customer_ref("+86 138-1234-5678")
+    changes = call.set_customer_ref("+86 138-1234-5678")
+    full, masked = changes.full_reference, changes.reference
     assert full == "13812345678"
     assert masked != full and masked.endswith("5678") and "1234" not in masked
     assert call.customer_ref == masked == call.session.customer_ref
@@ -161,10 +168,11 @@ def test_the_reference_is_normalised_then_masked(call):
 
 def test_a_number_from_the_phone_system_keeps_at_most_its_last_four_digits(call):
     call.start(NOW)
-    full, masked = call.set_customer_ref("010-8765 4321", caller_id=True)  # a landline, not a mobile
+    changes = call.set_customer_ref("010-8765 4321", caller_id=True)  # a landline, not a mobile
+    full, masked = changes.full_reference, changes.reference
     assert full == "01087654321"
     assert masked.endswith("4321") and sum(c.isdigit() for c in masked) == 4
-    typed = call.set_customer_ref("010-8765 4321")[1]  # typed by the seat: an ordinary number stays
+    typed = call.set_customer_ref("010-8765 4321").reference  # typed by the seat: an ordinary number stays
     assert typed == "01087654321"
 
 
@@ -177,27 +185,104 @@ def test_speech_ticks_are_marked_until_the_seat_takes_them_back(call):
     call.tick_by_speech(first, NOW)
     call.tick(second, True, NOW)
     assert call.ticked_by_speech(first) and not call.ticked_by_speech(second)
-    assert call.speech_taken_back() == []
-    call.tick(first, False, NOW)  # the seat unticks what speech ticked
-    assert call.speech_taken_back() == [first] and call.speech_taken_back() == []
-    call.tick(first, True, NOW)
+    assert call.tick(second, False, NOW).taken_back == ()  # ticked by hand: nothing taken back
+    changes = call.tick(first, False, NOW)  # the seat unticks what speech ticked
+    assert changes.taken_back == (first,) and changes.steps
+    assert call.tick(first, True, NOW).taken_back == ()
     assert not call.ticked_by_speech(first)  # ticked again by hand: no longer speech's
 
 
-def test_banned_phrases_spoken_belong_to_the_call(call):
-    assert call.banned_spoken == 0
-    with pytest.raises(Refused):
-        call.set_banned_spoken(1)
+def test_banned_phrases_said_and_typed_belong_to_the_call(call):
+    assert call.banned_spoken == 0 and call.banned_count == 0
+    with pytest.raises(Refused) as refused:
+        call.say_banned(["只能"])
+    assert refused.value.reason is Refusal.NO_CALL
     call.start(NOW)
-    call.set_banned_spoken(2)
-    assert call.banned_spoken == 2
+    assert call.say_banned([]) == NO_CHANGE
     later = NOW + timedelta(seconds=30)
-    call.note_banned_spoken(["只能"], NOW)
-    call.note_banned_spoken(["只能", "不知道"], later)  # the first time each was said counts
-    assert call.banned_said == {"只能": NOW, "不知道": later}
+    changes = call.say_banned(["只能", "这是规定"], NOW)
+    assert changes.banned and changes.said == ("只能", "这是规定") and not changes.steps
+    assert call.banned_said == ("只能", "这是规定") and call.banned_spoken == 2
+    call.say_banned(["只能", "不知道"], later)  # counted again; the first time each was said is kept
+    assert call.banned_said_at == {"只能": NOW, "这是规定": NOW, "不知道": later} and call.banned_spoken == 4
+    call.set_notes("客户急什么")  # typed ones count on the call too
+    assert call.banned_typed == 1 and call.banned_count == 5
+    call.end("resolved", ALLOWED, NOW, complaint_days=7)
+    assert call.banned_count == 0
+    call.start(NOW)
+    assert call.banned_spoken == 0 and call.banned_said == () and call.banned_said_at == {}
+
+
+# -- the phase: idle → in call → wrap-up → idle ------------------------------------------
+
+
+def test_the_phase_goes_from_idle_to_the_call_to_its_wrap_up_and_back(call):
+    assert call.phase is Phase.IDLE and not call.wrapping_up
+    for refused_transition, reason in ((lambda: call.begin_wrap_up(NOW), Refusal.NO_CALL),
+                                       (call.resume, Refusal.NO_CALL)):
+        with pytest.raises(Refused) as refused:
+            refused_transition()
+        assert refused.value.reason is reason and call.phase is Phase.IDLE
+    call.start(NOW)
+    with pytest.raises(Refused) as refused:
+        call.resume()
+    assert refused.value.reason is Refusal.NOT_WRAPPING_UP and call.phase is Phase.IN_CALL
+    ended = NOW + timedelta(minutes=4)
+    assert call.begin_wrap_up(ended) == CallChanges(phase=Phase.WRAP_UP)
+    assert call.wrapping_up and call.in_call and call.phase.value == "after_call"
+    with pytest.raises(Refused) as refused:
+        call.begin_wrap_up(ended + timedelta(seconds=5))  # a second "ended" changes nothing
+    assert refused.value.reason is Refusal.WRAPPING_UP and call.wrap_up_from == ended
+    with pytest.raises(Refused) as refused:
+        call.start(ended)
+    assert refused.value.reason is Refusal.WRAPPING_UP
+    changes = call.end("resolved", ALLOWED, ended + timedelta(minutes=1), complaint_days=7)
+    assert changes.call and changes.phase is Phase.IDLE and changes.ending.ended == ended  # the conversation's end
+    assert call.phase is Phase.IDLE and call.wrap_up_from is None
+
+
+def test_a_wrap_up_the_seat_opened_can_be_left_one_the_phone_system_ended_cannot(call):
+    call.start(NOW)
+    call.begin_wrap_up(NOW)
+    assert call.resume() == CallChanges(phase=Phase.IN_CALL)
+    assert call.phase is Phase.IN_CALL and call.wrap_up_from is None
+    call.begin_wrap_up(NOW, by_platform=True)
+    with pytest.raises(Refused) as refused:
+        call.resume()
+    assert refused.value.reason is Refusal.CALL_ENDED and call.wrapping_up
+
+
+def test_the_phone_system_ending_a_wrap_up_the_seat_opened_keeps_it(call):
+    call.start(NOW)
+    call.begin_wrap_up(NOW)
+    assert call.begin_wrap_up(NOW, by_platform=True) == NO_CHANGE  # nothing to redraw
+    with pytest.raises(Refused) as refused:
+        call.resume()
+    assert refused.value.reason is Refusal.CALL_ENDED
     call.end("resolved", ALLOWED, NOW, complaint_days=7)
     call.start(NOW)
-    assert call.banned_spoken == 0 and call.speech_taken_back() == [] and call.banned_said == {}
+    call.begin_wrap_up(NOW)
+    assert call.resume()  # a new call: the seat's wrap-up can be left again
+
+
+def test_a_refused_end_in_the_wrap_up_keeps_the_wrap_up(call):
+    call.start(NOW)
+    call.begin_wrap_up(NOW)
+    with pytest.raises(Refused) as refused:
+        call.end("made-up", ALLOWED, NOW, complaint_days=7)
+    assert refused.value.reason is Refusal.UNKNOWN_DISPOSITION and call.wrapping_up
+
+
+def test_every_transition_names_what_changed(call, library):
+    assert not NO_CHANGE and CallChanges(steps=True)
+    assert call.choose_scenario("atm-cash-retained") == CallChanges(scenario=True, steps=True)
+    assert call.set_library(library) == CallChanges(library=True, scenario=True, steps=True)
+    assert call.set_customer("王先生") == NO_CHANGE
+    assert call.suggest() == NO_CHANGE  # no call
+    call.start(NOW)
+    call.set_notes(f"卡号 {CARD}")
+    ending = call.end("resolved", ALLOWED, NOW, complaint_days=7)
+    assert ending.notes_masked and ending.steps and ending.ending.notes_masked
 
 
 def test_end_checks_the_disposition_masks_the_notes_and_plans_follow_ups(call):
@@ -211,7 +296,7 @@ def test_end_checks_the_disposition_masks_the_notes_and_plans_follow_ups(call):
     callback = NOW + timedelta(hours=2)
     ended = NOW - timedelta(seconds=30)
     kept = call.library.get("atm-cash-retained").continuity
-    ending = call.end("complaint", ALLOWED, NOW, ended=ended, complaint_days=5, callback=callback, kept=kept)
+    ending = call.end("complaint", ALLOWED, NOW, ended=ended, complaint_days=5, callback=callback, kept=kept).ending
     assert not call.in_call and ending.ended == ended and ending.disposition == "complaint"
     assert ending.notes_masked and CARD not in ending.notes and ending.notes == ending.session.notes
     kinds = [kind for kind, _text, _due in ending.followups]
@@ -239,14 +324,14 @@ def test_a_reloaded_library_keeps_the_call_on_the_new_version(call, library):
 def test_notes_offer_another_scenario_once_and_never_switch(call):
     call.choose_scenario("points-redemption")
     call.start(NOW)
-    assert call.suggest() == SuggestionChange()  # nothing in the notes yet
+    assert call.suggest().suggestion == SuggestionChange()  # nothing in the notes yet
     call.set_notes("客户说卡在取款机里被吞卡了")
-    change = call.suggest()
+    change = call.suggest().suggestion
     assert change.offered is not None and change.offered[0] == "card-retained-atm" and change.offered[1]
     assert change.explanation and call.offered == "card-retained-atm"
     assert call.scenario.id == "points-redemption"
     call.set_notes("客户说卡在取款机里被吞卡了。")
-    assert call.suggest().offered is None  # the same offer is not made twice
+    assert call.suggest().suggestion.offered is None  # the same offer is not made twice
 
 
 def test_choosing_the_offered_scenario_withdraws_the_offer(call):
@@ -254,7 +339,7 @@ def test_choosing_the_offered_scenario_withdraws_the_offer(call):
     call.start(NOW)
     call.set_notes("客户说卡在取款机里被吞卡了")
     call.suggest()
-    _, change = call.choose_scenario("card-retained-atm")
+    change = call.choose_scenario("card-retained-atm").suggestion
     assert change.offered == ("", "") and call.offered is None
 
 
@@ -262,13 +347,13 @@ def test_a_dismissed_offer_is_withdrawn_and_not_made_again_this_call(call):
     call.choose_scenario("points-redemption")
     call.start(NOW)
     call.set_notes("客户说卡在取款机里被吞卡了")
-    offered = call.suggest().offered
+    offered = call.suggest().suggestion.offered
     assert offered is not None
-    change = call.dismiss(offered[0])
+    change = call.dismiss(offered[0]).suggestion
     assert offered[0] in call.dismissed
     assert change.offered is not None and change.offered[0] != offered[0]  # another one, or withdrawn ("")
     call.set_notes("客户说卡在取款机里被吞卡了，又说吞卡")
-    again = call.suggest().offered
+    again = call.suggest().suggestion.offered
     assert again is None or again[0] != offered[0]
     call.end("resolved", ALLOWED, NOW, complaint_days=7)
     call.start(NOW)
@@ -281,23 +366,23 @@ def test_dismissing_with_nothing_else_to_offer_withdraws_the_offer(library):
     call.start(NOW)
     speech = Suggestion("card-retained-atm", 2.0, (Evidence("吞卡", 2.0),))
     call.offer_scenario(speech)
-    assert call.dismiss("card-retained-atm").offered == ("", "")
+    assert call.dismiss("card-retained-atm").suggestion.offered == ("", "")
     assert call.offered is None
 
 
 def test_an_offer_from_speech_follows_the_same_rules(call):
     speech = Suggestion("card-retained-atm", 2.0, (Evidence("吞卡", 2.0),))
-    assert call.offer_scenario(speech) == SuggestionChange()  # no call
+    assert call.offer_scenario(speech) == NO_CHANGE  # no call
     call.choose_scenario("card-retained-atm")
     call.start(NOW)
-    assert call.offer_scenario(speech) == SuggestionChange()  # the scenario shown
+    assert call.offer_scenario(speech) == NO_CHANGE  # the scenario shown
     call.choose_scenario("points-redemption")
     change = call.offer_scenario(speech)
-    assert change == SuggestionChange(speech.explanation, ("card-retained-atm", "吞卡"))
+    assert change == CallChanges(suggestion=SuggestionChange(speech.explanation, ("card-retained-atm", "吞卡")))
     assert call.suggestion is speech
-    assert call.offer_scenario(speech) == SuggestionChange()  # offered already
+    assert call.offer_scenario(speech) == NO_CHANGE  # offered already
     call.dismiss("card-retained-atm")
-    assert call.offer_scenario(speech) == SuggestionChange()  # dismissed
+    assert call.offer_scenario(speech) == NO_CHANGE  # dismissed
 
 
 # -- recovery ------------------------------------------------------------------------
@@ -334,7 +419,9 @@ def test_the_session_is_rebuilt_from_its_record(call, library):
     assert session.call_id == 12 and session.started == NOW and session.notes == "已登记"
     assert session.scenario is library.get("atm-cash-retained") and session.phrases_used == 2
     assert session.ticks == {("atm-cash-retained", "greet"): ticked} and session.customer_ref == "138****5678"
-    restored = call.restore(saved)
+    changes = call.restore(saved)
+    restored = changes.session
+    assert changes.call and changes.phase is Phase.IN_CALL and changes.scenario
     assert call.in_call and call.session is restored and call.scenario.id == "atm-cash-retained"
     with pytest.raises(Refused) as refused:
         call.restore(saved)
@@ -359,12 +446,12 @@ def store(tmp_path):
 
 def test_an_ended_call_is_stored_with_its_follow_ups(store, call):
     call.choose_scenario("atm-cash-retained")
-    session = call.start(NOW)
+    session = call.start(NOW).session
     call_id = call_records.insert_call(store, session)
-    scenario, step = call.tick(call.current_step_id(), True, NOW + timedelta(seconds=5))
+    scenario, step = call.tick(call.current_step_id(), True, NOW + timedelta(seconds=5)).ticked
     call_records.store_tick(store, call_id, scenario, step, True, NOW + timedelta(seconds=5))
     call.set_notes(f"卡号 {CARD}")
-    ending = call.end("complaint", ALLOWED, NOW + timedelta(minutes=3), complaint_days=5)
+    ending = call.end("complaint", ALLOWED, NOW + timedelta(minutes=3), complaint_days=5).ending
     call_records.store_ending(store, call_id, ending, NOW + timedelta(minutes=3), wrapup_s=12.0, end_reason="")
     (stored,) = store.calls_between(NOW - timedelta(hours=1), NOW + timedelta(hours=1))
     assert (stored.status, stored.disposition, stored.scenario_id) == ("ended", "complaint", "atm-cash-retained")
@@ -397,12 +484,14 @@ def test_a_callers_earlier_calls_are_found_by_the_key_then_again_after_a_restart
         first = Call(call.library, MaskPolicy())
         first.start(NOW)
         call_id = call_records.insert_call(store, first.session)
-        full, masked = first.set_customer_ref(number)
+        changes = first.set_customer_ref(number)
+        full, masked = changes.full_reference, changes.reference
         earlier.append((call_id, call_records.store_reference(store, call_id, full, masked)))
     assert earlier[0][1] == ([], True) and earlier[1][1] == ([], True)  # told apart by the key
     call.start(NOW + timedelta(days=1))
     call_id = call_records.insert_call(store, call.session)
-    full, masked = call.set_customer_ref("138 1234 5678")
+    changes = call.set_customer_ref("138 1234 5678")
+    full, masked = changes.full_reference, changes.reference
     found, exact = call_records.store_reference(store, call_id, full, masked)
     assert exact and [c.id for c in found] == [earlier[0][0]]
     assert [c.id for c in call_records.earlier_calls(store, call_id, masked)] == [earlier[0][0]]

@@ -78,7 +78,7 @@ def test_geometry_is_remembered_per_screen_layout_and_kept_on_screen(seatside, q
     assert saved[2:] == [400, 700]  # the width is fixed: a long line wraps, it never widens the panel
     # a layout whose screen is gone: the panel comes back on the screen it has
     seatside.settings.set("panel_geometry", {panel.layout_key(): [5000, 4000, 400, 700]})
-    panel.restore_geometry()
+    panel.placement.restore()
     area = QGuiApplication.primaryScreen().availableGeometry()
     assert area.intersects(panel.frameGeometry())
 
@@ -89,7 +89,7 @@ def test_snaps_to_the_nearest_edge(seatside, qtbot):
     qtbot.waitExposed(panel)
     area = panel.screen().availableGeometry()
     panel.move(area.left() + 10, area.top() + 100)
-    panel.snap_to_edges()
+    panel.placement.snap_to_edges()
     assert panel.frameGeometry().left() == area.left()
 
 

@@ -92,7 +92,7 @@ def test_whole_call_loop_then_csv_export(make_app, qtbot, tmp_path, monkeypatch)
     out = tmp_path / "shift.csv"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(out), "")))
     with qtbot.waitSignal(app.records.exportFinished, timeout=5000) as exported:
-        panel.export_action.trigger()
+        panel.menu.export_action.trigger()
     assert exported.args == [str(out), 1]
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")

@@ -42,7 +42,7 @@ def test_pack_version_change_is_shown_once(make_app, tmp_path, qtbot):
     second = make_app(pack_dirs=[folder])
     qtbot.waitUntil(lambda: not second.panel.changes_box.isHidden(), timeout=5000)
     assert "请您稍候" in second.panel.changes_label.text()
-    second.panel.dismiss_pack_changes()
+    second.panel.notices.dismiss_pack_changes()
     assert second.panel.changes_box.isHidden()
     second.worker.call(lambda store: None)
     second.panel.close()
@@ -62,9 +62,9 @@ def test_import_from_the_panel_with_report_then_skip_invalid(make_app, tmp_path,
         "场景,步骤,话术\n外币兑换,安抚,您别着急，我来帮您看看\n外币兑换,,这行没有步骤\n外币兑换,办理,已经帮您登记好了\n",
         encoding="utf-8-sig",
     )
-    app.panel.import_library(source)
-    qtbot.waitUntil(lambda: getattr(app.panel, "import_report", None) is not None and app.panel.import_report.isVisible())
-    box = app.panel.import_report
+    app.panel.menu.import_library(source)
+    qtbot.waitUntil(lambda: getattr(app.panel.menu, "import_report", None) is not None and app.panel.menu.import_report.isVisible())
+    box = app.panel.menu.import_report
     assert "team.csv:3:" in box.detailedText()
     assert not list(app.records.own_packs.glob("*.yaml"))
     with qtbot.waitSignal(app.packs_watcher.reloaded, timeout=10000):
@@ -72,4 +72,4 @@ def test_import_from_the_panel_with_report_then_skip_invalid(make_app, tmp_path,
     qtbot.waitUntil(lambda: any(s.name == "外币兑换" for s in app.model.library.scenarios), timeout=5000)
     scenario = next(s for s in app.model.library.scenarios if s.name == "外币兑换")
     assert [p.text for st in scenario.steps for p in st.phrases] == ["您别着急，我来帮您看看", "已经帮您登记好了"]
-    app.panel.import_report.close()
+    app.panel.menu.import_report.close()

@@ -210,10 +210,10 @@ def test_an_edited_phrase_reaches_the_panel_and_is_inserted_with_its_hotkey(
     app = make_app(real_clipboard=True, real_hooks=True, insert_mode="type")
     assert app.hotkeys.backend.name == "X11 (XGrabKey)" and app.hotkeys.failures == {}
     assert phrase_of(app, SCENARIO, STEP, PHRASE) == new  # the team's version, not the built-in one
-    assert f"{version}" in app.panel.packs_version and TEAM in app.panel.packs_version
-    app.panel.show_about()
-    assert app.panel.about_box is not None and app.panel.packs_version in app.panel.about_box.text()
-    app.panel.about_box.close()
+    assert f"{version}" in app.panel.menu.packs_version and TEAM in app.panel.menu.packs_version
+    app.panel.menu.show_about()
+    assert app.panel.menu.about_box is not None and app.panel.menu.packs_version in app.panel.menu.about_box.text()
+    app.panel.menu.about_box.close()
     show_step(app, SCENARIO, STEP)
     app.model.set_value("称呼", "王先生")
     choices = app.phrases.current_choices()

@@ -169,6 +169,54 @@ def test_end_call_needs_a_disposition_and_a_reason_for_skipped_required_steps(se
     assert seatside.panel.call_button.text() == "开始通话"
 
 
+def test_the_wrap_up_is_a_phase_of_the_call_not_a_dialog(seatside, qtbot):
+    """The call button opens the wrap-up: the call model is in it (what the hub's heartbeat
+    reports); closing the dialog goes back to the call; ending it goes back to idle."""
+    model, panel = seatside.model, seatside.panel
+    phases: list[str] = []
+    model.phaseChanged.connect(phases.append)
+    panel.toggle_call()
+    assert model.phase.value == "in_call" and phases == ["in_call"]
+    for step in model.scenario.steps:  # nothing left for the wrap-up to ask about
+        model.set_step_ticked(step.id, True)
+    panel.toggle_call()
+    dialog = panel.wrapup_shown()
+    assert dialog is not None and model.wrapping_up and model.in_call and phases[-1] == "after_call"
+    assert panel.call_button.text() == "结束通话"
+    panel.toggle_call()  # again: the same wrap-up, not a second one
+    assert panel.wrapup_shown() is dialog and phases.count("after_call") == 1
+    dialog.reject()
+    assert model.phase.value == "in_call" and phases[-1] == "in_call"
+    panel.toggle_call()
+    dialog = panel.wrapup_shown()
+    assert dialog is not None
+    dialog.choose("resolved")
+    with qtbot.waitSignal(model.callEnded):
+        dialog.accept()
+    assert model.phase.value == "idle" and phases[-1] == "idle" and not model.wrapping_up
+
+
+def test_a_wrap_up_the_phone_system_asked_for_stays_until_the_call_is_ended(seatside, qtbot):
+    model, panel = seatside.model, seatside.panel
+    model.start_call()
+    for step in model.scenario.steps:
+        model.set_step_ticked(step.id, True)
+    assert model.begin_wrap_up(by_platform=True)
+    dialog = panel.wrapup_shown()
+    assert dialog is not None and model.wrapping_up
+    assert not model.begin_wrap_up(by_platform=True)  # a second "ended": refused, nothing opens
+    assert [d for d in panel.findChildren(EndCallDialog) if d.isVisible()] == [dialog]
+    dialog.reject()
+    assert model.wrapping_up  # the conversation is over: the seat cannot go back to it
+    panel.toggle_call()
+    reopened = panel.wrapup_shown()
+    assert reopened is not None and model.wrapping_up
+    reopened.choose("resolved")
+    with qtbot.waitSignal(model.callEnded):
+        reopened.accept()
+    assert not model.in_call
+
+
 def test_no_reason_needed_when_everything_required_is_done(seatside, qtbot):
     model = seatside.model
     model.start_call()

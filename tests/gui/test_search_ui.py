@@ -53,10 +53,10 @@ def test_notes_suggest_another_scenario_once_and_can_be_dismissed(seatside, qtbo
     assert scenario_id == "card-retained-atm" and keyword
     assert not panel.suggestion_box.isHidden() and model.scenario.id == "points-redemption"  # never by itself
     panel.suggestion_dismiss.click()
-    assert model.call.offered != "card-retained-atm"
-    assert panel.suggestion_box.isHidden() == (model.call.offered is None)  # another offer, or none shown
+    assert model.offered != "card-retained-atm"
+    assert panel.suggestion_box.isHidden() == (model.offered is None)  # another offer, or none shown
     type_text(panel.notes.editor, "，还提到吞卡")
-    assert model.call.offered != "card-retained-atm" and "card-retained-atm" in model.call.dismissed
+    assert model.offered != "card-retained-atm" and "card-retained-atm" in model.dismissed
 
 
 def test_switching_from_a_suggestion(seatside, qtbot):
@@ -65,7 +65,7 @@ def test_switching_from_a_suggestion(seatside, qtbot):
     model.choose_scenario("generic-complaint")
     with qtbot.waitSignal(model.scenarioSuggested):
         type_text(panel.notes.editor, "客户说要打12378找监管")
-    assert model.call.offered == "escalation-threat"
+    assert model.offered == "escalation-threat"
     panel.suggestion_switch.click()
     assert model.scenario.id == "escalation-threat" and panel.suggestion_box.isHidden()
 

@@ -25,8 +25,8 @@ class CallSession:
     values: dict[str, str] = field(default_factory=dict)  # placeholder values typed during the call
     phrases_used: int = 0
     speech_ticked: set[tuple[str, str]] = field(default_factory=set)  # (scenario, step) ticked by speech
-    banned_spoken: int = 0  # banned phrases the seat said, from the live transcript
-    banned_said: dict[str, datetime] = field(default_factory=dict)  # which ones, first said at
+    banned_said: list[str] = field(default_factory=list)  # banned phrases the seat said (live transcript)
+    banned_said_at: dict[str, datetime] = field(default_factory=dict)  # each one, first said at
 
     def choose_scenario(self, scenario: Scenario) -> None:
         self.scenario = scenario

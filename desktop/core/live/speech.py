@@ -16,13 +16,13 @@ from desktop.core.search.suggest import Suggestion, suggest_other
 
 @dataclass
 class LiveCall:
-    """What the live feed added to the call in progress."""
+    """What the live feed added to the call in progress: the transcript, and the speech
+    ticks the seat refused. (What the call counts, banned phrases said included, is
+    ``desktop.core.calls.call.Call``'s.)"""
 
     call_id: str
     transcript: CallTranscript = field(init=False)
-    speech_ticked: set[str] = field(default_factory=set)  # step ids ticked by the seat's speech
     seat_refused: set[str] = field(default_factory=set)  # speech ticks the seat took back: never again
-    banned_count: int = 0
 
     def __post_init__(self) -> None:
         self.transcript = CallTranscript(self.call_id)
@@ -45,7 +45,8 @@ def take_segment(
     cues_for: Callable[[Step], tuple[str, ...]] = step_cues,
 ) -> SegmentOutcome | None:
     """Apply a transcript event to ``call``; for a final agent segment, the steps it
-    ticks (not ticked yet, not refused by the seat) and the banned phrases in it."""
+    ticks (not ticked yet, not refused by the seat) and the banned phrases in it (for
+    ``Call.say_banned``)."""
     segment = call.transcript.apply(event)
     if segment is None:
         return None
@@ -59,7 +60,6 @@ def take_segment(
         )
     found = find_banned(segment.text, banned, speech=True)
     hits = tuple(alerts(found))
-    call.banned_count += len(hits)
     return SegmentOutcome(segment, ticks, hits, tuple(h for h in found if not h.alert))
 
 
