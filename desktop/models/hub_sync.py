@@ -120,7 +120,7 @@ class HubSync(QObject):
         if session is not None:
             steps = scenario.steps if scenario is not None else ()
             done = [s for s in steps if session.is_ticked(s.id)]
-            typed = [hit.entry.phrase for hit in find_banned(session.notes)] if session.notes else []
+            typed = list(model.call.banned_typed_phrases)
             if self._typed_seen[0] != session.started:
                 self._typed_seen = (session.started, {})
             seen = self._typed_seen[1]

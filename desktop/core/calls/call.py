@@ -234,6 +234,13 @@ class Call:
         return tuple(self.session.banned_said) if self.session is not None else ()
 
     @property
+    def banned_typed_phrases(self) -> tuple[str, ...]:
+        """The banned phrases in this call's notes (the pack's entries, each once)."""
+        if self.session is None or not self.session.notes:
+            return ()
+        return tuple(dict.fromkeys(hit.entry.phrase for hit in find_banned(self.session.notes)))
+
+    @property
     def banned_said_at(self) -> dict[str, datetime]:
         """Each banned phrase said on this call, with when it was first said."""
         return dict(self.session.banned_said_at) if self.session is not None else {}
