@@ -1,4 +1,12 @@
-"""服务禁语: phrases a seat must not say, each with a softer wording.
+"""服务禁语: what a seat must not say, each hit with a softer wording and a reason in words.
+
+Two kinds of entries share one engine. Phrases (the ``banned`` list) are patterns of
+known wordings. Family rules (the ``families`` section) are structural: a regular expression
+for how a family a quality checker judges (推诿, 顶撞, 嘲讽…) is built, with ``why`` saying
+in words what it saw; a family may be eased by frames in the same sentence (the seat offers
+another way; the seat is stopping a fraud). Both run on normalised words (:func:`normalise`:
+您 as 你, fillers dropped, speech-to-text homophones read as meant); hits map back to the
+original text.
 
 Each entry's ``phrase`` is a pattern (:mod:`desktop.core.patterns`): 这是…规定
 also catches 这是银行的规定. ``unless`` lists patterns of harmless wordings that
@@ -35,11 +43,16 @@ _CUSTOMER_SAID_RE = re.compile(
 
 @dataclass(frozen=True)
 class BannedPhrase:
+    """A phrase pattern, or (``regex`` set) a family rule; ``phrase`` is then its label."""
+
     phrase: str
     suggestion: str
     reason: str = ""
     unless: tuple[str, ...] = ()
     rule: str = ""
+    family: str = ""
+    regex: str = ""
+    eased_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -75,6 +88,7 @@ def load_banned(path: Path | None = None) -> tuple[BannedPhrase, ...]:
             str(item.get("reason", "")),
             tuple(str(u).strip() for u in unless if str(u).strip()),
             str(item.get("rule", "") or ""),
+            eased_by=tuple(str(e) for e in item.get("eased_by") or ()),
         )
         for text in (entry.phrase, *entry.unless):
             try:
@@ -82,8 +96,53 @@ def load_banned(path: Path | None = None) -> tuple[BannedPhrase, ...]:
             except PatternError as exc:
                 raise ValueError(f"{path}: entry {index}: {exc}") from None
         entries.append(entry)
-    # Longest first, so 我不知道 wins over a shorter entry inside it.
-    return tuple(sorted(entries, key=lambda e: -len(e.phrase)))
+    # Longest first, so 我不知道 wins over a shorter entry inside it; family rules after them.
+    phrases = sorted(entries, key=lambda e: -len(e.phrase))
+    return tuple(phrases) + _load_families(path, data)
+
+
+def _load_families(path: Path, data: dict) -> tuple[BannedPhrase, ...]:
+    """The ``families`` section: one entry per rule; checks every expression and frame."""
+    families = data.get("families") or {}
+    frames = data.get("frames") or {}
+    if not isinstance(families, dict) or not isinstance(frames, dict):
+        raise ValueError(f"{path}: 'families' and 'frames' must be mappings")
+    for name, source in frames.items():
+        try:
+            _FRAMES[str(name)] = re.compile(str(source))
+        except re.error as exc:
+            raise ValueError(f"{path}: frame '{name}': {exc}") from None
+    rules: list[BannedPhrase] = []
+    for family, spec in families.items():
+        if not isinstance(spec, dict) or not isinstance(spec.get("rules"), list) or not spec.get("suggestion"):
+            raise ValueError(f"{path}: family '{family}' needs a 'suggestion' and a 'rules' list")
+        eased = tuple(str(e) for e in spec.get("eased_by") or ())
+        unknown = [e for e in eased if e not in _FRAMES]
+        if unknown:
+            raise ValueError(f"{path}: family '{family}': unknown frame '{unknown[0]}'")
+        for index, rule in enumerate(spec["rules"], start=1):
+            if not isinstance(rule, dict) or not rule.get("regex") or not rule.get("why"):
+                raise ValueError(f"{path}: family '{family}' rule {index} needs 'regex' and 'why'")
+            try:
+                _regex(str(rule["regex"]))
+            except re.error as exc:
+                raise ValueError(f"{path}: family '{family}' rule {index}: {exc}") from None
+            why = str(rule["why"])
+            rules.append(BannedPhrase(
+                f"{family}：{why}", str(spec["suggestion"]).strip(),
+                f"{why}。{spec.get('reason', '')}".strip("。") + "。",
+                family=str(family), regex=str(rule["regex"]), eased_by=eased,
+            ))
+    return tuple(rules)
+
+
+# Frames that ease a family's hits (filled from the list's ``frames``).
+_FRAMES: dict[str, re.Pattern[str]] = {}
+
+
+@lru_cache(maxsize=512)
+def _regex(source: str) -> re.Pattern[str]:
+    return re.compile(source)
 
 
 @lru_cache(maxsize=1)
@@ -133,17 +192,81 @@ def _covered(length: int, spans: list[tuple[int, int]]) -> list[bool]:
     return marks
 
 
-def _entry_spans(entry: BannedPhrase, text: str, folded: str) -> list[tuple[int, int]]:
+# Fillers speech-to-text writes that carry nothing (额 of 额度 stays).
+_FILLER_RE = re.compile(r"[嗯呃唔]|额(?![度外])")
+# Speech-to-text and typing slips, read as meant; each replacement keeps the length.
+_HOMOPHONES = (
+    (re.compile(r"(?<=[我你他])门"), "们"),
+    (re.compile(r"网店"), "网点"),
+    (re.compile(r"半法"), "办法"),
+    (re.compile(r"验正码"), "验证码"),
+    (re.compile(r"知到|只道"), "知道"),
+    (re.compile(r"(?<=[两三四五六七八九十几多好])边"), "遍"),
+    (re.compile(r"在(?=这样|这么|吵|骂|闹)"), "再"),
+    (re.compile(r"(?<=[听看说讲])的(?=懂|明白|清)"), "得"),
+    (re.compile(r"挂湿"), "挂失"),
+    (re.compile(r"动结"), "冻结"),
+)
+# Where a sentence ends (a family's frames are looked for in the same sentence).
+_SENTENCE_END_RE = re.compile(r"[。！？!?；;\n]")
+# The seat restating what the customer or someone else said: 您是说…, 您刚才说…, 网点说….
+_RESTATED_RE = re.compile(
+    r"(?:你|客户|[kK][hH]|他们|她们|他|她|对方|那边|网点|客服|坐席|同事|有人|骗子)"
+    r"(?:刚才|刚刚|之前|上次|那边|也|还)?(?:是|跟你|和你|对你)?"
+    r"(?:说|讲|称|反映|提到|告诉你)(?![的完话清吧不了得出过])|你的意思是|你是想说"
+)
+
+
+def normalise(text: str) -> tuple[str, list[int]]:
+    """The words as the rules read them, and each character's position in ``text``:
+    您 as 你, homophones as meant, fillers (嗯, 呃) dropped."""
+    folded = _fold(text)
+    for pattern, meant in _HOMOPHONES:
+        folded = pattern.sub(lambda m, meant=meant: meant if len(m.group()) == len(meant) else m.group(), folded)
+    keep = [True] * len(folded)
+    for match in _FILLER_RE.finditer(folded):
+        for i in range(match.start(), match.end()):
+            keep[i] = False
+    index = [i for i, k in enumerate(keep) if k]
+    return "".join(folded[i] for i in index), index
+
+
+def _sentence(norm: str, position: int) -> str:
+    start = max((m.end() for m in _SENTENCE_END_RE.finditer(norm, 0, position)), default=0)
+    end = _SENTENCE_END_RE.search(norm, position)
+    return norm[start : end.start() if end else len(norm)]
+
+
+def _restated(norm: str, index: list[int], length: int) -> list[tuple[int, int]]:
+    """Spans (in the original text) of words the seat restates, to the sentence end."""
+    spans = []
+    for match in _RESTATED_RE.finditer(norm):
+        end = _SENTENCE_END_RE.search(norm, match.end())
+        stop = end.start() if end else len(norm)
+        spans.append((index[match.start()], index[stop - 1] + 1 if stop > match.start() else length))
+    return spans
+
+
+def _entry_spans(entry: BannedPhrase, text: str, norm: str) -> list[tuple[int, int]]:
+    """Spans of ``entry`` in ``norm`` (the bare 你: in ``text``)."""
     if entry.rule == ADDRESS_RULE:
         return [(m.start(), m.end()) for m in re.finditer(re.escape(entry.phrase), text)]
+    if entry.regex:
+        return [m.span() for m in _regex(entry.regex).finditer(norm) if m.end() > m.start()]
     pattern = _compiled(entry.phrase)
-    if any(piece not in folded for piece in _uncased_pieces(pattern)):
+    if any(piece not in norm for piece in _uncased_pieces(pattern)):
         return []  # a piece the pattern needs is not in the text: no regular expression to run
-    found = list(pattern.finditer(folded))
+    found = list(pattern.finditer(norm))
     if not found or not entry.unless:
         return found
-    allowed = _covered(len(folded), [span for source in entry.unless for span in _compiled(source).finditer(folded)])
+    allowed = _covered(len(norm), [span for source in entry.unless for span in _compiled(source).finditer(norm)])
     return [(s, e) for s, e in found if not any(allowed[s:e])]
+
+
+def _eased(entry: BannedPhrase, norm: str, position: int) -> bool:
+    """A frame the entry's family names is in the same sentence (我帮您…; a fraud being stopped)."""
+    sentence = _sentence(norm, position)
+    return any(name in _FRAMES and _FRAMES[name].search(sentence) for name in entry.eased_by)
 
 
 def find_banned(
@@ -156,13 +279,21 @@ def find_banned(
     entries = builtin_banned() if entries is None else entries
     if not text:
         return []
-    folded = _fold(text)
-    quoted = _covered(len(text), customer_speech(text))
+    norm, index = normalise(text)
+    quoted = _covered(len(text), customer_speech(text) + _restated(norm, index, len(text)))
     taken = [False] * len(text)
     hits: list[BannedHit] = []
-    for entry in entries:
-        for start, end in _entry_spans(entry, text, folded):
+    # The bare 你 last: it must not hide a phrase or a rule that contains it.
+    ordered = [e for e in entries if e.rule != ADDRESS_RULE] + [e for e in entries if e.rule == ADDRESS_RULE]
+    for entry in ordered:
+        for s, e in _entry_spans(entry, text, norm):
+            if entry.rule == ADDRESS_RULE:
+                start, end = s, e
+            else:
+                start, end = index[s], index[e - 1] + 1
             if any(taken[start:end]) or all(quoted[start:end]):
+                continue
+            if entry.eased_by and _eased(entry, norm, s):
                 continue
             alert = not (speech and entry.rule == ADDRESS_RULE)
             hits.append(BannedHit(start, end, entry, text[start:end], alert))
