@@ -21,6 +21,7 @@ never counted. 您-forms of the other entries count too
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -184,11 +185,16 @@ def customer_speech(text: str) -> list[tuple[int, int]]:
 
 
 def _covered(length: int, spans: list[tuple[int, int]]) -> list[bool]:
-    """Per character: inside one of ``spans``."""
-    marks = [False] * length
+    """Per character: inside one of ``spans`` (linear in the text however many spans overlap)."""
+    depth = [0] * (length + 1)
     for start, end in spans:
-        for i in range(start, end):
-            marks[i] = True
+        if start < end:
+            depth[max(start, 0)] += 1
+            depth[min(end, length)] -= 1
+    marks, inside = [False] * length, 0
+    for i in range(length):
+        inside += depth[i]
+        marks[i] = inside > 0
     return marks
 
 
@@ -231,19 +237,30 @@ def normalise(text: str) -> tuple[str, list[int]]:
     return "".join(folded[i] for i in index), index
 
 
-def _sentence(norm: str, position: int) -> str:
-    start = max((m.end() for m in _SENTENCE_END_RE.finditer(norm, 0, position)), default=0)
-    end = _SENTENCE_END_RE.search(norm, position)
-    return norm[start : end.start() if end else len(norm)]
+class _Sentences:
+    """Sentence bounds of the normalised words, found once (a long note has many hits)."""
+
+    def __init__(self, norm: str):
+        self.norm = norm
+        self.ends = [m.start() for m in _SENTENCE_END_RE.finditer(norm)]
+
+    def end_of(self, position: int) -> int:
+        i = bisect.bisect_left(self.ends, position)
+        return self.ends[i] if i < len(self.ends) else len(self.norm)
+
+    def around(self, position: int) -> str:
+        i = bisect.bisect_left(self.ends, position)
+        start = self.ends[i - 1] + 1 if i else 0
+        end = self.ends[i] if i < len(self.ends) else len(self.norm)
+        return self.norm[start:end]
 
 
-def _restated(norm: str, index: list[int], length: int) -> list[tuple[int, int]]:
+def _restated(sentences: _Sentences, index: list[int]) -> list[tuple[int, int]]:
     """Spans (in the original text) of words the seat restates, to the sentence end."""
     spans = []
-    for match in _RESTATED_RE.finditer(norm):
-        end = _SENTENCE_END_RE.search(norm, match.end())
-        stop = end.start() if end else len(norm)
-        spans.append((index[match.start()], index[stop - 1] + 1 if stop > match.start() else length))
+    for match in _RESTATED_RE.finditer(sentences.norm):
+        stop = sentences.end_of(match.start())
+        spans.append((index[match.start()], index[stop - 1] + 1))
     return spans
 
 
@@ -263,9 +280,9 @@ def _entry_spans(entry: BannedPhrase, text: str, norm: str) -> list[tuple[int, i
     return [(s, e) for s, e in found if not any(allowed[s:e])]
 
 
-def _eased(entry: BannedPhrase, norm: str, position: int) -> bool:
+def _eased(entry: BannedPhrase, sentences: _Sentences, position: int) -> bool:
     """A frame the entry's family names is in the same sentence (我帮您…; a fraud being stopped)."""
-    sentence = _sentence(norm, position)
+    sentence = sentences.around(position)
     return any(name in _FRAMES and _FRAMES[name].search(sentence) for name in entry.eased_by)
 
 
@@ -280,7 +297,8 @@ def find_banned(
     if not text:
         return []
     norm, index = normalise(text)
-    quoted = _covered(len(text), customer_speech(text) + _restated(norm, index, len(text)))
+    sentences = _Sentences(norm)
+    quoted = _covered(len(text), customer_speech(text) + _restated(sentences, index))
     taken = [False] * len(text)
     hits: list[BannedHit] = []
     # The bare 你 last: it must not hide a phrase or a rule that contains it.
@@ -293,7 +311,7 @@ def find_banned(
                 start, end = index[s], index[e - 1] + 1
             if any(taken[start:end]) or all(quoted[start:end]):
                 continue
-            if entry.eased_by and _eased(entry, norm, s):
+            if entry.eased_by and _eased(entry, sentences, s):
                 continue
             alert = not (speech and entry.rule == ADDRESS_RULE)
             hits.append(BannedHit(start, end, entry, text[start:end], alert))
