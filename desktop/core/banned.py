@@ -86,7 +86,7 @@ def load_banned(path: Path | None = None) -> tuple[BannedPhrase, ...]:
         entry = BannedPhrase(
             str(item["phrase"]).strip(),
             str(item.get("suggestion", "")).strip(),
-            str(item.get("reason", "")),
+            _sentence_end(str(item.get("reason", "")).strip()),
             tuple(str(u).strip() for u in unless if str(u).strip()),
             str(item.get("rule", "") or ""),
             eased_by=tuple(str(e) for e in item.get("eased_by") or ()),
@@ -131,10 +131,15 @@ def _load_families(path: Path, data: dict) -> tuple[BannedPhrase, ...]:
             why = str(rule["why"])
             rules.append(BannedPhrase(
                 f"{family}：{why}", str(spec["suggestion"]).strip(),
-                f"{why}。{spec.get('reason', '')}".strip("。") + "。",
+                _sentence_end(f"{family}：{why}。{str(spec.get('reason', '')).strip()}".strip("。")),
                 family=str(family), regex=str(rule["regex"]), eased_by=eased,
             ))
     return tuple(rules)
+
+
+def _sentence_end(reason: str) -> str:
+    """The reason as a sentence (it is shown before the softer wording)."""
+    return reason + "。" if reason and not reason.endswith(("。", "！", "？")) else reason
 
 
 # Frames that ease a family's hits (filled from the list's ``frames``).
@@ -301,8 +306,9 @@ def find_banned(
     quoted = _covered(len(text), customer_speech(text) + _restated(sentences, index))
     taken = [False] * len(text)
     hits: list[BannedHit] = []
-    # The bare 你 last: it must not hide a phrase or a rule that contains it.
-    ordered = [e for e in entries if e.rule != ADDRESS_RULE] + [e for e in entries if e.rule == ADDRESS_RULE]
+    # Phrases, then family rules, the bare 你 last: it must not hide what contains it.
+    ordered = ([e for e in entries if not e.regex and e.rule != ADDRESS_RULE] + [e for e in entries if e.regex]
+               + [e for e in entries if e.rule == ADDRESS_RULE])
     for entry in ordered:
         for s, e in _entry_spans(entry, text, norm):
             if entry.rule == ADDRESS_RULE:
