@@ -102,7 +102,7 @@ def load_banned(path: Path | None = None) -> tuple[BannedPhrase, ...]:
     return tuple(phrases) + _load_families(path, data)
 
 
-def _load_families(path: Path, data: dict) -> tuple[BannedPhrase, ...]:
+def _load_families(path: Path, data: dict[str, object]) -> tuple[BannedPhrase, ...]:
     """The ``families`` section: one entry per rule; checks every expression and frame."""
     families = data.get("families") or {}
     frames = data.get("frames") or {}
@@ -233,7 +233,7 @@ def normalise(text: str) -> tuple[str, list[int]]:
     您 as 你, homophones as meant, fillers (嗯, 呃) dropped."""
     folded = _fold(text)
     for pattern, meant in _HOMOPHONES:
-        folded = pattern.sub(lambda m, meant=meant: meant if len(m.group()) == len(meant) else m.group(), folded)
+        folded = pattern.sub(meant, folded)  # every pattern matches exactly len(meant) characters
     keep = [True] * len(folded)
     for match in _FILLER_RE.finditer(folded):
         for i in range(match.start(), match.end()):

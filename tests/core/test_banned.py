@@ -282,6 +282,10 @@ def test_negation_and_facts_are_not_flagged():
 def test_speech_to_text_fillers_and_homophones_are_read_as_meant():
     from desktop.core.banned import normalise
 
+    # Homophones are read as meant without moving a character.
+    slips = "我门网店半法验正码知到好几边在这样听的懂挂湿动结"
+    assert len(normalise(slips)[0]) == len(slips)
+    assert normalise(slips)[0] == "我们网点办法验证码知道好几遍再这样听得懂挂失冻结"
     norm, index = normalise("嗯您这个不归我门管的")
     assert norm == "你这个不归我们管的"
     assert index[0] == 1 and len(index) == len(norm)
