@@ -332,3 +332,25 @@ def test_every_set_holds_the_goal_it_was_tuned_to():
     for r in results:
         assert r.recall >= 0.95, (r.name, r.form, r.misses)
         assert r.false_alarm_rate <= 0.03, (r.name, r.form, r.alarms)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["喂，说话！", "没看我正忙着吗？", "我就这态度，怎么了？", "上面写得清清楚楚。", "嫌慢您早点来啊。", "我解释不了。",
+     "都说了还问。", "少啰嗦。", "不办就算了。", "我又不是故意的。", "您听不懂中国话吗？", "您爱找谁找谁。",
+     "这有什么好问的。", "您有病吧。", "这个您应该问您自己。", "这种问题也来问。", "您到底办不办？",
+     "不是我说您，您这也太不小心了。", "那是您自己的选择。", "哪有您这样的。", "这不明摆着吗？",
+     "我们这儿不是您家。", "没这规矩。", "别拿投诉吓唬我。", "您看您说的这叫什么话。"],
+)
+def test_classic_banned_wordings_are_caught_typed_and_spoken(text):
+    assert alerted(text), text
+    assert alerted(text.replace("您", "你").rstrip("。！？"), speech=True), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["您说得很清楚，我明白了。", "您又不是故意的，别自责。", "您不方便就算了，我改天再打给您。", "您没看到短信吗？我再给您发一条。",
+     "这不是您家附近的网点，我帮您查一个近的。", "我问问您自己的意见。", "我就这样帮您登记了。", "这个有什么好担心的，您放心。"],
+)
+def test_their_harmless_twins_are_not(text):
+    assert not alerted(text), text
