@@ -5,7 +5,8 @@
 Every set here is a tuning set now (the rules were shaped on all of them); a blind set is
 run apart from this tree. ``banned_tuning.jsonl`` and ``banned_tuning3.jsonl`` (428
 sentences across thirteen families and adversarial harmless wordings) were written by the
-developers; ``banned_check4.jsonl`` (120) and ``banned_check5.jsonl`` (80) were written
+developers; ``banned_check4.jsonl`` (120), ``banned_check5.jsonl`` (80) and ``banned_check6.jsonl``
+(40, banned words inside polite frames) were written
 after the family rules to see how they do on wordings they had not seen, then tuned on; the two ``blind/`` sets were written
 by reviewers who never saw the code (see their READMEs) and have been tuned on since.
 A sentence counts as alerted when :func:`find_banned` returns an alert for it: typed
@@ -29,6 +30,7 @@ SETS = (
     (DATA / "banned_tuning3.jsonl", "tuning set 3"),
     (DATA / "banned_check4.jsonl", "check set 4 (tuned on since)"),
     (DATA / "banned_check5.jsonl", "check set 5 (tuned on since)"),
+    (DATA / "banned_check6.jsonl", "check set 6 (tuned on since)"),
 )
 
 

@@ -253,6 +253,9 @@ def test_offering_another_way_eases_a_refusal_but_not_blame():
     assert not alerted("这个我做不了主我帮你请示一下主管", speech=True)
     # Blaming the customer stays banned whatever the seat offers after it.
     assert alerted("谁让您把验证码告诉别人的，我帮您冻结一下")
+    # A bare 不过/但是 is no offer: the refusal after it still counts.
+    assert alerted("好的先生，不过这个真不归我们管，您得找商户。")
+    assert alerted("理解您的心情，但是规定就是规定，我们也没办法。")
     # 不过 inside 管不过来 is no offer.
     assert alerted("您的情况我管不过来，不过来电我记下了") or alerted("您的情况我管不过来。")
 
@@ -328,7 +331,7 @@ def test_every_set_holds_the_goal_it_was_tuned_to():
     from benchmarks.banned_accuracy import SETS, measure
 
     results = [r for path, name in SETS for r in measure(path, name)]
-    assert len(results) == 2 * len(SETS) == 12 and all(r.positives >= 20 and r.negatives >= 20 for r in results)
+    assert len(results) == 2 * len(SETS) == 14 and all(r.positives >= 10 and r.negatives >= 10 for r in results)
     for r in results:
         assert r.recall >= 0.95, (r.name, r.form, r.misses)
         assert r.false_alarm_rate <= 0.03, (r.name, r.form, r.alarms)
