@@ -269,19 +269,57 @@ def _restated(sentences: _Sentences, index: list[int]) -> list[tuple[int, int]]:
     return spans
 
 
-def _entry_spans(entry: BannedPhrase, text: str, norm: str) -> list[tuple[int, int]]:
-    """Spans of ``entry`` in ``norm`` (the bare 你: in ``text``)."""
-    if entry.rule == ADDRESS_RULE:
-        return [(m.start(), m.end()) for m in re.finditer(re.escape(entry.phrase), text)]
-    if entry.regex:
-        return [m.span() for m in _regex(entry.regex).finditer(norm) if m.end() > m.start()]
-    pattern = _compiled(entry.phrase)
-    if any(piece not in norm for piece in _uncased_pieces(pattern)):
-        return []  # a piece the pattern needs is not in the text: no regular expression to run
-    found = list(pattern.finditer(norm))
-    if not found or not entry.unless:
+@dataclass(frozen=True)
+class _Prepared:
+    """An entry with what matching it needs, compiled once per list."""
+
+    entry: BannedPhrase
+    regex: re.Pattern[str] | None = None
+    pattern: Pattern | None = None
+    pieces: tuple[str, ...] = ()
+    unless: tuple[Pattern, ...] = ()
+
+
+# Prepared lists by the id of the entries tuple (kept with it, so the id stays its own).
+_PREPARED: dict[int, tuple[tuple[BannedPhrase, ...], tuple[_Prepared, ...]]] = {}
+
+
+def _prepare(entries: tuple[BannedPhrase, ...]) -> tuple[_Prepared, ...]:
+    """Phrases, then family rules, the bare 你 last (it must not hide what contains it)."""
+    cached = _PREPARED.get(id(entries))
+    if cached is not None and cached[0] is entries:
+        return cached[1]
+    ordered = ([e for e in entries if not e.regex and e.rule != ADDRESS_RULE] + [e for e in entries if e.regex]
+               + [e for e in entries if e.rule == ADDRESS_RULE])
+    prepared = []
+    for entry in ordered:
+        if entry.rule == ADDRESS_RULE:
+            prepared.append(_Prepared(entry, regex=re.compile(re.escape(entry.phrase))))
+        elif entry.regex:
+            prepared.append(_Prepared(entry, regex=_regex(entry.regex)))
+        else:
+            pattern = _compiled(entry.phrase)
+            prepared.append(_Prepared(entry, pattern=pattern, pieces=_uncased_pieces(pattern),
+                                      unless=tuple(_compiled(u) for u in entry.unless)))
+    if len(_PREPARED) >= 16:
+        _PREPARED.clear()
+    _PREPARED[id(entries)] = (entries, tuple(prepared))
+    return tuple(prepared)
+
+
+def _entry_spans(item: _Prepared, text: str, norm: str) -> list[tuple[int, int]]:
+    """Spans of the entry in ``norm`` (the bare 你: in ``text``)."""
+    if item.regex is not None:
+        where = text if item.entry.rule == ADDRESS_RULE else norm
+        return [m.span() for m in item.regex.finditer(where) if m.end() > m.start()]
+    assert item.pattern is not None
+    for piece in item.pieces:
+        if piece not in norm:
+            return []  # a piece the pattern needs is not in the text: no regular expression to run
+    found = list(item.pattern.finditer(norm))
+    if not found or not item.unless:
         return found
-    allowed = _covered(len(norm), [span for source in entry.unless for span in _compiled(source).finditer(norm)])
+    allowed = _covered(len(norm), [span for pattern in item.unless for span in pattern.finditer(norm)])
     return [(s, e) for s, e in found if not any(allowed[s:e])]
 
 
@@ -306,11 +344,9 @@ def find_banned(
     quoted = _covered(len(text), customer_speech(text) + _restated(sentences, index))
     taken = [False] * len(text)
     hits: list[BannedHit] = []
-    # Phrases, then family rules, the bare 你 last: it must not hide what contains it.
-    ordered = ([e for e in entries if not e.regex and e.rule != ADDRESS_RULE] + [e for e in entries if e.regex]
-               + [e for e in entries if e.rule == ADDRESS_RULE])
-    for entry in ordered:
-        for s, e in _entry_spans(entry, text, norm):
+    for item in _prepare(entries):
+        entry = item.entry
+        for s, e in _entry_spans(item, text, norm):
             if entry.rule == ADDRESS_RULE:
                 start, end = s, e
             else:
