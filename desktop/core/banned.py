@@ -53,7 +53,7 @@ class BannedPhrase:
     rule: str = ""
     family: str = ""
     regex: str = ""
-    eased_by: tuple[str, ...] = ()
+    eased_by: tuple[str, ...] = ()  # the frames (regular expressions) that ease it in its sentence
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,7 @@ def load_banned(path: Path | None = None) -> tuple[BannedPhrase, ...]:
         loader.dispose()
     if not isinstance(data, dict) or not isinstance(data.get("banned"), list):
         raise ValueError(f"{path}: expected a mapping with a 'banned' list")
+    frames = _load_frames(path, data)
     entries = []
     for index, item in enumerate(data["banned"], start=1):
         if not isinstance(item, dict) or not str(item.get("phrase", "")).strip():
@@ -89,7 +90,7 @@ def load_banned(path: Path | None = None) -> tuple[BannedPhrase, ...]:
             _sentence_end(str(item.get("reason", "")).strip()),
             tuple(str(u).strip() for u in unless if str(u).strip()),
             str(item.get("rule", "") or ""),
-            eased_by=tuple(str(e) for e in item.get("eased_by") or ()),
+            eased_by=_frames_named(path, f"entry {index}", item.get("eased_by"), frames),
         )
         for text in (entry.phrase, *entry.unless):
             try:
@@ -99,28 +100,44 @@ def load_banned(path: Path | None = None) -> tuple[BannedPhrase, ...]:
         entries.append(entry)
     # Longest first, so 我不知道 wins over a shorter entry inside it; family rules after them.
     phrases = sorted(entries, key=lambda e: -len(e.phrase))
-    return tuple(phrases) + _load_families(path, data)
+    return tuple(phrases) + _load_families(path, data, frames)
 
 
-def _load_families(path: Path, data: dict[str, object]) -> tuple[BannedPhrase, ...]:
-    """The ``families`` section: one entry per rule; checks every expression and frame."""
-    families = data.get("families") or {}
+def _load_frames(path: Path, data: dict[str, object]) -> dict[str, str]:
+    """The ``frames`` section: name → regular expression, each checked."""
     frames = data.get("frames") or {}
-    if not isinstance(families, dict) or not isinstance(frames, dict):
-        raise ValueError(f"{path}: 'families' and 'frames' must be mappings")
+    if not isinstance(frames, dict):
+        raise ValueError(f"{path}: 'frames' must be a mapping")
     for name, source in frames.items():
         try:
-            _FRAMES[str(name)] = re.compile(str(source))
+            _regex(str(source))
         except re.error as exc:
             raise ValueError(f"{path}: frame '{name}': {exc}") from None
+    return {str(name): str(source) for name, source in frames.items()}
+
+
+def _frames_named(path: Path, where: str, names: object, frames: dict[str, str]) -> tuple[str, ...]:
+    """The expressions of the frames an entry or family names in ``eased_by``."""
+    if not names:
+        return ()
+    if not isinstance(names, list):
+        raise ValueError(f"{path}: {where}: 'eased_by' must be a list")
+    for name in names:
+        if str(name) not in frames:
+            raise ValueError(f"{path}: {where}: unknown frame '{name}'")
+    return tuple(frames[str(name)] for name in names)
+
+
+def _load_families(path: Path, data: dict[str, object], frames: dict[str, str]) -> tuple[BannedPhrase, ...]:
+    """The ``families`` section: one entry per rule; checks every expression."""
+    families = data.get("families") or {}
+    if not isinstance(families, dict):
+        raise ValueError(f"{path}: 'families' must be a mapping")
     rules: list[BannedPhrase] = []
     for family, spec in families.items():
         if not isinstance(spec, dict) or not isinstance(spec.get("rules"), list) or not spec.get("suggestion"):
             raise ValueError(f"{path}: family '{family}' needs a 'suggestion' and a 'rules' list")
-        eased = tuple(str(e) for e in spec.get("eased_by") or ())
-        unknown = [e for e in eased if e not in _FRAMES]
-        if unknown:
-            raise ValueError(f"{path}: family '{family}': unknown frame '{unknown[0]}'")
+        eased = _frames_named(path, f"family '{family}'", spec.get("eased_by"), frames)
         for index, rule in enumerate(spec["rules"], start=1):
             if not isinstance(rule, dict) or not rule.get("regex") or not rule.get("why"):
                 raise ValueError(f"{path}: family '{family}' rule {index} needs 'regex' and 'why'")
@@ -140,10 +157,6 @@ def _load_families(path: Path, data: dict[str, object]) -> tuple[BannedPhrase, .
 def _sentence_end(reason: str) -> str:
     """The reason as a sentence (it is shown before the softer wording)."""
     return reason + "。" if reason and not reason.endswith(("。", "！", "？")) else reason
-
-
-# Frames that ease a family's hits (filled from the list's ``frames``).
-_FRAMES: dict[str, re.Pattern[str]] = {}
 
 
 @lru_cache(maxsize=512)
@@ -326,7 +339,7 @@ def _entry_spans(item: _Prepared, text: str, norm: str) -> list[tuple[int, int]]
 def _eased(entry: BannedPhrase, sentences: _Sentences, position: int) -> bool:
     """A frame the entry's family names is in the same sentence (我帮您…; a fraud being stopped)."""
     sentence = sentences.around(position)
-    return any(name in _FRAMES and _FRAMES[name].search(sentence) for name in entry.eased_by)
+    return any(_regex(frame).search(sentence) for frame in entry.eased_by)
 
 
 def find_banned(

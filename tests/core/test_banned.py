@@ -306,8 +306,10 @@ def test_speech_to_text_fillers_and_homophones_are_read_as_meant():
         ("families:\n  推诿:\n    suggestion: x\n    rules:\n      - regex: 找\n", "needs 'regex' and 'why'"),
         ("families:\n  推诿:\n    rules: []\n", "needs a 'suggestion'"),
         ("families:\n  推诿:\n    suggestion: x\n    eased_by: [nope]\n    rules: []\n", "unknown frame 'nope'"),
+        ("families:\n  推诿:\n    suggestion: x\n    eased_by: offer\n    rules: []\n", "'eased_by' must be a list"),
         ("frames:\n  offer: '(帮'\n", "frame 'offer'"),
-        ("families: [1]\n", "must be mappings"),
+        ("families: [1]\n", "'families' must be a mapping"),
+        ("frames: [1]\n", "'frames' must be a mapping"),
     ],
 )
 def test_broken_family_rules_name_file_and_family(tmp_path, families, message):
