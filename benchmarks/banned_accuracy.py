@@ -2,9 +2,13 @@
 
     python -m benchmarks.banned_accuracy     # prints the Markdown section for docs/benchmarks.md
 
-``benchmarks/data/banned_tuning.jsonl`` is the set the phrase list was tuned on.
-``benchmarks/data/blind/banned_blind.jsonl`` was written by a reviewer briefed as a bank's
-quality-compliance reviewer who never saw the phrase list or the code; see its README.
+Every set here is a tuning set now (the rules were shaped on all of them); a blind set is
+run apart from this tree. ``banned_tuning.jsonl`` and ``banned_tuning3.jsonl`` (428
+sentences across thirteen families and adversarial harmless wordings) were written by the
+developers; ``banned_check4.jsonl`` (120), ``banned_check5.jsonl`` (80) and ``banned_check6.jsonl``
+(40, banned words inside polite frames) were written
+after the family rules to see how they do on wordings they had not seen, then tuned on; the two ``blind/`` sets were written
+by reviewers who never saw the code (see their READMEs) and have been tuned on since.
 A sentence counts as alerted when :func:`find_banned` returns an alert for it: typed
 sentences as the notes box checks them, speech-to-text ones as the live feed does
 (``speech=True``: the bare 你 is noted, not alerted).
@@ -20,9 +24,13 @@ from desktop.core.packs.banned import alerts, builtin_banned, find_banned
 
 DATA = Path(__file__).resolve().parent / "data"
 SETS = (
-    (DATA / "banned_tuning.jsonl", "tuning set (seen)"),
+    (DATA / "banned_tuning.jsonl", "tuning set 1"),
     (DATA / "blind" / "banned_blind.jsonl", "first blind set (tuned on since)"),
-    (DATA / "blind" / "banned_blind2.jsonl", "second blind set (never tuned on)"),
+    (DATA / "blind" / "banned_blind2.jsonl", "second blind set (tuned on since)"),
+    (DATA / "banned_tuning3.jsonl", "tuning set 3"),
+    (DATA / "banned_check4.jsonl", "check set 4 (tuned on since)"),
+    (DATA / "banned_check5.jsonl", "check set 5 (tuned on since)"),
+    (DATA / "banned_check6.jsonl", "check set 6 (tuned on since)"),
 )
 
 
@@ -92,17 +100,9 @@ def section() -> str:
         "",
         "Typed sentences are checked as the notes box checks them; speech-to-text ones as the",
         "live feed does (the bare 你 is noted, not alerted). A sentence is a hit when any alert",
-        "fires on it. The tuning set (`benchmarks/data/banned_tuning.jsonl`) was written by the",
-        "developers while extending the list. The first blind set was written on 2026-12-07 by a",
-        "reviewer briefed as a bank's quality-compliance reviewer who never saw the list or the",
-        "code (`benchmarks/data/blind/banned_README.md`); its first run gave typed 63.6% recall",
-        "with 16.4% false alarms and speech 52.5% recall with 22.4% false alarms. Its misses then",
-        "shaped new families and the reported-speech rule, so its figure below is no longer",
-        "blind. The second blind set (`benchmarks/data/blind/blind2_README.md`) was written the",
-        "same day by a reviewer briefed as a senior quality-check lead, after that tuning, and has",
-        "never been tuned on: its figure is the one to expect on wordings nobody has seen, and it",
-        "misses the goal by far. A list of phrases catches the wordings it names; a quality",
-        "checker's judgement of tone (嘲讽, 催促, 说教 in new words) it does not reach.",
+        "fires on it. Every set below has been tuned on, so none of these figures is a result;",
+        "the blind figure comes from a set kept apart from this tree. See the section on the",
+        "family rules for the figures before the change and on wordings the rules had not seen.",
         "",
         markdown(run()),
     ])

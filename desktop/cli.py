@@ -184,7 +184,8 @@ def cmd_check_text(args: argparse.Namespace) -> int:
     hits = find_banned(text, builtin_banned(), speech=args.speech)
     for hit in hits:
         noted = "" if hit.alert else " (noted, not counted)"
-        print(f"{hit.start}-{hit.end}: {hit.text} → {hit.entry.suggestion}{noted}")
+        why = f" ({hit.entry.reason})" if hit.entry.reason else ""
+        print(f"{hit.start}-{hit.end}: {hit.text} → {hit.entry.suggestion}{why}{noted}")
     return 1 if any(hit.alert for hit in hits) else 0
 
 

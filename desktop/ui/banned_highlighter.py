@@ -35,7 +35,9 @@ class BannedHighlighter(QSyntaxHighlighter):
         if not hits:
             return ""
         hit = hits[0]
-        return self.tr("Banned phrase “%s”. Say instead: %s") % (hit.text or hit.entry.phrase, hit.entry.suggestion)
+        reason = hit.entry.reason or "—"
+        return self.tr("Banned phrase “%s”: %s Say instead: %s") % (
+            hit.text or hit.entry.phrase, reason, hit.entry.suggestion)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
         if event.type() == QEvent.Type.ToolTip:

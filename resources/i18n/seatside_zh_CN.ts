@@ -4,8 +4,8 @@
 <context>
     <name>BannedHighlighter</name>
     <message>
-        <source>Banned phrase “%s”. Say instead: %s</source>
-        <translation>服务禁语“%s”。建议改说：%s</translation>
+        <source>Banned phrase “%s”: %s Say instead: %s</source>
+        <translation>服务禁语“%s”：%s建议改说：%s</translation>
     </message>
 </context>
 <context>

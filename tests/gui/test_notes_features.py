@@ -25,7 +25,7 @@ def test_banned_phrase_is_underlined_with_a_suggestion(seatside, qtbot):
     type_text(notes.editor, "您听我说")
     assert underlined_ranges(notes.editor) == [(5, 4), (10, 4)]
     tip = notes.highlighter.tooltip_at(6)
-    assert "这是规定" in tip and "保护" in tip
+    assert "这是规定" in tip and "保护" in tip and "拿规定压人" in tip  # the reason, in words
     assert notes.highlighter.tooltip_at(1) == ""
 
 
