@@ -281,7 +281,7 @@ def test_negation_and_facts_are_not_flagged():
 
 
 def test_speech_to_text_fillers_and_homophones_are_read_as_meant():
-    from desktop.core.banned import normalise
+    from desktop.core.packs.banned import normalise
 
     # Homophones are read as meant without moving a character.
     slips = "我门网店半法验正码知到好几边在这样听的懂挂湿动结"
