@@ -80,9 +80,9 @@ def _status(data: Path, store: CallStore) -> int:
     if link is None:
         print("seatside sync: this seat is not enrolled with a hub (seatside enroll URL CODE)", file=sys.stderr)
         return 1
-    from desktop.core.hubclient.sync import PACKS_STATE_FILE, _read_json
+    from desktop.core.hubclient.sync import PACKS_STATE_FILE, read_json
 
-    packs = _read_json(data / PACKS_STATE_FILE) or {}
+    packs = read_json(data / PACKS_STATE_FILE) or {}
     status = outbox_status(store)
     print(f"hub: {link.url}")
     print(f"seat: {link.seat} (team {link.team}), hub key {link.fingerprint}, token in {link.token_store}")

@@ -93,7 +93,7 @@ def test_good_files_round_trip_into_clean_packs(files, tmp_path, name):
 
 
 def test_pack_file_is_readable_yaml_with_a_pack_header(files, tmp_path, monkeypatch):
-    monkeypatch.setattr(importing_module, "_today", lambda: "2026-11-25")
+    monkeypatch.setattr(importing_module, "today_iso", lambda: "2026-11-25")
     result = import_table(files["xlsx"])
     text = result.files["card-retained.yaml"]
     assert "吞卡处理" in text and "\\u" not in text  # Chinese not escaped

@@ -72,7 +72,7 @@ def _write_private(path: Path, text: str) -> None:
     atomic_write(path, text, mode=0o600)
 
 
-def _read_json(path: Path) -> dict[str, Any] | None:
+def read_json(path: Path) -> dict[str, Any] | None:
     from desktop.core.base.bounded import read_regular
 
     try:
@@ -99,7 +99,7 @@ class HubLink:
 
     @classmethod
     def load(cls, data: Path) -> HubLink | None:
-        raw = _read_json(Path(data) / CONFIG_FILE)
+        raw = read_json(Path(data) / CONFIG_FILE)
         if raw is None:
             return None
         try:
@@ -177,7 +177,7 @@ def packs_status(data: Path) -> PacksStatus:
     """Never raises: a damaged file is reported in ``error``."""
     try:
         link = HubLink.load(Path(data))
-        state = _read_json(Path(data) / PACKS_STATE_FILE) or {}
+        state = read_json(Path(data) / PACKS_STATE_FILE) or {}
     except SyncError as exc:
         return PacksStatus(False, error=str(exc))
     if link is None:
@@ -404,7 +404,7 @@ class SeatSync:
 
     # -- packs state
     def packs_state(self) -> dict[str, Any]:
-        return _read_json(self.data / PACKS_STATE_FILE) or {}
+        return read_json(self.data / PACKS_STATE_FILE) or {}
 
     def pack_version(self) -> int:
         value = self.packs_state().get("version", 0)

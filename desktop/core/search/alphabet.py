@@ -8,7 +8,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from desktop.core.search.scores import _CODE_BASE, _LETTERS, _SYM_ANY, _SYM_OTHER, _TOP
+from desktop.core.search.scores import CODE_BASE, LETTERS, SYM_ANY, SYM_OTHER, TOP
 
 # -- the reading alphabet (one per process) ------------------------------------
 
@@ -22,16 +22,16 @@ def _toneless(reading: str) -> tuple[str, ...]:
     return (plain, plain.replace("v", "u")) if "v" in plain else (plain,)
 
 
-def _code_cp(rank: int) -> int:
-    cp = _CODE_BASE + rank
+def code_cp(rank: int) -> int:
+    cp = CODE_BASE + rank
     return cp if cp < 0xD800 else cp + 0x800
 
 
-def _rank_of(cp: int) -> int:
-    return cp - _CODE_BASE if cp < 0xD800 else cp - _CODE_BASE - 0x800
+def rank_of(cp: int) -> int:
+    return cp - CODE_BASE if cp < 0xD800 else cp - CODE_BASE - 0x800
 
 
-def _runs_pattern(cps: Sequence[int]) -> str:
+def runs_pattern(cps: Sequence[int]) -> str:
     """A regex character class for sorted code points, as ranges."""
     parts = []
     k = 0
@@ -64,7 +64,7 @@ def _trie_pattern(words: Iterable[str]) -> str:
     return build(trie)
 
 
-class _Alphabet:
+class Alphabet:
     """Codes and initial symbols for every BMP letter, digit and Han character."""
 
     def __init__(self) -> None:
@@ -108,16 +108,16 @@ class _Alphabet:
             initials = initials_of(char_readings)
             if len(initials) > 1:
                 weight[initials] = weight.get(initials, 0) + 1 + usage.get(chr(cp), 0)
-        pool = [chr(c) for c in range(0x02, 0xD7) if not (chr(c).isdigit() or chr(c) in _LETTERS)]
+        pool = [chr(c) for c in range(0x02, 0xD7) if not (chr(c).isdigit() or chr(c) in LETTERS)]
         ranked_sets = sorted(weight, key=lambda s: (-weight[s], sorted(s)))
         symbol_of_set = {s: pool[k] for k, s in enumerate(ranked_sets[: len(pool)])}
         self.expand: dict[str, tuple[str, ...]] = {sym: tuple(sorted(s)) for s, sym in symbol_of_set.items()}
-        for char in _LETTERS + "0123456789":
+        for char in LETTERS + "0123456789":
             self.expand[char] = (char,)
-        self.expand[_SYM_OTHER] = (_SYM_OTHER,)
-        self.expand[_SYM_ANY] = tuple(_LETTERS)
+        self.expand[SYM_OTHER] = (SYM_OTHER,)
+        self.expand[SYM_ANY] = tuple(LETTERS)
 
-        size = _code_cp(len(items)) + 1
+        size = code_cp(len(items)) + 1
         self.pair_table: list[str | None] = [None] * 0x10000  # char → code + symbol
         self.pair_table[0] = "\x00\x00"
         self.code_table: list[str | None] = [None] * 0x10000  # char → code
@@ -126,14 +126,14 @@ class _Alphabet:
         self.primary: list[str] = []  # by rank, sorted
         secondary: dict[str, list[int]] = {}
         for rank, (first, cp, readings_t) in enumerate(items):
-            code = chr(_code_cp(rank))
+            code = chr(code_cp(rank))
             initials = initials_of(readings_t)
             if len(initials) > 1:
-                sym = symbol_of_set.get(initials, _SYM_ANY)
-            elif first[0] in _LETTERS or (first[0].isascii() and first[0].isdigit()):
+                sym = symbol_of_set.get(initials, SYM_ANY)
+            elif first[0] in LETTERS or (first[0].isascii() and first[0].isdigit()):
                 sym = first[0]
             else:
-                sym = _SYM_OTHER
+                sym = SYM_OTHER
             self.pair_table[cp] = code + sym
             self.code_table[cp] = code
             self.symbol[ord(code)] = sym
@@ -160,7 +160,7 @@ class _Alphabet:
             + "".join(re.escape(sym) for sym, members in self.expand.items() if len(sym) == 1 and sym != letter
                       and letter in members)
             + "]"
-            for letter in _LETTERS
+            for letter in LETTERS
         }
 
     def rank(self, char: str) -> int | None:
@@ -169,17 +169,17 @@ class _Alphabet:
         if cp > 0xFFFF:
             return None
         code = self.code_table[cp]
-        return None if code is None else _rank_of(ord(code))
+        return None if code is None else rank_of(ord(code))
 
     def ranks_for(self, reading: str, prefix: bool) -> tuple[int, int, tuple[int, ...]]:
         """Ranks whose first reading is ``reading`` (or starts with it): a range, plus the others."""
         primary = self.primary
         lo = bisect.bisect_left(primary, reading)
         if prefix:
-            hi = bisect.bisect_left(primary, reading + _TOP)
+            hi = bisect.bisect_left(primary, reading + TOP)
             keys = self.secondary_keys
             a = bisect.bisect_left(keys, reading)
-            b = bisect.bisect_left(keys, reading + _TOP)
+            b = bisect.bisect_left(keys, reading + TOP)
             extra = tuple(r for k in keys[a:b] for r in self.secondary[k])
         else:
             hi = bisect.bisect_right(primary, reading)
@@ -191,11 +191,11 @@ class _Alphabet:
         return "".join(table[ord(c)] or "" for c in codes if ord(c) < len(table))
 
 
-_alphabet: _Alphabet | None = None
+_alphabet: Alphabet | None = None
 _alphabet_lock = threading.Lock()
 
 
-def _get_alphabet() -> _Alphabet:
+def get_alphabet() -> Alphabet:
     """The process-wide tables, built by the first index (with the imports they need)."""
     global _alphabet
     if _alphabet is None:
@@ -203,7 +203,7 @@ def _get_alphabet() -> _Alphabet:
             if _alphabet is None:
                 import rapidfuzz.distance  # noqa: F401 - imported now rather than on the first typo
 
-                _alphabet = _Alphabet()
+                _alphabet = Alphabet()
     return _alphabet
 
 

@@ -7,18 +7,18 @@ import re
 import sys
 from collections.abc import Iterable, Iterator
 
-from desktop.core.search.alphabet import _Alphabet, _rank_of
-from desktop.core.search.scores import _TOP
+from desktop.core.search.alphabet import Alphabet, rank_of
+from desktop.core.search.scores import TOP
 
 # -- bitsets -------------------------------------------------------------------
 
 _NONZERO = re.compile(rb"[^\x00]")
 _BIT_POSITIONS = tuple(tuple(k for k in range(8) if b >> k & 1) for b in range(256))
-_BIT = (1, 2, 4, 8, 16, 32, 64, 128)
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+BIT = (1, 2, 4, 8, 16, 32, 64, 128)
+ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
-def _iter_bits(x: int) -> Iterator[int]:
+def iter_bits(x: int) -> Iterator[int]:
     """The positions of the set bits of ``x``, ascending, lazily."""
     if x <= 0:
         return
@@ -30,7 +30,7 @@ def _iter_bits(x: int) -> Iterator[int]:
             yield base + k
 
 
-def _bits_of(ids: Iterable[int]) -> int:
+def bits_of(ids: Iterable[int]) -> int:
     """The bitset of some ids."""
     ids = list(ids)
     if not ids:
@@ -42,7 +42,7 @@ def _bits_of(ids: Iterable[int]) -> int:
         return x
     data = bytearray((max(ids) >> 3) + 1)
     for i in ids:
-        data[i >> 3] |= _BIT[i & 7]
+        data[i >> 3] |= BIT[i & 7]
     return int.from_bytes(data, "little")
 
 
@@ -50,20 +50,20 @@ def _has_astral(text: str) -> bool:
     # A string holding any character beyond the BMP stores 4 bytes per character.
     if len(text) > 64:
         return sys.getsizeof(text) >= 3 * len(text)
-    return bool(_ASTRAL.search(text))
+    return bool(ASTRAL.search(text))
 
 
-class _Corpus:
+class Corpus:
     """Normalised texts with their code and symbol strings and their bitsets."""
 
-    def __init__(self, norms: list[str], alpha: _Alphabet) -> None:
+    def __init__(self, norms: list[str], alpha: Alphabet) -> None:
         self.alpha = alpha
         self.n = n = len(norms)
         self.norm = norms
         self.all = (1 << n) - 1
         joined = "\x00".join(norms)
         if _has_astral(joined):  # characters beyond the BMP have no code: dropped from codes
-            joined = _ASTRAL.sub("", joined)
+            joined = ASTRAL.sub("", joined)
         both = joined.translate(alpha.pair_table)  # each letter/digit/Han → its code and symbol
         del joined
         self.codes: list[str] = both[0::2].split("\x00")
@@ -87,7 +87,7 @@ class _Corpus:
         start = 0
         for i, text in enumerate(self.codes):
             j = i >> 3
-            bit = _BIT[i & 7]
+            bit = BIT[i & 7]
             for c in set(text):
                 try:
                     code_maps[c][j] |= bit
@@ -109,7 +109,7 @@ class _Corpus:
         present: list[int] = []
         while code_maps:  # popping frees each bytearray as soon as it is converted
             c, m = code_maps.popitem()
-            rank = _rank_of(ord(c))
+            rank = rank_of(ord(c))
             present.append(rank)
             x = int.from_bytes(m, "little")
             for reading in alpha.readings[rank]:
@@ -138,7 +138,7 @@ class _Corpus:
         if x is None:
             keys = self.reading_keys
             lo = bisect.bisect_left(keys, start)
-            hi = bisect.bisect_left(keys, start + _TOP)
+            hi = bisect.bisect_left(keys, start + TOP)
             x = 0
             for key in keys[lo:hi]:
                 x |= self.readings[key]
@@ -150,7 +150,7 @@ class _Corpus:
         sn = self.sorted_norms
         lo = bisect.bisect_left(sn, q)
         mid = bisect.bisect_right(sn, q, lo)
-        hi = bisect.bisect_left(sn, q + _TOP, mid)
+        hi = bisect.bisect_left(sn, q + TOP, mid)
         ids = self.sorted_ids
         return ids[lo:mid], ids[mid:hi]
 
@@ -163,7 +163,7 @@ class _Corpus:
             return 0
         x = -1
         for c in set(qcodes):
-            x &= self.readings.get(alpha.primary[_rank_of(ord(c))], 0)
+            x &= self.readings.get(alpha.primary[rank_of(ord(c))], 0)
             if not x:
                 return 0
         expand = alpha.expand

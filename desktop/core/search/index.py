@@ -12,29 +12,29 @@ from operator import attrgetter
 from typing import Any
 
 from desktop.core.packs.scenarios import Library
-from desktop.core.search.alphabet import _code_cp, _get_alphabet, _runs_pattern
-from desktop.core.search.corpus import _ASTRAL, _BIT, _bits_of, _Corpus, _iter_bits
+from desktop.core.search.alphabet import code_cp, get_alphabet, runs_pattern
+from desktop.core.search.corpus import ASTRAL, BIT, Corpus, bits_of, iter_bits
 from desktop.core.search.entries import (
     Entry,
     Hit,
     entries_from_library,
     entries_from_personal,
 )
-from desktop.core.search.query import Piece, _initials_cut, _pinyin_cuts
-from desktop.core.search.ranking import _Boosts
+from desktop.core.search.query import Piece, initials_cut, pinyin_cuts
+from desktop.core.search.ranking import Boosts
 from desktop.core.search.scores import (
-    _LETTERS,
     BASE_SCORES,
     FUZZY_CHOICES,
     FUZZY_MIN_LETTERS,
     FUZZY_SPAN,
+    LETTERS,
     MAX_QUERY_CHARS,
     META_WEIGHT,
     NO_MATCH,
     SCENARIO_BOOST,
     STEP_BOOST,
 )
-from desktop.core.search.terms import Result, _Cut, _Level, _Plan, _Term
+from desktop.core.search.terms import Cut, Level, Plan, Result, Term
 from desktop.core.search.textnorm import normalize, normalize_many
 
 # -- the index -------------------------------------------------------------------
@@ -48,7 +48,7 @@ class SearchIndex:
     """
 
     def __init__(self, entries: Iterable[Entry]) -> None:
-        alpha = _get_alphabet()
+        alpha = get_alphabet()
         self._alpha = alpha
         items = sorted(entries, key=attrgetter("key"))
         self.entries: tuple[Entry, ...] = tuple(items)
@@ -59,12 +59,12 @@ class SearchIndex:
             raise ValueError(f"duplicate entry key {duplicate!r}")
         # The collector stays on (it is the whole process's): the build's young objects cost
         # it about 5% of the build (benchmarks/search.py measures it).
-        self._text = _Corpus(normalize_many(list(map(attrgetter("text"), items))), alpha)
+        self._text = Corpus(normalize_many(list(map(attrgetter("text"), items))), alpha)
         self._build_meta(items)
         self._present_set = set(self._text.present) | set(self._meta.present)
         self._present = sorted(self._present_set)
         self._lock = threading.RLock()
-        self._terms: OrderedDict[str, _Term] = OrderedDict()
+        self._terms: OrderedDict[str, Term] = OrderedDict()
         self._pieces: dict[Piece, tuple[frozenset[str], str] | None] = {}
         self._place_cache: dict[tuple[str, str | None], dict[int, float]] = {}
 
@@ -89,7 +89,7 @@ class SearchIndex:
                 entries = self.entries
                 places = {
                     i: STEP_BOOST if step_id is not None and entries[i].step_id == step_id else SCENARIO_BOOST
-                    for i in _iter_bits(self._scenario_bits[sid])
+                    for i in iter_bits(self._scenario_bits[sid])
                     if entries[i].scenario_id == scenario_id
                 }
                 if len(self._place_cache) >= 8:
@@ -131,7 +131,7 @@ class SearchIndex:
         width = (n >> 3) + 1
         group_maps = [bytearray(width) for _ in range(len(group_of))]
         for i, gid in enumerate(group):
-            group_maps[gid][i >> 3] |= _BIT[i & 7]
+            group_maps[gid][i >> 3] |= BIT[i & 7]
         self._group_bits = [int.from_bytes(m, "little") for m in group_maps]
         del group_maps
         # A scenario's entries are mostly consecutive (keys start with its id): set bits run by run.
@@ -161,7 +161,7 @@ class SearchIndex:
                     tag_ids.setdefault(norm, []).append(i)
             tags_of[i] = tuple(norms)
         self._tags = tags_of
-        self._tag_bits = {tag: _bits_of(ids) for tag, ids in tag_ids.items()}
+        self._tag_bits = {tag: bits_of(ids) for tag, ids in tag_ids.items()}
         norms = normalize_many([value for _, _, _, value in pending])
         meta_index: dict[str, int] = {}
         texts: list[str] = []
@@ -175,7 +175,7 @@ class SearchIndex:
                 texts.append(norm)
                 refs.append([])
             refs[mid].append(ref)
-        self._meta = _Corpus(texts, self._alpha)
+        self._meta = Corpus(texts, self._alpha)
         self._meta_refs = refs
 
     # -- pieces and plans ------------------------------------------------------------
@@ -199,12 +199,12 @@ class SearchIndex:
             ranks.extend(self._present_set.intersection(extra))
         result = None
         if ranks:
-            cps = sorted({_code_cp(r) for r in ranks})
-            result = frozenset(map(chr, cps)), _runs_pattern(cps)
+            cps = sorted({code_cp(r) for r in ranks})
+            result = frozenset(map(chr, cps)), runs_pattern(cps)
         self._pieces[piece] = result
         return result
 
-    def _plan(self, cuts: Iterable[tuple[Piece, ...]]) -> _Plan | None:
+    def _plan(self, cuts: Iterable[tuple[Piece, ...]]) -> Plan | None:
         kept = []
         seen = set()
         for pieces in cuts:
@@ -213,27 +213,27 @@ class SearchIndex:
             seen.add(pieces)
             found = [self._piece(p) for p in pieces]
             if all(f is not None for f in found):
-                kept.append(_Cut(pieces, [f[0] for f in found], [f[1] for f in found]))  # type: ignore[index]  # every piece was found (checked above)
-        return _Plan(kept) if kept else None
+                kept.append(Cut(pieces, [f[0] for f in found], [f[1] for f in found]))  # type: ignore[index]  # every piece was found (checked above)
+        return Plan(kept) if kept else None
 
-    def _initials_plan(self, pieces: tuple[Piece, ...]) -> _Plan | None:
+    def _initials_plan(self, pieces: tuple[Piece, ...]) -> Plan | None:
         if all(kind == "p" for kind, _ in pieces):  # letters only: one regex over initial symbols
             found = [self._piece(p) for p in pieces]
             if any(f is None for f in found):
                 return None
             letter_class = self._alpha.letter_class
             regex = re.compile("".join(letter_class[v] for _, v in pieces))
-            return _Plan([_Cut(pieces, [f[0] for f in found], [f[1] for f in found])], regex)  # type: ignore[index]  # every piece was found (checked above)
+            return Plan([Cut(pieces, [f[0] for f in found], [f[1] for f in found])], regex)  # type: ignore[index]  # every piece was found (checked above)
         return self._plan([pieces])
 
-    def _plan_bits(self, plan: _Plan, corpus: _Corpus) -> int:
+    def _plan_bits(self, plan: Plan, corpus: Corpus) -> int:
         key = id(corpus)
         x = plan.bits.get(key)
         if x is None:
             x = plan.bits[key] = self._cuts_bits([cut.pieces for cut in plan.cuts], corpus)
         return x
 
-    def _cuts_bits(self, cuts: Iterable[tuple[Piece, ...]], corpus: _Corpus) -> int:
+    def _cuts_bits(self, cuts: Iterable[tuple[Piece, ...]], corpus: Corpus) -> int:
         """Candidates for some cuts: AND of their pieces' readings and adjacent initials, ORed over cuts."""
         alpha = self._alpha
         total = 0
@@ -253,7 +253,7 @@ class SearchIndex:
                         x = 0
                         break
                     x &= corpus.readings.get(alpha.primary[rank], 0)
-                    firsts.append(alpha.expand[alpha.symbol[_code_cp(rank)]][0])  # type: ignore[index]  # a coded character always has a symbol
+                    firsts.append(alpha.expand[alpha.symbol[code_cp(rank)]][0])  # type: ignore[index]  # a coded character always has a symbol
                 if not x:
                     break
             if x:
@@ -264,20 +264,20 @@ class SearchIndex:
             total |= x
         return total
 
-    def _term(self, text: str) -> _Term:
+    def _term(self, text: str) -> Term:
         with self._lock:
             term = self._terms.get(text)
             if term is not None:
                 self._terms.move_to_end(text)
                 return term
             alpha = self._alpha
-            term = _Term(text)
-            term.codes = _ASTRAL.sub("", text).translate(alpha.code_table)
+            term = Term(text)
+            term.codes = ASTRAL.sub("", text).translate(alpha.code_table)
             term.symbols = alpha.symbols_of(term.codes)
             term.letters = text.isascii() and text.isalpha()
-            cuts = _pinyin_cuts(text, alpha)
+            cuts = pinyin_cuts(text, alpha)
             term.pinyin = self._plan(cuts) if cuts else None
-            pieces = _initials_cut(text)
+            pieces = initials_cut(text)
             if pieces is not None and (len(pieces) > 1 or term.pinyin is None):
                 term.initials = self._initials_plan(pieces)
             self._terms[text] = term
@@ -286,7 +286,7 @@ class SearchIndex:
             return term
 
     # -- per-entry evaluation --------------------------------------------------------
-    def _meta_of(self, term: _Term) -> tuple[dict[int, Result], dict[str, Result]]:
+    def _meta_of(self, term: Term) -> tuple[dict[int, Result], dict[str, Result]]:
         """Best metadata match per group, and per tag, for a term."""
         if term.meta is not None:
             return term.meta
@@ -301,12 +301,12 @@ class SearchIndex:
                 kinds[mid] = "exact"
             for mid in prefix:
                 kinds[mid] = "prefix"
-            for mid in _iter_bits(meta.substring_bits(term.codes, term.symbols)):
+            for mid in iter_bits(meta.substring_bits(term.codes, term.symbols)):
                 if mid not in kinds and q in meta.norm[mid]:
                     kinds[mid] = "substring"
             plan = term.pinyin
             if plan is not None:
-                for mid in _iter_bits(self._plan_bits(plan, meta)):
+                for mid in iter_bits(self._plan_bits(plan, meta)):
                     if mid not in kinds and (plan.exact or plan.verify(meta.codes[mid], meta.symbols[mid])):
                         kinds[mid] = "pinyin"
             groups: dict[int, Result] = {}
@@ -321,7 +321,7 @@ class SearchIndex:
             term.meta = groups, tags
             return term.meta
 
-    def _evaluate(self, term: _Term, i: int, fuzzy: bool) -> Result | None:
+    def _evaluate(self, term: Term, i: int, fuzzy: bool) -> Result | None:
         """The best match of one term in one entry, or None."""
         text = self._text
         q = term.text
@@ -354,15 +354,15 @@ class SearchIndex:
         return best
 
     # -- candidate levels of a term ----------------------------------------------------
-    def _levels(self, term: _Term, fuzzy: bool) -> list[_Level]:
+    def _levels(self, term: Term, fuzzy: bool) -> list[Level]:
         """(score, candidates, kind if exact) for every kind of match of a term, best first."""
         levels = term.levels
         if levels is None:
             text = self._text
             exact, prefix = text.exact_and_prefix(term.text)
             levels = [
-                (BASE_SCORES["exact"], _bits_of(exact), "exact"),
-                (BASE_SCORES["prefix"], _bits_of(prefix), "prefix"),
+                (BASE_SCORES["exact"], bits_of(exact), "exact"),
+                (BASE_SCORES["prefix"], bits_of(prefix), "prefix"),
                 (BASE_SCORES["substring"], text.substring_bits(term.codes, term.symbols), ""),
             ]
             if term.pinyin is not None:
@@ -411,7 +411,7 @@ class SearchIndex:
         """
         if limit <= 0 or not self.entries:
             return []
-        boosts = _Boosts(self, scenario_id, step_id, usage, favourites, now)
+        boosts = Boosts(self, scenario_id, step_id, usage, favourites, now)
         terms = self._parse(query)
         if not terms:
             return self._browse(boosts, limit)
@@ -433,7 +433,7 @@ class SearchIndex:
             hits.append(Hit(self.entries[i], round(score, 6), weakest[1], reasons + boosts.reasons(i)))  # type: ignore[index]  # a ranked candidate matched every term
         return hits
 
-    def _parse(self, query: str) -> list[_Term]:
+    def _parse(self, query: str) -> list[Term]:
         text = normalize(query[: MAX_QUERY_CHARS * 2])[:MAX_QUERY_CHARS]
         parts: list[str] = []
         for part in text.split(" "):
@@ -441,17 +441,17 @@ class SearchIndex:
                 parts.append(part)
         return [self._term(part) for part in parts]
 
-    def _browse(self, boosts: _Boosts, limit: int) -> list[Hit]:
-        ranked = sorted(((boosts.value(i), i) for i in _iter_bits(boosts.bits)), key=lambda item: (-item[0], item[1]))
+    def _browse(self, boosts: Boosts, limit: int) -> list[Hit]:
+        ranked = sorted(((boosts.value(i), i) for i in iter_bits(boosts.bits)), key=lambda item: (-item[0], item[1]))
         ranked = ranked[:limit]
         if len(ranked) < limit:
-            for i in _iter_bits(self._text.all & ~boosts.bits):
+            for i in iter_bits(self._text.all & ~boosts.bits):
                 ranked.append((0.0, i))
                 if len(ranked) >= limit:
                     break
         return [Hit(self.entries[i], round(v, 6), NO_MATCH, boosts.reasons(i)) for v, i in ranked]
 
-    def _run(self, terms: list[_Term], boosts: _Boosts | None, limit: int, fuzzy: bool) -> dict[int, float]:
+    def _run(self, terms: list[Term], boosts: Boosts | None, limit: int, fuzzy: bool) -> dict[int, float]:
         """Matching entries → score before boosts; enough of them to rank the top ``limit``.
 
         Boosted entries are all scored (a boost may lift any of them). The others are
@@ -496,12 +496,12 @@ class SearchIndex:
                 for score, bits, exact in levels[0]:
                     fresh = boosted & bits & ~seen
                     seen |= fresh
-                    for i in _iter_bits(fresh):
+                    for i in iter_bits(fresh):
                         s = score if exact else score_of(i)
                         if s is not None:
                             found[i] = s
             else:
-                for i in _iter_bits(boosted):
+                for i in iter_bits(boosted):
                     s = score_of(i)
                     if s is not None:
                         found[i] = s
@@ -527,7 +527,7 @@ class SearchIndex:
             if above >= limit:
                 break
             at = 0
-            for i in _iter_bits(fresh):
+            for i in iter_bits(fresh):
                 s = level if exact_kind else score_of(i)
                 if s is None:
                     continue
@@ -540,7 +540,7 @@ class SearchIndex:
         return found
 
     # -- fuzzy -------------------------------------------------------------------------
-    def _corrections(self, term: _Term) -> list[tuple[float, str, _Plan]]:
+    def _corrections(self, term: Term) -> list[tuple[float, str, Plan]]:
         """Single-edit variants of a term that matched nothing, that are pinyin and occur in the index."""
         if term.corrections is not None:
             return term.corrections
@@ -553,21 +553,21 @@ class SearchIndex:
             variants.add(q[:k] + q[k + 1 :])
             if k + 1 < len(q):
                 variants.add(q[:k] + q[k + 1] + q[k] + q[k + 2 :])
-            for letter in _LETTERS:
+            for letter in LETTERS:
                 variants.add(q[:k] + letter + q[k + 1 :])
                 variants.add(q[:k] + letter + q[k:])
-        variants.update(q + letter for letter in _LETTERS)
+        variants.update(q + letter for letter in LETTERS)
         variants.discard(q)
         valid = alpha.valid_pinyin.fullmatch
         text = self._text
         scored = []
         for variant in sorted(v for v in variants if len(v) >= 2 and valid(v)):
-            cuts = _pinyin_cuts(variant, alpha)
+            cuts = pinyin_cuts(variant, alpha)
             count = self._cuts_bits(cuts, text).bit_count() if cuts else 0
             if count:  # a superset of the phrases it would match: most first among equally close
                 scored.append((-OSA.normalized_similarity(q, variant), -count, variant, cuts))
         scored.sort(key=lambda item: item[:3])
-        out: list[tuple[float, str, _Plan]] = []
+        out: list[tuple[float, str, Plan]] = []
         for negative, _, variant, cuts in scored:
             plan = self._plan(cuts)
             if plan is None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from desktop.core.search.alphabet import _Alphabet
+from desktop.core.search.alphabet import Alphabet
 from desktop.core.search.scores import MAX_CUTS, MAX_LETTER_RUN
 
 # -- query parsing --------------------------------------------------------------
@@ -28,7 +28,7 @@ def _tokens(term: str) -> list[tuple[str, str]]:
     return out
 
 
-def _segment_pinyin(run: str, last: bool, alpha: _Alphabet) -> list[tuple[Piece, ...]]:
+def _segment_pinyin(run: str, last: bool, alpha: Alphabet) -> list[tuple[Piece, ...]]:
     """Cuts of ``run`` into whole syllables; when ``last``, the final piece may be unfinished."""
     results: list[tuple[Piece, ...]] = []
     budget = [4000]
@@ -64,7 +64,7 @@ def _combine(token_cuts: list[list[tuple[Piece, ...]]]) -> list[tuple[Piece, ...
     return combos
 
 
-def _pinyin_cuts(term: str, alpha: _Alphabet) -> list[tuple[Piece, ...]]:
+def pinyin_cuts(term: str, alpha: Alphabet) -> list[tuple[Piece, ...]]:
     tokens = _tokens(term)
     if not any(kind == "run" for kind, _ in tokens):
         return []
@@ -79,7 +79,7 @@ def _pinyin_cuts(term: str, alpha: _Alphabet) -> list[tuple[Piece, ...]]:
     return _combine(cuts)
 
 
-def _initials_cut(term: str) -> tuple[Piece, ...] | None:
+def initials_cut(term: str) -> tuple[Piece, ...] | None:
     """One letter per character; other letters/digits/Han as themselves."""
     tokens = _tokens(term)
     if not any(kind == "run" for kind, _ in tokens):

@@ -8,9 +8,9 @@ from itertools import repeat
 from operator import sub
 from typing import TYPE_CHECKING
 
-from desktop.core.search.corpus import _bits_of
+from desktop.core.search.corpus import bits_of
 from desktop.core.search.scores import (
-    _DAY,
+    DAY,
     FAVOURITE_BOOST,
     FRECENCY_MAX,
     HALF_LIFE_DAYS,
@@ -18,7 +18,7 @@ from desktop.core.search.scores import (
     STEP_BOOST,
 )
 
-_DECAY = 0.5 ** (1.0 / (HALF_LIFE_DAYS * _DAY))  # per second
+_DECAY = 0.5 ** (1.0 / (HALF_LIFE_DAYS * DAY))  # per second
 
 if TYPE_CHECKING:  # only an annotation: the index imports this module
     from desktop.core.search.index import SearchIndex
@@ -40,7 +40,7 @@ def frecency_boost(value: float) -> float:
     return FRECENCY_MAX * value / (value + 1.0) if value > 0 else 0.0
 
 
-class _Boosts:
+class Boosts:
     """The boosts of one search: which entries have one (a bitset), and how much and why."""
 
     __slots__ = ("bits", "favourites", "index", "place", "scenario_id", "step_id", "used")
@@ -73,7 +73,7 @@ class _Boosts:
                 boost = frecency_boost(f)
                 if boost >= 0.01:
                     self.used[i] = (boost, len(stamps), f)
-        bits = _bits_of(list(self.favourites) + list(self.used))
+        bits = bits_of(list(self.favourites) + list(self.used))
         self.place: dict[int, float] = {}
         if scenario_id is not None:
             sid = index._scenario_index.get(scenario_id)

@@ -18,13 +18,13 @@ MAX_QUERY_CHARS = 100
 MAX_CUTS = 16
 MAX_LETTER_RUN = 40
 
-_DAY = 86400.0
-_CODE_BASE = 0x100
-_TOP = "\U0010ffff"
+DAY = 86400.0
+CODE_BASE = 0x100
+TOP = "\U0010ffff"
 
 # Initial symbols (Latin-1): letters and digits stand for themselves.
-_SYM_OTHER = "\x01"  # a letter or character whose reading is not pinyin (é, α, an unknown Han)
-_SYM_ANY = "\xd7"  # a rare set of several initials that got no symbol of its own: any letter
-_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+SYM_OTHER = "\x01"  # a letter or character whose reading is not pinyin (é, α, an unknown Han)
+SYM_ANY = "\xd7"  # a rare set of several initials that got no symbol of its own: any letter
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 

@@ -9,7 +9,7 @@ from desktop.core.search.query import Piece
 # -- compiled terms --------------------------------------------------------------
 
 
-class _Cut:
+class Cut:
     """One way of reading a term: its pieces' code sets, checked around the narrowest (the anchor)."""
 
     __slots__ = ("anchor", "checks", "length", "pattern", "pieces", "regex")
@@ -43,12 +43,12 @@ class _Cut:
         return False
 
 
-class _Plan:
+class Plan:
     """Alternative cuts of a term (pinyin, mixed initials), or one regex over initial symbols."""
 
     __slots__ = ("bits", "cuts", "exact", "symbols_re")
 
-    def __init__(self, cuts: list[_Cut], symbols_re: re.Pattern[str] | None = None) -> None:
+    def __init__(self, cuts: list[Cut], symbols_re: re.Pattern[str] | None = None) -> None:
         self.cuts = cuts
         self.symbols_re = symbols_re
         # One piece standing for a reading: the candidate bitset is exactly the matches.
@@ -61,7 +61,7 @@ class _Plan:
         return any(cut.search(codes) for cut in self.cuts)
 
 
-class _Term:
+class Term:
     __slots__ = ("codes", "corrections", "initials", "letters", "levels", "meta", "pinyin", "symbols", "text")
 
     def __init__(self, text: str) -> None:
@@ -69,14 +69,14 @@ class _Term:
         self.codes = ""
         self.symbols = ""
         self.letters = False  # only a-z: may be corrected when nothing matches
-        self.pinyin: _Plan | None = None
-        self.initials: _Plan | None = None
+        self.pinyin: Plan | None = None
+        self.initials: Plan | None = None
         self.meta: tuple[dict[int, Result], dict[str, Result]] | None = None
-        self.corrections: list[tuple[float, str, _Plan]] | None = None
-        self.levels: list[_Level] | None = None
+        self.corrections: list[tuple[float, str, Plan]] | None = None
+        self.levels: list[Level] | None = None
 
 
 Result = tuple[float, str, str]  # (score, kind, reason)
-_Level = tuple[float, int, str]  # (score, candidate bitset, kind when the bitset is exactly the matches, else "")
+Level = tuple[float, int, str]  # (score, candidate bitset, kind when the bitset is exactly the matches, else "")
 
 

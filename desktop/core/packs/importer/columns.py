@@ -56,18 +56,18 @@ MULTI_VALUE_FIELDS = ("tags", "keywords", "facts")
 # Columns nobody needs to be told are ignored.
 SILENTLY_IGNORED_HEADERS = {"序号", "no", "#", "行号"}
 
-_ALIAS_TO_FIELD = {alias: name for name, aliases in HEADER_ALIASES.items() for alias in aliases}
-_MULTI_SPLIT_RE = re.compile(r"[，,、;；|｜\n\r\u2028\u2029]+")
-_HEADER_BRACKETS_RE = re.compile(r"[(（\[【].*?[)）\]】]")
-_HEADER_DROP_RE = re.compile(r"[\s_\-*＊.:：/]+")
-_SPACE_RUN_RE = re.compile(r"\s+")
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x84\x86-\x9f]")
-_FULLWIDTH_PLACEHOLDER_RE = re.compile(r"｛([^｛｝\s]{1,20})｝")
-_PLACEHOLDER_SPAN_RE = re.compile(r"\{[^{}\s]{1,20}\}")
-_EXCEL_ERRORS = {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!", "#CALC!", "#GETTING_DATA"}
-_MERGE_REF_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref=\"([A-Za-z]+[0-9]+:[A-Za-z]+[0-9]+)\"")
-_SHEETDATA_END_RE = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?sheetData\s*>")
-_TRUE_WORDS = {"是", "y", "yes", "true", "1", "必做", "√", "✓", "✔"}
-_FALSE_WORDS = {"否", "n", "no", "false", "0", "×", "✗"}
+ALIAS_TO_FIELD = {alias: name for name, aliases in HEADER_ALIASES.items() for alias in aliases}
+MULTI_SPLIT_RE = re.compile(r"[，,、;；|｜\n\r\u2028\u2029]+")
+HEADER_BRACKETS_RE = re.compile(r"[(（\[【].*?[)）\]】]")
+HEADER_DROP_RE = re.compile(r"[\s_\-*＊.:：/]+")
+SPACE_RUN_RE = re.compile(r"\s+")
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x84\x86-\x9f]")
+FULLWIDTH_PLACEHOLDER_RE = re.compile(r"｛([^｛｝\s]{1,20})｝")
+PLACEHOLDER_SPAN_RE = re.compile(r"\{[^{}\s]{1,20}\}")
+EXCEL_ERRORS = {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!", "#CALC!", "#GETTING_DATA"}
+MERGE_REF_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref=\"([A-Za-z]+[0-9]+:[A-Za-z]+[0-9]+)\"")
+SHEETDATA_END_RE = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?sheetData\s*>")
+TRUE_WORDS = {"是", "y", "yes", "true", "1", "必做", "√", "✓", "✔"}
+FALSE_WORDS = {"否", "n", "no", "false", "0", "×", "✗"}
 
 

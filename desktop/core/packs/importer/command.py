@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop.core.packs.importer.importing import import_table
-from desktop.core.packs.importer.results import ImportRefused, ImportResult, _plural
+from desktop.core.packs.importer.results import ImportRefused, ImportResult, plural
 from desktop.core.packs.importer.writing import write_pack
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ def run_import(
         return 1
     for target in written:
         print(f"wrote {target}", file=out)
-    print(f"{summary}; wrote {len(written)} {_plural(len(written), 'file')} to {out_dir}", file=out)
+    print(f"{summary}; wrote {len(written)} {plural(len(written), 'file')} to {out_dir}", file=out)
     return 0
 
 

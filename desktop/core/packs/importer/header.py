@@ -6,16 +6,16 @@ import unicodedata
 from dataclasses import dataclass
 
 from desktop.core.packs.importer.columns import (
-    _ALIAS_TO_FIELD,
-    _HEADER_BRACKETS_RE,
-    _HEADER_DROP_RE,
+    ALIAS_TO_FIELD,
     FIELD_LABELS,
     HEADER_ALIASES,
+    HEADER_BRACKETS_RE,
+    HEADER_DROP_RE,
     HEADER_SEARCH_ROWS,
     REQUIRED_FIELDS,
     SILENTLY_IGNORED_HEADERS,
 )
-from desktop.core.packs.importer.reading import _Table
+from desktop.core.packs.importer.reading import Table
 from desktop.core.packs.importer.results import RowProblem
 
 # -- the header -----------------------------------------------------------------
@@ -23,13 +23,13 @@ from desktop.core.packs.importer.results import RowProblem
 
 def _header_key(text: str) -> str:
     key = unicodedata.normalize("NFKC", text).casefold()
-    key = _HEADER_BRACKETS_RE.sub("", key)
-    return _HEADER_DROP_RE.sub("", key)
+    key = HEADER_BRACKETS_RE.sub("", key)
+    return HEADER_DROP_RE.sub("", key)
 
 
 def field_for_header(text: str) -> str | None:
     """The field a column header names (``"场景名称"`` → ``"scenario"``), or None."""
-    return _ALIAS_TO_FIELD.get(_header_key(text))
+    return ALIAS_TO_FIELD.get(_header_key(text))
 
 
 def column_letter(index: int) -> str:
@@ -43,13 +43,13 @@ def column_letter(index: int) -> str:
 
 
 @dataclass
-class _Header:
+class Header:
     row: int
     columns: dict[str, int]  # field → column index
     names: dict[str, str]  # field → header text as written
 
 
-def _find_header(table: _Table, problems: list[RowProblem]) -> _Header | None:
+def find_header(table: Table, problems: list[RowProblem]) -> Header | None:
     candidates = table.rows[:HEADER_SEARCH_ROWS]
     best = None
     for number, cells in candidates:
@@ -67,7 +67,7 @@ def _find_header(table: _Table, problems: list[RowProblem]) -> _Header | None:
         ))
         return None
     number, cells = best
-    header = _Header(number, {}, {})
+    header = Header(number, {}, {})
     fatal = False
     for index, text in enumerate(cells):
         name = text.strip()

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from desktop.core.packs.importer.header import _find_header
-from desktop.core.packs.importer.reading import _read_table, _Unreadable
+from desktop.core.packs.importer.header import find_header
+from desktop.core.packs.importer.reading import Unreadable, read_table
 from desktop.core.packs.importer.results import ImportResult, RowProblem
-from desktop.core.packs.importer.rows import _Importer, slug
-from desktop.core.packs.importer.yaml_writer import _round_trip, _today, pack_yaml
+from desktop.core.packs.importer.rows import Importer, slug
+from desktop.core.packs.importer.yaml_writer import pack_yaml, round_trip, today_iso
 from desktop.core.packs.scenarios import PackInfo, Scenario
 
 # -- the API --------------------------------------------------------------------
@@ -20,8 +20,8 @@ def import_table(path: Path, *, skip_invalid: bool = False) -> ImportResult:
     result = ImportResult(source=path)
     problems: list[RowProblem] = []
     try:
-        table = _read_table(path)
-    except _Unreadable as exc:
+        table = read_table(path)
+    except Unreadable as exc:
         result.unreadable = True
         result.problems = [RowProblem(exc.row, None, exc.message)]
         return result
@@ -32,14 +32,14 @@ def import_table(path: Path, *, skip_invalid: bool = False) -> ImportResult:
                                    else f"the sheet '{table.sheet}' is empty"))
         result.problems = problems
         return result
-    header = _find_header(table, problems)
+    header = find_header(table, problems)
     if header is None:
         result.problems = _sorted(problems)
         return result
-    importer = _Importer(table, header, problems)
+    importer = Importer(table, header, problems)
     try:
         rows, result.rows_read = importer.rows()
-    except _Unreadable as exc:
+    except Unreadable as exc:
         result.unreadable = True
         result.problems = [RowProblem(exc.row, None, exc.message)]
         return result
@@ -61,7 +61,7 @@ def import_table(path: Path, *, skip_invalid: bool = False) -> ImportResult:
         name=path.name,
         version="1",
         author="",
-        updated=_today(),
+        updated=today_iso(),
     )
     files: dict[str, str] = {}
     expected: dict[str, Scenario] = {}
@@ -71,7 +71,7 @@ def import_table(path: Path, *, skip_invalid: bool = False) -> ImportResult:
         expected[name] = draft.model(name)
         files[name] = pack_yaml(result.pack, expected[name], path.name)
         first_rows[name] = draft.row
-    loaded = _round_trip(files, expected, first_rows, problems)
+    loaded = round_trip(files, expected, first_rows, problems)
     result.problems = _sorted(problems)
     if len(loaded) == len(files) and not result.blocking:
         result.files = files

@@ -15,8 +15,6 @@ from typing import Any
 
 from desktop.core.base.bounded import InputRefused, read_regular
 from desktop.core.packs.importer.columns import (
-    _MERGE_REF_RE,
-    _SHEETDATA_END_RE,
     HEADER_SEARCH_ROWS,
     MAX_BLANK_RUN,
     MAX_COLUMNS,
@@ -25,14 +23,16 @@ from desktop.core.packs.importer.columns import (
     MAX_ROWS,
     MAX_SHEET_ROWS,
     MAX_XLSX_EXPANDED_BYTES,
+    MERGE_REF_RE,
     PREFERRED_SHEETS,
+    SHEETDATA_END_RE,
 )
 from desktop.core.packs.importer.results import RowProblem
 
 # -- reading --------------------------------------------------------------------
 
 
-class _Unreadable(Exception):
+class Unreadable(Exception):
     def __init__(self, message: str, row: int = 1):
         super().__init__(message)
         self.row = row
@@ -40,7 +40,7 @@ class _Unreadable(Exception):
 
 
 @dataclass
-class _Table:
+class Table:
     rows: list[tuple[int, list[str]]]  # (row number, cell texts), blank rows left out
     problems: list[RowProblem] = field(default_factory=list)
     sheet: str | None = None
@@ -70,7 +70,7 @@ def cell_text(value: Any) -> str:
     return text
 
 
-def _is_blank(cells: Iterable[str]) -> bool:
+def is_blank(cells: Iterable[str]) -> bool:
     return all(not c.strip() for c in cells)
 
 
@@ -79,12 +79,12 @@ def _decode(raw: bytes) -> str:
         try:
             return raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise _Unreadable(_bad_utf8_message(raw, exc)) from None
+            raise Unreadable(_bad_utf8_message(raw, exc)) from None
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return raw.decode("utf-16")
         except UnicodeDecodeError:
-            raise _Unreadable("the file starts like UTF-16 text but does not decode; save it as 'CSV UTF-8'") from None
+            raise Unreadable("the file starts like UTF-16 text but does not decode; save it as 'CSV UTF-8'") from None
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -93,12 +93,12 @@ def _decode(raw: bytes) -> str:
         bad = lenient.count("\ufffd")
         wide = sum(1 for ch in lenient if ch >= "\u0800" and ch != "\ufffd")
         if wide >= 10 * bad:
-            raise _Unreadable(_bad_utf8_message(raw, exc)) from None
+            raise Unreadable(_bad_utf8_message(raw, exc)) from None
     try:
         return raw.decode("gb18030")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise _Unreadable(
+        raise Unreadable(
             f"the file is neither UTF-8 nor GBK/GB18030 text (undecodable bytes on line {line}); "
             "in Excel save it as 'CSV UTF-8 (逗号分隔)'",
             line,
@@ -124,24 +124,24 @@ def _delimiter(text: str, suffix: str) -> str:
         return ","
 
 
-def _read_csv(path: Path, raw: bytes) -> _Table:
+def _read_csv(path: Path, raw: bytes) -> Table:
     text = _decode(raw)
     if "\x00" in text:
-        raise _Unreadable("the file contains NUL bytes, so it is not CSV text; save it from Excel as 'CSV UTF-8'")
+        raise Unreadable("the file contains NUL bytes, so it is not CSV text; save it from Excel as 'CSV UTF-8'")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text, path.suffix.lower()))
     rows: list[tuple[int, list[str]]] = []
     number = 0
     try:
         for number, record in enumerate(reader, 1):
             cells = [cell_text(c) for c in record]
-            if _is_blank(cells):
+            if is_blank(cells):
                 continue
             rows.append((number, cells))
             if len(rows) > MAX_ROWS + HEADER_SEARCH_ROWS:
-                raise _too_many_rows()
+                raise too_many_rows()
     except csv.Error as exc:
-        raise _Unreadable(f"CSV error: {exc}", number + 1) from None
-    return _Table(rows)
+        raise Unreadable(f"CSV error: {exc}", number + 1) from None
+    return Table(rows)
 
 
 def _column_name(number: int) -> str:
@@ -150,8 +150,8 @@ def _column_name(number: int) -> str:
     return str(get_column_letter(min(max(number, 1), 18278)))
 
 
-def _too_many_rows() -> _Unreadable:
-    return _Unreadable(f"the file has more than {MAX_ROWS:,} rows; split it into smaller files")
+def too_many_rows() -> Unreadable:
+    return Unreadable(f"the file has more than {MAX_ROWS:,} rows; split it into smaller files")
 
 
 def _open_workbook(path: Path, data_only: bool) -> Any:  # an openpyxl Workbook
@@ -165,7 +165,7 @@ def _open_workbook(path: Path, data_only: bool) -> Any:  # an openpyxl Workbook
 def _pick_sheet(workbook: Any) -> Any:
     sheets = list(workbook.worksheets)
     if not sheets:
-        raise _Unreadable("the workbook has no worksheet")
+        raise Unreadable("the workbook has no worksheet")
     for sheet in sheets:
         if sheet.title.strip().casefold() in PREFERRED_SHEETS:
             return sheet
@@ -186,7 +186,7 @@ def _merged_ranges(sheet: Any) -> list[tuple[int, int, int, int]]:
             rest = None
             while chunk := source.read(1 << 20):
                 buf = tail + chunk
-                match = _SHEETDATA_END_RE.search(buf)
+                match = SHEETDATA_END_RE.search(buf)
                 if match:
                     rest = buf[match.end():] + source.read()
                     break
@@ -196,7 +196,7 @@ def _merged_ranges(sheet: Any) -> list[tuple[int, int, int, int]]:
         if rest is None:
             return []
         ranges = []
-        for ref in _MERGE_REF_RE.findall(rest)[:10_000]:
+        for ref in MERGE_REF_RE.findall(rest)[:10_000]:
             try:
                 ranges.append(range_boundaries(ref.decode("ascii")))
             except ValueError:
@@ -225,18 +225,18 @@ def _fill_merged(rows: list[tuple[int, list[str]]], ranges: list[tuple[int, int,
                 cells[min_col - 1] = value
 
 
-def _read_xlsx(path: Path) -> _Table:
+def _read_xlsx(path: Path) -> Table:
     try:
         with zipfile.ZipFile(path) as archive:
             expanded = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise _Unreadable(f"not a readable .xlsx workbook ({exc})") from None
+        raise Unreadable(f"not a readable .xlsx workbook ({exc})") from None
     if expanded > MAX_XLSX_EXPANDED_BYTES:
-        raise _Unreadable(f"the workbook unpacks to {expanded:,} bytes (limit {MAX_XLSX_EXPANDED_BYTES:,}); split it")
+        raise Unreadable(f"the workbook unpacks to {expanded:,} bytes (limit {MAX_XLSX_EXPANDED_BYTES:,}); split it")
     try:
         workbook = _open_workbook(path, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a damaged file
-        raise _Unreadable(f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})") from None
+        raise Unreadable(f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})") from None
     try:
         sheet = _pick_sheet(workbook)
         title = sheet.title
@@ -260,14 +260,14 @@ def _read_xlsx(path: Path) -> _Table:
         try:
             for number, values in enumerate(iterator, 1):
                 if number % 256 == 0 and time_now() > deadline:
-                    raise _Unreadable(
+                    raise Unreadable(
                         f"reading the sheet took longer than {MAX_READ_SECONDS} s (stopped at row {number:,}); "
                         "split it into smaller files or save it again from Excel", number)
                 if number > MAX_SHEET_ROWS:
-                    raise _Unreadable(f"the sheet has more than {MAX_SHEET_ROWS:,} rows (blank ones included); "
+                    raise Unreadable(f"the sheet has more than {MAX_SHEET_ROWS:,} rows (blank ones included); "
                                       "split it into smaller files", number)
                 cells = [cell_text(v) for v in values]
-                if _is_blank(cells):
+                if is_blank(cells):
                     blank_run += 1
                     if blank_run >= MAX_BLANK_RUN:
                         if next(iterator, None) is not None:
@@ -281,15 +281,15 @@ def _read_xlsx(path: Path) -> _Table:
                 blank_run = 0
                 rows.append((number, cells))
                 if len(rows) > MAX_ROWS + HEADER_SEARCH_ROWS:
-                    raise _too_many_rows()
-        except _Unreadable:
+                    raise too_many_rows()
+        except Unreadable:
             raise
         except Exception as exc:  # noqa: BLE001 - a broken file fails in many ways; each is reported as unreadable
-            raise _Unreadable(f"the sheet '{title}' cannot be read ({type(exc).__name__}: {exc})", number + 1) from None
+            raise Unreadable(f"the sheet '{title}' cannot be read ({type(exc).__name__}: {exc})", number + 1) from None
         _fill_merged(rows, _merged_ranges(sheet))
     finally:
         workbook.close()
-    return _Table(rows, problems, sheet=title, formula_lookup=lambda wanted: _formulas(path, title, wanted))
+    return Table(rows, problems, sheet=title, formula_lookup=lambda wanted: _formulas(path, title, wanted))
 
 
 def _formulas(path: Path, title: str, wanted: set[int]) -> dict[tuple[int, int], str]:
@@ -317,28 +317,28 @@ def _formulas(path: Path, title: str, wanted: set[int]) -> dict[tuple[int, int],
     return found
 
 
-def _read_table(path: Path) -> _Table:
+def read_table(path: Path) -> Table:
     # A regular file only (a pipe or a device never ends), counted by the bytes actually read.
     try:
         raw = read_regular(path, MAX_FILE_BYTES)
     except InputRefused as exc:
         if "too large" in exc.message:
-            raise _Unreadable(
+            raise Unreadable(
                 f"the file is too large (over {MAX_FILE_BYTES:,} bytes, limit {MAX_FILE_BYTES:,}); "
                 "split it into smaller files") from None
-        raise _Unreadable(exc.message.replace(str(path), "the file")) from None
+        raise Unreadable(exc.message.replace(str(path), "the file")) from None
     except OSError as exc:
-        raise _Unreadable(f"cannot read the file: {exc.strerror or exc}") from None
+        raise Unreadable(f"cannot read the file: {exc.strerror or exc}") from None
     head = raw[:8]
     suffix = path.suffix.lower()
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise _Unreadable(
+        raise Unreadable(
             "this is an old .xls workbook or a password-protected one; "
             "in Excel save it as .xlsx (Excel 工作簿) or CSV UTF-8, without a password"
         )
     if head.startswith(b"PK\x03\x04") or suffix in (".xlsx", ".xlsm"):
         if not head.startswith(b"PK"):
-            raise _Unreadable("the file is named .xlsx but is not an Excel workbook")
+            raise Unreadable("the file is named .xlsx but is not an Excel workbook")
         return _read_xlsx(path)
     return _read_csv(path, raw)
 

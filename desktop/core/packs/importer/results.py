@@ -75,24 +75,24 @@ class ImportResult:
         label = str(self.source) if file is None else file
         steps = sum(len(s.steps) for s in self.scenarios)
         phrases = sum(len(st.phrases) for s in self.scenarios for st in s.steps)
-        parts = [f"{self.rows_read} {_plural(self.rows_read, 'row')} read"]
+        parts = [f"{self.rows_read} {plural(self.rows_read, 'row')} read"]
         if self.sheet is not None:
             parts[0] += f" from sheet '{self.sheet}'"
         if self.ok:
             parts.append(
-                f"{len(self.scenarios)} {_plural(len(self.scenarios), 'scenario')}, "
-                f"{steps} {_plural(steps, 'step')}, {phrases} {_plural(phrases, 'phrase')}"
+                f"{len(self.scenarios)} {plural(len(self.scenarios), 'scenario')}, "
+                f"{steps} {plural(steps, 'step')}, {phrases} {plural(phrases, 'phrase')}"
             )
         parts.append(
-            f"{len(self.errors)} {_plural(len(self.errors), 'error')}, "
-            f"{len(self.warnings)} {_plural(len(self.warnings), 'warning')}"
+            f"{len(self.errors)} {plural(len(self.errors), 'error')}, "
+            f"{len(self.warnings)} {plural(len(self.warnings), 'warning')}"
         )
         if self.skipped_rows:
-            parts.append(f"{len(self.skipped_rows)} {_plural(len(self.skipped_rows), 'row')} skipped")
+            parts.append(f"{len(self.skipped_rows)} {plural(len(self.skipped_rows), 'row')} skipped")
         return f"{label}: " + "; ".join(parts)
 
 
-def _plural(n: int, word: str) -> str:
+def plural(n: int, word: str) -> str:
     return word if n == 1 else word + "s"
 
 

@@ -8,22 +8,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from desktop.core.packs.importer.columns import (
-    _CONTROL_RE,
-    _EXCEL_ERRORS,
-    _FALSE_WORDS,
-    _FULLWIDTH_PLACEHOLDER_RE,
-    _MULTI_SPLIT_RE,
-    _PLACEHOLDER_SPAN_RE,
-    _SPACE_RUN_RE,
-    _TRUE_WORDS,
+    CONTROL_RE,
+    EXCEL_ERRORS,
+    FALSE_WORDS,
     FIELD_LABELS,
+    FULLWIDTH_PLACEHOLDER_RE,
     MAX_CELL_CHARS,
     MAX_ID_CHARS,
     MAX_ROWS,
+    MULTI_SPLIT_RE,
+    PLACEHOLDER_SPAN_RE,
     REQUIRED_FIELDS,
+    SPACE_RUN_RE,
+    TRUE_WORDS,
 )
-from desktop.core.packs.importer.header import _Header
-from desktop.core.packs.importer.reading import _is_blank, _Table, _too_many_rows
+from desktop.core.packs.importer.header import Header
+from desktop.core.packs.importer.reading import Table, is_blank, too_many_rows
 from desktop.core.packs.importer.results import RowProblem
 from desktop.core.packs.loader import ID_RE
 from desktop.core.packs.placeholders import KNOWN_PLACEHOLDERS, placeholders_in
@@ -82,14 +82,14 @@ class _Row:
     description: str
 
 
-def _one_line(text: str) -> str:
-    return _SPACE_RUN_RE.sub(" ", text).strip()
+def one_line(text: str) -> str:
+    return SPACE_RUN_RE.sub(" ", text).strip()
 
 
 def _split_multi(text: str) -> list[str]:
     out: list[str] = []
-    for item in _MULTI_SPLIT_RE.split(text):
-        item = _one_line(item)
+    for item in MULTI_SPLIT_RE.split(text):
+        item = one_line(item)
         if item and item not in out:
             out.append(item)
     return out
@@ -99,8 +99,8 @@ def _known_placeholders() -> str:
     return "、".join("{%s}" % k for k in KNOWN_PLACEHOLDERS)
 
 
-class _Importer:
-    def __init__(self, table: _Table, header: _Header, problems: list[RowProblem]):
+class Importer:
+    def __init__(self, table: Table, header: Header, problems: list[RowProblem]):
         self.table = table
         self.header = header
         self.problems = problems
@@ -125,11 +125,11 @@ class _Importer:
         picked = []
         for number, cells in data:
             values = {f: (cells[i] if i < len(cells) else "") for f, i in columns.items()}
-            if _is_blank(values.values()):
+            if is_blank(values.values()):
                 continue
             picked.append((number, values))
         if len(picked) > MAX_ROWS:
-            raise _too_many_rows()
+            raise too_many_rows()
         formulas: dict[tuple[int, int], str] = {}
         if self.table.formula_lookup is not None:
             wanted = {n for n, values in picked if any(not values[f].strip() for f in REQUIRED_FIELDS)}
@@ -146,15 +146,15 @@ class _Importer:
         cleaned: dict[str, str] = {}
         for field_name, raw in values.items():
             text = raw.strip()
-            if text in _EXCEL_ERRORS:
+            if text in EXCEL_ERRORS:
                 self.error(number, field_name, f"the cell shows the formula error {text}")
                 text = ""
             if len(text) > MAX_CELL_CHARS:
                 self.error(number, field_name, f"the cell has {len(text):,} characters (limit {MAX_CELL_CHARS:,})")
                 text = text[:MAX_CELL_CHARS]
-            if _CONTROL_RE.search(text):
+            if CONTROL_RE.search(text):
                 self.warn(number, field_name, "invisible control characters removed")
-                text = _CONTROL_RE.sub("", text)
+                text = CONTROL_RE.sub("", text)
             cleaned[field_name] = text.strip()
 
         def required(field_name: str, what: str) -> str:
@@ -168,8 +168,8 @@ class _Importer:
                     self.error(number, field_name, f"missing {what}")
             return text
 
-        scenario = _one_line(required("scenario", "the scenario name"))
-        step = _one_line(required("step", "the step name"))
+        scenario = one_line(required("scenario", "the scenario name"))
+        step = one_line(required("step", "the step name"))
         phrase = required("phrase", "the phrase text")
         scenario_id = self.check_id(number, "scenario_id", cleaned.get("scenario_id", ""))
         step_id = self.check_id(number, "step_id", cleaned.get("step_id", ""))
@@ -177,9 +177,9 @@ class _Importer:
         raw_mandatory = cleaned.get("mandatory", "")
         if raw_mandatory:
             word = unicodedata.normalize("NFKC", raw_mandatory).strip().casefold()
-            if word in _TRUE_WORDS:
+            if word in TRUE_WORDS:
                 mandatory = True
-            elif word in _FALSE_WORDS:
+            elif word in FALSE_WORDS:
                 mandatory = False
             else:
                 self.error(number, "mandatory", f"'{_short(raw_mandatory)}' is not a 必做 value: write 是 or 否 (Y/N, true/false, 1/0)")
@@ -216,11 +216,11 @@ class _Importer:
         for name in placeholders_in(phrase):
             if name not in KNOWN_PLACEHOLDERS:
                 self.error(number, "phrase", f"unknown placeholder '{{{name}}}' (known: {_known_placeholders()})")
-        rest = _PLACEHOLDER_SPAN_RE.sub("", phrase)
+        rest = PLACEHOLDER_SPAN_RE.sub("", phrase)
         if "{" in rest or "}" in rest:
             self.warn(number, "phrase", "braces that are not a placeholder stay as they are; "
                       f"a placeholder is a name in braces without spaces (known: {_known_placeholders()})")
-        for name in _FULLWIDTH_PLACEHOLDER_RE.findall(phrase):
+        for name in FULLWIDTH_PLACEHOLDER_RE.findall(phrase):
             if name in KNOWN_PLACEHOLDERS:
                 self.warn(number, "phrase", f"'｛{name}｝' has full-width braces and is not filled in; write {{{name}}}")
 
@@ -347,7 +347,7 @@ class _Importer:
 
 
 def _short(text: str, limit: int = 40) -> str:
-    text = _one_line(text)
+    text = one_line(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

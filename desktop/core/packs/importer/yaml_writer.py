@@ -9,9 +9,9 @@ from typing import Any
 
 import yaml
 
-from desktop.core.packs.importer.columns import _CONTROL_RE
+from desktop.core.packs.importer.columns import CONTROL_RE
 from desktop.core.packs.importer.results import RowProblem
-from desktop.core.packs.importer.rows import _one_line
+from desktop.core.packs.importer.rows import one_line
 from desktop.core.packs.loader import load_pack_file
 from desktop.core.packs.scenarios import PackInfo, Scenario
 
@@ -81,15 +81,15 @@ def pack_yaml(info: PackInfo, scenario: Scenario, source_name: str) -> str:
         "scenarios": [_scenario_dict(scenario)],
     }
     body = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=4096, indent=2)
-    origin = _CONTROL_RE.sub("", _one_line(source_name))
+    origin = CONTROL_RE.sub("", one_line(source_name))
     return f"# 由 {origin} 导入 (seatside packs import)，{info.updated}\n{body}"
 
 
-def _today() -> str:
+def today_iso() -> str:
     return date.today().isoformat()
 
 
-def _round_trip(files: dict[str, str], expected: dict[str, Scenario], rows: dict[str, int],
+def round_trip(files: dict[str, str], expected: dict[str, Scenario], rows: dict[str, int],
                 problems: list[RowProblem]) -> list[Scenario]:
     """Load every generated file back: a loader error, or anything that reads back
     differently from what was imported, is an error; loader warnings stay warnings."""
