@@ -1,13 +1,13 @@
 """The lead's board: open mandatory steps and banned phrases per seat, and a stored alert list.
 
-Revision ID: 0130_board_alerts
+Revision ID: 0160_board_alerts
 Revises: 0150_calls_partitions_rollups
 Create Date: 2026-12-08
 """
 
 from alembic import op
 
-revision = "0130_board_alerts"
+revision = "0160_board_alerts"
 down_revision = "0150_calls_partitions_rollups"
 branch_labels = None
 depends_on = None
