@@ -318,6 +318,7 @@ def call_payload(record: CallRecord, uid: str, revision: int, library: Any = Non
                        "created_at": f.created_at} for f in record.followups],
         "skipped": skipped,
         "banned": [{"phrase": phrase, "count": count} for phrase, count in sorted(banned.items())],
+        "banned_spoken": record.banned_spoken,
     })
 
 

@@ -27,14 +27,14 @@ def include(app: FastAPI) -> None:
 
     from desktop.core.hub_protocol import API
     from hub.exports_limit import TooManyExports
-    from hub.web import audit_page, auth, board, help, packs, reports
+    from hub.web import audit_page, auth, board, help, packs, reports, review
     from hub.web.deps import CsrfRejected, PasswordChangeRequired, SignInRequired
     from hub.web.security import DashboardMiddleware
     from hub.web.templating import STATIC_DIR, gettext, render
 
     settings = app.state.settings
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (auth, board, help, reports, packs, audit_page):
+    for module in (auth, board, help, reports, review, packs, audit_page):
         app.include_router(module.router, include_in_schema=False)
 
     @app.get("/", include_in_schema=False)

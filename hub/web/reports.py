@@ -36,6 +36,7 @@ from hub.web.exports import (
     xlsx_stream,
 )
 from hub.web.i18n import translations_for
+from hub.web.review_sql import REVIEW_TOTALS_SQL, review_totals
 from hub.web.templating import gettext, render, request_language
 
 router = APIRouter()
@@ -177,6 +178,20 @@ TABLES: dict[str, Table] = {
             """,
         ),
         Table(
+            "scores",
+            _("Call scores and your marks, per seat"),
+            (_("Seat"), _("Calls scored"), _("Average score"), _("Marked"), _("Agreed"), _("Overridden")),
+            """
+            SELECT se.name, count(*), avg(s.score), count(r.mark),
+                   count(*) FILTER (WHERE r.mark = 'agree'), count(*) FILTER (WHERE r.mark = 'override')
+              FROM call_scores s JOIN seats se ON se.id = s.seat_id
+                   LEFT JOIN call_reviews r ON r.seat_id = s.seat_id AND r.call_uid = s.call_uid
+             WHERE s.team_id = %(team)s AND s.started_at >= %(start)s AND s.started_at < %(end)s
+             GROUP BY se.name ORDER BY se.name
+            """,
+            lambda r: [r[0], r[1], _seconds(r[2]), r[3], r[4], r[5]],
+        ),
+        Table(
             "calls",
             _("Calls"),
             (_("Seat"), _("Call"), _("Started"), _("Ended"), _("Handle time (s)"), _("After-call work (s)"),
@@ -264,11 +279,12 @@ async def reports_page(
     t = translations_for(request_language(request)).gettext
     shown = [(table, table.page_limit) for table in TABLES.values() if table.page_limit is not None]
     # The page's reads are independent: run them at once on pooled connections.
-    table_rows, hourly_rows, totals_rows, never_used = await asyncio.gather(
+    table_rows, hourly_rows, totals_rows, never_used, review_rows = await asyncio.gather(
         asyncio.gather(*(fetch_tuples(request, table.sql + f" LIMIT {limit + 1}", params) for table, limit in shown)),
         fetch_tuples(request, HOURLY_SQL, params),
         fetch_tuples(request, TOTALS_SQL, params),
         unused_phrases(request, lead, span),
+        fetch_tuples(request, REVIEW_TOTALS_SQL, params),
     )
     tables: dict[str, list[list[Any]]] = {
         table.key: [table.row(row) for row in rows] for (table, _limit), rows in zip(shown, table_rows)
@@ -301,6 +317,7 @@ async def reports_page(
                 "mandatory": _ratio(totals[3], totals[4]), "banned": totals[5],
             },
             "never_used": never_used,
+            "review": review_totals(review_rows[0]),
             "query": f"first={span.first.isoformat()}&last={span.last.isoformat()}",
         },
     )
