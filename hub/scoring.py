@@ -16,6 +16,7 @@ from psycopg import AsyncConnection
 from psycopg.types.json import Jsonb
 
 from desktop.core.hub_records import CallIn
+from desktop.core.patterns import readable
 from hub.team_settings import TeamSettings
 
 
@@ -37,9 +38,9 @@ def score_call(call: CallIn, settings: TeamSettings) -> tuple[int, list[dict[str
     missed = max(call.mandatory_total - done, 0)
     missed_titles = [s.title or s.step_id for s in call.skipped]
     take("mandatory_missed", weights.mandatory_missed, missed, "、".join(missed_titles))
-    typed = [b for b in call.banned]
+    typed = call.banned
     take("banned_typed", weights.banned_typed, sum(b.count for b in typed),
-         "、".join(f"{b.phrase}×{b.count}" if b.count > 1 else b.phrase for b in typed))
+         "、".join(f"{readable(b.phrase)}×{b.count}" if b.count > 1 else readable(b.phrase) for b in typed))
     take("banned_spoken", weights.banned_spoken, call.banned_spoken)
     unexplained = [s.title or s.step_id for s in call.skipped if not s.reason.strip()]
     take("no_skip_reason", weights.no_skip_reason, len(unexplained), "、".join(unexplained))

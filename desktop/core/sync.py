@@ -283,6 +283,7 @@ def call_payload(record: CallRecord, uid: str, revision: int, library: Any = Non
                  pack_version: int | None = None) -> dict[str, Any]:
     """The record as the hub takes it (already masked on the seat; the hub checks again)."""
     from desktop.core.banned import find_banned
+    from desktop.core.patterns import readable
 
     scenario = library.get(record.scenario_id) if library is not None and record.scenario_id else None
     ticked = {(s.scenario_id, s.step_id) for s in record.steps}
@@ -292,7 +293,9 @@ def call_payload(record: CallRecord, uid: str, revision: int, library: Any = Non
             if step.mandatory and (scenario.id, step.id) not in ticked:
                 skipped.append({"step_id": step.id, "title": step.title[:MAX_SHORT],
                                 "reason": record.end_reason[:MAX_TEXT]})
-    banned = Counter(hit.entry.phrase for hit in find_banned(record.notes)) if record.notes else Counter()
+    # Each banned phrase as a person reads it (the list's pattern, gaps as "…"), the same for every seat.
+    banned = (Counter(readable(hit.entry.phrase) for hit in find_banned(record.notes) if hit.alert)
+              if record.notes else Counter())
     return _masked({
         "uid": uid,
         "revision": revision,

@@ -80,7 +80,8 @@ def include(app: FastAPI) -> None:
         titles = {404: _("Not found"), 400: _("Cannot do that"), 405: _("Cannot do that"), 409: _("Cannot do that")}
         fallback = _("Something went wrong")
         title = gettext(request, titles.get(exc.status_code, fallback))
-        message = gettext(request, "There is no such page for your team.") if exc.status_code == 404 else str(exc.detail)
+        # A message raised in English (marked for extraction) reads in the page's language.
+        message = gettext(request, "There is no such page for your team.") if exc.status_code == 404 else gettext(request, str(exc.detail))
         return render(request, "message.html", {"title": title, "message": message}, status_code=exc.status_code)
 
     app.add_middleware(DashboardMiddleware, hsts_seconds=settings.hsts_seconds)
