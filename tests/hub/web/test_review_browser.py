@@ -47,7 +47,7 @@ def test_review_the_lowest_call_of_a_real_seat(page: Page, web_hub: WebHub, tmp_
     expect(lowest.locator(".score")).to_have_text("60")
     expect(lowest.locator(".reasons")).to_contain_text("通话中说出服务禁语 2 次（扣 40 分）")
     expect(lowest.locator(".disposition")).to_have_text("已解决")
-    expect(mine.nth(1).locator(".reasons")).to_contain_text("小记里写了 1 次服务禁语：不归我管")
+    expect(mine.nth(1).locator(".reasons")).to_contain_text("小记里写了 1 次服务禁语：不归…管")
     expect(mine.nth(1).locator(".notes")).to_contain_text("我说了不归我管")
 
     lowest.locator('input[value="override"]').check()
