@@ -20,7 +20,6 @@ import json
 import random
 import tempfile
 import time
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -282,8 +281,7 @@ def install_id(store: CallStore) -> str:
 def call_payload(record: CallRecord, uid: str, revision: int, library: Any = None,
                  pack_version: int | None = None) -> dict[str, Any]:
     """The record as the hub takes it (already masked on the seat; the hub checks again)."""
-    from desktop.core.banned import find_banned
-    from desktop.core.patterns import readable
+    from desktop.core.banned import typed_banned
 
     scenario = library.get(record.scenario_id) if library is not None and record.scenario_id else None
     ticked = {(s.scenario_id, s.step_id) for s in record.steps}
@@ -293,9 +291,7 @@ def call_payload(record: CallRecord, uid: str, revision: int, library: Any = Non
             if step.mandatory and (scenario.id, step.id) not in ticked:
                 skipped.append({"step_id": step.id, "title": step.title[:MAX_SHORT],
                                 "reason": record.end_reason[:MAX_TEXT]})
-    # Each banned phrase as a person reads it (the list's pattern, gaps as "…"), the same for every seat.
-    banned = (Counter(readable(hit.entry.phrase) for hit in find_banned(record.notes) if hit.alert)
-              if record.notes else Counter())
+    banned = typed_banned(record.notes)
     return _masked({
         "uid": uid,
         "revision": revision,

@@ -21,7 +21,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.core.backoff import Backoff
-from desktop.core.banned import find_banned
+from desktop.core.banned import typed_banned
 from desktop.core.hub_protocol import HEARTBEAT_INTERVAL_S
 from desktop.core.storage import DB_FILENAME, CallStore
 from desktop.core.sync import CONFIG_FILE, SeatSync, SyncError
@@ -126,9 +126,9 @@ class HubSync(QObject):
                 "mandatory_done": sum(1 for s in done if s.mandatory),
                 "mandatory_total": sum(1 for s in steps if s.mandatory),
                 "elapsed_s": round(max(0.0, time.time() - session.started.timestamp()), 1),
-                # Banned phrases in the notes, plus those the seat said (live transcript).
-                "banned_count": (len(find_banned(session.notes)) if session.notes else 0)
-                + model.banned_count,
+                # Banned phrases in the notes, plus those the seat said (live transcript): the
+                # same two counts the call's record, the shift report and the hub's reports use.
+                "banned_count": sum(typed_banned(session.notes).values()) + model.banned_count,
             }
         with self._lock:
             self._snapshot = state
