@@ -292,6 +292,9 @@ def call_payload(record: CallRecord, uid: str, revision: int, library: Any = Non
                 skipped.append({"step_id": step.id, "title": step.title[:MAX_SHORT],
                                 "reason": record.end_reason[:MAX_TEXT]})
     banned = typed_banned(record.notes)
+    # Sent only when there is something to count: a hub from before the field refuses unknown
+    # fields, so calls without a banned phrase said still reach it (upgrade the hub first).
+    spoken = {"banned_spoken": record.banned_spoken} if record.banned_spoken else {}
     return _masked({
         "uid": uid,
         "revision": revision,
@@ -317,7 +320,7 @@ def call_payload(record: CallRecord, uid: str, revision: int, library: Any = Non
                        "created_at": f.created_at} for f in record.followups],
         "skipped": skipped,
         "banned": [{"phrase": phrase, "count": count} for phrase, count in sorted(banned.items())],
-        "banned_spoken": record.banned_spoken,
+        **spoken,
     })
 
 

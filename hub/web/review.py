@@ -14,10 +14,10 @@ from starlette.responses import RedirectResponse, Response
 
 from desktop.core.privacy import mask_pii
 from hub.web.deps import SignedInLead, check_csrf, fetch_all, fetch_tuples, pool_of, settings_of
-from hub.web.labels import disposition_label, reason_text
+from hub.web.labels import disposition_label, reason_text, seat_lang
 from hub.web.reports import parse_range
 from hub.web.review_sql import REVIEW_TOTALS_SQL, review_totals
-from hub.web.templating import gettext, render
+from hub.web.templating import gettext, render, request_language
 
 router = APIRouter()
 
@@ -64,14 +64,15 @@ async def review_page(request: Request, lead: SignedInLead, first: str | None = 
     rows = await fetch_all(request, QUEUE_SQL, params | {"unmarked": only_unmarked, "limit": QUEUE_SIZE})
     totals = review_totals((await fetch_tuples(request, REVIEW_TOTALS_SQL, params))[0])
     t = lambda message: gettext(request, message)  # noqa: E731
-    lang = "en" if getattr(request.state, "language", "zh_CN") == "en" else "zh"
+    lang = seat_lang(request_language(request))
     for row in rows:
         row["reason_texts"] = [reason_text(reason, t) for reason in row["reasons"] or []]
         row["disposition_label"] = disposition_label(row["disposition"], lang)
         row["stale_mark"] = row["mark"] is not None and row["marked_revision"] != row["revision"]
     return render(request, "review.html", {
         "span": span, "calls": rows, "totals": totals, "unmarked": only_unmarked, "queue_size": QUEUE_SIZE,
-        "query": urlencode({"first": span.first.isoformat(), "last": span.last.isoformat()}),
+        "query": urlencode({"first": span.first.isoformat(), "last": span.last.isoformat()}
+                           | ({"unmarked": "1"} if only_unmarked else {})),
     })
 
 
