@@ -27,9 +27,9 @@ def rss_kib() -> int:
 
 def demo_texts() -> list[tuple[str, str]]:
     """(speaker, final text) of every demo call, in order: what the feed will say."""
+    from desktop.core.base.paths import resources_dir
     from desktop.core.live.client import read_replay
     from desktop.core.live.events import TranscriptEvent
-    from desktop.core.paths import resources_dir
 
     texts = []
     for path in sorted((resources_dir() / "demo").glob("*.jsonl")):
@@ -72,8 +72,8 @@ def feed_segments(port: int, token: str, call_id: str, seconds: float, done: thr
 def replay_calls(port: int, token: str, call_seconds: float, done: threading.Event, marks: dict) -> None:
     """Demo calls back to back over HTTP, as fast as the rate limit lets, until their
     recorded durations add up to ``call_seconds``."""
+    from desktop.core.base.paths import resources_dir
     from desktop.core.live.client import Endpoint, Poster, fresh_call_ids, read_replay
-    from desktop.core.paths import resources_dir
 
     poster = Poster(Endpoint(port, token))
     files = sorted((resources_dir() / "demo").glob("*.jsonl"))

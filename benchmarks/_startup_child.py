@@ -125,7 +125,7 @@ def _time_build_parts(phases: list, resource) -> None:
     ):
         if hasattr(app_module, attr):  # skip what build() no longer uses
             setattr(app_module, attr, timed(name, getattr(app_module, attr)))
-    from desktop.core.packset import PackSet
+    from desktop.core.packs.packset import PackSet
 
     PackSet.load = timed("scenario packs (read and checked)", PackSet.load)
     if hasattr(app_module, "builtin_banned"):

@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop.core.banned import alerts, builtin_banned, find_banned
+from desktop.core.packs.banned import alerts, builtin_banned, find_banned
 
 DATA = Path(__file__).resolve().parent / "data"
 SETS = (

@@ -21,8 +21,8 @@ from pathlib import Path
 
 from benchmarks.sample_data import FillSummary, fill_store
 from benchmarks.stats import median, ratio
-from desktop.core.export import export_csv
-from desktop.core.storage import CallStore
+from desktop.core.records.export import export_csv
+from desktop.core.records.storage import CallStore
 
 
 @dataclass

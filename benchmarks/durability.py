@@ -24,10 +24,10 @@ from pathlib import Path
 
 from benchmarks.sample_data import fill_store
 from benchmarks.stats import fmt_bytes, fmt_ms, fmt_ratio, median, ratio
-from desktop.core import integrity
-from desktop.core.backup import make_backup
-from desktop.core.paths import builtin_packs_dir
-from desktop.core.storage import CallStore
+from desktop.core.base.paths import builtin_packs_dir
+from desktop.core.records import integrity
+from desktop.core.records.backup import make_backup
+from desktop.core.records.storage import CallStore
 
 PACK_TIME_GOAL_S = 2.0
 PACK_MEMORY_GOAL_MB = 100
@@ -51,7 +51,7 @@ scenarios: []
 _CHILD = """\
 import json, resource, sys, time
 from pathlib import Path
-from desktop.core.packs import load_pack_file
+from desktop.core.packs.loader import load_pack_file
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 t0 = time.perf_counter()
 info, scenarios, problems = load_pack_file(Path(sys.argv[1]))

@@ -20,8 +20,8 @@ import yaml
 from benchmarks.live_accuracy import library as live_library
 from benchmarks.live_accuracy import set_accuracy
 from desktop.core.live.cues import find_ticks
-from desktop.core.scenarios import Library
-from desktop.core.suggest import rank_scenarios
+from desktop.core.packs.scenarios import Library
+from desktop.core.search.suggest import rank_scenarios
 
 DATA = Path(__file__).parent / "data"
 BLIND = DATA / "blind"

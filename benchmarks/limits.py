@@ -41,9 +41,9 @@ def _timed(fn: Callable[[], object], repeats: int) -> float:
 
 
 def run(quick: bool = False) -> dict:
-    from desktop.core import importer
-    from desktop.core.packs import load_packs
-    from desktop.core.paths import builtin_packs_dir
+    from desktop.core.base.paths import builtin_packs_dir
+    from desktop.core.packs import importer
+    from desktop.core.packs.loader import load_packs
     from desktop.core.search import SearchIndex, entries_from_library
 
     repeats = 1 if quick else 3

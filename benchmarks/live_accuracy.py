@@ -9,14 +9,14 @@ from pathlib import Path
 
 import yaml
 
-from desktop.core.banned import builtin_banned
+from desktop.core.base.paths import builtin_packs_dir, resources_dir
 from desktop.core.live.client import read_replay
 from desktop.core.live.cues import find_ticks, step_cues
 from desktop.core.live.events import TranscriptEvent
 from desktop.core.live.speech import LiveCall, speech_suggestion, take_segment
-from desktop.core.packs import load_packs
-from desktop.core.paths import builtin_packs_dir, resources_dir
-from desktop.core.scenarios import Library
+from desktop.core.packs.banned import builtin_banned
+from desktop.core.packs.loader import load_packs
+from desktop.core.packs.scenarios import Library
 
 DATA = Path(__file__).parent / "data"
 PRECISION_GOAL = 0.98

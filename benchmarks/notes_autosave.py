@@ -18,7 +18,7 @@ from pathlib import Path
 
 from benchmarks.sample_data import chinese_notes, typing_sequence
 from benchmarks.stats import median, percentile, ratio
-from desktop.core.storage import CallStore
+from desktop.core.records.storage import CallStore
 
 GOAL_MS = 2.0
 EARLIER_CALLS = 200  # rows already in each database, as after part of a shift

@@ -9,8 +9,8 @@ import time
 from dataclasses import dataclass
 
 from benchmarks.privacy_corpus import CHINESE_ORDINARY, Score, corpus, informative, score
-from desktop.core.guard import mask_value
-from desktop.core.privacy import _DIGIT_LIKE, DEFAULT_POLICY, mask_draft, mask_pii
+from desktop.core.privacy.guard import mask_value
+from desktop.core.privacy.masking import _DIGIT_LIKE, DEFAULT_POLICY, mask_draft, mask_pii
 
 FULL_PER_CATEGORY = 20_000
 QUICK_PER_CATEGORY = 1_000

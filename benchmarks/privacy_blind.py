@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from desktop.core.privacy import DEFAULT_POLICY, mask_pii, normalise
+from desktop.core.privacy.masking import DEFAULT_POLICY, mask_pii, normalise
 
 BLIND = Path(__file__).resolve().parents[1] / "tests" / "data" / "blind"
 FILES = ("mask_blind.jsonl", "mask_blind_handwritten.jsonl", "mask_blind2.jsonl")

@@ -1,4 +1,4 @@
-"""A generated corpus of call notes for the masker (``desktop.core.privacy``).
+"""A generated corpus of call notes for the masker (``desktop.core.privacy.masking``).
 
 Every category of the privacy review: card, resident ID and mobile numbers
 written the ways seats write them (plain, grouped, glued to letters, full-width,
@@ -24,7 +24,7 @@ from datetime import date, timedelta
 from stdnum import luhn
 from stdnum.cn import ric
 
-from desktop.core.privacy import (
+from desktop.core.privacy.masking import (
     CARD,
     DEFAULT_POLICY,
     MAX_KEEP,

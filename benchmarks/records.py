@@ -34,7 +34,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from benchmarks.stats import fmt_bytes, fmt_int, fmt_ms, fmt_ratio, median, percentile, ratio
-from desktop.core.demo import (
+from desktop.core.base.paths import builtin_packs_dir
+from desktop.core.calls.demo import (
     BRANCHES,
     CARD_PREFIXES,
     END_REASONS,
@@ -44,12 +45,11 @@ from desktop.core.demo import (
     TITLES,
     _resident_id,
 )
-from desktop.core.dispositions import DISPOSITIONS
-from desktop.core.export import call_values, export_file
-from desktop.core.packs import load_packs
-from desktop.core.paths import builtin_packs_dir
-from desktop.core.privacy import mask_pii
-from desktop.core.storage import CallStore
+from desktop.core.packs.loader import load_packs
+from desktop.core.privacy.masking import mask_pii
+from desktop.core.records.dispositions import DISPOSITIONS
+from desktop.core.records.export import call_values, export_file
+from desktop.core.records.storage import CallStore
 
 CSV_GOAL_S = 2.0
 XLSX_GOAL_S = 10.0

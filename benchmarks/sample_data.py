@@ -10,12 +10,12 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from desktop.core.dispositions import DISPOSITIONS
-from desktop.core.packs import load_packs
-from desktop.core.paths import builtin_packs_dir
-from desktop.core.placeholders import render
-from desktop.core.scenarios import Scenario
-from desktop.core.storage import CallStore, UsedPhrase
+from desktop.core.base.paths import builtin_packs_dir
+from desktop.core.packs.loader import load_packs
+from desktop.core.packs.placeholders import render
+from desktop.core.packs.scenarios import Scenario
+from desktop.core.records.dispositions import DISPOSITIONS
+from desktop.core.records.storage import CallStore, UsedPhrase
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾"
 BRANCHES = ["朝阳路支行", "人民广场支行", "高新区支行", "火车站营业部", "解放大道支行", "滨江支行", "大学城支行"]

@@ -16,7 +16,7 @@ import statistics
 import time
 from datetime import datetime, timedelta, timezone
 
-from desktop.core.hub_records import CallIn
+from desktop.core.hubclient.hub_records import CallIn
 from hub.scoring import score_call
 from hub.team_settings import TeamSettings
 

@@ -66,8 +66,8 @@ SUFFIXES = ["咨询", "投诉", "办理", "异常", "查询", "变更", "纠纷"
 def _fragments(rng: random.Random) -> list[str]:
     """Clause-sized pieces of the built-in packs and of seat notes."""
     from benchmarks.sample_data import chinese_notes
-    from desktop.core.packs import load_packs
-    from desktop.core.paths import builtin_packs_dir
+    from desktop.core.base.paths import builtin_packs_dir
+    from desktop.core.packs.loader import load_packs
 
     texts: list[str] = []
     for scenario in load_packs([builtin_packs_dir()]).library.scenarios:
@@ -227,8 +227,8 @@ def _collector_during_build(entries: list) -> dict:
 
 
 def _builtin_library():
-    from desktop.core.packs import load_packs
-    from desktop.core.paths import builtin_packs_dir
+    from desktop.core.base.paths import builtin_packs_dir
+    from desktop.core.packs.loader import load_packs
 
     return load_packs([builtin_packs_dir()]).library
 

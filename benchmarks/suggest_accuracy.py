@@ -19,10 +19,10 @@ from pathlib import Path
 
 import yaml
 
-from desktop.core.packs import load_packs
-from desktop.core.paths import builtin_packs_dir
-from desktop.core.scenarios import Library
-from desktop.core.suggest import rank_scenarios
+from desktop.core.base.paths import builtin_packs_dir
+from desktop.core.packs.loader import load_packs
+from desktop.core.packs.scenarios import Library
+from desktop.core.search.suggest import rank_scenarios
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
 CORPORA = (

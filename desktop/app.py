@@ -28,22 +28,22 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QBoxLayout, QMessageBox, QSystemTrayIcon
 
 from desktop import __version__
-from desktop.core import integrity
-from desktop.core.backoff import Backoff
-from desktop.core.backup import Comparison
-from desktop.core.banned import builtin_banned
-from desktop.core.instance_lock import InstanceLock
-from desktop.core.logfile import log_to_file, log_uncaught_exceptions
-from desktop.core.packs import LoadResult, Problem
-from desktop.core.packset import PackSet
-from desktop.core.paths import HUB_CONFIG_FILE, data_dir, resources_dir
-from desktop.core.paths import pack_dirs as packs_in
-from desktop.core.permissions import restrict_umask, secure_data_folder
-from desktop.core.recovery import Recovery, needs_full_check, recover_at_start
-from desktop.core.settings import Settings
-from desktop.core.startup import UnknownScenario, safe_copy, writable
-from desktop.core.storage import DB_FILENAME, CallStore, StorageError
-from desktop.core.texts import output_language
+from desktop.core.base.paths import HUB_CONFIG_FILE, data_dir, resources_dir
+from desktop.core.base.paths import pack_dirs as packs_in
+from desktop.core.base.permissions import restrict_umask, secure_data_folder
+from desktop.core.hubclient.backoff import Backoff
+from desktop.core.packs.banned import builtin_banned
+from desktop.core.packs.loader import LoadResult, Problem
+from desktop.core.packs.packset import PackSet
+from desktop.core.privacy.logfile import log_to_file, log_uncaught_exceptions
+from desktop.core.records import integrity
+from desktop.core.records.backup import Comparison
+from desktop.core.records.recovery import Recovery, needs_full_check, recover_at_start
+from desktop.core.records.storage import DB_FILENAME, CallStore, StorageError
+from desktop.core.records.texts import output_language
+from desktop.core.seat.instance_lock import InstanceLock
+from desktop.core.seat.settings import Settings
+from desktop.core.seat.startup import UnknownScenario, safe_copy, writable
 from desktop.models.background import Background, DbOp, IoOp
 from desktop.models.call_model import CallModel
 from desktop.models.followups import FollowUpsModel
@@ -173,7 +173,7 @@ class Seatside:
 
     def insert_help(self) -> None:
         """Insert the lead's last reply into the focused program, as a phrase would be."""
-        from desktop.core.scenarios import PhraseChoice
+        from desktop.core.packs.scenarios import PhraseChoice
 
         if self.help_box is None or not self.help_box.reply:
             self.panel.show_message(QCoreApplication.translate("Seatside", "No reply from the lead to insert"))
@@ -394,7 +394,7 @@ class Seatside:
 
     def export_calls_to(self, path: Path) -> int | None:
         """Write every call in the database to ``path``; says on the panel how it went."""
-        from desktop.core.export import ExportError, export_file, format_for
+        from desktop.core.records.export import ExportError, export_file, format_for
 
         def job(store: CallStore) -> int:
             return export_file(store.calls_between(datetime(1971, 1, 2).astimezone(),
@@ -442,7 +442,7 @@ def settings_notice(problem: str) -> str:
 
 def backup_now(store: CallStore, folder: Path) -> Path | None:
     """A backup of the open database (on the worker thread); a failure is logged, not raised."""
-    from desktop.core.backup import make_backup
+    from desktop.core.records.backup import make_backup
 
     try:
         return make_backup(store.conn, folder)
@@ -465,7 +465,7 @@ class ShiftBackups:
         self.timer.start()
 
     def _next_end(self) -> datetime:
-        from desktop.core import clock
+        from desktop.core.base import clock
 
         now = clock.now()
         end = self.app.records.current_shift_bounds()[1]
@@ -475,7 +475,7 @@ class ShiftBackups:
         return end
 
     def check(self) -> None:
-        from desktop.core import clock
+        from desktop.core.base import clock
 
         if self.app.closed or self.app.saving_failed or clock.now() < self.next_end:
             return
@@ -521,8 +521,8 @@ def install_translator(app: QApplication, language: str) -> list[QTranslator]:
 
 
 def packs_version_text(folder: Path) -> str:
-    """One translated line: which packs this data folder runs (see ``desktop.core.packs`` for the layers)."""
-    from desktop.core.sync import packs_status
+    """One translated line: which packs this data folder runs (see ``desktop.core.packs.loader`` for the layers)."""
+    from desktop.core.hubclient.sync import packs_status
 
     status = packs_status(folder)
     if status.error:
@@ -813,11 +813,11 @@ def start_live(app: Seatside, wait: bool = False) -> LiveModel:
 def warm_up() -> None:
     """Import what the first masked save, the first export and the first scenario suggestion
     need, off the GUI thread."""
-    import desktop.core.export  # noqa: F401 - imported for its side effect: the module is cached
-    from desktop.core.privacy import is_card_number
+    import desktop.core.records.export  # noqa: F401 - imported for its side effect: the module is cached
+    from desktop.core.privacy.masking import is_card_number
 
     is_card_number("6222020000000000")
-    from desktop.core.suggest import warm_up as warm_suggestions
+    from desktop.core.search.suggest import warm_up as warm_suggestions
 
     warm_suggestions()
 
@@ -954,11 +954,11 @@ def _log_qt_messages() -> None:
 
 def self_test(pack_dirs: list[Path], data: str | None = None) -> int:
     """Build the whole app offscreen on a temporary data dir; print one line. With
-    ``data``, first check that data folder without changing it (``core.selfcheck``)."""
+    ``data``, first check that data folder without changing it (``core.seat.selfcheck``)."""
     import tempfile
 
     if data is not None:
-        from desktop.core.selfcheck import check_folder
+        from desktop.core.seat.selfcheck import check_folder
 
         report = check_folder(data_dir(data), pack_dirs)
         for problem in report.problems:

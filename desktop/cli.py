@@ -160,7 +160,7 @@ MAX_STDIN_BYTES = 1024 * 1024
 
 def _text_argument(value: str, command: str) -> str | None:
     """The text itself, or standard input for '-'; None (after a one-line error) if unreadable."""
-    from desktop.core.bounded import InputRefused, read_stream
+    from desktop.core.base.bounded import InputRefused, read_stream
 
     if value != "-":
         return value
@@ -176,7 +176,7 @@ def _text_argument(value: str, command: str) -> str | None:
 
 
 def cmd_check_text(args: argparse.Namespace) -> int:
-    from desktop.core.banned import builtin_banned, find_banned
+    from desktop.core.packs.banned import builtin_banned, find_banned
 
     text = _text_argument(args.text, "check-text")
     if text is None:
@@ -189,10 +189,10 @@ def cmd_check_text(args: argparse.Namespace) -> int:
 
 
 def cmd_suggest(args: argparse.Namespace) -> int:
-    from desktop.core.banned import builtin_banned
-    from desktop.core.packs import load_packs
-    from desktop.core.paths import data_dir, pack_dirs
-    from desktop.core.suggest import rank_scenarios
+    from desktop.core.base.paths import data_dir, pack_dirs
+    from desktop.core.packs.banned import builtin_banned
+    from desktop.core.packs.loader import load_packs
+    from desktop.core.search.suggest import rank_scenarios
 
     if args.limit < 1:
         print("seatside suggest: --limit must be at least 1", file=sys.stderr)
@@ -212,8 +212,8 @@ def cmd_suggest(args: argparse.Namespace) -> int:
 
 
 def _open_store(args: argparse.Namespace, command: str):
-    from desktop.core.paths import data_dir
-    from desktop.core.storage import DB_FILENAME, CallStore, StorageError
+    from desktop.core.base.paths import data_dir
+    from desktop.core.records.storage import DB_FILENAME, CallStore, StorageError
 
     if command in READ_ONLY_COMMANDS and not (data_dir(args.data_dir) / DB_FILENAME).is_file():
         _err(f"seatside {command}: no Seatside data in {data_dir(args.data_dir)}")
@@ -231,9 +231,9 @@ def _open_store(args: argparse.Namespace, command: str):
 
 def _unusable_database(folder: Path) -> str:
     """Why the database must not be opened by a command (which would start it afresh), or ''."""
-    from desktop.core import integrity
-    from desktop.core.backup import list_backups
-    from desktop.core.storage import DB_FILENAME
+    from desktop.core.records import integrity
+    from desktop.core.records.backup import list_backups
+    from desktop.core.records.storage import DB_FILENAME
 
     db = folder / DB_FILENAME
     health = integrity.check(db, full=False)  # header and size only: cheap
@@ -245,16 +245,16 @@ def _unusable_database(folder: Path) -> str:
 
 
 def _settings(args: argparse.Namespace):
-    from desktop.core.paths import data_dir
-    from desktop.core.settings import Settings
+    from desktop.core.base.paths import data_dir
+    from desktop.core.seat.settings import Settings
 
     return Settings(data_dir(args.data_dir) / "settings.json", set_aside=False)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from desktop.core import clock
-    from desktop.core.dispositions import dispositions_from
-    from desktop.core.export import ExportError, export_file
+    from desktop.core.base import clock
+    from desktop.core.records.dispositions import dispositions_from
+    from desktop.core.records.export import ExportError, export_file
 
     settings = _settings(args)
     try:
@@ -283,10 +283,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_seed_demo(args: argparse.Namespace) -> int:
-    from desktop.core.banned import builtin_banned
-    from desktop.core.demo import seed_demo
-    from desktop.core.packs import load_packs
-    from desktop.core.paths import builtin_packs_dir
+    from desktop.core.base.paths import builtin_packs_dir
+    from desktop.core.calls.demo import seed_demo
+    from desktop.core.packs.banned import builtin_banned
+    from desktop.core.packs.loader import load_packs
 
     if args.calls < 1 or args.days < 1:
         _err("seatside seed-demo: --calls and --days must be at least 1")
@@ -304,9 +304,9 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from desktop.core.banned import builtin_banned
-    from desktop.core.packs import load_packs
-    from desktop.core.paths import data_dir, pack_dirs
+    from desktop.core.base.paths import data_dir, pack_dirs
+    from desktop.core.packs.banned import builtin_banned
+    from desktop.core.packs.loader import load_packs
     from desktop.core.search import SearchIndex
 
     if args.data_dir and not data_dir(args.data_dir).is_dir():
@@ -329,9 +329,9 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_packs_check(args: argparse.Namespace) -> int:
-    from desktop.core.banned import builtin_banned
-    from desktop.core.packs import load_packs
-    from desktop.core.paths import builtin_packs_dir
+    from desktop.core.base.paths import builtin_packs_dir
+    from desktop.core.packs.banned import builtin_banned
+    from desktop.core.packs.loader import load_packs
 
     paths = args.paths or [builtin_packs_dir()]
     missing = [p for p in paths if not p.exists()]
@@ -361,7 +361,7 @@ def cmd_packs_check(args: argparse.Namespace) -> int:
 
 
 def cmd_packs_import(args: argparse.Namespace) -> int:
-    from desktop.core.importer import run_import
+    from desktop.core.packs.importer import run_import
 
     return run_import(
         args.file, args.output, skip_invalid=args.skip_invalid, overwrite=args.overwrite, out=sys.stdout,
@@ -374,10 +374,10 @@ READ_ONLY_COMMANDS = ("export", "backup list")
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from desktop.core.backup import BackupError, list_backups, restore
-    from desktop.core.instance_lock import InstanceLock
-    from desktop.core.paths import data_dir
-    from desktop.core.storage import DB_FILENAME
+    from desktop.core.base.paths import data_dir
+    from desktop.core.records.backup import BackupError, list_backups, restore
+    from desktop.core.records.storage import DB_FILENAME
+    from desktop.core.seat.instance_lock import InstanceLock
 
     folder = data_dir(args.data_dir)
     command = f"backup {args.backup_command}"
@@ -430,9 +430,9 @@ def _event_fields(extra: list[str]) -> dict[str, str] | str:
 
 
 def cmd_event(args: argparse.Namespace, extra: list[str]) -> int:
+    from desktop.core.base.paths import data_dir
     from desktop.core.live.client import ClientError, Poster, event_from_fields, read_endpoint
     from desktop.core.live.events import EventError, to_json
-    from desktop.core.paths import data_dir
 
     fields = _event_fields(extra)
     if isinstance(fields, str):
@@ -457,8 +457,8 @@ def cmd_event(args: argparse.Namespace, extra: list[str]) -> int:
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
+    from desktop.core.base.paths import data_dir
     from desktop.core.live.client import ClientError, Poster, read_endpoint, read_replay, replay
-    from desktop.core.paths import data_dir
 
     if not 0.1 <= args.speed <= 1000:
         print("seatside replay: --speed must be between 0.1 and 1000", file=sys.stderr)
@@ -483,8 +483,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
 def cmd_cec(args: argparse.Namespace) -> int:
     import os
 
+    from desktop.core.base.paths import data_dir
     from desktop.core.live.client import ClientError, Poster, read_endpoint
-    from desktop.core.paths import data_dir
     from desktop.platform.cec_adapter import CecAdapter, CecError, CecSubscriber
 
     host, _, port = args.listen.rpartition(":")
@@ -522,8 +522,8 @@ def cmd_cec(args: argparse.Namespace) -> int:
 
 
 def cmd_enroll(args: argparse.Namespace) -> int:
-    from desktop.core.paths import data_dir
-    from desktop.core.sync import SyncError, enroll
+    from desktop.core.base.paths import data_dir
+    from desktop.core.hubclient.sync import SyncError, enroll
 
     try:
         link = enroll(data_dir(args.data_dir), args.url, args.code, args.ca_bundle)
@@ -535,7 +535,7 @@ def cmd_enroll(args: argparse.Namespace) -> int:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    from desktop.core.hub_sync_cli import run_sync
+    from desktop.hub_sync_cli import run_sync
 
     return run_sync(args)
 
@@ -568,8 +568,8 @@ def _run_command(args: argparse.Namespace) -> int | None:
 
 def print_version(args: argparse.Namespace) -> int:
     """``seatside --version``: the program, and which packs this data folder runs."""
-    from desktop.core.paths import data_dir
-    from desktop.core.sync import pack_version_line
+    from desktop.core.base.paths import data_dir
+    from desktop.core.hubclient.sync import pack_version_line
 
     print(f"seatside {__version__}")
     print(pack_version_line(data_dir(args.data_dir)))
@@ -577,9 +577,9 @@ def print_version(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from desktop.core.guard import mask_logs
-    from desktop.core.logfile import ensure_std_streams
-    from desktop.core.permissions import restrict_umask
+    from desktop.core.base.permissions import restrict_umask
+    from desktop.core.privacy.guard import mask_logs
+    from desktop.core.privacy.logfile import ensure_std_streams
 
     ensure_std_streams()  # the windowed build has none
     restrict_umask()  # exports, the database and settings: readable by this account only
@@ -614,7 +614,7 @@ def main(argv: list[str] | None = None) -> int:
         return code
 
     from desktop import app
-    from desktop.core.storage import StorageError
+    from desktop.core.records.storage import StorageError
 
     try:
         if args.self_test:

@@ -58,7 +58,7 @@ def _search(app: Seatside) -> str:
 def _secret_store(_app: Seatside) -> str:
     from importlib.metadata import entry_points
 
-    from desktop.core import keystore
+    from desktop.core.privacy import keystore
 
     backends = {entry.name for entry in entry_points(group="keyring.backends")}
     wanted = {"Windows"} if sys.platform == "win32" else {"SecretService", "chainer"}
@@ -90,7 +90,7 @@ def _pack_signature(_app: Seatside) -> str:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
     from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-    from desktop.core.hub_protocol import BundleError, encode_bundle, open_bundle
+    from desktop.core.hubclient.hub_protocol import BundleError, encode_bundle, open_bundle
 
     key = Ed25519PrivateKey.generate()
     public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
@@ -109,8 +109,8 @@ def _pack_signature(_app: Seatside) -> str:
 def _xlsx_export(_app: Seatside) -> str:
     import openpyxl
 
-    from desktop.core.export import COLUMNS, export_xlsx
-    from desktop.core.texts import texts
+    from desktop.core.records.export import COLUMNS, export_xlsx
+    from desktop.core.records.texts import texts
 
     if "积分卡".encode("gb18030").decode("gb18030") != "积分卡":  # the importer's fallback for CSV
         raise AssertionError("GB18030 does not round-trip")
@@ -152,7 +152,7 @@ def _qt_plugins(_app: Seatside) -> str:
     from PySide6.QtCore import QLibraryInfo, QPluginLoader, QTranslator
     from PySide6.QtGui import QIcon
 
-    from desktop.core.paths import resources_dir
+    from desktop.core.base.paths import resources_dir
 
     translations = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     if not QTranslator().load("qtbase_zh_CN", translations):

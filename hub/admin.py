@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import psycopg
 
-from desktop.core.hub_protocol import encode_bundle
+from desktop.core.hubclient.hub_protocol import encode_bundle
 from hub import audit
 from hub.errors import HubError
 from hub.live import PACKS_CHANNEL
@@ -160,8 +160,8 @@ class Published:
 
 def read_pack_folder(folder: Path) -> dict[str, str]:
     """The folder's pack files, checked with the same rules as `seatside packs check`."""
-    from desktop.core.banned import builtin_banned
-    from desktop.core.packs import load_packs, pack_files
+    from desktop.core.packs.banned import builtin_banned
+    from desktop.core.packs.loader import load_packs, pack_files
 
     if not folder.is_dir():
         raise HubError(f"{folder} is not a folder of pack files")
@@ -187,7 +187,7 @@ def set_scenarios(files: dict[str, str]) -> dict[str, str]:
     (files that do not load add nothing)."""
     import tempfile
 
-    from desktop.core.packs import load_pack_file
+    from desktop.core.packs.loader import load_pack_file
 
     found: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix="seatside-set-") as folder:
@@ -222,8 +222,8 @@ def publish_packs(conn: psycopg.Connection, folder: Path, team: str, note: str, 
 
     A set that leaves out scenarios of the newest version is refused unless every
     one of them is named in ``confirm_drops`` (nothing disappears by accident)."""
-    from desktop.core.banned import builtin_banned
-    from desktop.core.packs import load_packs
+    from desktop.core.packs.banned import builtin_banned
+    from desktop.core.packs.loader import load_packs
 
     files = read_pack_folder(folder)
     scenarios = len(load_packs([folder], banned=builtin_banned()).library)

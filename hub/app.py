@@ -15,7 +15,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from desktop.core.hub_protocol import API
+from desktop.core.hubclient.hub_protocol import API
 from hub.db import database_unavailable_errors, first_line, make_pool
 from hub.exports_limit import ExportSlots
 from hub.live import Listener

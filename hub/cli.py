@@ -16,7 +16,7 @@ from pathlib import Path
 from types import FrameType
 from typing import NoReturn
 
-from desktop.core.net import is_loopback
+from desktop.core.hubclient.net import is_loopback
 from hub.errors import HubError, UsageError
 
 

@@ -26,7 +26,7 @@ from typing import Any
 import httpx
 import psycopg
 
-from desktop.core.hub_protocol import API, HEARTBEAT_INTERVAL_S
+from desktop.core.hubclient.hub_protocol import API, HEARTBEAT_INTERVAL_S
 from hub.security import new_enrolment_code, token_hash
 from hub.settings import HubSettings
 
@@ -271,7 +271,7 @@ def _round(value: float | None) -> float | None:
 
 async def _packs(db_url: str, clients: list[httpx.AsyncClient], tokens: list[str], team: str,
                  settings: HubSettings) -> dict[str, Any]:
-    from desktop.core.paths import builtin_packs_dir
+    from desktop.core.base.paths import builtin_packs_dir
     from hub.admin import publish_packs
 
     received: list[float] = []

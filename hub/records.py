@@ -1,8 +1,9 @@
 """Requests as the hub accepts them: shapes, limits and masking.
 
 The call record and the heartbeat are the seat's protocol, defined once in
-``desktop.core.hub_records`` (limits in ``desktop.core.hub_protocol``) and used from there by the seat and the hub's routers.
-Every text a seat sends goes through ``desktop.core.privacy`` again. A record in which
+``desktop.core.hubclient.hub_records`` (limits in ``desktop.core.hubclient.hub_protocol``)
+and used from there by the seat and the hub's routers.
+Every text a seat sends goes through ``desktop.core.privacy.masking`` again. A record in which
 the masker still finds a full card, resident-ID or mobile number is refused as a whole
 (HTTP 422) and never stored: the seat should never have kept it.
 """
@@ -13,7 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from desktop.core.hub_records import Strict, unmasked_fields
+from desktop.core.hubclient.hub_records import Strict, unmasked_fields
 
 
 class EnrolIn(Strict):

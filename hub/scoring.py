@@ -18,8 +18,8 @@ from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 from pydantic import ValidationError
 
-from desktop.core.hub_records import CallIn
-from desktop.core.patterns import readable
+from desktop.core.hubclient.hub_records import CallIn
+from desktop.core.packs.patterns import readable
 from hub import team_settings
 from hub.team_settings import TeamSettings
 

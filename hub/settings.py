@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from desktop.core.hub_protocol import MAX_BATCH
+from desktop.core.hubclient.hub_protocol import MAX_BATCH
 
 
 def default_home() -> Path:

@@ -8,7 +8,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from desktop.core.hub_protocol import fingerprint, verify_signature
+from desktop.core.hubclient.hub_protocol import fingerprint, verify_signature
 from hub.errors import HubError
 
 __all__ = ["create_key", "fingerprint", "load_key", "public_raw", "verify_signature"]

@@ -93,7 +93,7 @@ def main(argv: list[str]) -> int:
     import psycopg
     from playwright.sync_api import sync_playwright
 
-    from desktop.core.paths import builtin_packs_dir
+    from desktop.core.base.paths import builtin_packs_dir
     from hub import admin
     from hub.cluster import EmbeddedCluster
     from hub.db import upgrade

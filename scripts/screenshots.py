@@ -35,7 +35,7 @@ def type_into(widget, text: str) -> None:
 
 def earlier_call(app) -> None:
     """One earlier call of the same customer, with an open hand-over."""
-    from desktop.core import clock
+    from desktop.core.base import clock
 
     def job(store):
         started = clock.now() - timedelta(days=26, hours=3)

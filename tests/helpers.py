@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from desktop.core.storage import CallStore, UsedPhrase
+from desktop.core.records.storage import CallStore, UsedPhrase
 
 PACKS = Path(__file__).resolve().parents[1] / "resources" / "scenarios"
 

@@ -51,7 +51,7 @@ def digit_streams(data: bytes) -> list[str]:
     """The digits in ``data`` read as UTF-8 and UTF-16, with every written form made a
     digit again (NFKC, Chinese numerals, 叉 as X) and everything else dropped: a number
     spread over separators, invisible characters or numerals is found as its digits."""
-    from desktop.core.privacy import CHINESE_NUMERALS
+    from desktop.core.privacy.masking import CHINESE_NUMERALS
 
     numerals = str.maketrans(CHINESE_NUMERALS)
     streams = []

@@ -29,7 +29,7 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop.core.storage import CallStore
+from desktop.core.records.storage import CallStore
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

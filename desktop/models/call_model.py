@@ -1,4 +1,4 @@
-"""The call in progress as a QObject: a thin adapter over :class:`desktop.core.call.Call`.
+"""The call in progress as a QObject: a thin adapter over :class:`desktop.core.calls.call.Call`.
 
 The core decides (and refuses); this model queues what is to be stored as database
 operations, saves the notes shortly after each keystroke, and tells the views by signals.
@@ -12,16 +12,16 @@ from datetime import datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop.core import call_records as records
-from desktop.core import clock
-from desktop.core.call import Call, Refusal, Refused, SuggestionChange
-from desktop.core.dispositions import dispositions_from
-from desktop.core.privacy import MaskPolicy
-from desktop.core.scenarios import Library, Scenario
-from desktop.core.session import CallSession
-from desktop.core.settings import Settings
-from desktop.core.storage import CallRecord, CallStore
-from desktop.core.suggest import Suggestion
+from desktop.core.base import clock
+from desktop.core.calls import call_records as records
+from desktop.core.calls.call import Call, Refusal, Refused, SuggestionChange
+from desktop.core.calls.session import CallSession
+from desktop.core.packs.scenarios import Library, Scenario
+from desktop.core.privacy.masking import MaskPolicy
+from desktop.core.records.dispositions import dispositions_from
+from desktop.core.records.storage import CallRecord, CallStore
+from desktop.core.search.suggest import Suggestion
+from desktop.core.seat.settings import Settings
 from desktop.models.background import Background, CallOp, DbOp
 
 # Notes typed without a pause are still saved at least this often (at most this much is lost in a crash).

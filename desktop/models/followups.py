@@ -6,8 +6,8 @@ from datetime import datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop.core import clock
-from desktop.core.storage import CallRecord, CallStore, FollowUp
+from desktop.core.base import clock
+from desktop.core.records.storage import CallRecord, CallStore, FollowUp
 from desktop.models.background import Background, DbOp
 
 CHECK_INTERVAL_MS = 60_000

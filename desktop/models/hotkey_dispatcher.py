@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
-from desktop.core.settings import Settings
+from desktop.core.seat.settings import Settings
 from desktop.platform.hotkeys import HotkeyBackend, NoHotkeys, Trigger
 
 log = logging.getLogger(__name__)

@@ -20,11 +20,11 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop.core.backoff import Backoff
-from desktop.core.banned import typed_banned
-from desktop.core.hub_protocol import HEARTBEAT_INTERVAL_S
-from desktop.core.storage import DB_FILENAME, CallStore
-from desktop.core.sync import CONFIG_FILE, SeatSync, SyncError
+from desktop.core.hubclient.backoff import Backoff
+from desktop.core.hubclient.hub_protocol import HEARTBEAT_INTERVAL_S
+from desktop.core.hubclient.sync import CONFIG_FILE, SeatSync, SyncError
+from desktop.core.packs.banned import typed_banned
+from desktop.core.records.storage import DB_FILENAME, CallStore
 from desktop.models.call_model import CallModel
 
 log = logging.getLogger(__name__)

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop.core.machine_load import busy_factor
-from desktop.core.scenarios import PhraseChoice
-from desktop.core.settings import INSERT_MODES, Settings
+from desktop.core.base.machine_load import busy_factor
+from desktop.core.packs.scenarios import PhraseChoice
+from desktop.core.seat.settings import INSERT_MODES, Settings
 from desktop.models.call_model import CallModel
 from desktop.models.phrases_model import PhrasesModel
 from desktop.platform.clipboard import Clipboard, ClipboardBusy

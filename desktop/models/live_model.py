@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 
-from desktop.core import clock
-from desktop.core.banned import BannedPhrase, builtin_banned
+from desktop.core.base import clock
 from desktop.core.live import store as live_store
 from desktop.core.live.events import CallEvent, Event, TranscriptEvent
 from desktop.core.live.speech import (
@@ -22,6 +21,7 @@ from desktop.core.live.speech import (
     speech_suggestion,
     take_segment,
 )
+from desktop.core.packs.banned import BannedPhrase, builtin_banned
 from desktop.models.call_model import CallModel
 
 if TYPE_CHECKING:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
-from desktop.core.atomic import atomic_write
-from desktop.core.packs import LoadResult
-from desktop.core.packset import PackChange, PackSet, changed_versions, diff, snapshot, watch_paths
+from desktop.core.base.atomic import atomic_write
+from desktop.core.packs.loader import LoadResult
+from desktop.core.packs.packset import PackChange, PackSet, changed_versions, diff, snapshot, watch_paths
 from desktop.models.background import Background, IoOp
 from desktop.models.call_model import CallModel
 
@@ -78,7 +78,7 @@ class PackWatcher(QObject):
         path = self.snapshot_file
 
         def compare() -> list[PackChange]:
-            from desktop.core.bounded import read_regular
+            from desktop.core.base.bounded import read_regular
 
             try:  # a damaged snapshot (too large, too deep, a pipe) only means no "what changed" this time
                 previous = json.loads(read_regular(path, 16 * 1024 * 1024).decode("utf-8"))

@@ -1,7 +1,7 @@
 """Phrases as a QObject: the team's and the seat's own, their numbers, search and use.
 
 The highlighted step comes from the :class:`CallModel`; the numbers of its phrases stay
-put while it is shown (:class:`desktop.core.numbering.StepNumbering`). The search index
+put while it is shown (:class:`desktop.core.calls.numbering.StepNumbering`). The search index
 is built on the pool (an ``IoOp``); favourites, personal phrases and phrase use are
 stored with ``DbOp``\\ s.
 """
@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop.core import clock
-from desktop.core.numbering import StepNumbering
-from desktop.core.placeholders import Rendered
-from desktop.core.scenarios import Library, Phrase, PhraseChoice, Scenario, Step, phrase_key
+from desktop.core.base import clock
+from desktop.core.calls.numbering import StepNumbering
+from desktop.core.packs.placeholders import Rendered
+from desktop.core.packs.scenarios import Library, Phrase, PhraseChoice, Scenario, Step, phrase_key
+from desktop.core.records.storage import CallStore, PersonalPhrase, UsedPhrase
 from desktop.core.search import Hit, SearchIndex, frecency
-from desktop.core.settings import Settings
-from desktop.core.storage import CallStore, PersonalPhrase, UsedPhrase
+from desktop.core.seat.settings import Settings
 from desktop.models.background import Background, DbOp, IoOp
 from desktop.models.call_model import CallModel
 from desktop.platform.clipboard import Clipboard, ClipboardBusy

@@ -13,15 +13,15 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop.core import clock
-from desktop.core.dispositions import Disposition, dispositions_from
-from desktop.core.privacy import MaskPolicy
-from desktop.core.settings import Settings
-from desktop.core.storage import CallStore
+from desktop.core.base import clock
+from desktop.core.privacy.masking import MaskPolicy
+from desktop.core.records.dispositions import Disposition, dispositions_from
+from desktop.core.records.storage import CallStore
+from desktop.core.seat.settings import Settings
 from desktop.models.background import Background, DbOp, IoOp
 
 if TYPE_CHECKING:
-    from desktop.core.importer import ImportOutcome
+    from desktop.core.packs.importer import ImportOutcome
 
 
 class RecordsModel(QObject):
@@ -67,7 +67,7 @@ class RecordsModel(QObject):
     # -- export ------------------------------------------------------------------
     def export_shift(self, path: Path, start: datetime, end: datetime, lang: str = "zh", fmt: str | None = None) -> None:
         """Export the calls of [start, end) on the database thread (CSV, XLSX or Markdown)."""
-        from desktop.core.export import ExportError, export_file, format_for  # only when exporting
+        from desktop.core.records.export import ExportError, export_file, format_for  # only when exporting
 
         path = Path(path)
         fmt = fmt or format_for(path) or "csv"
@@ -100,7 +100,7 @@ class RecordsModel(QObject):
     def import_library(self, path: Path, skip_invalid: bool = False) -> None:
         """Check a spreadsheet and write it as a pack into ``own_packs`` (``import_into``, in
         the core) on the pool; the outcome arrives by ``imported``, the pack by hot reload."""
-        from desktop.core.importer import import_into  # only when importing
+        from desktop.core.packs.importer import import_into  # only when importing
 
         out = self.own_packs
         if out is None:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop.core import clock
-from desktop.core.retention import purge, purge_copies, retention_days
-from desktop.core.storage import CallStore
+from desktop.core.base import clock
+from desktop.core.records.retention import purge, purge_copies, retention_days
+from desktop.core.records.storage import CallStore
 from desktop.models.background import Background, DbOp
 from desktop.models.records_model import RecordsModel
 

@@ -1,6 +1,6 @@
 """One Seatside per data folder: a second launch asks the running one to come forward.
 
-Which instance runs is decided by the folder's lock (``desktop.core.instance_lock``),
+Which instance runs is decided by the folder's lock (``desktop.core.seat.instance_lock``),
 taken before anything else. The socket here only carries the "show" message: it lives
 in a private 0700 directory of the user (``$XDG_RUNTIME_DIR`` or a checked folder of
 its own), and on Linux both ends check that the other runs as the same user.

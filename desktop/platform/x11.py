@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from Xlib import XK, X, display, error
 from Xlib.ext import xtest
 
-from desktop.core.machine_load import busy_factor
+from desktop.core.base.machine_load import busy_factor
 from desktop.platform.hotkeys import Combo, HotkeyBackend, Trigger, check_bindings, parse_combo
 from desktop.platform.insertion import Inserter, WindowInfo
 

@@ -6,7 +6,7 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QColor, QHelpEvent, QSyntaxHighlighter, QTextCharFormat
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip
 
-from desktop.core.banned import BannedPhrase, find_banned
+from desktop.core.packs.banned import BannedPhrase, find_banned
 
 
 class BannedHighlighter(QSyntaxHighlighter):

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.scenarios import Fact, Step
+from desktop.core.packs.scenarios import Fact, Step
 from desktop.models.call_model import CallModel
 from desktop.ui.appearance import theme_colour
 

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core import clock
-from desktop.core.texts import texts
+from desktop.core.base import clock
+from desktop.core.records.texts import texts
 from desktop.models.call_model import CallModel
 from desktop.models.records_model import RecordsModel
 from desktop.ui.appearance import set_text_colour

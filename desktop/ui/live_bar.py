@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from desktop.core.privacy import mask_draft
+from desktop.core.privacy.masking import mask_draft
 from desktop.models.live_model import LiveModel
 
 # How long the banned-phrase alert stays (it is discreet: no sound, no focus).

@@ -6,7 +6,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
-from desktop.core.scenarios import PhraseChoice
+from desktop.core.packs.scenarios import PhraseChoice
 from desktop.models.insertion import InsertionController
 from desktop.models.phrases_model import PhrasesModel
 from desktop.platform.insertion import WindowInfo

@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core import clock
-from desktop.core.packs import Problem
-from desktop.core.patterns import PatternError, compile_pattern
-from desktop.core.privacy import mask_draft
+from desktop.core.base import clock
+from desktop.core.packs.loader import Problem
+from desktop.core.packs.patterns import PatternError, compile_pattern
+from desktop.core.privacy.masking import mask_draft
 from desktop.models.call_model import CallModel
 from desktop.models.followups import FollowUpsModel
 from desktop.models.hotkey_dispatcher import HotkeyDispatcher
@@ -39,7 +39,7 @@ from desktop.ui.phrase_list import PhraseList
 from desktop.ui.scenario_picker import ScenarioPicker
 
 if TYPE_CHECKING:
-    from desktop.core.importer import ImportOutcome
+    from desktop.core.packs.importer import ImportOutcome
     from desktop.ui.end_call_dialog import EndCallDialog
     from desktop.ui.records_dialog import RecordsDialog
     from desktop.ui.settings_dialog import SettingsDialog
@@ -496,7 +496,7 @@ class PanelWindow(QMainWindow):
         filters = ";;".join([self.tr("Excel (*.xlsx)"), self.tr("CSV (*.csv)"), self.tr("Markdown (*.md)")])
         path, chosen = QFileDialog.getSaveFileName(self, self.tr("Export shift"), str(default), filters)
         if path:
-            from desktop.core.export import format_for
+            from desktop.core.records.export import format_for
 
             fmt = "csv" if "csv" in chosen else "md" if ".md" in chosen else "xlsx"
             target = Path(path)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QListWidget, QListWidgetItem, QMenu, QWidget
 
-from desktop.core.scenarios import PhraseChoice
+from desktop.core.packs.scenarios import PhraseChoice
 from desktop.models.call_model import CallModel
 from desktop.models.phrases_model import PhrasesModel
 from desktop.ui.banned_highlighter import banned_warning

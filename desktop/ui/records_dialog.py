@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.dispositions import disposition_label
-from desktop.core.storage import CallRecord
-from desktop.core.texts import output_language
+from desktop.core.records.dispositions import disposition_label
+from desktop.core.records.storage import CallRecord
+from desktop.core.records.texts import output_language
 from desktop.models.followups import FollowUpsModel
 from desktop.ui.appearance import theme_colour
 

@@ -25,10 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.clock import parse_hhmm
-from desktop.core.dispositions import MAX_DISPOSITIONS, dispositions_from
-from desktop.core.privacy import MaskPolicy
-from desktop.core.settings import DEFAULT_HOTKEYS, INSERT_MODES, Settings, limits
+from desktop.core.base.clock import parse_hhmm
+from desktop.core.privacy.masking import MaskPolicy
+from desktop.core.records.dispositions import MAX_DISPOSITIONS, dispositions_from
+from desktop.core.seat.settings import DEFAULT_HOTKEYS, INSERT_MODES, Settings, limits
 from desktop.models.insertion import DEFAULT_NEWLINE, NEWLINE_POLICIES
 from desktop.platform.hotkeys import check_bindings
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
 
-from desktop.core.placeholders import KNOWN_PLACEHOLDERS
+from desktop.core.packs.placeholders import KNOWN_PLACEHOLDERS
 from desktop.models.insertion import InsertionController, PendingInsert
 
 _EXAMPLES = {"称呼": "王先生", "工作日": "3", "坐席工号": "A1024"}

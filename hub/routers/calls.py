@@ -12,8 +12,8 @@ from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import JSONResponse
 from psycopg.types.json import Jsonb
 
-from desktop.core.hub_protocol import API
-from desktop.core.hub_records import CallBatch, CallIn
+from desktop.core.hubclient.hub_protocol import API
+from desktop.core.hubclient.hub_records import CallBatch, CallIn
 from hub import scoring, team_settings
 from hub.deps import Conn, Seat, Settings
 

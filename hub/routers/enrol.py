@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException
 
-from desktop.core.hub_protocol import API, b64
+from desktop.core.hubclient.hub_protocol import API, b64
 from hub.audit import record_async
 from hub.deps import Conn, Seat
 from hub.records import EnrolIn

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from desktop.core.hub_protocol import API
+from desktop.core.hubclient.hub_protocol import API
 from hub.deps import Conn
 
 router = APIRouter(prefix=API, tags=["health"])

@@ -6,8 +6,8 @@ import json
 
 from fastapi import APIRouter, HTTPException, Request, Response
 
-from desktop.core.hub_protocol import API
-from desktop.core.hub_records import HeartbeatIn
+from desktop.core.hubclient.hub_protocol import API
+from desktop.core.hubclient.hub_records import HeartbeatIn
 from hub.deps import Pool, bearer, unauthorised
 from hub.live import SEAT_CHANNEL
 from hub.security import token_hash

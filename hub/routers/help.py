@@ -15,8 +15,8 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from desktop.core.hub_protocol import API
-from desktop.core.privacy import mask_pii
+from desktop.core.hubclient.hub_protocol import API
+from desktop.core.privacy.masking import mask_pii
 from hub.deps import Pool, Seat, Settings
 from hub.live import HELP_CHANNEL, SEAT_CHANNEL, Listener
 

@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from desktop.core.hub_protocol import API, b64
-from desktop.core.privacy import mask_pii
+from desktop.core.hubclient.hub_protocol import API, b64
+from desktop.core.privacy.masking import mask_pii
 from hub.deps import Conn, Pool, Seat, Settings, seat_revoked, unauthorised
 from hub.live import PACKS_CHANNEL, REVOKED_CHANNEL, Listener
 from hub.records import PacksInstalledIn, PacksRefusedIn

@@ -25,7 +25,7 @@ def include(app: FastAPI) -> None:
     from starlette.requests import Request
     from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
-    from desktop.core.hub_protocol import API
+    from desktop.core.hubclient.hub_protocol import API
     from hub.exports_limit import TooManyExports
     from hub.web import audit_page, auth, board, help, packs, reports, review
     from hub.web.deps import CsrfRejected, PasswordChangeRequired, SignInRequired

@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequenc
 from datetime import date, datetime, tzinfo
 from typing import Any
 
-from desktop.core.export import neutralise
+from desktop.core.records.export import neutralise
 from hub.xlsx_stream import write_table
 
 CSV_BATCH_ROWS = 500

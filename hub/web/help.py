@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from starlette.responses import RedirectResponse, Response
 
-from desktop.core.privacy import mask_pii
+from desktop.core.privacy.masking import mask_pii
 from hub.live import HELP_CHANNEL, SEAT_CHANNEL
 from hub.web.deps import Lead, SignedInLead, check_csrf, fetch_all, pool_of
 from hub.web.templating import gettext

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from desktop.core import dispositions
-from desktop.core.texts import TEXTS, texts
+from desktop.core.records import dispositions
+from desktop.core.records.texts import TEXTS, texts
 
 
 def _(message: str) -> str:

@@ -22,10 +22,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.responses import RedirectResponse, Response
 
-from desktop.core.banned import builtin_banned
-from desktop.core.importer import import_table
-from desktop.core.packs import ID_RE, MAX_PACK_BYTES, load_packs
-from desktop.core.packset import PackChange, diff, snapshot
+from desktop.core.packs.banned import builtin_banned
+from desktop.core.packs.importer import import_table
+from desktop.core.packs.loader import ID_RE, MAX_PACK_BYTES, load_packs
+from desktop.core.packs.packset import PackChange, diff, snapshot
 from hub.admin import DropsNotConfirmed, bundle_files, set_scenarios
 from hub.errors import HubError
 from hub.web.deps import (

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from psycopg.types.json import Jsonb
 from starlette.responses import RedirectResponse, Response
 
-from desktop.core.privacy import mask_pii
+from desktop.core.privacy.masking import mask_pii
 from hub.web.deps import SignedInLead, check_csrf, fetch_all, fetch_tuples, pool_of, settings_of
 from hub.web.labels import disposition_label, reason_text, seat_lang
 from hub.web.reports import parse_range

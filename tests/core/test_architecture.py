@@ -15,8 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_importing_the_whole_core_does_not_load_qt():
-    modules = [f"desktop.core.{m.name}" for m in pkgutil.iter_modules(desktop.core.__path__)]
-    assert len(modules) >= 8
+    modules = [m.name for m in pkgutil.walk_packages(desktop.core.__path__, "desktop.core.")]
+    assert len(modules) >= 60
     code = (
         "import importlib, sys\n"
         f"for name in {modules!r}: importlib.import_module(name)\n"
@@ -32,6 +32,12 @@ def test_import_linter_contracts_hold():
     assert lint, "import-linter is part of the test extra"
     result = subprocess.run([lint], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert re.search(r"Contracts: [4-9]\d* kept, 0 broken", result.stdout), result.stdout
-    for contract in ("The core never imports Qt", "The hub imports no Qt and, of the desktop app, only its core"):
+    kept = re.search(r"Contracts: (\d+) kept, 0 broken", result.stdout)
+    assert kept and int(kept.group(1)) >= 6, result.stdout
+    for contract in (
+        "The core never imports Qt",
+        "The hub imports no Qt and, of the desktop app, only its core",
+        "Core domains import only downwards",
+        "The command-line code stays out of the core",
+    ):
         assert contract in result.stdout, result.stdout

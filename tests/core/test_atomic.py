@@ -7,7 +7,7 @@ import stat
 
 import pytest
 
-from desktop.core.atomic import atomic_path, atomic_write
+from desktop.core.base.atomic import atomic_path, atomic_write
 
 
 def leftovers(folder) -> list[str]:

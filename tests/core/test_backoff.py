@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from desktop.core.backoff import Backoff
+from desktop.core.hubclient.backoff import Backoff
 
 
 def test_waits_grow_to_the_cap_with_jitter_and_reset_after_a_held_poll():

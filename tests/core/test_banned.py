@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from desktop.core.banned import builtin_banned, find_banned, load_banned
+from desktop.core.packs.banned import builtin_banned, find_banned, load_banned
 
 
 def banned(text: str) -> list[str]:

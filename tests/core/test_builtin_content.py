@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from desktop.core.banned import builtin_banned, find_banned
-from desktop.core.packs import load_packs
-from desktop.core.patterns import compile_pattern
+from desktop.core.packs.banned import builtin_banned, find_banned
+from desktop.core.packs.loader import load_packs
+from desktop.core.packs.patterns import compile_pattern
 from tests.helpers import PACKS
 
 NEW = [

@@ -1,4 +1,4 @@
-"""The rules of a seat's calls (``desktop.core.call``), without Qt; then what they store."""
+"""The rules of a seat's calls (``desktop.core.calls.call``), without Qt; then what they store."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from desktop.core import call_records
-from desktop.core.call import (
+from desktop.core.calls import call_records
+from desktop.core.calls.call import (
     FIRST_RUN_SCENARIO,
     Call,
     RecoveryPlan,
@@ -17,11 +17,11 @@ from desktop.core.call import (
     plan_recovery,
     session_from_record,
 )
-from desktop.core.packs import load_packs
-from desktop.core.privacy import MaskPolicy
-from desktop.core.scenarios import Library, PhraseChoice
-from desktop.core.storage import CallRecord, CallStore, TickedStep, UsedPhrase
-from desktop.core.suggest import Evidence, Suggestion
+from desktop.core.packs.loader import load_packs
+from desktop.core.packs.scenarios import Library, PhraseChoice
+from desktop.core.privacy.masking import MaskPolicy
+from desktop.core.records.storage import CallRecord, CallStore, TickedStep, UsedPhrase
+from desktop.core.search.suggest import Evidence, Suggestion
 from tests.helpers import PACKS
 
 NOW = datetime(2026, 3, 2, 10, 0).astimezone()
@@ -343,7 +343,7 @@ def test_a_restored_call_whose_scenario_is_gone_keeps_what_was_shown(call, libra
     assert call.session.scenario is None and call.scenario.id == "atm-cash-retained"
 
 
-# -- what the transitions store (desktop.core.call_records), on a real database ----------
+# -- what the transitions store (desktop.core.calls.call_records), on a real database ----------
 
 
 @pytest.fixture

@@ -7,11 +7,11 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from desktop.core import call_records as records
-from desktop.core.call import mask_caller
-from desktop.core.privacy import mask_pii
-from desktop.core.session import normalise_reference
-from desktop.core.storage import CallStore
+from desktop.core.calls import call_records as records
+from desktop.core.calls.call import mask_caller
+from desktop.core.calls.session import normalise_reference
+from desktop.core.privacy.masking import mask_pii
+from desktop.core.records.storage import CallStore
 
 T0 = datetime(2026, 12, 1, 9, 0).astimezone()
 # Two different customers whose numbers end in the same four digits.

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from desktop import __version__
 from desktop.cli import main
-from desktop.core.storage import CallStore
+from desktop.core.records.storage import CallStore
 from tests.helpers import MINIMAL_PACK, PACKS, make_call, write_pack
 
 
@@ -89,7 +89,7 @@ def test_packs_import_round_trip_then_check(tmp_path, capsys):
     written = sorted(p.name for p in out.glob("*.yaml"))
     assert len(written) == 1
     assert main(["packs", "check", str(out)]) == 0
-    from desktop.core.packs import load_packs
+    from desktop.core.packs.loader import load_packs
 
     (scenario,) = load_packs([out]).library.scenarios
     assert scenario.name == "挂失咨询" and [s.title for s in scenario.steps] == ["安抚", "办理"]

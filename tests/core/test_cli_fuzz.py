@@ -19,8 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from desktop.cli import main
-from desktop.core.backup import make_backup
-from desktop.core.storage import DB_FILENAME, CallStore
+from desktop.core.records.backup import make_backup
+from desktop.core.records.storage import DB_FILENAME, CallStore
 from tests.helpers import MINIMAL_PACK, make_call
 
 BOMB = """\

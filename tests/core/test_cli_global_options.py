@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from desktop import __version__
-from desktop.core.hub_protocol import b64
+from desktop.core.hubclient.hub_protocol import b64
 from tests.helpers import MINIMAL_PACK, write_pack
 
 ROOT = Path(__file__).resolve().parents[2]

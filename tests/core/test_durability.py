@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 
 from desktop.cli import main
-from desktop.core import backup, integrity
-from desktop.core.instance_lock import InstanceLock, folder_in_use
-from desktop.core.packs import load_pack_file
-from desktop.core.recovery import recover_at_start
-from desktop.core.selfcheck import check_folder
-from desktop.core.storage import DB_FILENAME, SCHEMA_VERSION, CallStore
+from desktop.core.packs.loader import load_pack_file
+from desktop.core.records import backup, integrity
+from desktop.core.records.recovery import recover_at_start
+from desktop.core.records.storage import DB_FILENAME, SCHEMA_VERSION, CallStore
+from desktop.core.seat.instance_lock import InstanceLock, folder_in_use
+from desktop.core.seat.selfcheck import check_folder
 from tests.helpers import MINIMAL_PACK, damage_pages, make_call, write_pack
 
 
@@ -238,7 +238,7 @@ def test_backup_restore_refuses_while_a_real_panel_process_holds_the_folder(tmp_
     store.close()
     holder = subprocess.Popen(
         [sys.executable, "-c",
-         ("import sys; from desktop.core.instance_lock import InstanceLock\n"
+         ("import sys; from desktop.core.seat.instance_lock import InstanceLock\n"
           f"lock = InstanceLock({str(data)!r}); assert lock.acquire(); print('held', flush=True); sys.stdin.read()")],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
     )
@@ -427,7 +427,7 @@ def test_packs_import_errors_go_to_stderr(tmp_path):
 
 LIMITED_EXPORT = """\
 import resource, signal, sys
-from desktop.core import export
+from desktop.core.records import export
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 real_export = export.export_file
 def limited(*args, **kwargs):

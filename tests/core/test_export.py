@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from desktop.core import export
-from desktop.core.export import export_csv, neutralise
-from desktop.core.storage import CallStore
+from desktop.core.records import export
+from desktop.core.records.export import export_csv, neutralise
+from desktop.core.records.storage import CallStore
 from tests.helpers import make_call
 
 
@@ -118,6 +118,6 @@ def test_csv_columns_match_xlsx_columns():
 
 
 def _blank_call():
-    from desktop.core.storage import CallRecord
+    from desktop.core.records.storage import CallRecord
 
     return CallRecord(1, "2026-11-25T09:00:00+08:00", None, None, "", "", "", "", "active")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from desktop.core.settings import DEFAULT_HOTKEYS, Settings
+from desktop.core.seat.settings import DEFAULT_HOTKEYS, Settings
 from desktop.platform.hotkeys import FakeHotkeys, NoHotkeys, check_bindings, parse_combo
 
 

@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from desktop.core import importer
-from desktop.core.importer import (
+from desktop.core.packs import importer
+from desktop.core.packs.importer import (
     MAX_CELL_CHARS,
     MAX_ROWS,
     ImportRefused,
@@ -27,10 +27,10 @@ from desktop.core.importer import (
     slug,
     write_pack,
 )
-from desktop.core.importer import importing as importing_module
-from desktop.core.importer import writing as writing_module
-from desktop.core.packs import load_pack_file, load_packs
-from desktop.core.placeholders import KNOWN_PLACEHOLDERS
+from desktop.core.packs.importer import importing as importing_module
+from desktop.core.packs.importer import writing as writing_module
+from desktop.core.packs.loader import load_pack_file, load_packs
+from desktop.core.packs.placeholders import KNOWN_PLACEHOLDERS
 
 CORPUS_SCRIPT = Path(__file__).resolve().parents[1] / "data" / "import" / "make_corpus.py"
 _spec = importlib.util.spec_from_file_location("make_corpus", CORPUS_SCRIPT)
@@ -619,7 +619,7 @@ def test_a_failure_anywhere_in_writing_leaves_no_partial_output(tmp_path_factory
 
 
 def test_import_into_writes_a_valid_table_and_nothing_of_a_broken_one(files, tmp_path):
-    from desktop.core.importer import import_into
+    from desktop.core.packs.importer import import_into
 
     done = import_into(files["xlsx"], tmp_path / "packs")
     assert done.result.ok and done.error == ""

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core.storage import DB_FILENAME, CallStore
+from desktop.core.records.storage import DB_FILENAME, CallStore
 from tests.helpers import MINIMAL_PACK, make_call, write_pack
 
 ROOT = Path(__file__).resolve().parents[2]

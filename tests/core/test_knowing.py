@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import pytest
 
+from desktop.core.base.paths import builtin_packs_dir
 from desktop.core.live.cec import CecTranslator
 from desktop.core.live.cues import find_ticks, restates, spoken_form
 from desktop.core.live.events import EventError, TranscriptEvent, parse_body, parse_call_data, parse_event, to_json
 from desktop.core.live.speech import LiveCall, recheck, take_segment
-from desktop.core.packs import load_packs
-from desktop.core.paths import builtin_packs_dir
-from desktop.core.scenarios import Library, Phrase, Scenario, Step
-from desktop.core.suggest import rank_scenarios
+from desktop.core.packs.loader import load_packs
+from desktop.core.packs.scenarios import Library, Phrase, Scenario, Step
+from desktop.core.search.suggest import rank_scenarios
 
 
 @pytest.fixture(scope="module")
@@ -239,7 +239,7 @@ def test_a_scenarios_own_wording_ranks_what_no_cue_speaks_for(builtin) -> None:
 
 
 def test_the_panel_offers_only_what_a_cue_points_to() -> None:
-    from desktop.core.suggest import suggest_other
+    from desktop.core.search.suggest import suggest_other
 
     library = Library([
         Scenario(id="a", name="a", description="自助设备清机对账", steps=(Step("s", "s"),)),
@@ -269,9 +269,9 @@ def test_the_blind_benchmark_reads_every_set() -> None:
 ])
 def test_asking_for_identity_never_ticks_the_identity_step(asked):
     """The identity step is done when the check passed, not when the seat asks (accounts open up after it)."""
+    from desktop.core.base.paths import builtin_packs_dir
     from desktop.core.live.cues import find_ticks
-    from desktop.core.packs import load_packs
-    from desktop.core.paths import builtin_packs_dir
+    from desktop.core.packs.loader import load_packs
 
     library = load_packs([builtin_packs_dir()]).library
     identity_steps = [(s, st) for s in library.scenarios for st in s.steps if st.verifies_identity]

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from desktop.cli import main
+from desktop.core.base.paths import resources_dir
 from desktop.core.live.client import read_replay, replay
 from desktop.core.live.events import CallEvent, TranscriptEvent
-from desktop.core.paths import resources_dir
 from desktop.platform.live_server import LiveServer, write_live_file
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,8 +13,8 @@ from desktop.core.live.speech import (
     take_segment,
 )
 from desktop.core.live.transcript import MAX_SEGMENTS, CallTranscript
-from desktop.core.privacy import mask_caller, mask_pii
-from desktop.core.scenarios import Library, Scenario, Step
+from desktop.core.packs.scenarios import Library, Scenario, Step
+from desktop.core.privacy.masking import mask_caller, mask_pii
 
 LOSS = Scenario(
     "loss", "挂失", keywords=("吞卡", "挂失"),
@@ -128,7 +128,7 @@ def test_live_migration_is_idempotent(tmp_path) -> None:
     import sqlite_utils
 
     from desktop.core.live import store as live_store
-    from desktop.core.storage import SCHEMA_VERSION, CallStore, _v_live
+    from desktop.core.records.storage import SCHEMA_VERSION, CallStore, _v_live
 
     store = CallStore(tmp_path / "s.db")
     assert store.user_version == SCHEMA_VERSION

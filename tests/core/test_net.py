@@ -2,7 +2,7 @@
 
 import pytest
 
-from desktop.core.net import is_loopback
+from desktop.core.hubclient.net import is_loopback
 
 
 @pytest.mark.parametrize("host", ["localhost", "127.0.0.1", "127.1.2.3", "::1"])

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from hypothesis import given
 from hypothesis import strategies as st
 
-from desktop.core.numbering import StepNumbering
+from desktop.core.calls.numbering import StepNumbering
 
 
 @dataclass(frozen=True)

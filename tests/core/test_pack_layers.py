@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from desktop.core.hub_protocol import HUB_PACK_PREFIX
-from desktop.core.packs import (
+from desktop.core.base.paths import builtin_packs_dir, pack_dirs
+from desktop.core.hubclient.hub_protocol import HUB_PACK_PREFIX
+from desktop.core.packs.loader import (
     LAYER_BUILTIN,
     LAYER_LOCAL,
     LAYER_TEAM,
@@ -15,8 +16,7 @@ from desktop.core.packs import (
     load_packs,
     pack_layer,
 )
-from desktop.core.packset import PackSet
-from desktop.core.paths import builtin_packs_dir, pack_dirs
+from desktop.core.packs.packset import PackSet
 from tests.helpers import write_pack
 
 BUILTIN_GREETING = "您好，我是{坐席工号}号客服，很高兴为您服务，请问有什么可以帮您？"

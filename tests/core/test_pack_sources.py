@@ -6,8 +6,8 @@ import pickle
 
 import pytest
 
-from desktop.core.packs import load_pack_file
-from desktop.core.scenarios import Fact, Step
+from desktop.core.packs.loader import load_pack_file
+from desktop.core.packs.scenarios import Fact, Step
 from tests.helpers import write_pack
 
 PACK = """\
@@ -104,8 +104,8 @@ def test_packs_check_review_lists_unsourced_and_to_review_facts(tmp_path, capsys
 def test_bank_name_setting_fills_its_placeholder(tmp_path):
     from datetime import datetime
 
-    from desktop.core.session import CallSession
-    from desktop.core.settings import Settings
+    from desktop.core.calls.session import CallSession
+    from desktop.core.seat.settings import Settings
 
     settings = Settings(tmp_path / "settings.json")
     assert settings.get("bank_name") == ""
@@ -202,7 +202,7 @@ def test_a_fact_past_its_expiry_date_is_a_warning_and_goes_to_review(tmp_path, c
     ],
 )
 def test_phrases_that_state_stray_numbers_are_flagged(tmp_path, phrase, numbers):
-    from desktop.core.packs import stray_numbers
+    from desktop.core.packs.loader import stray_numbers
 
     assert stray_numbers(phrase) == numbers
     path = write_pack(tmp_path, "n.yaml", PACK.replace("phrases: [好的]", f"phrases: ['{phrase}']"))

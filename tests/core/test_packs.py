@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from desktop.core.packs import load_pack_file, load_packs
+from desktop.core.packs.loader import load_pack_file, load_packs
 from tests.helpers import MINIMAL_PACK, PACKS, write_pack
 
 
@@ -129,7 +129,7 @@ def test_banned_phrases_are_warned_with_a_suggestion(tmp_path, capsys):
 
 
 def test_builtin_banned_list_and_matching():
-    from desktop.core.banned import builtin_banned, find_banned
+    from desktop.core.packs.banned import builtin_banned, find_banned
 
     entries = builtin_banned()
     assert len(entries) >= 8 and all(e.suggestion for e in entries)

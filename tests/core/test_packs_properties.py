@@ -6,7 +6,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from desktop.core.packs import MAX_PACK_BYTES, load_pack_file, load_packs
+from desktop.core.packs.loader import MAX_PACK_BYTES, load_pack_file, load_packs
 from tests.helpers import MINIMAL_PACK, write_pack
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from desktop.core.packset import PackSet, changed_versions, diff, snapshot
+from desktop.core.packs.packset import PackSet, changed_versions, diff, snapshot
 from tests.helpers import MINIMAL_PACK, write_pack
 
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from desktop.core.patterns import MAX_GAP, PatternError, check_pattern, compile_pattern, is_pattern
+from desktop.core.packs.patterns import MAX_GAP, PatternError, check_pattern, compile_pattern, is_pattern
 
 
 def spans(pattern: str, text: str) -> list[tuple[int, int]]:

@@ -1,4 +1,4 @@
-"""Masking card, resident ID and mobile numbers in notes (desktop.core.privacy)."""
+"""Masking card, resident ID and mobile numbers in notes (desktop.core.privacy.masking)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from stdnum import luhn
 from stdnum.cn import ric
 
-from desktop.core.privacy import (
+from desktop.core.privacy.masking import (
     CARD,
     MOBILE,
     RESIDENT_ID,

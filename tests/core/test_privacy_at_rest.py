@@ -28,13 +28,13 @@ from benchmarks.privacy_corpus import (
     card_number,
     styled,
 )
-from desktop.core import storage
-from desktop.core.export import export_file
 from desktop.core.live import store as live_store
-from desktop.core.privacy import mask_pii
-from desktop.core.retention import purge
-from desktop.core.settings import Settings
-from desktop.core.storage import CallStore, UsedPhrase
+from desktop.core.privacy.masking import mask_pii
+from desktop.core.records import storage
+from desktop.core.records.export import export_file
+from desktop.core.records.retention import purge
+from desktop.core.records.storage import CallStore, UsedPhrase
+from desktop.core.seat.settings import Settings
 from tests.helpers import make_call
 from tests.helpers_privacy import (
     find_digits_in_folder,
@@ -197,7 +197,7 @@ def os_keyring():
 
 def _brute_force(masked_tail: str, hashes: set[str], keys: list[bytes], prefix: str = "138") -> str | None:
     """The issue's attack: every mobile with this tail, hashed with every key the attacker has."""
-    from desktop.core.storage import _LETTERS_FOR_HEX
+    from desktop.core.records.storage import _LETTERS_FOR_HEX
 
     tail = masked_tail[-4:]
     for key in keys:
@@ -354,7 +354,7 @@ def test_an_existing_installation_is_fixed_and_new_files_are_private(tmp_path):
     (data / "packs").chmod(0o755)
     code = (
         "import sys, pathlib\n"
-        "from desktop.core.permissions import restrict_umask, secure_data_folder\n"
+        "from desktop.core.base.permissions import restrict_umask, secure_data_folder\n"
         "restrict_umask()\n"
         "folder = secure_data_folder(pathlib.Path(sys.argv[1]))\n"
         "(folder / 'new.txt').write_text('y')\n"
@@ -414,7 +414,7 @@ def test_the_purge_keeps_a_call_in_progress_and_runs_twice(tmp_path):
 def test_log_messages_are_masked(caplog):
     import logging
 
-    from desktop.core.guard import mask_logs
+    from desktop.core.privacy.guard import mask_logs
 
     factory = logging.getLogRecordFactory()
     try:
@@ -428,7 +428,7 @@ def test_log_messages_are_masked(caplog):
 
 
 def test_a_plain_file_keyring_is_no_secret_store(tmp_path):
-    from desktop.core import keystore
+    from desktop.core.privacy import keystore
 
     plain = type("PlaintextKeyring", (MemoryKeyring,), {"__module__": "keyrings.alt.file"})()
     previous = keyring.get_keyring()
@@ -443,7 +443,7 @@ def test_a_plain_file_keyring_is_no_secret_store(tmp_path):
 
 
 def test_the_key_is_kept_per_data_folder_and_can_be_forgotten(tmp_path, os_keyring):
-    from desktop.core import keystore
+    from desktop.core.privacy import keystore
 
     first = keystore.history_key(tmp_path / "a")
     assert first is not None and len(first) == 32

@@ -13,7 +13,7 @@ from benchmarks.privacy_corpus import (
     informative,
     score,
 )
-from desktop.core.privacy import (
+from desktop.core.privacy.masking import (
     CARD,
     MOBILE,
     RESIDENT_ID,

@@ -23,7 +23,7 @@ from benchmarks.privacy_corpus import (
     resident_id,
     styled,
 )
-from desktop.core.privacy import CARD, MOBILE, RESIDENT_ID, mask_draft, mask_pii
+from desktop.core.privacy.masking import CARD, MOBILE, RESIDENT_ID, mask_draft, mask_pii
 
 NUMBERS = 5_000
 BEFORE = {CARD: ["卡号", "客户卡号是", "银行卡 ", "信用卡号码：", ""], RESIDENT_ID: ["身份证", "证件号码：", "身份证号是", ""],

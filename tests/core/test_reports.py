@@ -7,14 +7,14 @@ from datetime import datetime, timedelta
 import openpyxl
 import pytest
 
-from desktop.core import export
-from desktop.core.demo import seed_demo
-from desktop.core.export import ExportError, export_file, export_markdown, export_xlsx
-from desktop.core.packs import load_packs
-from desktop.core.paths import builtin_packs_dir
-from desktop.core.privacy import find_pii
-from desktop.core.reports import TOP_PHRASES, format_seconds, summarise
-from desktop.core.storage import CallRecord, CallStore, FollowUp, TickedStep, UsedPhrase
+from desktop.core.base.paths import builtin_packs_dir
+from desktop.core.calls.demo import seed_demo
+from desktop.core.packs.loader import load_packs
+from desktop.core.privacy.masking import find_pii
+from desktop.core.records import export
+from desktop.core.records.export import ExportError, export_file, export_markdown, export_xlsx
+from desktop.core.records.reports import TOP_PHRASES, format_seconds, summarise
+from desktop.core.records.storage import CallRecord, CallStore, FollowUp, TickedStep, UsedPhrase
 
 T0 = datetime(2026, 11, 25, 9, 0).astimezone()
 NOW = datetime(2026, 11, 25, 18, 0).astimezone()
@@ -246,7 +246,7 @@ def test_markdown_lists_the_open_followups_it_is_given(shift, tmp_path):
 
 
 def test_configured_dispositions_name_the_codes(tmp_path, shift):
-    from desktop.core.dispositions import Disposition
+    from desktop.core.records.dispositions import Disposition
 
     items = (Disposition("complaint", "客诉", "Customer complaint"), Disposition("resolved", "办结", "Done"))
     out = tmp_path / "shift.md"
@@ -431,8 +431,8 @@ def test_banned_phrases_typed_and_said_as_the_hub_counts_them(tmp_path):
     the live transcript's count; the shift report shows them apart."""
     from dataclasses import replace
 
-    from desktop.core.banned import typed_banned
-    from desktop.core.sync import call_payload
+    from desktop.core.hubclient.sync import call_payload
+    from desktop.core.packs.banned import typed_banned
 
     calls = [
         replace(record(1, notes="我说了不归我管，你听我说"), banned_spoken=2),

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core import integrity, pagewalk
-from desktop.core.recovery import recover_at_start
-from desktop.core.storage import DB_FILENAME, CallStore
+from desktop.core.records import integrity, pagewalk
+from desktop.core.records.recovery import recover_at_start
+from desktop.core.records.storage import DB_FILENAME, CallStore
 from tests.helpers import make_call
 
 CALLS = 400
@@ -168,7 +168,7 @@ def test_deleted_calls_stay_deleted(tmp_path):
 
 
 def test_retention_rewrites_a_damaged_copy_that_holds_expired_calls(tmp_path):
-    from desktop.core.retention import purge_copies
+    from desktop.core.records.retention import purge_copies
 
     store = CallStore(tmp_path / DB_FILENAME)
     now = datetime.now().astimezone()

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from desktop.core.packs import load_packs
-from desktop.core.scenarios import Library, Phrase, Scenario, Step
+from desktop.core.packs.loader import load_packs
+from desktop.core.packs.scenarios import Library, Phrase, Scenario, Step
 from desktop.core.search import (
     BASE_SCORES,
     MATCH_KINDS,
@@ -24,7 +24,7 @@ from desktop.core.search import (
     frecency_boost,
     suggest_scenarios,
 )
-from desktop.core.textnorm import normalize, normalize_many
+from desktop.core.search.textnorm import normalize, normalize_many
 
 PACKS = Path(__file__).resolve().parents[2] / "resources" / "scenarios"
 DAY = 86400.0

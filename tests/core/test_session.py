@@ -6,12 +6,12 @@ from datetime import date, datetime
 
 import pytest
 
-from desktop.core import clock
-from desktop.core.packs import load_pack_file
-from desktop.core.placeholders import placeholders_in, render
-from desktop.core.scenarios import Scenario, Step
-from desktop.core.session import CallSession, followups_at_end, normalise_reference
-from desktop.core.settings import Settings
+from desktop.core.base import clock
+from desktop.core.calls.session import CallSession, followups_at_end, normalise_reference
+from desktop.core.packs.loader import load_pack_file
+from desktop.core.packs.placeholders import placeholders_in, render
+from desktop.core.packs.scenarios import Scenario, Step
+from desktop.core.seat.settings import Settings
 from tests.helpers import MINIMAL_PACK, write_pack
 
 

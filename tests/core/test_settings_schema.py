@@ -7,7 +7,7 @@ import stat
 
 import pytest
 
-from desktop.core.settings import SCHEMA, Settings, limits
+from desktop.core.seat.settings import SCHEMA, Settings, limits
 
 
 def test_every_default_is_allowed_by_its_own_schema():

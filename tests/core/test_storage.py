@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from desktop.core import storage
-from desktop.core.storage import CallStore, StorageError, UsedPhrase
+from desktop.core.records import storage
+from desktop.core.records.storage import CallStore, StorageError, UsedPhrase
 from tests.helpers import make_call
 
 

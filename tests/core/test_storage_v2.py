@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 import pytest
 import sqlite_utils
 
-from desktop.core import storage
-from desktop.core.storage import SCHEMA_VERSION, CallStore
+from desktop.core.records import storage
+from desktop.core.records.storage import SCHEMA_VERSION, CallStore
 from tests.helpers import make_call
 
 T0 = datetime(2026, 11, 25, 9, 0).astimezone()

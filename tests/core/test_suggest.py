@@ -9,9 +9,9 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from desktop.core.packs import load_packs
-from desktop.core.scenarios import Library, Phrase, Scenario, Step
-from desktop.core.suggest import cue_strength, rank_scenarios, suggest_other
+from desktop.core.packs.loader import load_packs
+from desktop.core.packs.scenarios import Library, Phrase, Scenario, Step
+from desktop.core.search.suggest import cue_strength, rank_scenarios, suggest_other
 from tests.helpers import PACKS
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -134,7 +134,7 @@ def test_suggest_command(capsys):
 
 @given(st.lists(st.tuples(st.integers(0, 30), st.integers(1, 8)), max_size=25))
 def test_inside_longer_agrees_with_the_plain_definition(raw):
-    from desktop.core.suggest import _inside_longer
+    from desktop.core.search.suggest import _inside_longer
 
     spans = {(start, start + length) for start, length in raw}
     expected = {

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core.texts import TEXTS, output_language, texts
+from desktop.core.records.texts import TEXTS, output_language, texts
 
 CORE = Path(__file__).resolve().parents[2] / "desktop" / "core"
 

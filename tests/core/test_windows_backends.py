@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core import atomic, machine_load
+from desktop.core.base import atomic, machine_load
 from desktop.platform import win32_api as w
 from desktop.platform.clipboard import ClipboardBusy
 from desktop.platform.insertion import ElevatedTarget, WindowInfo

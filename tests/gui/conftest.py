@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core.paths import resources_dir
+from desktop.core.base.paths import resources_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 

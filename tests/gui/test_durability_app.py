@@ -9,8 +9,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from desktop.core import backup
-from desktop.core.storage import DB_FILENAME, CallStore
+from desktop.core.records import backup
+from desktop.core.records.storage import DB_FILENAME, CallStore
 from desktop.models.call_model import NOTES_MAX_WAIT_MS
 from tests.gui.conftest import type_text
 from tests.helpers import damage_pages, make_call
@@ -121,7 +121,7 @@ def test_a_backup_at_quit_and_at_the_end_of_the_shift(make_app, isolated_dirs, q
 @pytest.mark.expect_log
 def test_a_large_database_is_checked_after_start_and_repaired_at_the_next(make_app, isolated_dirs, qtbot,
                                                                            monkeypatch):
-    from desktop.core import recovery
+    from desktop.core.records import recovery
 
     monkeypatch.setattr(recovery, "FULL_CHECK_MAX_BYTES", 0)  # every database counts as large here
     isolated_dirs.mkdir(parents=True)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core.storage import DB_FILENAME
+from desktop.core.records.storage import DB_FILENAME
 from tests.gui.test_process import visible_windows, wait_for
 
 #: Ten characters a second, no pause: the rhythm of a seat typing steadily.

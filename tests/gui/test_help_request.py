@@ -13,7 +13,7 @@ import psycopg
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from desktop.core.sync import enroll
+from desktop.core.hubclient.sync import enroll
 from hub.security import hash_password
 from tests.gui.test_hub_panel import publish
 from tests.hub.conftest import (  # noqa: F401

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import psycopg
 
-from desktop.core.sync import enroll
+from desktop.core.hubclient.sync import enroll
 from tests.hub.conftest import (  # noqa: F401
     HubProcess,
     db,

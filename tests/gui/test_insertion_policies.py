@@ -106,7 +106,7 @@ def test_the_palette_is_handed_the_foreground(seatside, qtbot):
 
 
 def test_the_log_file_is_masked_and_private(isolated_dirs):
-    from desktop.core.logfile import LOG_NAME, log_to_file
+    from desktop.core.privacy.logfile import LOG_NAME, log_to_file
 
     handler = log_to_file(isolated_dirs)
     try:

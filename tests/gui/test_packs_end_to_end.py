@@ -21,7 +21,7 @@ import psycopg
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from desktop.core.paths import builtin_packs_dir
+from desktop.core.base.paths import builtin_packs_dir
 from hub import admin
 from hub.cluster import EmbeddedCluster
 from hub.security import hash_password

@@ -9,8 +9,8 @@ from datetime import timedelta
 
 import pytest
 
-from desktop.core import clock
-from desktop.core.reports import summarise
+from desktop.core.base import clock
+from desktop.core.records.reports import summarise
 from tests.gui.conftest import type_text
 from tests.helpers_privacy import find_in_folder, fragments
 
@@ -114,8 +114,8 @@ def test_a_hand_edited_settings_file_cannot_switch_masking_off(seatside, qtbot):
 
 
 def test_calls_past_the_retention_period_are_purged_at_start(make_app, isolated_dirs, qtbot):
-    from desktop.core.settings import Settings
-    from desktop.core.storage import DB_FILENAME, CallStore
+    from desktop.core.records.storage import DB_FILENAME, CallStore
+    from desktop.core.seat.settings import Settings
     from tests.helpers import make_call
 
     folder = isolated_dirs

@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtCore import QTimer
 
 from desktop.app import _quit_on_sigterm
-from desktop.core.storage import SCHEMA_VERSION, CallStore
+from desktop.core.records.storage import SCHEMA_VERSION, CallStore
 
 
 def visible_windows(pid: int, name: str = "坐席助手") -> list[str]:

@@ -53,7 +53,7 @@ def test_modules_imported_after_pyside_are_not_read_for_its_feature_scan():
         """
         import linecache
         import desktop.app  # imports PySide6 through desktop.platform.pyside_startup
-        import desktop.core.export  # a module the start never imports
+        import desktop.core.records.export  # a module the start never imports
         from desktop.platform.pyside_startup import skip_feature_source_scan
 
         assert skip_feature_source_scan(), "this PySide6 has no source scan to turn off"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from desktop.core import clock
+from desktop.core.base import clock
 from tests.gui.conftest import type_text
 from tests.helpers import make_call
 

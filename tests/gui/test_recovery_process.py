@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core import backup
-from desktop.core.storage import DB_FILENAME, CallStore
+from desktop.core.records import backup
+from desktop.core.records.storage import DB_FILENAME, CallStore
 from tests.gui.test_process import wait_for
 from tests.helpers import MINIMAL_PACK, make_call, write_pack
 
@@ -238,7 +238,7 @@ def test_a_read_only_data_folder_runs_read_only_and_says_so(read_only_folder, qa
 
 def old_calls(path: Path, cutoff: datetime) -> int | None:
     """Calls in the copy at ``path`` that started before ``cutoff`` (None if it cannot be read)."""
-    from desktop.core import pagewalk
+    from desktop.core.records import pagewalk
 
     try:
         tables = {t.name: t for t in pagewalk.walk(path)}
@@ -276,7 +276,7 @@ def test_retention_purges_backups_and_copies_set_aside(tmp_path, qapp):
         err = stop(proc)
     assert "Traceback" not in err, err
     assert made.exists()
-    assert {int(r["notes"][1:5]) for t in __import__("desktop.core.pagewalk", fromlist=["walk"]).walk(made)
+    assert {int(r["notes"][1:5]) for t in __import__("desktop.core.records.pagewalk", fromlist=["walk"]).walk(made)
             if t.name == "calls" for r in t.as_dicts()} == set(range(150, 200))
 
 
@@ -287,7 +287,7 @@ class _Hub:
         import http.server
         import threading
 
-        from desktop.core.hub_protocol import b64, fingerprint
+        from desktop.core.hubclient.hub_protocol import b64, fingerprint
 
         public = bytes(range(32))
         polls: list[float] = []
@@ -335,7 +335,7 @@ class _Hub:
 
 
 def test_pack_polls_back_off_with_jitter_when_the_hub_answers_at_once(tmp_path, qapp):
-    from desktop.core.sync import enroll
+    from desktop.core.hubclient.sync import enroll
 
     hub = _Hub()
     try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from desktop.core.settings import SCHEMA
+from desktop.core.seat.settings import SCHEMA
 from desktop.ui.settings_dialog import SettingsDialog
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QLocale
 
 from desktop.app import install_translator
-from desktop.core.settings import LANGUAGES
+from desktop.core.seat.settings import LANGUAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 TS = ROOT / "resources" / "i18n" / "seatside_zh_CN.ts"

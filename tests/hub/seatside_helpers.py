@@ -8,14 +8,14 @@ import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from desktop.core.storage import DB_FILENAME, CallStore
+from desktop.core.records.storage import DB_FILENAME, CallStore
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def add_calls(data: Path, count: int, *, notes: str = "客户咨询额度，已解释。", start: datetime | None = None) -> list[int]:
     """``count`` ended calls, each with two ticked steps (one mandatory) and a phrase."""
-    from desktop.core.storage import UsedPhrase
+    from desktop.core.records.storage import UsedPhrase
 
     store = CallStore(data / DB_FILENAME)
     base = start or datetime.now().astimezone().replace(microsecond=0) - timedelta(hours=2)

@@ -220,7 +220,7 @@ def test_tls_serving(hub_db: str, hub_home: Path, tmp_path: Path) -> None:
         with pytest.raises(httpx.HTTPError):  # not trusted without the CA bundle
             httpx.get(f"https://127.0.0.1:{port}/api/v1/health", timeout=5)
         # The seat verifies the hub against its CA bundle setting.
-        from desktop.core.sync import SyncError, enroll
+        from desktop.core.hubclient.sync import SyncError, enroll
 
         with pytest.raises(SyncError, match="enrolment refused"):
             enroll(tmp_path / "seat", f"https://127.0.0.1:{port}", "AAAA-BBBB-CCCC-DDDD", str(cert))

@@ -44,7 +44,7 @@ def test_team_seat_lead_keys_and_audit(hub_db: str, hub_home: Path, db: psycopg.
 
 
 def test_publish_versions_and_signs(hub_db: str, hub_home: Path, db: psycopg.Connection) -> None:
-    from desktop.core.hub_protocol import open_bundle
+    from desktop.core.hubclient.hub_protocol import open_bundle
 
     run_hub(hub_db, hub_home, "team", "add", "一组")
     run_hub(hub_db, hub_home, "keys", "init")

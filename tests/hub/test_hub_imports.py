@@ -7,7 +7,7 @@ import sys
 
 
 def test_hub_never_imports_qt() -> None:
-    code = ("import sys, hub.app, hub.cli, hub.admin, hub.loadtest, hub.live, hub.queries, desktop.core.sync;"
+    code = ("import sys, hub.app, hub.cli, hub.admin, hub.loadtest, hub.live, hub.queries, desktop.core.hubclient.sync;"
             "from hub.settings import HubSettings; hub.app.create_app(HubSettings(), 'postgresql://x@/y');"
             "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6'));"
             "print(bad); sys.exit(1 if bad else 0)")

@@ -15,7 +15,7 @@ import psycopg
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from desktop.core.privacy import mask_pii
+from desktop.core.privacy.masking import mask_pii
 from tests.helpers_privacy import digit_streams, written_number
 from tests.hub.conftest import HubProcess
 from tests.hub.test_api import call, seat_token

@@ -1,5 +1,5 @@
-"""The seat and the hub agree on the call record and the heartbeat (``desktop.core.hub_records``,
-its limits in ``desktop.core.hub_protocol``).
+"""The seat and the hub agree on the call record and the heartbeat (``desktop.core.hubclient.hub_records``,
+its limits in ``desktop.core.hubclient.hub_protocol``).
 
 No server here: the seat's real outbox record, serialised as it goes on the wire, is
 validated by the very model the hub's router declares, and the limits on both sides
@@ -19,10 +19,10 @@ from typing import Any, get_type_hints
 import pytest
 from pydantic import ValidationError
 
-from desktop.core import hub_protocol as limits
-from desktop.core import hub_records as protocol
-from desktop.core.storage import DB_FILENAME, CallStore
-from desktop.core.sync import call_payload
+from desktop.core.hubclient import hub_protocol as limits
+from desktop.core.hubclient import hub_records as protocol
+from desktop.core.hubclient.sync import call_payload
+from desktop.core.records.storage import DB_FILENAME, CallStore
 from hub.routers.calls import upload_calls
 from hub.routers.heartbeats import heartbeat
 from hub.settings import HubSettings
@@ -108,7 +108,7 @@ def test_a_batch_setting_above_the_protocol_is_refused_in_one_line(tmp_path: Pat
 
 
 def test_the_panel_does_not_load_pydantic_until_it_sends() -> None:
-    code = "import sys, desktop.core.sync, desktop.core.hub_protocol; print('pydantic' in sys.modules)"
+    code = "import sys, desktop.core.hubclient.sync, desktop.core.hubclient.hub_protocol; print('pydantic' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"

@@ -13,7 +13,7 @@ import httpx
 import psycopg
 import pytest
 
-from desktop.core.storage import DB_FILENAME, CallStore
+from desktop.core.records.storage import DB_FILENAME, CallStore
 from hub.settings import HubSettings
 from tests.hub.conftest import HubProcess, run_hub
 from tests.hub.seatside_helpers import ROOT, add_calls, seatside
@@ -152,7 +152,7 @@ def test_bad_signature_and_older_versions_are_refused(hub_server: HubProcess, tm
     # A validly signed bundle whose pack does not pass the seat's checks: refused with file:line.
     from datetime import datetime, timezone
 
-    from desktop.core.hub_protocol import encode_bundle
+    from desktop.core.hubclient.hub_protocol import encode_bundle
     from hub.signing import load_key
 
     bad = "scenarios:\n  - id: broken\n    name: 坏的\n    steps: []\n"

@@ -117,7 +117,7 @@ class ReplayLine:
 def read_replay(path: Path) -> list[ReplayLine]:
     """A recorded call: JSON lines, each an event with ``t`` (seconds from the start).
     The whole file is checked before anything is sent."""
-    from desktop.core.bounded import InputRefused, read_regular
+    from desktop.core.base.bounded import InputRefused, read_regular
 
     try:  # a regular file only, counted by the bytes actually read (a pipe or /dev/zero is refused)
         text = read_regular(Path(path), MAX_REPLAY_BYTES).decode("utf-8-sig")

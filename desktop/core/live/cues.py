@@ -28,9 +28,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from desktop.core.patterns import Pattern, PatternError, compile_pattern
-from desktop.core.scenarios import Scenario, Step
-from desktop.core.textnorm import normalize
+from desktop.core.packs.patterns import Pattern, PatternError, compile_pattern
+from desktop.core.packs.scenarios import Scenario, Step
+from desktop.core.search.textnorm import normalize
 
 _CLAUSE_END = "，。！？；,.!?;：:\n"
 # Just before a cue, these make it "not done (yet)".

@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from desktop.core.banned import BannedHit, BannedPhrase, alerts, find_banned
 from desktop.core.live.cues import CueMatch, find_ticks, step_cues
 from desktop.core.live.events import TranscriptEvent
 from desktop.core.live.transcript import CallTranscript, Segment
-from desktop.core.scenarios import Library, Scenario, Step
-from desktop.core.suggest import Suggestion, suggest_other
+from desktop.core.packs.banned import BannedHit, BannedPhrase, alerts, find_banned
+from desktop.core.packs.scenarios import Library, Scenario, Step
+from desktop.core.search.suggest import Suggestion, suggest_other
 
 
 @dataclass

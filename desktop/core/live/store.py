@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from desktop.core.clock import iso
-from desktop.core.privacy import MaskPolicy, mask_pii, mask_segments
-from desktop.core.storage import CallStore
+from desktop.core.base.clock import iso
+from desktop.core.privacy.masking import MaskPolicy, mask_pii, mask_segments
+from desktop.core.records.storage import CallStore
 
 #: How many consecutive segments of one speaker are masked together.
 RUN_SEGMENTS = 4

@@ -1,5 +1,8 @@
 """Phrase search: Chinese, pinyin, initials, Traditional, full-width and typos, per keystroke.
 
+Also here: ``textnorm`` (the one normal form of searched Chinese text) and ``suggest``
+(which scenario the call notes point to, ranked by cues).
+
 Use
 ---
 ``SearchIndex(entries)`` indexes :class:`Entry` objects (team-pack phrases from
@@ -13,7 +16,7 @@ the process is built, which also builds the process-wide reading tables (about
 
 What matches, and the score
 ---------------------------
-Text and query are normalised the same way (:mod:`desktop.core.textnorm`: NFKC,
+Text and query are normalised the same way (:mod:`desktop.core.search.textnorm`: NFKC,
 Traditional → Simplified, case-folded). The query is split on white space into
 terms; every term must match. A term matches a phrase as
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from desktop.core.scenarios import Library, phrase_key
+from desktop.core.packs.scenarios import Library, phrase_key
 
 # -- public types ------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from itertools import groupby, pairwise
 from operator import attrgetter
 from typing import Any
 
-from desktop.core.scenarios import Library
+from desktop.core.packs.scenarios import Library
 from desktop.core.search.alphabet import _code_cp, _get_alphabet, _runs_pattern
 from desktop.core.search.corpus import _ASTRAL, _BIT, _bits_of, _Corpus, _iter_bits
 from desktop.core.search.entries import (
@@ -35,7 +35,7 @@ from desktop.core.search.scores import (
     STEP_BOOST,
 )
 from desktop.core.search.terms import Result, _Cut, _Level, _Plan, _Term
-from desktop.core.textnorm import normalize, normalize_many
+from desktop.core.search.textnorm import normalize, normalize_many
 
 # -- the index -------------------------------------------------------------------
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from desktop.core.scenarios import Library
-from desktop.core.textnorm import normalize
+from desktop.core.packs.scenarios import Library
+from desktop.core.search.textnorm import normalize
 
 # -- scenario suggestions ----------------------------------------------------------
 

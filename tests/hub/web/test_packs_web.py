@@ -10,7 +10,7 @@ from pathlib import Path
 
 import httpx
 
-from desktop.core.hub_protocol import open_bundle
+from desktop.core.hubclient.hub_protocol import open_bundle
 from tests.hub.web.conftest import WebHub, call_record, csrf_of, now_utc, signed_in
 
 SCENARIOS = Path(__file__).resolve().parents[3] / "resources" / "scenarios"

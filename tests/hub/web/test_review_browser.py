@@ -9,7 +9,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from desktop.core.storage import DB_FILENAME
+from desktop.core.records.storage import DB_FILENAME
 from hub import admin
 from tests.hub.seatside_helpers import add_calls, seatside
 from tests.hub.web.conftest import WebHub

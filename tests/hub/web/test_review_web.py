@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import psycopg
 
-from desktop.core.hub_records import CallIn
+from desktop.core.hubclient.hub_records import CallIn
 from hub.scoring import score_call
 from hub.team_settings import TeamSettings
 from tests.hub.web.conftest import WebHub, call_record, csrf_of, now_utc, signed_in
