@@ -108,7 +108,7 @@ class ShiftSummary:
     open_followups: list[FollowUp] = field(default_factory=list)
     overdue_followups: int = 0
     repeat_customers: list[tuple[str, int]] = field(default_factory=list)
-    banned_typed: int = 0  # banned phrases typed in the notes (``desktop.core.banned.typed_banned``)
+    banned_typed: int = 0  # banned phrases typed in the notes (``packs.banned.typed_banned``)
     banned_spoken: int = 0  # banned phrases said on calls (the live transcript's count)
     briefs: dict[int, CallBrief] = field(default_factory=dict)  # calls with an open follow-up
     generated_at: str = ""
