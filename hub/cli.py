@@ -94,6 +94,12 @@ def parser() -> argparse.ArgumentParser:
     stats.add_argument("--team", required=True)
     stats.add_argument("--day", required=True, help="YYYY-MM-DD")
 
+    scores = sub.add_parser("scores", parents=[common],
+                            help="score a team's calls stored before scoring began (or, with --all, every call again)")
+    scores.add_argument("--team", required=True)
+    scores.add_argument("--all", action="store_true", dest="everything",
+                        help="score every call again with the team's current weights (marks are kept)")
+
     load = sub.add_parser("loadtest", parents=[common], help="simulated seats over loopback; prints the figures")
     load.add_argument("--url", required=True,
                       help="the hub to load, e.g. http://127.0.0.1:8765 (several serve processes: comma-separated)")
@@ -313,6 +319,16 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_scores(args: argparse.Namespace) -> int:
+    from hub.admin import team_id
+    from hub.scoring import rescore
+
+    with _conn(args) as conn:
+        scored, unreadable = rescore(conn, team_id(conn, args.team), everything=args.everything)
+    print(f"team '{args.team}': {scored} calls scored" + (f", {unreadable} unreadable left out" if unreadable else ""))
+    return 0
+
+
 def cmd_loadtest(args: argparse.Namespace) -> int:
     from hub.loadtest import run_loadtest
 
@@ -328,7 +344,7 @@ def cmd_loadtest(args: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "serve": cmd_serve, "db": cmd_db, "team": cmd_team, "seat": cmd_seat, "lead": cmd_lead, "keys": cmd_keys,
-    "packs": cmd_packs, "stats": cmd_stats, "loadtest": cmd_loadtest,
+    "packs": cmd_packs, "stats": cmd_stats, "scores": cmd_scores, "loadtest": cmd_loadtest,
 }
 
 

@@ -41,6 +41,7 @@ class ScoreWeights(BaseModel):
     banned_typed: float = Field(default=20.0, ge=0, le=100)  # per banned phrase in the notes
     banned_spoken: float = Field(default=20.0, ge=0, le=100)  # per banned phrase said
     no_skip_reason: float = Field(default=5.0, ge=0, le=100)  # per skipped step without a reason
+    no_disposition: float = Field(default=5.0, ge=0, le=100)  # no wrap-up reason (disposition) chosen
     over_target: float = Field(default=10.0, ge=0, le=100)  # handle time over the alert factor
     long_wrapup: float = Field(default=5.0, ge=0, le=100)  # wrap-up longer than ``long_wrapup_s``
     long_wrapup_s: int = Field(default=120, ge=10, le=3600)

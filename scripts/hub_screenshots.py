@@ -5,8 +5,9 @@ Usage: python scripts/hub_screenshots.py OUTPUT_DIR
 Starts a throw-away PostgreSQL and a real hub, fills a team of twelve seats with a
 day of synthetic (masked) calls and live heartbeats, and writes hub-board.png (the
 live board), hub-help.png (a seat's raised hand on its tile), hub-alerts.png (the
-alert list and what is due today), hub-settings.png (the team settings page) and
-hub-reports.png (the day's report).
+alert list and what is due today), hub-settings.png (the team settings page),
+hub-reports.png (the day's report) and hub-review.png (the review queue of the
+lowest-scoring calls).
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ def calls_for(seat: int, day_start: datetime, rng: random.Random) -> list[dict]:
                        "ticked_at": moment.isoformat()} for i in range(rng.randint(3, 5))],
             "skipped": skipped, "followups": followups,
             "banned": [{"phrase": rng.choice(BANNED), "count": 1}] if rng.random() < 0.08 else [],
+            "banned_spoken": 1 if rng.random() < 0.05 else 0,
             "phrases": [{"scenario_id": scenario_id, "step_id": "s0", "phrase_id": f"{scenario_id}-p{rng.randint(1, 4)}",
                          "text": "您好，请问有什么可以帮您？"}],
         })
@@ -203,8 +205,13 @@ def main(argv: list[str]) -> int:
             page.goto("/reports")
             page.wait_for_selector("svg.chart")
             page.screenshot(path=str(out / "hub-reports.png"))
+            page.set_viewport_size({"width": 1280, "height": 1100})
+            page.goto("/review")
+            page.wait_for_selector("section.review-call")
+            page.screenshot(path=str(out / "hub-review.png"))
             browser.close()
-        print(f"wrote hub-board.png, hub-help.png, hub-alerts.png, hub-settings.png and hub-reports.png in {out}")
+        print(f"wrote hub-board.png, hub-help.png, hub-alerts.png, hub-settings.png, hub-reports.png"
+              f" and hub-review.png in {out}")
         return 0
     finally:
         if server is not None and server.poll() is None:

@@ -139,7 +139,7 @@ class HubSync(QObject):
                 "mandatory_total": sum(1 for s in steps if s.mandatory),
                 "elapsed_s": round(max(0.0, time.time() - session.started.timestamp()), 1),
                 # Banned phrases in the notes, plus those the seat said (live transcript).
-                "banned_count": len(typed) + model.call.banned_spoken,
+                "banned_count": model.call.banned_count,  # typed (packs.banned.typed_banned) + said
                 "call_started_at": session.started.astimezone().isoformat(),
                 # Which mandatory steps are still open, and which banned phrases were said.
                 "open_steps": [s.title[:200] for s in steps if s.mandatory and not session.is_ticked(s.id)][:50],

@@ -14,7 +14,7 @@ from psycopg.types.json import Jsonb
 
 from desktop.core.hubclient.hub_protocol import API
 from desktop.core.hubclient.hub_records import CallBatch, CallIn
-from hub import alerts, team_settings
+from hub import alerts, scoring, team_settings
 from hub.deps import Conn, Seat, Settings
 
 router = APIRouter(prefix=API, tags=["calls"])
@@ -67,12 +67,15 @@ def _row(call: CallIn) -> dict[str, Any]:
         "steps_total": max(call.steps_total, len(call.steps)),
         "mandatory_done": sum(1 for s in call.steps if s.mandatory),
         "mandatory_total": max(call.mandatory_total, sum(1 for s in call.steps if s.mandatory)),
-        "banned_hits": sum(b.count for b in call.banned),
+        # One definition of banned phrases, as the board counts them: typed in the notes
+        # plus said on the call, each entry marked with where it came from.
+        "banned_hits": sum(b.count for b in call.banned) + call.banned_spoken,
         "steps": [s.model_dump(mode="json") for s in call.steps],
         "phrases": [p.model_dump(mode="json") for p in call.phrases],
         "followups": [f.model_dump(mode="json") for f in call.followups],
         "skipped": [s.model_dump(mode="json") for s in call.skipped],
-        "banned": [b.model_dump(mode="json") for b in call.banned],
+        "banned": [{**b.model_dump(mode="json"), "source": "typed"} for b in call.banned]
+        + ([{"phrase": "", "count": call.banned_spoken, "source": "spoken"}] if call.banned_spoken else []),
     }
 
 
@@ -103,8 +106,11 @@ async def upload_calls(batch: CallBatch, seat: Seat, conn: Conn, settings: Setti
         await conn.execute(MARK_LATEST, (seat.id, uids, seat.id))
         stored = {(uid, revision) for uid, revision in await cursor.fetchall()}
         skipped = [c for c in batch.calls if (c.uid, c.revision) in stored and c.skipped and c.revision == 1]
+        team = await team_settings.load(conn, seat.team_id)
+        if stored:
+            await scoring.store_scores(conn, seat.id, seat.team_id,
+                                       (c for c in batch.calls if (c.uid, c.revision) in stored), team)
         if skipped:
-            team = await team_settings.load(conn, seat.team_id)
             found = [a for call in skipped for a in alerts.call_alerts(call, team)]
             await alerts.raise_alerts(conn, seat.team_id, seat.id, found)
         await conn.execute("UPDATE seats SET last_seen_at = now() WHERE id = %s", (seat.id,))

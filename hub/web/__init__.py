@@ -27,14 +27,14 @@ def include(app: FastAPI) -> None:
 
     from desktop.core.hubclient.hub_protocol import API
     from hub.exports_limit import TooManyExports
-    from hub.web import audit_page, auth, board, help, packs, reports, settings_page
+    from hub.web import audit_page, auth, board, help, packs, reports, review, settings_page
     from hub.web.deps import CsrfRejected, PasswordChangeRequired, SignInRequired
     from hub.web.security import DashboardMiddleware
     from hub.web.templating import STATIC_DIR, gettext, render
 
     settings = app.state.settings
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (auth, board, help, reports, packs, audit_page, settings_page):
+    for module in (auth, board, help, reports, review, packs, audit_page, settings_page):
         app.include_router(module.router, include_in_schema=False)
 
     @app.get("/", include_in_schema=False)
@@ -80,7 +80,8 @@ def include(app: FastAPI) -> None:
         titles = {404: _("Not found"), 400: _("Cannot do that"), 405: _("Cannot do that"), 409: _("Cannot do that")}
         fallback = _("Something went wrong")
         title = gettext(request, titles.get(exc.status_code, fallback))
-        message = gettext(request, "There is no such page for your team.") if exc.status_code == 404 else str(exc.detail)
+        # A message raised in English (marked for extraction) reads in the page's language.
+        message = gettext(request, "There is no such page for your team.") if exc.status_code == 404 else gettext(request, str(exc.detail))
         return render(request, "message.html", {"title": title, "message": message}, status_code=exc.status_code)
 
     app.add_middleware(DashboardMiddleware, hsts_seconds=settings.hsts_seconds)

@@ -15,7 +15,9 @@ from hub.web.exports import (
     attachment,
     pooled_export,
 )
-from hub.web.templating import gettext, render
+from hub.web.i18n import translations_for
+from hub.web.labels import action_label
+from hub.web.templating import gettext, render, request_language
 
 router = APIRouter()
 
@@ -76,8 +78,10 @@ async def audit_export(request: Request, lead: SignedInLead, fmt: str, action: A
     header = [gettext(request, "When"), gettext(request, "Who"), gettext(request, "Action"), gettext(request, "Detail")]
     await audit(request, lead, "audit.export", {"format": fmt, "action": action})
     zone = ZoneInfo(settings_of(request).timezone)
+    words = translations_for(request_language(request)).gettext
     body = await pooled_export(request, lead.id, AUDIT_SQL, _params(lead, action, None, EXPORT_ROWS),
-                               lambda r: [r[1], r[2], r[3], _detail(r[4])], fmt, header, gettext(request, "Audit"), zone)
+                               lambda r: [r[1], r[2], action_label(r[3], words), _detail(r[4])], fmt, header,
+                               gettext(request, "Audit"), zone)
     return StreamingResponse(body, media_type=CSV_MEDIA_TYPE if fmt == "csv" else XLSX_MEDIA_TYPE,
                              headers={"content-disposition": attachment(f"seatside-{lead.team_name}-audit.{fmt}"),
                                       "cache-control": "no-store"})

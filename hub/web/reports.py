@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, HTTPException, Request
 from starlette.responses import Response, StreamingResponse
 
-from hub.web import charts
+from hub.web import charts, labels
 from hub.web.deps import (
     Lead,
     SignedInLead,
@@ -36,6 +36,7 @@ from hub.web.exports import (
     xlsx_stream,
 )
 from hub.web.i18n import translations_for
+from hub.web.review_sql import REVIEW_TOTALS_SQL, review_totals
 from hub.web.templating import gettext, render, request_language
 
 router = APIRouter()
@@ -59,6 +60,10 @@ class Table:
     sql: str
     row: Callable[[Sequence[Any]], list[Any]] = list
     page_limit: int | None = 200
+    #: Columns holding codes, put into words (``hub.web.labels``) on the page and in exports;
+    #: ``export_labels`` only in exports (the page styles those cells by their code).
+    labels: tuple[tuple[int, str], ...] = ()
+    export_labels: tuple[tuple[int, str], ...] = ()
 
 
 #: Follow-up statuses as the followups table spells them (translated on the page).
@@ -127,13 +132,21 @@ TABLES: dict[str, Table] = {
         Table(
             "banned",
             _("Banned phrases by phrase and seat"),
-            (_("Phrase"), _("Seat"), _("Hits")),
+            (_("Phrase"), _("Seat"), _("Typed in the notes"), _("Said on the call"), _("Hits")),
             f"""
-            SELECT r.phrase, se.name, sum(r.hits)
-              FROM rollup_banned r JOIN seats se ON se.id = r.seat_id
-             WHERE {DAYS}
-             GROUP BY 1, 2 HAVING sum(r.hits) > 0 ORDER BY 3 DESC, 1, 2
+            SELECT CASE WHEN b->>'source' = 'spoken' THEN ''
+                        ELSE regexp_replace(b->>'phrase', '(…|\\.\\.\\.)\\{{\\d+\\}}', '…', 'g') END,
+                   se.name,
+                   sum(coalesce((b->>'count')::int, 1)) FILTER (WHERE coalesce(b->>'source', 'typed') = 'typed'),
+                   sum(coalesce((b->>'count')::int, 1)) FILTER (WHERE b->>'source' = 'spoken'),
+                   sum(coalesce((b->>'count')::int, 1))
+              FROM calls c JOIN seats se ON se.id = c.seat_id
+                   CROSS JOIN LATERAL jsonb_array_elements(c.banned) b
+             WHERE {RANGE}
+             GROUP BY 1, 2 ORDER BY 5 DESC, 1, 2
             """,
+            lambda r: [r[0], r[1], r[2] or 0, r[3] or 0, r[4]],
+            labels=((0, "banned_phrase"),),
         ),
         Table(
             "followups",
@@ -156,25 +169,49 @@ TABLES: dict[str, Table] = {
                    AND coalesce(f->>'done_at', '') = ''
             )
             SELECT seat, kind, text, due,
-                   CASE WHEN due < now() THEN 'overdue' WHEN due < %(end)s THEN 'due' ELSE 'open' END,
+                   CASE WHEN due < now() THEN 'overdue' WHEN due < %(today_end)s THEN 'due' ELSE 'open' END,
                    floor(extract(epoch FROM due - now()) / 86400)::int
               FROM open WHERE due IS NOT NULL
              ORDER BY due, seat
             """,
+            labels=((1, "kind"),),
+            export_labels=((4, "status"),),
         ),
         Table(
             "phrases",
             _("Phrases used most, per pack version"),
-            (_("Pack version"), _("Scenario"), _("Phrase"), _("Uses")),
+            (_("Pack version"), _("Scenario"), _("Step"), _("Phrase"), _("Uses")),
+            # Grouped by the phrase as the pack has it (scenario, step, phrase id), never by
+            # the text a seat filled in; the pack's own wording is put in from the bundle.
             f"""
-            SELECT version, scenario, text, uses FROM (
-                SELECT nullif(r.pack_version, 0) AS version, r.scenario_id AS scenario, r.text, sum(r.uses) AS uses,
-                       row_number() OVER (PARTITION BY r.pack_version ORDER BY sum(r.uses) DESC, r.text) AS rank
-                  FROM rollup_phrases r WHERE {DAYS}
-                 GROUP BY r.pack_version, 2, 3 HAVING sum(r.uses) > 0
+            SELECT version, scenario_id, step_id, phrase_id, scenario, sample, uses FROM (
+                SELECT c.pack_version AS version, coalesce(p->>'scenario_id', '') AS scenario_id,
+                       coalesce(p->>'step_id', '') AS step_id, coalesce(p->>'phrase_id', '') AS phrase_id,
+                       max(nullif(c.scenario_name, '')) FILTER (WHERE c.scenario_id = p->>'scenario_id') AS scenario,
+                       min(p->>'text') AS sample, count(*) AS uses,
+                       row_number() OVER (PARTITION BY c.pack_version ORDER BY count(*) DESC,
+                                          min(p->>'text')) AS rank
+                  FROM calls c CROSS JOIN LATERAL jsonb_array_elements(c.phrases) p
+                 WHERE {RANGE}
+                 GROUP BY 1, 2, 3, 4
             ) ranked WHERE rank <= 15
-             ORDER BY version DESC NULLS LAST, uses DESC, text
+             ORDER BY version DESC NULLS LAST, uses DESC, sample
             """,
+            lambda r: list(r),
+        ),
+        Table(
+            "scores",
+            _("Call scores and your marks, per seat"),
+            (_("Seat"), _("Calls scored"), _("Average score"), _("Marked"), _("Agreed"), _("Overridden")),
+            """
+            SELECT se.name, count(*), avg(s.score), count(r.mark),
+                   count(*) FILTER (WHERE r.mark = 'agree'), count(*) FILTER (WHERE r.mark = 'override')
+              FROM call_scores s JOIN seats se ON se.id = s.seat_id
+                   LEFT JOIN call_reviews r ON r.seat_id = s.seat_id AND r.call_uid = s.call_uid
+             WHERE s.team_id = %(team)s AND s.started_at >= %(start)s AND s.started_at < %(end)s
+             GROUP BY se.name ORDER BY se.name
+            """,
+            lambda r: [r[0], r[1], _seconds(r[2]), r[3], r[4], r[5]],
         ),
         Table(
             "calls",
@@ -192,6 +229,7 @@ TABLES: dict[str, Table] = {
              ORDER BY c.started_at, c.id
             """,
             page_limit=None,
+            labels=((7, "disposition"),),
         ),
     ]
 }
@@ -271,6 +309,72 @@ def pivot(key: str, title: str, rows: list[list[Any]], unit: str) -> Trend:
 UNUSED = Table("unused", _("Phrases never used, per pack version"),
                (_("Pack version"), _("Scenario"), _("Step"), _("Phrase")), "")
 
+PackKey = tuple[Any, str, str, str]  # (pack version, scenario id, step id, phrase id)
+
+
+@dataclass(frozen=True)
+class Wording:
+    """How a table's codes read in one language: labels, and the pack's own names and texts."""
+
+    lang: str  # the seat's language code: "zh" or "en"
+    gettext: Callable[[str], str]
+    pack: dict[PackKey, tuple[str, str, str]] = field(default_factory=dict)  # → scenario, step, text
+
+    def cell(self, kind: str, value: Any) -> Any:
+        if kind == "disposition":
+            return labels.disposition_label(value or "", self.lang)
+        if kind == "kind":
+            return labels.followup_kind_label(value or "", self.lang)
+        if kind == "status":
+            return self.gettext(value)
+        if kind == "banned_phrase":
+            return value or self.gettext("Said on the call (the phrase is not kept)")
+        return value
+
+    def row(self, table: Table, row: Sequence[Any], *, export: bool) -> list[Any]:
+        out = list(row)
+        for index, kind in table.labels + (table.export_labels if export else ()):
+            out[index] = self.cell(kind, out[index])
+        if table.key == "phrases":
+            version, scenario_id, step_id, phrase_id, scenario, sample, uses = out
+            named = self.pack.get((version, scenario_id, step_id, phrase_id))
+            if named is not None:
+                return [version, named[0], named[1], named[2], uses]
+            return [version, scenario or scenario_id, step_id, sample, uses]
+        return out
+
+
+_PACK_NAMES: dict[tuple[int, int], dict[PackKey, tuple[str, str, str]]] = {}
+
+
+async def pack_names(request: Request, team_id: int, versions: Iterable[Any]) -> dict[PackKey, tuple[str, str, str]]:
+    """The scenario names, step titles and phrase texts of the team's published pack versions
+    (a published version never changes, so each is read from its bundle once)."""
+    from hub.web.packs import _bundle_snapshot
+
+    names: dict[PackKey, tuple[str, str, str]] = {}
+    for version in {v for v in versions if v is not None}:
+        key = (team_id, int(version))
+        if key not in _PACK_NAMES:
+            rows = await fetch_all(request, "SELECT bundle FROM packs WHERE team_id = %s AND version = %s", key)
+            found: dict[PackKey, tuple[str, str, str]] = {}
+            if rows:
+                for scenario_id, scenario in _bundle_snapshot(bytes(rows[0]["bundle"])).items():
+                    for step_id, step in scenario["steps"].items():
+                        for phrase_id, text in step["phrases"].items():
+                            found[(version, scenario_id, step_id, phrase_id)] = (scenario["name"], step["title"], text)
+            if len(_PACK_NAMES) > 64:
+                _PACK_NAMES.clear()
+            _PACK_NAMES[key] = found
+        names.update(_PACK_NAMES[key])
+    return names
+
+
+def wording_for(request: Request, pack: dict[PackKey, tuple[str, str, str]] | None = None) -> Wording:
+    language = request_language(request)
+    return Wording(labels.seat_lang(language), translations_for(language).gettext, pack or {})
+
+
 HOURLY_SQL = f"""
 SELECT r.hour::int, sum(r.calls) FROM rollup_hours r WHERE {DAYS} GROUP BY 1 HAVING sum(r.calls) > 0 ORDER BY 1
 """
@@ -301,11 +405,11 @@ def parse_range(first: str | None, last: str | None, tz_name: str, today: date |
         first_day = date.fromisoformat(first) if first else today
         last_day = date.fromisoformat(last) if last else first_day
     except ValueError:
-        raise HTTPException(400, "dates are written YYYY-MM-DD") from None
+        raise HTTPException(400, _("dates are written YYYY-MM-DD")) from None
     if last_day < first_day:
-        raise HTTPException(400, "the range ends before it starts")
+        raise HTTPException(400, _("the range ends before it starts"))
     if (last_day - first_day).days >= MAX_RANGE_DAYS:
-        raise HTTPException(400, f"a range covers at most {MAX_RANGE_DAYS} days")
+        raise HTTPException(400, _("a range covers at most 366 days"))
     start = datetime.combine(first_day, time(), zone)
     end = datetime.combine(last_day + timedelta(days=1), time(), zone)
     return Range(first_day, last_day, start, end)
@@ -316,7 +420,10 @@ def _range_of(request: Request, first: str | None, last: str | None) -> Range:
 
 
 def _params(lead: Lead, span: Range, request: Request) -> dict[str, Any]:
-    return {"team": lead.team_id, **span.params, "tz": settings_of(request).timezone}
+    zone = settings_of(request).timezone
+    # 「今天到期」: due before the end of today in the centre's time zone, whatever the range.
+    today_end = parse_range(None, None, zone).end
+    return {"team": lead.team_id, **span.params, "tz": zone, "today_end": today_end}
 
 
 def _tone(ratio: float | None) -> str:
@@ -348,21 +455,26 @@ async def reports_page(
     t = translations_for(request_language(request)).gettext
     shown = [(table, table.page_limit) for table in TABLES.values() if table.page_limit is not None]
     # The page's reads are independent: run them at once on pooled connections.
-    table_rows, hourly_rows, totals_rows, never_used, trend_rows = await asyncio.gather(
+    table_rows, hourly_rows, totals_rows, never_used, trend_rows, review_rows = await asyncio.gather(
         asyncio.gather(*(fetch_tuples(request, table.sql + f" LIMIT {limit + 1}", params) for table, limit in shown)),
         fetch_tuples(request, HOURLY_SQL, params),
         fetch_tuples(request, TOTALS_SQL, params),
         unused_phrases(request, lead, span),
         asyncio.gather(*(fetch_tuples(request, table.sql, params) for table in TRENDS.values())),
+        fetch_tuples(request, REVIEW_TOTALS_SQL, params),
     )
     trends = [pivot(table.key, table.title, [table.row(row) for row in rows], unit)
               for table, rows in zip(TRENDS.values(), trend_rows)]
-    tables: dict[str, list[list[Any]]] = {
+    raw: dict[str, list[list[Any]]] = {
         table.key: [table.row(row) for row in rows] for (table, _limit), rows in zip(shown, table_rows)
     }
+    wording = wording_for(request, await pack_names(request, lead.team_id, (r[0] for r in raw["phrases"])))
+    tables = {key: [wording.row(TABLES[key], row, export=False) for row in rows] for key, rows in raw.items()}
     hourly = {hour: count for hour, count in hourly_rows}
     totals = totals_rows[0]
     no_data = t("No calls in this range.")
+    # With calls in the range, an empty chart says what is missing, not that there were no calls.
+    no_banned = t("No banned phrases in this range.") if totals[0] else no_data
     seat_rows = tables["seats"]
     chart_svgs = {
         "seats": charts.bar_chart([charts.Bar(r[0], r[1]) for r in seat_rows], title=t("Calls per seat"), empty_text=no_data),
@@ -373,7 +485,7 @@ async def reports_page(
                                       title=t("Calls per scenario"), empty_text=no_data),
         "hours": charts.column_chart([(f"{h:02d}", hourly.get(h, 0)) for h in range(24)],
                                      title=t("Calls per hour"), empty_text=no_data),
-        "banned": charts.bar_chart(_banned_bars(tables["banned"]), title=t("Banned phrases"), empty_text=no_data),
+        "banned": charts.bar_chart(_banned_bars(tables["banned"]), title=t("Banned phrases"), empty_text=no_banned),
     }
     return render(
         request,
@@ -390,6 +502,7 @@ async def reports_page(
             "never_used": never_used,
             "trends": trends,
             "unit": unit,
+            "review": review_totals(review_rows[0]),
             "query": f"first={span.first.isoformat()}&last={span.last.isoformat()}",
         },
     )
@@ -397,7 +510,7 @@ async def reports_page(
 
 def _banned_bars(rows: list[list[Any]]) -> list[charts.Bar]:
     totals: dict[str, int] = {}
-    for phrase, _seat, hits in rows:
+    for phrase, _seat, _typed, _said, hits in rows:
         totals[phrase] = totals.get(phrase, 0) + hits
     return [charts.Bar(p, n, tone="alert") for p, n in sorted(totals.items(), key=lambda kv: -kv[1])[:12]]
 
@@ -454,6 +567,13 @@ async def export_table(
     else:
         table = TABLES[key] if key in TABLES else TRENDS[key]
         sql = table.sql
+        pack: dict[PackKey, tuple[str, str, str]] = {}
+        if key == "phrases":
+            versions = await fetch_tuples(
+                request, f"SELECT DISTINCT c.pack_version FROM calls c WHERE {RANGE} AND c.pack_version IS NOT NULL",
+                params)
+            pack = await pack_names(request, lead.team_id, (v for (v,) in versions))
+        wording = wording_for(request, pack)
         if seat is not None:
             owned = await fetch_all(request, "SELECT 1 FROM seats WHERE id = %s AND team_id = %s", (seat, lead.team_id))
             if not owned:
@@ -469,7 +589,10 @@ async def export_table(
     media = CSV_MEDIA_TYPE if fmt == "csv" else XLSX_MEDIA_TYPE
     body: AsyncIterator[bytes] | Iterator[bytes]
     if sql:  # from the database: a pooled connection and one of the lead's export slots
-        body = await pooled_export(request, lead.id, sql, params, table.row, fmt, header, t(table.title), zone)
+        def convert(row: Sequence[Any]) -> list[Any]:
+            return wording.row(table, table.row(row), export=True)
+
+        body = await pooled_export(request, lead.id, sql, params, convert, fmt, header, t(table.title), zone)
     elif fmt == "csv":
         body = csv_stream(header, rows, zone)
     else:

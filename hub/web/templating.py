@@ -36,6 +36,9 @@ def environment(language: str) -> Environment:
     env.filters["when"] = _when
     env.filters["when_s"] = _when_seconds
     env.filters["banned_phrase"] = banned_phrase
+    env.filters["disposition"] = _disposition
+    env.filters["followup_kind"] = _followup_kind
+    env.filters["action"] = _action
     return env
 
 
@@ -53,8 +56,35 @@ def format_duration(seconds: float | None) -> str:
 
 
 @pass_context
-def _when(context: Any, value: datetime | None) -> str:
+def _when(context: Any, value: datetime | str | None) -> str:
+    """A time in the centre's zone; a stored ISO text (a record's ``due_at``) is read first."""
+    if isinstance(value, str):
+        try:
+            return local_time(datetime.fromisoformat(value), context.get("tz"), "%Y-%m-%d %H:%M")
+        except ValueError:
+            return value
     return local_time(value, context.get("tz"), "%Y-%m-%d %H:%M")
+
+
+@pass_context
+def _disposition(context: Any, code: str | None) -> str:
+    from hub.web.labels import disposition_label, seat_lang
+
+    return disposition_label(code or "", seat_lang(context.get("lang", DEFAULT_LANGUAGE)))
+
+
+@pass_context
+def _followup_kind(context: Any, kind: str | None) -> str:
+    from hub.web.labels import followup_kind_label, seat_lang
+
+    return followup_kind_label(kind or "", seat_lang(context.get("lang", DEFAULT_LANGUAGE)))
+
+
+@pass_context
+def _action(context: Any, action: str) -> str:
+    from hub.web.labels import action_label
+
+    return action_label(action, translations_for(context.get("lang", DEFAULT_LANGUAGE)).gettext)
 
 
 @pass_context

@@ -424,3 +424,27 @@ def test_demo_before_the_working_day_uses_earlier_days(tmp_path, library):
     days = {row[0][:10] for row in store.conn.execute("SELECT started_at FROM calls")}
     assert days == {"2026-11-24"}
     store.close()
+
+
+def test_banned_phrases_typed_and_said_as_the_hub_counts_them(tmp_path):
+    """One definition: typed = the notes' banned phrases as the call record sends them, said =
+    the live transcript's count; the shift report shows them apart."""
+    from dataclasses import replace
+
+    from desktop.core.hubclient.sync import call_payload
+    from desktop.core.packs.banned import typed_banned
+
+    calls = [
+        replace(record(1, notes="我说了不归我管，你听我说"), banned_spoken=2),
+        record(2, minutes=10, notes="客户说「不归你管」"),  # the customer's words do not count
+        replace(record(3, minutes=20), banned_spoken=1),
+    ]
+    summary = summarise(calls, now=NOW)
+    assert (summary.banned_typed, summary.banned_spoken) == (2, 3)
+    payload = call_payload(calls[0], "s1:1", 1)
+    assert payload["banned_spoken"] == 2
+    assert sorted((b["phrase"], b["count"]) for b in payload["banned"]) == [("不归…管", 1), ("你…听我说", 1)]
+    assert sum(typed_banned(calls[0].notes).values()) == summary.banned_typed
+    out = tmp_path / "shift.md"
+    export_markdown(calls, out, now=NOW)
+    assert "- 服务禁语：小记中写出 2 次，通话中说出 3 次" in out.read_text(encoding="utf-8")

@@ -133,3 +133,35 @@ def test_publish_that_leaves_scenarios_out_needs_each_named(hub_db: str, hub_hom
     assert done.returncode == 0, done.stderr
     detail = db.execute("SELECT detail FROM audit_log WHERE action = 'packs.publish' ORDER BY id DESC LIMIT 1").fetchone()[0]
     assert detail["dropped"] == sorted(left_out)
+
+
+def test_scores_fills_in_calls_stored_before_scoring(hub_db: str, hub_home: Path, db: psycopg.Connection) -> None:
+    assert run_hub(hub_db, hub_home, "team", "add", "一组").returncode == 0
+    assert run_hub(hub_db, hub_home, "seat", "add", "--team", "一组", "A001").returncode == 0
+    team, seat = db.execute("SELECT team_id, id FROM seats WHERE name = 'A001'").fetchone()
+    # A call as an earlier hub stored it: banned entries without a source, no score.
+    db.execute(
+        "INSERT INTO calls (seat_id, team_id, call_uid, revision, started_at, duration_s, wrapup_s, disposition,"
+        " mandatory_done, mandatory_total, banned_hits, steps, skipped, banned)"
+        " VALUES (%s, %s, 'old-1', 1, now(), 200, 20, 'resolved', 1, 2, 1,"
+        " '[{\"step_id\": \"verify\", \"title\": \"核实身份\", \"mandatory\": true}]',"
+        " '[{\"step_id\": \"remind\", \"title\": \"提醒风险\", \"reason\": \"\"}]',"
+        " '[{\"phrase\": \"你…听我说\", \"count\": 1}]')", (seat, team))
+    first = run_hub(hub_db, hub_home, "scores", "--team", "一组")
+    assert first.returncode == 0, first.stderr
+    assert "1 calls scored" in first.stdout
+    row = db.execute("SELECT score, revision, reasons FROM call_scores WHERE call_uid = 'old-1'").fetchone()
+    assert row is not None
+    assert row[0] == 100 - 15 - 20 - 5 and row[1] == 1  # a mandatory step, a typed banned phrase, no reason
+    assert {r["code"] for r in row[2]} == {"mandatory_missed", "banned_typed", "no_skip_reason"}
+    again = run_hub(hub_db, hub_home, "scores", "--team", "一组")
+    assert again.returncode == 0 and "0 calls scored" in again.stdout
+
+    db.execute("UPDATE teams SET settings = '{\"score\": {\"banned_typed\": 50}}' WHERE id = %s", (team,))
+    everything = run_hub(hub_db, hub_home, "scores", "--team", "一组", "--all")
+    assert everything.returncode == 0 and "1 calls scored" in everything.stdout
+    assert db.execute("SELECT score FROM call_scores WHERE call_uid = 'old-1'").fetchone() == (100 - 15 - 50 - 5,)
+
+    missing = run_hub(hub_db, hub_home, "scores", "--team", "nobody")
+    assert missing.returncode == 1 and "no team named" in missing.stderr
+    assert len(missing.stderr.strip().splitlines()) == 1 and "Traceback" not in missing.stderr

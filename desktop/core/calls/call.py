@@ -25,7 +25,7 @@ from enum import Enum
 
 from desktop.core.base import clock
 from desktop.core.calls.session import CallSession, PlannedFollowUp, followups_at_end, normalise_reference
-from desktop.core.packs.banned import find_banned
+from desktop.core.packs.banned import typed_banned
 from desktop.core.packs.placeholders import Rendered
 from desktop.core.packs.scenarios import Library, PhraseChoice, Scenario, Step
 from desktop.core.privacy.masking import MaskPolicy, mask_caller, mask_pii
@@ -235,10 +235,10 @@ class Call:
 
     @property
     def banned_typed_phrases(self) -> tuple[str, ...]:
-        """The banned phrases in this call's notes (the pack's entries, each once)."""
+        """The banned phrases in this call's notes, each once, as a person reads them."""
         if self.session is None or not self.session.notes:
             return ()
-        return tuple(dict.fromkeys(hit.entry.phrase for hit in find_banned(self.session.notes)))
+        return tuple(typed_banned(self.session.notes))
 
     @property
     def banned_said_at(self) -> dict[str, datetime]:
@@ -251,8 +251,8 @@ class Call:
 
     @property
     def banned_typed(self) -> int:
-        """Banned phrases in the notes the seat typed."""
-        return len(find_banned(self.session.notes)) if self.session is not None and self.session.notes else 0
+        """Banned phrases in the notes the seat typed (``typed_banned``, as the record and reports count)."""
+        return sum(typed_banned(self.session.notes).values()) if self.session is not None else 0
 
     @property
     def banned_count(self) -> int:

@@ -74,6 +74,8 @@ class SkippedIn(Strict):
 
 
 class BannedIn(Strict):
+    """A banned phrase typed in the call's notes, and how often (said ones: ``CallIn.banned_spoken``)."""
+
     phrase: Short
     count: Annotated[int, Field(ge=1, le=10_000)] = 1
 
@@ -101,6 +103,8 @@ class CallIn(Strict):
     followups: Annotated[list[FollowUpIn], Field(max_length=MAX_FOLLOWUPS)] = []
     skipped: Annotated[list[SkippedIn], Field(max_length=MAX_STEPS)] = []
     banned: Annotated[list[BannedIn], Field(max_length=MAX_BANNED)] = []
+    #: Banned phrases the seat said on the call (from the live transcript; the phrases are not kept).
+    banned_spoken: Count = 0
 
     def texts(self) -> list[tuple[str, str]]:
         """Every free text of the record, with where it is (for the refusal message)."""

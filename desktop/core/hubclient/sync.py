@@ -20,7 +20,6 @@ import json
 import random
 import tempfile
 import time
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -282,7 +281,7 @@ def install_id(store: CallStore) -> str:
 def call_payload(record: CallRecord, uid: str, revision: int, library: Any = None,
                  pack_version: int | None = None) -> dict[str, Any]:
     """The record as the hub takes it (already masked on the seat; the hub checks again)."""
-    from desktop.core.packs.banned import find_banned
+    from desktop.core.packs.banned import typed_banned
 
     scenario = library.get(record.scenario_id) if library is not None and record.scenario_id else None
     ticked = {(s.scenario_id, s.step_id) for s in record.steps}
@@ -292,7 +291,10 @@ def call_payload(record: CallRecord, uid: str, revision: int, library: Any = Non
             if step.mandatory and (scenario.id, step.id) not in ticked:
                 skipped.append({"step_id": step.id, "title": step.title[:MAX_SHORT],
                                 "reason": record.end_reason[:MAX_TEXT]})
-    banned = Counter(hit.entry.phrase for hit in find_banned(record.notes)) if record.notes else Counter()
+    banned = typed_banned(record.notes)
+    # Sent only when there is something to count: a hub from before the field refuses unknown
+    # fields, so calls without a banned phrase said still reach it (upgrade the hub first).
+    spoken = {"banned_spoken": record.banned_spoken} if record.banned_spoken else {}
     return _masked({
         "uid": uid,
         "revision": revision,
@@ -318,6 +320,7 @@ def call_payload(record: CallRecord, uid: str, revision: int, library: Any = Non
                        "created_at": f.created_at} for f in record.followups],
         "skipped": skipped,
         "banned": [{"phrase": phrase, "count": count} for phrase, count in sorted(banned.items())],
+        **spoken,
     })
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -30,7 +31,7 @@ from pathlib import Path
 import yaml
 
 from desktop.core.base.paths import resources_dir
-from desktop.core.packs.patterns import Pattern, PatternError, compile_pattern
+from desktop.core.packs.patterns import Pattern, PatternError, compile_pattern, readable
 
 # Marks a bare-你 entry in the list.
 ADDRESS_RULE = "address"
@@ -378,3 +379,15 @@ def find_banned(
 def alerts(hits: list[BannedHit] | tuple[BannedHit, ...]) -> list[BannedHit]:
     """The hits that count: what a quality checker would mark (not the noted bare 你 of speech)."""
     return [h for h in hits if h.alert]
+
+
+def typed_banned(notes: str, entries: tuple[BannedPhrase, ...] | None = None) -> Counter[str]:
+    """The banned phrases typed in a call's notes, by phrase as a person reads it (不归…管).
+
+    The one definition of "typed" the seat's shift report, its record for the hub and the
+    hub's reports share; "said" is the live transcript's count (``CallRecord.banned_spoken``),
+    and the board's count is the two added up.
+    """
+    if not notes:
+        return Counter()
+    return Counter(readable(hit.entry.phrase) for hit in find_banned(notes, entries) if hit.alert)

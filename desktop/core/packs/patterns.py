@@ -94,3 +94,8 @@ def is_pattern(text: str) -> bool:
     except PatternError:
         return False
     return True
+
+
+def readable(text: str) -> str:
+    """A pattern as a person reads it: every gap an ellipsis, without its length (不归…{4}管 → 不归…管)."""
+    return _GAP_RE.sub("…", text)

@@ -395,6 +395,8 @@ def _write_summary(workbook: Any, sheet: Any, summary: ShiftSummary, lang: str, 
         row += 1
     line(t("xlsx.open_followups"), len(summary.open_followups))
     line(t("xlsx.overdue_followups"), summary.overdue_followups)
+    line(t("xlsx.banned_typed"), summary.banned_typed)
+    line(t("xlsx.banned_spoken"), summary.banned_spoken)
     row += 1
 
     sheet.write_string(row, 0, t("xlsx.by_scenario"), bold)
@@ -497,6 +499,7 @@ def markdown_report(summary: ShiftSummary, *, lang: str = "zh", title: str | Non
     busiest = summary.busiest_hour()
     if busiest:
         out.append(t("md.busiest", start=busiest[0], end=busiest[0] + 1, n=busiest[1]))
+    out.append(t("md.banned", typed=summary.banned_typed, spoken=summary.banned_spoken))
     out.append(t("md.open_followups", open=len(summary.open_followups), overdue=summary.overdue_followups))
     if summary.repeat_customers:
         out.append(t("md.repeat", n=len(summary.repeat_customers)))

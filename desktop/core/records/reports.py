@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from desktop.core.packs.banned import typed_banned
 from desktop.core.records.dispositions import DISPOSITIONS, Disposition, disposition_label
 from desktop.core.records.storage import CallRecord, FollowUp
 from desktop.core.records.texts import TEXTS, texts
@@ -107,6 +108,8 @@ class ShiftSummary:
     open_followups: list[FollowUp] = field(default_factory=list)
     overdue_followups: int = 0
     repeat_customers: list[tuple[str, int]] = field(default_factory=list)
+    banned_typed: int = 0  # banned phrases typed in the notes (``packs.banned.typed_banned``)
+    banned_spoken: int = 0  # banned phrases said on calls (the live transcript's count)
     briefs: dict[int, CallBrief] = field(default_factory=dict)  # calls with an open follow-up
     generated_at: str = ""
     dispositions: tuple[Disposition, ...] = DISPOSITIONS  # the list that names the codes
@@ -149,6 +152,7 @@ class SummaryBuilder:
         self.open: list[FollowUp] = []
         self.customers: Counter[str] = Counter()
         self.briefs: dict[int, CallBrief] = {}
+        self.banned_typed = self.banned_spoken = 0
 
     def add(self, call: CallRecord) -> None:
         self.calls += 1
@@ -196,6 +200,8 @@ class SummaryBuilder:
             self.briefs[call.id] = CallBrief(call.id, call.started_at, call.scenario_name, call.customer_ref)
         if call.customer_ref:
             self.customers[call.customer_ref] += 1
+        self.banned_typed += sum(typed_banned(call.notes).values())
+        self.banned_spoken += call.banned_spoken
 
     def result(
         self,
@@ -241,6 +247,8 @@ class SummaryBuilder:
             open_followups=opened,
             overdue_followups=overdue,
             repeat_customers=repeat,
+            banned_typed=self.banned_typed,
+            banned_spoken=self.banned_spoken,
             briefs=self.briefs,
             generated_at=now.isoformat(timespec="seconds"),
             dispositions=items,

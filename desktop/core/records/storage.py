@@ -105,6 +105,7 @@ class CallRecord:
     customer_ref: str = ""
     wrapup_s: float | None = None
     end_reason: str = ""
+    banned_spoken: int = 0  # banned phrases said on the call (the live transcript's count)
     steps: list[TickedStep] = field(default_factory=list)
     phrases: list[UsedPhrase] = field(default_factory=list)
     followups: list[FollowUp] = field(default_factory=list)
@@ -708,7 +709,7 @@ class CallStore:
         """Calls with their follow-ups, and with ``details`` their ticked steps and phrases."""
         rows = self.conn.execute(
             "SELECT id, started_at, ended_at, duration_s, scenario_id, scenario_name, notes,"
-            f" disposition, status, customer_ref, wrapup_s, end_reason FROM calls {where}",
+            f" disposition, status, customer_ref, wrapup_s, end_reason, banned_count FROM calls {where}",
             params,
         ).fetchall()
         records = {row[0]: CallRecord(*row) for row in rows}

@@ -64,7 +64,7 @@ def test_report_figures_and_streamed_exports(web_hub: WebHub) -> None:
         assert seats_in == {"坐席", "A03"}
 
         banned_csv = client.get("/reports/banned.csv", params={"first": day, "last": day}).content.decode("utf-8-sig")
-        assert "你听我说,A03,2" in banned_csv
+        assert "你听我说,A03,2,0,2" in banned_csv  # typed, said, all
     with web_hub.connect() as conn:
         exports = conn.execute("SELECT detail->>'table', detail->>'format' FROM audit_log"
                                " WHERE action = 'report.export' ORDER BY id").fetchall()
