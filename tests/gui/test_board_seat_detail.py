@@ -37,7 +37,8 @@ def test_the_board_shows_a_real_seats_open_steps_banned_phrases_and_totals(
     model = app.model
     page = lead_page
     seat_id = db.execute("SELECT id FROM seats WHERE name = 'A001'").fetchone()[0]
-    page.goto("/board")
+    # No navigation here: the board already shown reloads itself when the new seat first
+    # reports (a goto now would race that reload).
     tile = page.locator(f"#seat-{seat_id}")
     expect(tile.locator('[data-field="state"]')).to_have_text("空闲", timeout=30000)
 
