@@ -34,7 +34,7 @@ from hub.web.deps import (
     pool_of,
     settings_of,
 )
-from hub.web.reports import COMPLAINT_DEADLINE_DAYS, FOLLOWUP_LOOKBACK_DAYS
+from hub.web.reports import FOLLOWUP_DUE, FOLLOWUP_LOOKBACK_DAYS
 from hub.web.templating import gettext, render, render_fragment
 
 router = APIRouter()
@@ -97,11 +97,7 @@ ACKED_HOURS = 8
 DUE_SQL = f"""
 WITH open AS (
     SELECT se.name AS seat, f->>'kind' AS kind, f->>'text' AS text, c.call_uid,
-           CASE WHEN f->>'kind' = 'complaint'
-                THEN least(coalesce((f->>'due_at')::timestamptz, 'infinity'),
-                           coalesce((f->>'created_at')::timestamptz, c.started_at)
-                           + make_interval(days => {COMPLAINT_DEADLINE_DAYS}))
-                ELSE (f->>'due_at')::timestamptz END AS due
+           {FOLLOWUP_DUE} AS due
       FROM calls c JOIN seats se ON se.id = c.seat_id
            CROSS JOIN LATERAL jsonb_array_elements(c.followups) f
      WHERE c.team_id = %(team)s AND c.latest

@@ -44,6 +44,13 @@ router = APIRouter()
 MAX_RANGE_DAYS = 366
 COMPLAINT_DEADLINE_DAYS = 15
 FOLLOWUP_LOOKBACK_DAYS = 45
+#: When a follow-up (``f``, of the call ``c``) is due: its own time, and a complaint's answer
+#: at the latest 15 days after it was made. The one definition the board and reports share.
+FOLLOWUP_DUE = f"""CASE WHEN f->>'kind' = 'complaint'
+        THEN least(coalesce((f->>'due_at')::timestamptz, 'infinity'),
+                   coalesce((f->>'created_at')::timestamptz, c.started_at)
+                   + make_interval(days => {COMPLAINT_DEADLINE_DAYS}))
+        ELSE (f->>'due_at')::timestamptz END"""
 EXPORT_FETCH_ROWS = 2000
 
 
@@ -155,11 +162,7 @@ TABLES: dict[str, Table] = {
             f"""
             WITH open AS (
                 SELECT se.name AS seat, f->>'kind' AS kind, f->>'text' AS text,
-                       CASE WHEN f->>'kind' = 'complaint'
-                            THEN least(coalesce((f->>'due_at')::timestamptz, 'infinity'),
-                                       coalesce((f->>'created_at')::timestamptz, c.started_at)
-                                       + make_interval(days => {COMPLAINT_DEADLINE_DAYS}))
-                            ELSE (f->>'due_at')::timestamptz END AS due
+                       {FOLLOWUP_DUE} AS due
                   FROM calls c JOIN seats se ON se.id = c.seat_id
                        CROSS JOIN LATERAL jsonb_array_elements(c.followups) f
                  WHERE c.team_id = %(team)s AND c.latest
