@@ -111,9 +111,9 @@ def _timed(fn, repeats: int) -> float:
     return median(times)
 
 
-def run(quick: bool = False, log=None) -> dict:
-    sizes = [1_000] if quick else [10_000, 100_000]
-    repeats = 1 if quick else 5
+def run(quick: bool = False, log=None, tiny: bool = False) -> dict:
+    sizes = [200] if tiny else [1_000] if quick else [10_000, 100_000]
+    repeats = 1 if quick or tiny else 5
     databases = []
     with tempfile.TemporaryDirectory(prefix="seatside-bench-durability-") as tmp:
         root = Path(tmp)

@@ -12,8 +12,8 @@ from benchmarks.stats import fmt_ms, fmt_ratio, median, percentile
 CHILD = Path(__file__).with_name("_hotkeys_child.py")
 
 
-def run(quick: bool) -> dict:
-    repeats = 30 if quick else 200
+def run(quick: bool, tiny: bool = False) -> dict:
+    repeats = 3 if tiny else 30 if quick else 200
     proc = subprocess.run([sys.executable, str(CHILD), str(repeats)], capture_output=True, text=True, timeout=600)
     if proc.returncode != 0:
         raise RuntimeError(f"hotkey benchmark failed:\n{proc.stderr[-4000:]}")

@@ -28,6 +28,7 @@ LATENCY_GOAL_MS = 50.0
 MEMORY_GOAL_KIB = 5 * 1024
 FULL = {"seconds": 600.0, "call_seconds": 2 * 3600.0, "idle": 30.0, "settle": 3.0}
 QUICK = {"seconds": 3.0, "call_seconds": 240.0, "idle": 1.0, "settle": 0.5}
+TINY = {"seconds": 1.0, "call_seconds": 60.0, "idle": 0.2, "settle": 0.1}
 
 
 @dataclass
@@ -57,8 +58,8 @@ class LiveResult:
         return rss["end"] - rss.get("warm", rss["start"])
 
 
-def run(quick: bool = False) -> LiveResult:
-    params = QUICK if quick else FULL
+def run(quick: bool = False, tiny: bool = False) -> LiveResult:
+    params = TINY if tiny else QUICK if quick else FULL
     proc = subprocess.run(
         [sys.executable, "-m", "benchmarks._live_child", str(params["seconds"]), str(params["call_seconds"]),
          str(params["idle"]), str(params["settle"])],

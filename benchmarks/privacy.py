@@ -58,8 +58,8 @@ def _throughput(texts: list[str], fn) -> float:  # type: ignore[no-untyped-def]
     return sum(map(len, texts)) / (time.perf_counter() - t0)
 
 
-def run(quick: bool = False) -> PrivacyResult:
-    per = QUICK_PER_CATEGORY if quick else FULL_PER_CATEGORY
+def run(quick: bool = False, tiny: bool = False) -> PrivacyResult:
+    per = 50 if tiny else QUICK_PER_CATEGORY if quick else FULL_PER_CATEGORY
     scores, spent, chars = score(corpus(per))
     info, _, _ = score(informative(per))
     texts = [s.text for s in corpus(min(per, 2000))]
@@ -68,11 +68,11 @@ def run(quick: bool = False) -> PrivacyResult:
     digit_like = re.compile(f"[{_DIGIT_LIKE}]")
     plain = [digit_like.sub("", t) for t in texts]  # what the storage layer does with digit-free text
     skip = _throughput(plain, lambda t: mask_value(t, DEFAULT_POLICY))
-    notes = _notes(200 if quick else 1_000, dense=False)
+    notes = _notes(20 if tiny else 200 if quick else 1_000, dense=False)
     masked = _latencies(notes, lambda t: mask_pii(t, DEFAULT_POLICY))
     drafts = _latencies(notes, lambda t: mask_draft(t, DEFAULT_POLICY))
     crude = _latencies(notes, lambda t: digit_run.sub("*", t))
-    dense = _latencies(_notes(100 if quick else 300, dense=True), lambda t: mask_pii(t, DEFAULT_POLICY))
+    dense = _latencies(_notes(10 if tiny else 100 if quick else 300, dense=True), lambda t: mask_pii(t, DEFAULT_POLICY))
     # Baseline: the same masker over one view of the whole note (how every text was masked
     # before the stretch-by-stretch path), in the same run.
     whole = _latencies(notes, lambda t: _scan_whole(t, DEFAULT_POLICY))

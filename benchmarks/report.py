@@ -29,6 +29,7 @@ def render(
     command: str,
     elapsed: float,
     sections: list[str] | None = None,
+    tiny: bool = False,
 ) -> str:
     """The whole results page; ``sections`` are further Markdown sections (4., 5., …)."""
     out: list[str] = ["# Seatside benchmarks", ""]
@@ -37,7 +38,10 @@ def render(
         "same run on the same machine, so the ratios are what to compare between machines; the absolute "
         "values only describe this one."
     )
-    if quick:
+    if tiny:
+        out += ["", "> **Tiny run** (`--tiny`): minimal sizes and one repetition; it checks that every part runs, "
+                "the figures mean nothing."]
+    elif quick:
         out += ["", "> **Quick run** (`--quick`): fewer repetitions and a smaller data set; use it to check that "
                 "the suite works, not for the figures."]
     out += ["", "## Machine", ""]

@@ -156,15 +156,16 @@ def _timed(fn):
     return time.perf_counter() - t0, result
 
 
-def run(quick: bool = False, seed: int = 4) -> dict:
+def run(quick: bool = False, seed: int = 4, tiny: bool = False) -> dict:
     """Measure; returns plain data for :func:`markdown`."""
     from desktop.core import search
 
     t0 = time.perf_counter()
     search.SearchIndex(search.entries_from_library(_builtin_library()))  # pinyin alphabet, NFKC tables, OpenCC
     setup_s = time.perf_counter() - t0
-    sizes = [1_000, 10_000] if quick else [1_000, 10_000, 50_000]
-    rounds = 2 if quick else 5
+    quick = quick or tiny
+    sizes = [200] if tiny else [1_000, 10_000] if quick else [1_000, 10_000, 50_000]
+    rounds = 1 if tiny else 2 if quick else 5
     results = []
     for n in sizes:
         entries = synthetic_entries(n, seed)

@@ -33,6 +33,7 @@ class PackWatcher(QObject):
         self.model = model
         self.worker = worker
         self.snapshot_file = snapshot_file
+        self.versions_checked = False  # the last check_versions() has come back
         self._watcher = QFileSystemWatcher(self)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -76,6 +77,7 @@ class PackWatcher(QObject):
         """Compare with the library seen last time (on the worker); emit changes once."""
         current = snapshot(self.model.library)
         path = self.snapshot_file
+        self.versions_checked = False
 
         def compare() -> list[PackChange]:
             from desktop.core.base.bounded import read_regular
@@ -90,6 +92,7 @@ class PackWatcher(QObject):
             return changes
 
         def compared(changes: list[PackChange]) -> None:
+            self.versions_checked = True
             if changes:
                 self.changesFound.emit(changes)
 

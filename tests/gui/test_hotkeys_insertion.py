@@ -159,8 +159,8 @@ def test_cancelled_prompt_inserts_nothing_and_returns_focus(make_app, tmp_path, 
     qtbot.waitUntil(lambda: any(isinstance(w, ValuesPrompt) and w.isVisible() for w in QApplication.topLevelWidgets()))
     prompt = next(w for w in QApplication.topLevelWidgets() if isinstance(w, ValuesPrompt) and w.isVisible())
     prompt.reject()
-    qtbot.wait(50)
     inserter = app.insertion.inserter
+    qtbot.waitUntil(lambda: inserter.activated != [])  # the cancel has been handled: focus given back
     assert inserter.keys == [] and inserter.typed == [] and app.phrases.clipboard.history == []
     assert inserter.activated == [WindowInfo(1, "crm", "CRM")]
 

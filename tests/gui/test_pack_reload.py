@@ -48,8 +48,7 @@ def test_pack_version_change_is_shown_once(make_app, tmp_path, qtbot):
     second.panel.close()
     second.shutdown()
     third = make_app(pack_dirs=[folder])
-    third.worker.call(lambda store: None)
-    qtbot.wait(100)
+    qtbot.waitUntil(lambda: third.packs_watcher.versions_checked, timeout=10_000)  # compared, nothing new
     assert third.panel.changes_box.isHidden()
 
 

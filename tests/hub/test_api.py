@@ -209,12 +209,13 @@ def test_tls_serving(hub_db: str, hub_home: Path, tmp_path: Path) -> None:
                                stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
+        trusted = ssl.create_default_context(cafile=str(cert))
+        while True:  # until the TLS hub answers (polled; the deadline only bounds a failure)
             try:
-                trusted = ssl.create_default_context(cafile=str(cert))
                 response = httpx.get(f"https://127.0.0.1:{port}/api/v1/health", verify=trusted, timeout=1)
                 break
             except httpx.HTTPError:
+                assert process.poll() is None and time.monotonic() < deadline, "the TLS hub did not come up"
                 time.sleep(0.1)
         assert response.status_code == 200
         with pytest.raises(httpx.HTTPError):  # not trusted without the CA bundle
