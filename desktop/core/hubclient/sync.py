@@ -278,6 +278,23 @@ def install_id(store: CallStore) -> str:
     return "s" + (row[0] if row else "0")
 
 
+_DIGITS_AS_LETTERS = str.maketrans("0123456789", "ghijkmnpqr")
+
+
+def wire_uid(prefix: str, call_id: int) -> str:
+    """The call's uid on the wire: ``<prefix>-<id>``, unless that would read as a card, ID
+    or mobile number (the random prefix's last digits joined to the id: the masker would hide
+    it and the hub refuse it). Then the prefix's digits become letters and the id gets a
+    letter in front, so no digits join. Stable for a call either way, and unchanged for
+    every uid a hub can already hold (one that reads as a number was never accepted)."""
+    from desktop.core.privacy.masking import find_pii
+
+    uid = f"{prefix}-{call_id}"
+    if not find_pii(uid):
+        return uid
+    return f"{prefix.translate(_DIGITS_AS_LETTERS)}-c{call_id}"
+
+
 def call_payload(record: CallRecord, uid: str, revision: int, library: Any = None,
                  pack_version: int | None = None) -> dict[str, Any]:
     """The record as the hub takes it (already masked on the seat; the hub checks again)."""
@@ -441,7 +458,7 @@ class SeatSync:
                     record = self.store.get_call(call_id)
                 except KeyError:
                     continue
-                payload = call_payload(record, f"{prefix}-{call_id}", revision, self.library, pack_version)
+                payload = call_payload(record, wire_uid(prefix, call_id), revision, self.library, pack_version)
                 # The hub's own model (the shared protocol): a record it would refuse is set aside here.
                 problem = call_problem(payload)
                 if problem is not None:
@@ -479,7 +496,7 @@ class SeatSync:
                         report.error = sub.error
                         break
                     continue
-                self._mark_refused(rows, {(f"{prefix}-{rows[0][1]}", rows[0][2])}, _detail(response))
+                self._mark_refused(rows, {(wire_uid(prefix, rows[0][1]), rows[0][2])}, _detail(response))
                 report.refused.append(f"call {rows[0][1]}: {_detail(response)}")
                 continue
             if response.status_code != 200:
@@ -502,13 +519,13 @@ class SeatSync:
 
     def _refused_messages(self, rows: list[Any], refused: set[tuple[str, int]], detail: str) -> list[tuple[int, str]]:
         prefix = install_id(self.store)
-        return [(row[1], detail) for row in rows if (f"{prefix}-{row[1]}", row[2]) in refused]
+        return [(row[1], detail) for row in rows if (wire_uid(prefix, row[1]), row[2]) in refused]
 
     def _mark_refused(self, rows: list[Any], refused: set[tuple[str, int]], detail: str) -> None:
         prefix = install_id(self.store)
         with self.store.transaction():
             for row_id, call_id, revision, *_ in rows:
-                if (f"{prefix}-{call_id}", revision) in refused:
+                if (wire_uid(prefix, call_id), revision) in refused:
                     self.store.conn.execute("UPDATE outbox SET status = 'refused', last_error = ? WHERE id = ?",
                                             (detail[:500], row_id))
 
