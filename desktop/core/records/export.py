@@ -129,10 +129,10 @@ def _disposition_text(code: str, lang: str, dispositions: tuple[Disposition, ...
     return disposition_label(code, lang, dispositions) if code else ""
 
 
-def call_row(call: CallRecord, lang: str = "zh", dispositions: tuple[Disposition, ...] = DISPOSITIONS) -> list[str]:
-    """The CSV cells of one call, in ``COLUMNS`` order, formulas neutralised."""
+def _text_columns(call: CallRecord, lang: str, dispositions: tuple[Disposition, ...]) -> list[str]:
+    """The text cells of one call after its times, in ``COLUMNS`` order (CSV and XLSX alike)."""
     steps, phrases, followups, continuity = _text_cells(call, lang)
-    texts = [
+    return [
         call.scenario_id,
         call.scenario_name,
         call.customer_ref,
@@ -144,6 +144,11 @@ def call_row(call: CallRecord, lang: str = "zh", dispositions: tuple[Disposition
         continuity,
         call.notes,
     ]
+
+
+def call_row(call: CallRecord, lang: str = "zh", dispositions: tuple[Disposition, ...] = DISPOSITIONS) -> list[str]:
+    """The CSV cells of one call, in ``COLUMNS`` order, formulas neutralised."""
+    texts = _text_columns(call, lang, dispositions)
     # neutralise() inlined: this runs for every cell of a 100k-call export.
     formula = _FORMULA_CHARS
     return [
@@ -167,23 +172,13 @@ def _wall_time(timestamp: str | None) -> datetime | None:
 
 def call_values(call: CallRecord, lang: str = "zh", dispositions: tuple[Disposition, ...] = DISPOSITIONS) -> list[object]:
     """The typed cells of one call for XLSX: int, datetime, float or str (never neutralised)."""
-    steps, phrases, followups, continuity = _text_cells(call, lang)
     return [
         call.id,
         _wall_time(call.started_at),
         _wall_time(call.ended_at),
         None if call.duration_s is None else round(call.duration_s),
         None if call.wrapup_s is None else round(call.wrapup_s),
-        call.scenario_id,
-        call.scenario_name,
-        call.customer_ref,
-        _disposition_text(call.disposition, lang, dispositions),
-        call.end_reason,
-        steps,
-        phrases,
-        followups,
-        continuity,
-        call.notes,
+        *_text_columns(call, lang, dispositions),
     ]
 
 
